@@ -1,0 +1,212 @@
+package dev.tended.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the YAML file shared by worker and supervisor into a {@link TendedConfig}, refusing unknown
+ * keys and invalid values with the key's path and the reason. Relative {@code dataDir} resolves
+ * against the configuration file's folder; every other relative path against {@code dataDir}; a
+ * handler's relative program path (one containing a slash) against the configuration file's folder.
+ */
+public final class ConfigLoader {
+  private static final Pattern SOURCE_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private ConfigLoader() {}
+
+  /** Loads and validates {@code file}; throws with every problem found. */
+  public static TendedConfig load(Path file) throws ConfigException {
+    Path configFile = file.toAbsolutePath().normalize();
+    JsonNode root;
+    try {
+      root = YAML.readTree(Files.readAllBytes(configFile));
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(configFile + ": no such file");
+    } catch (JsonProcessingException e) {
+      var loc = e.getLocation();
+      String where = loc == null ? "" : ": line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+      throw new ConfigException(configFile + where + ": " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new ConfigException(configFile + ": cannot be read: " + e.getMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new ConfigException(configFile + ": must be a YAML mapping with at least dataDir and sources");
+    }
+    List<String> problems = new ArrayList<>();
+    TendedConfig config = read(new ConfigNode(root, "", problems), configFile, problems);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return config;
+  }
+
+  private static TendedConfig read(ConfigNode root, Path configFile, List<String> problems) {
+    root.refuseUnknownKeys(Set.of("dataDir", "heartbeat", "sources", "supervisor", "logging"));
+    Path configDir = configFile.getParent();
+    Path dataDir = configDir.resolve(root.string("dataDir", "./var")).normalize();
+
+    ConfigNode hb = root.mappingOrEmpty("heartbeat");
+    hb.refuseUnknownKeys(Set.of("file", "interval"));
+    HeartbeatConfig heartbeat = new HeartbeatConfig(
+        dataDir.resolve(hb.string("file", "status.json")).normalize(),
+        hb.positiveDuration("interval", Duration.ofSeconds(5)));
+
+    List<SourceConfig> sources = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    List<ConfigNode> sourceNodes = root.mappings("sources");
+    if (sourceNodes.isEmpty() && problems.stream().noneMatch(p -> p.startsWith("sources"))) {
+      problems.add("sources: at least one source is required");
+    }
+    for (ConfigNode s : sourceNodes) {
+      readSource(s, dataDir, configDir).ifPresent(source -> {
+        if (!names.add(source.name())) {
+          problems.add(s.path() + ".name: \"" + source.name() + "\" is used by another source");
+        }
+        sources.add(source);
+      });
+    }
+
+    SupervisorConfig supervisor = readSupervisor(root.mappingOrEmpty("supervisor"), configDir);
+    if (heartbeat.interval().compareTo(supervisor.staleAfter()) >= 0) {
+      problems.add("heartbeat.interval: " + Durations.format(heartbeat.interval())
+          + " must be shorter than supervisor.staleAfter (" + Durations.format(supervisor.staleAfter()) + ")");
+    }
+
+    ConfigNode lg = root.mappingOrEmpty("logging");
+    lg.refuseUnknownKeys(Set.of("dir", "maxFileSize", "maxHistory"));
+    LoggingConfig logging = new LoggingConfig(
+        dataDir.resolve(lg.string("dir", "logs")).normalize(),
+        lg.byteSize("maxFileSize", 10L * 1024 * 1024),
+        lg.integer("maxHistory", 10, 1, 1000));
+
+    return new TendedConfig(configFile, dataDir, heartbeat, sources, supervisor, logging);
+  }
+
+  private static Optional<SourceConfig> readSource(ConfigNode s, Path dataDir, Path configDir) {
+    s.refuseUnknownKeys(Set.of(
+        "name", "type", "path", "idField", "pollInterval", "concurrency", "handler", "retry", "breaker"));
+    Optional<String> name = s.string("name");
+    if (name.isEmpty()) {
+      s.problem("name", "is required");
+    } else if (!SOURCE_NAME.matcher(name.get()).matches()) {
+      s.problem("name", "\"" + name.get() + "\" must be lower-case letters, digits, '.', '_' or '-' (at most 64)");
+    }
+    Optional<SourceType> type = s.string("type").flatMap(t -> {
+      for (SourceType st : SourceType.values()) {
+        if (st.configName().equals(t)) {
+          return Optional.of(st);
+        }
+      }
+      s.problem("type", "\"" + t + "\" is not a source type (json-queue, directory)");
+      return Optional.empty();
+    });
+    if (s.string("type").isEmpty()) {
+      s.problem("type", "is required (json-queue or directory)");
+    }
+    Optional<String> path = s.string("path");
+    if (path.isEmpty()) {
+      s.problem("path", "is required");
+    }
+    String idField = s.string("idField", "id");
+    Duration pollInterval = s.positiveDuration("pollInterval", Duration.ofSeconds(2));
+    int concurrency = s.integer("concurrency", 1, 1, 256);
+
+    Optional<HandlerConfig> handler = s.mapping("handler").flatMap(h -> readHandler(h, configDir));
+    if (handler.isEmpty() && s.mapping("handler").isEmpty()) {
+      s.problem("handler", "is required (handler: { command: [\"/path/to/program\"] })");
+    }
+
+    ConfigNode r = s.mappingOrEmpty("retry");
+    r.refuseUnknownKeys(Set.of("maxAttempts", "initialBackoff", "maxBackoff"));
+    RetryConfig retry = new RetryConfig(
+        r.integer("maxAttempts", 5, 1, 1000),
+        r.positiveDuration("initialBackoff", Duration.ofSeconds(1)),
+        r.positiveDuration("maxBackoff", Duration.ofMinutes(5)));
+    if (retry.initialBackoff().compareTo(retry.maxBackoff()) > 0) {
+      r.problem("initialBackoff", "must not be longer than maxBackoff");
+    }
+
+    ConfigNode b = s.mappingOrEmpty("breaker");
+    b.refuseUnknownKeys(Set.of("failureThreshold", "openFor"));
+    BreakerConfig breaker = new BreakerConfig(
+        b.integer("failureThreshold", 5, 1, 10_000),
+        b.positiveDuration("openFor", Duration.ofSeconds(60)));
+
+    if (name.isEmpty() || type.isEmpty() || path.isEmpty() || handler.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new SourceConfig(name.get(), type.get(), dataDir.resolve(path.get()).normalize(),
+        idField, pollInterval, concurrency, handler.get(), retry, breaker));
+  }
+
+  private static Optional<HandlerConfig> readHandler(ConfigNode h, Path configDir) {
+    h.refuseUnknownKeys(Set.of("command", "timeout", "killGrace", "maxOutput"));
+    Optional<List<String>> command = h.strings("command");
+    if (command.isEmpty() || command.get().isEmpty()) {
+      h.problem("command", "is required and must name a program, e.g. [\"/usr/local/bin/handle-idea\"]");
+    }
+    Duration timeout = h.positiveDuration("timeout", Duration.ofMinutes(10));
+    Duration killGrace = h.positiveDuration("killGrace", Duration.ofSeconds(5));
+    long maxOutput = h.byteSize("maxOutput", 1024L * 1024);
+    if (command.isEmpty() || command.get().isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> argv = new ArrayList<>(command.get());
+    String program = argv.get(0);
+    if (program.contains("/") && !Path.of(program).isAbsolute()) {
+      argv.set(0, configDir.resolve(program).normalize().toString());
+    }
+    return Optional.of(new HandlerConfig(argv, timeout, killGrace, maxOutput));
+  }
+
+  private static SupervisorConfig readSupervisor(ConfigNode s, Path configDir) {
+    s.refuseUnknownKeys(Set.of("staleAfter", "startupGrace", "stopGrace", "restartBackoff",
+        "restartWith", "workerCommand", "workerUnit", "stallRecordsKept"));
+    ConfigNode rb = s.mappingOrEmpty("restartBackoff");
+    rb.refuseUnknownKeys(Set.of("initial", "max"));
+    Duration initial = rb.positiveDuration("initial", Duration.ofSeconds(1));
+    Duration max = rb.positiveDuration("max", Duration.ofSeconds(60));
+    if (initial.compareTo(max) > 0) {
+      rb.problem("initial", "must not be longer than max");
+    }
+    RestartMode mode = s.string("restartWith").flatMap(m -> {
+      for (RestartMode rm : RestartMode.values()) {
+        if (rm.configName().equals(m.toLowerCase(Locale.ROOT))) {
+          return Optional.of(rm);
+        }
+      }
+      s.problem("restartWith", "\"" + m + "\" is not a restart mode (child, systemctl)");
+      return Optional.empty();
+    }).orElse(RestartMode.CHILD);
+    List<String> workerCommand = new ArrayList<>(s.strings("workerCommand").orElse(List.of()));
+    if (!workerCommand.isEmpty() && workerCommand.get(0).contains("/")
+        && !Path.of(workerCommand.get(0)).isAbsolute()) {
+      workerCommand.set(0, configDir.resolve(workerCommand.get(0)).normalize().toString());
+    }
+    return new SupervisorConfig(
+        s.positiveDuration("staleAfter", Duration.ofSeconds(120)),
+        s.positiveDuration("startupGrace", Duration.ofSeconds(60)),
+        s.positiveDuration("stopGrace", Duration.ofSeconds(10)),
+        initial,
+        max,
+        mode,
+        workerCommand,
+        s.string("workerUnit", "tended-worker.service"),
+        s.integer("stallRecordsKept", 20, 1, 10_000));
+  }
+}

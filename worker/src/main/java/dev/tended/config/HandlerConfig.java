@@ -1,0 +1,21 @@
+package dev.tended.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The program run for each item of a source, how long one attempt may take, and how much of its
+ * output is kept.
+ *
+ * @param command argv; the first element, when relative and containing a slash, was resolved
+ *     against the configuration file's folder
+ * @param timeout the longest one attempt may run before its whole process tree is stopped
+ * @param killGrace time between SIGTERM and SIGKILL when an attempt is stopped
+ * @param maxOutputBytes the most of stdout and of stderr kept per attempt
+ */
+public record HandlerConfig(
+    List<String> command, Duration timeout, Duration killGrace, long maxOutputBytes) {
+  public HandlerConfig {
+    command = List.copyOf(command);
+  }
+}

@@ -1,0 +1,51 @@
+package dev.tended.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The whole configuration of both processes, read once from the YAML file and never changed
+ * afterwards. Every path in it is absolute.
+ */
+public record TendedConfig(
+    Path configFile,
+    Path dataDir,
+    HeartbeatConfig heartbeat,
+    List<SourceConfig> sources,
+    SupervisorConfig supervisor,
+    LoggingConfig logging) {
+  public TendedConfig {
+    sources = List.copyOf(sources);
+  }
+
+  /** The source called {@code name}, if configured. */
+  public Optional<SourceConfig> source(String name) {
+    return sources.stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+
+  /** The worker's own SQLite ledger. */
+  public Path ledgerFile() {
+    return dataDir.resolve("ledger.db");
+  }
+
+  /** Finished items' result files live under here, one folder per source. */
+  public Path resultsDir() {
+    return dataDir.resolve("results");
+  }
+
+  /** Per-item working folders (handler output, input copy). */
+  public Path workDir() {
+    return dataDir.resolve("work");
+  }
+
+  /** Copies of queue files that could not be parsed. */
+  public Path quarantineDir() {
+    return dataDir.resolve("quarantine");
+  }
+
+  /** The supervisor's stall records. */
+  public Path diagnosticsDir() {
+    return dataDir.resolve("diagnostics");
+  }
+}
