@@ -1,0 +1,10 @@
+package dev.tended.supervisor.cli;
+
+import picocli.CommandLine.Command;
+
+/** placeholder */
+@Command(name = "status", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, exitCodeOnExecutionException = 1, versionProvider = VersionProvider.class)
+final class StatusCommand implements Runnable {
+  @Override
+  public void run() {}
+}
