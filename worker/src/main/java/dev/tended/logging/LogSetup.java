@@ -1,0 +1,84 @@
+package dev.tended.logging;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
+import ch.qos.logback.core.util.FileSize;
+import dev.tended.config.LoggingConfig;
+import ch.qos.logback.core.CoreConstants;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Points Logback at the configured log folder once the configuration is known: one event per line to
+ * stdout (the journal under systemd) and to {@code <dir>/<name>.log}, rolled by size and day by
+ * renaming, so {@code tail -F} follows the new file across a roll. Under journald
+ * ({@code JOURNAL_STREAM} set) stdout lines carry the sd-daemon {@code <N>} priority prefix instead of
+ * a timestamp, so {@code journalctl -p warning} filters them.
+ */
+public final class LogSetup {
+  static final String FILE_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level [%thread] %msg%n%xEx";
+  static final String JOURNAL_PATTERN = "%syslogprio%msg [%thread]%n%xEx";
+
+  private LogSetup() {}
+
+  /** Replaces any earlier Logback setup; {@code name} is the file's base name, e.g. {@code worker}. */
+  public static void configure(LoggingConfig config, String name) {
+    LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+    ctx.reset();
+    @SuppressWarnings("unchecked")
+    Map<String, String> rules = (Map<String, String>) ctx.getObject(CoreConstants.PATTERN_RULE_REGISTRY);
+    if (rules == null) {
+      rules = new HashMap<>();
+      ctx.putObject(CoreConstants.PATTERN_RULE_REGISTRY, rules);
+    }
+    rules.put("syslogprio", SyslogPriorityConverter.class.getName());
+
+    boolean journal = System.getenv("JOURNAL_STREAM") != null;
+    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+    console.setContext(ctx);
+    console.setName("stdout");
+    console.setEncoder(encoder(ctx, journal ? JOURNAL_PATTERN : FILE_PATTERN));
+    console.start();
+
+    RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
+    file.setContext(ctx);
+    file.setName("file");
+    file.setFile(config.dir().resolve(name + ".log").toString());
+    SizeAndTimeBasedRollingPolicy<ILoggingEvent> policy = new SizeAndTimeBasedRollingPolicy<>();
+    policy.setContext(ctx);
+    policy.setParent(file);
+    policy.setFileNamePattern(config.dir().resolve(name + ".%d{yyyy-MM-dd}.%i.log.gz").toString());
+    policy.setMaxFileSize(new FileSize(config.maxFileSizeBytes()));
+    policy.setMaxHistory(config.maxHistory());
+    policy.start();
+    file.setRollingPolicy(policy);
+    file.setEncoder(encoder(ctx, FILE_PATTERN));
+    file.start();
+
+    Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.setLevel(Level.INFO);
+    root.addAppender(console);
+    root.addAppender(file);
+    ctx.getLogger("org.quartz").setLevel(Level.WARN);
+  }
+
+  /** Flushes and closes the appenders; call last, when the process is about to exit. */
+  public static void shutdown() {
+    ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+  }
+
+  private static PatternLayoutEncoder encoder(LoggerContext ctx, String pattern) {
+    PatternLayoutEncoder e = new PatternLayoutEncoder();
+    e.setContext(ctx);
+    e.setPattern(pattern);
+    e.start();
+    return e;
+  }
+}

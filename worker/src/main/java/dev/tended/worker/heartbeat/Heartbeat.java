@@ -1,0 +1,150 @@
+package dev.tended.worker.heartbeat;
+
+import dev.tended.config.TendedConfig;
+import dev.tended.ledger.ItemState;
+import dev.tended.ledger.Ledger;
+import dev.tended.logging.Kv;
+import dev.tended.status.BreakerStatus;
+import dev.tended.status.SourceStatus;
+import dev.tended.status.StatusFiles;
+import dev.tended.status.WorkerStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rewrites {@code status.json} every {@code heartbeat.interval} with a growing {@code sequence}, but
+ * only while every poller and the dispatcher are completing cycles: when one is wedged past half of
+ * {@code supervisor.staleAfter}, the beat is withheld (and logged), so the supervisor sees the
+ * sequence stop and restarts the worker well within {@code staleAfter}. A long handler is not a wedge:
+ * the dispatcher keeps cycling while handlers run.
+ *
+ * <p>Owns its thread ({@code heartbeat}); the sequence and last counts are touched only there.
+ */
+public final class Heartbeat {
+  private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
+
+  private final TendedConfig config;
+  private final Ledger ledger;
+  private final ProgressBoard progress;
+  private final Supplier<Map<String, PollReport>> polls;
+  private final Supplier<Map<String, BreakerStatus>> breakers;
+  private final BeatListener listener;
+  private final Clock clock;
+  private final Instant startedAt;
+  private final long pid = ProcessHandle.current().pid();
+  private final String version;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "heartbeat"));
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private long sequence;
+  private Map<String, Map<ItemState, Long>> lastCounts = Map.of();
+  private boolean withholding;
+
+  public Heartbeat(TendedConfig config, Ledger ledger, ProgressBoard progress,
+      Supplier<Map<String, PollReport>> polls, Supplier<Map<String, BreakerStatus>> breakers,
+      BeatListener listener, Clock clock, String version) {
+    this.config = config;
+    this.ledger = ledger;
+    this.progress = progress;
+    this.polls = polls;
+    this.breakers = breakers;
+    this.listener = listener;
+    this.clock = clock;
+    this.startedAt = clock.instant();
+    this.version = version;
+  }
+
+  /** The limit past which a part that has not completed a cycle counts as wedged. */
+  public Duration wedgeLimit() {
+    return config.supervisor().staleAfter().dividedBy(2);
+  }
+
+  /** Writes the first beat now and then one every interval. */
+  public void start() {
+    long every = config.heartbeat().interval().toMillis();
+    timer.scheduleAtFixedRate(this::tick, 0, every, TimeUnit.MILLISECONDS);
+  }
+
+  private void tick() {
+    try {
+      List<ProgressBoard.Wedge> wedges = progress.wedged(wedgeLimit());
+      if (!wedges.isEmpty()) {
+        if (!withholding) {
+          log.warn("heartbeat_withheld wedged={}", Kv.q(wedges.stream()
+              .map(w -> w.part() + " stuck_ms=" + w.stuckFor().toMillis()).collect(Collectors.joining(", "))));
+        }
+        withholding = true;
+        listener.withheld(wedges);
+        return;
+      }
+      if (withholding) {
+        log.info("heartbeat_resumed");
+        withholding = false;
+      }
+      WorkerStatus status = write("running");
+      listener.beat(status);
+    } catch (Throwable t) {
+      log.error("heartbeat_failed error={}", Kv.q(t.getMessage()), t);
+    }
+  }
+
+  private WorkerStatus write(String state) throws java.io.IOException {
+    try {
+      lastCounts = ledger.countsBySource();
+    } catch (RuntimeException e) {
+      log.warn("heartbeat_counts_unavailable error={}", Kv.q(e.getMessage()));
+    }
+    Map<String, PollReport> reports = polls.get();
+    Map<String, BreakerStatus> breakerNow = breakers.get();
+    Map<String, SourceStatus> sources = new LinkedHashMap<>();
+    config.sources().forEach(s -> {
+      Map<ItemState, Long> c = lastCounts.getOrDefault(s.name(), Map.of());
+      PollReport p = reports.getOrDefault(s.name(), PollReport.NOT_YET);
+      sources.put(s.name(), new SourceStatus(p.lastPollAt(), p.lastPollOk(),
+          c.getOrDefault(ItemState.PENDING, 0L), c.getOrDefault(ItemState.RUNNING, 0L),
+          c.getOrDefault(ItemState.SUCCEEDED, 0L), c.getOrDefault(ItemState.FAILED, 0L),
+          c.getOrDefault(ItemState.DEAD, 0L), p.lastError(),
+          breakerNow.getOrDefault(s.name(), BreakerStatus.CLOSED), p.fault()));
+    });
+    WorkerStatus status = new WorkerStatus(WorkerStatus.SCHEMA, pid, state, version, startedAt, clock.instant(),
+        ++sequence, sources);
+    StatusFiles.write(config.heartbeat().file(), status);
+    return status;
+  }
+
+  /** Stops beating and writes a last status with {@code state} ("stopping", "stopped"). Idempotent per state. */
+  public void writeFinal(String state) {
+    timer.shutdown();
+    try {
+      if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
+        log.warn("heartbeat_stop_timeout");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      write(state);
+    } catch (Exception e) {
+      log.error("heartbeat_failed state={} error={}", state, Kv.q(e.getMessage()));
+    }
+  }
+
+  /** Stops the heartbeat thread without writing. */
+  public void stop() {
+    if (stopped.getAndSet(true)) {
+      return;
+    }
+    timer.shutdownNow();
+  }
+}

@@ -1,0 +1,64 @@
+package dev.tended.worker.heartbeat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Where every cyclic part of the worker (each poller, the dispatcher) reports that it started and
+ * completed a cycle, so that the heartbeat proves progress and not merely that a timer thread lives.
+ * A part is wedged when its current cycle has run longer than the wedge limit, or when it has not
+ * completed a cycle within its own period plus that limit (it stopped being scheduled at all).
+ *
+ * <p>Thread-safe: each part writes only its own immutable entry; the heartbeat thread reads them.
+ */
+public final class ProgressBoard {
+  /** One part's last known cycle, on the monotonic clock. {@code runningSince} is -1 when idle. */
+  private record Cycle(long periodNanos, long lastCompletedNanos, long runningSinceNanos) {}
+
+  /** A part that is not making progress, and for how long. */
+  public record Wedge(String part, Duration stuckFor, boolean inCycle) {}
+
+  private final Map<String, Cycle> cycles = new ConcurrentHashMap<>();
+  private final LongSupplier nanoTime;
+
+  /** {@code nanoTime} is a monotonic clock ({@code System::nanoTime} outside tests). */
+  public ProgressBoard(LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
+  }
+
+  /** Declares a part that should complete a cycle at least every {@code period}. */
+  public void register(String part, Duration period) {
+    cycles.put(part, new Cycle(period.toNanos(), nanoTime.getAsLong(), -1));
+  }
+
+  /** The part has begun a cycle. */
+  public void started(String part) {
+    cycles.computeIfPresent(part, (k, c) -> new Cycle(c.periodNanos(), c.lastCompletedNanos(), nanoTime.getAsLong()));
+  }
+
+  /** The part has completed a cycle, successfully or not: either way it is not wedged. */
+  public void completed(String part) {
+    cycles.computeIfPresent(part, (k, c) -> new Cycle(c.periodNanos(), nanoTime.getAsLong(), -1));
+  }
+
+  /** The parts that have made no progress within {@code limit}. */
+  public List<Wedge> wedged(Duration limit) {
+    long now = nanoTime.getAsLong();
+    long limitNanos = limit.toNanos();
+    List<Wedge> out = new ArrayList<>();
+    cycles.forEach((part, c) -> {
+      if (c.runningSinceNanos() >= 0) {
+        if (now - c.runningSinceNanos() > limitNanos) {
+          out.add(new Wedge(part, Duration.ofNanos(now - c.runningSinceNanos()), true));
+        }
+      } else if (now - c.lastCompletedNanos() > c.periodNanos() + limitNanos) {
+        out.add(new Wedge(part, Duration.ofNanos(now - c.lastCompletedNanos()), false));
+      }
+    });
+    return out;
+  }
+}

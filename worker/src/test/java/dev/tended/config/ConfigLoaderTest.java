@@ -1,0 +1,121 @@
+package dev.tended.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private Path write(String yaml) throws IOException {
+    Path f = dir.resolve("tended.yaml");
+    Files.writeString(f, yaml);
+    return f;
+  }
+
+  private static final String TWO_SOURCES = """
+      dataDir: ./var
+      heartbeat: { file: status.json, interval: 1s }
+      sources:
+        - name: ideas
+          type: json-queue
+          path: ideas_log.json
+          pollInterval: 500ms
+          handler: { command: ["handlers/idea.sh", "--fast"], timeout: 10m }
+          retry: { maxAttempts: 3, initialBackoff: 1s, maxBackoff: 5m }
+        - name: implementations
+          type: directory
+          path: implementations
+          pollInterval: %s
+          concurrency: 2
+          handler: { command: ["/bin/true"] }
+      supervisor: { staleAfter: 3s }
+      """;
+
+  @Test
+  void validFileBecomesRecordsWithPathsResolvedAndDefaultsApplied() throws Exception {
+    TendedConfig c = ConfigLoader.load(write(TWO_SOURCES.formatted("3s")));
+    assertThat(c.dataDir()).isEqualTo(dir.resolve("var"));
+    assertThat(c.heartbeat().file()).isEqualTo(dir.resolve("var/status.json"));
+    assertThat(c.sources()).hasSize(2);
+    SourceConfig ideas = c.sources().get(0);
+    assertThat(ideas.type()).isEqualTo(SourceType.JSON_QUEUE);
+    assertThat(ideas.path()).isEqualTo(dir.resolve("var/ideas_log.json"));
+    assertThat(ideas.pollInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(ideas.handler().command()).containsExactly(dir.resolve("handlers/idea.sh").toString(), "--fast");
+    assertThat(ideas.retry().maxAttempts()).isEqualTo(3);
+    assertThat(ideas.breaker()).isEqualTo(new BreakerConfig(5, Duration.ofSeconds(60)));
+    assertThat(c.sources().get(1).concurrency()).isEqualTo(2);
+    assertThat(c.supervisor().staleAfter()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(c.supervisor().stopGrace()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.supervisor().restartWith()).isEqualTo(RestartMode.CHILD);
+    assertThat(c.logging().dir()).isEqualTo(dir.resolve("var/logs"));
+  }
+
+  @Test
+  void badDurationIsRefusedWithTheKeysPathAndTheReason() throws Exception {
+    ConfigException e = catchThrowableOfType(ConfigException.class,
+        () -> ConfigLoader.load(write(TWO_SOURCES.formatted("2x"))));
+    assertThat(e.problems()).containsExactly(
+        "sources[1].pollInterval: \"2x\" is not a duration (write e.g. 500ms, 2s, 10m, 1h)");
+  }
+
+  @Test
+  void unknownKeysAreRefusedWhereverTheyAre() throws Exception {
+    String yaml = TWO_SOURCES.formatted("3s").replace("concurrency: 2", "concurency: 2")
+        .replace("supervisor: { staleAfter: 3s }", "supervisor: { staleAfter: 3s, restartBackof: {} }");
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(write(yaml)));
+    assertThat(e.problems()).hasSize(2);
+    assertThat(e.problems().get(0)).startsWith("sources[1].concurency: unknown key");
+    assertThat(e.problems().get(1)).startsWith("supervisor.restartBackof: unknown key");
+  }
+
+  @Test
+  void missingRequiredFieldsAndDuplicateNamesAreEachNamed() throws Exception {
+    String yaml = """
+        sources:
+          - name: ideas
+            type: json-queue
+            path: a.json
+            handler: { command: [] }
+          - name: ideas
+            type: sqlite
+            path: b.json
+            handler: { command: ["/bin/true"] }
+        """;
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(write(yaml)));
+    assertThat(e.problems()).anyMatch(p -> p.startsWith("sources[0].handler.command: is required"));
+    assertThat(e.problems()).contains("sources[1].type: \"sqlite\" is not a source type (json-queue, directory)");
+  }
+
+  @Test
+  void yamlSyntaxErrorNamesFileLineAndColumn() throws Exception {
+    Path f = write("dataDir: ./var\nsources: [\n");
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(f));
+    assertThat(e.getMessage()).contains(f.toString()).contains("line ");
+  }
+
+  @Test
+  void heartbeatSlowerThanStalenessIsRefused() throws Exception {
+    String yaml = TWO_SOURCES.formatted("3s").replace("interval: 1s", "interval: 5s");
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(write(yaml)));
+    assertThat(e.problems()).singleElement().asString().startsWith("heartbeat.interval: 5s must be shorter");
+  }
+
+  @Test
+  void durationsParseEveryUnitAndRefuseOtherForms() {
+    assertThat(Durations.parse("500ms")).contains(Duration.ofMillis(500));
+    assertThat(Durations.parse("2s")).contains(Duration.ofSeconds(2));
+    assertThat(Durations.parse("10m")).contains(Duration.ofMinutes(10));
+    assertThat(Durations.parse("1h")).contains(Duration.ofHours(1));
+    assertThat(Durations.parse("2x")).isEmpty();
+    assertThat(Durations.parse("-1s")).isEmpty();
+    assertThat(Durations.parse("1.5s")).isEmpty();
+  }
+}

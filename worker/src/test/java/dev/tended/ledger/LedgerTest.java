@@ -1,0 +1,101 @@
+package dev.tended.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LedgerTest {
+  @TempDir Path dir;
+
+  private Ledger open() {
+    return Ledger.open(dir.resolve("ledger.db"), Clock.systemUTC());
+  }
+
+  private static NewItem item(String id, String content) {
+    return new NewItem(id, "hash-" + content, "{\"id\":\"" + id + "\",\"c\":\"" + content + "\"}");
+  }
+
+  @Test
+  void identicalContentIsRecordedOnceAndChangedContentIsANewVersion() {
+    try (Ledger ledger = open()) {
+      assertThat(ledger.recordSeen("ideas", List.of(item("1", "a"), item("2", "a")))).isEqualTo(2);
+      assertThat(ledger.recordSeen("ideas", List.of(item("1", "a"), item("2", "a")))).isZero();
+      assertThat(ledger.recordSeen("ideas", List.of(item("1", "b")))).isEqualTo(1);
+      assertThat(ledger.versions("ideas", "1")).hasSize(2);
+      assertThat(ledger.counts("ideas").get(ItemState.PENDING)).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void itemsAreClaimedInFirstSeenOrderWithTheirAttemptCounted() {
+    try (Ledger ledger = open()) {
+      ledger.recordSeen("ideas", List.of(item("b", "x"), item("a", "x"), item("c", "x")));
+      List<ItemRecord> claimed = ledger.claimDue("ideas", 2);
+      assertThat(claimed).extracting(ItemRecord::id).containsExactly("b", "a");
+      assertThat(claimed).allSatisfy(r -> {
+        assertThat(r.state()).isEqualTo(ItemState.RUNNING);
+        assertThat(r.attempts()).isEqualTo(1);
+      });
+      assertThat(ledger.claimDue("ideas", 5)).extracting(ItemRecord::id).containsExactly("c");
+    }
+  }
+
+  @Test
+  void everyStateSurvivesReopeningAndRunningItemsAreRecoveredWithTheirAttemptKept() {
+    try (Ledger ledger = open()) {
+      ledger.recordSeen("qa", List.of(item("1", "x"), item("2", "x"), item("3", "x")));
+      List<ItemRecord> claimed = ledger.claimDue("qa", 3);
+      ledger.finish(claimed.get(0).seq(), ItemState.SUCCEEDED, 0, null, null);
+      ledger.finish(claimed.get(1).seq(), ItemState.DEAD, 65, "exit 65", null);
+    }
+    try (Ledger ledger = open()) {
+      assertThat(ledger.counts("qa")).containsEntry(ItemState.SUCCEEDED, 1L)
+          .containsEntry(ItemState.DEAD, 1L).containsEntry(ItemState.RUNNING, 1L);
+      assertThat(ledger.recoverInterrupted()).isEqualTo(1);
+      List<ItemRecord> again = ledger.claimDue("qa", 5);
+      assertThat(again).extracting(ItemRecord::id).containsExactly("3");
+      assertThat(again.get(0).attempts()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void failedItemWaitsForItsNextAttemptTime() {
+    try (Ledger ledger = open()) {
+      ledger.recordSeen("qa", List.of(item("1", "x")));
+      long seq = ledger.claimDue("qa", 1).get(0).seq();
+      ledger.finish(seq, ItemState.FAILED, 1, "exit 1", Instant.now().plusSeconds(3600));
+      assertThat(ledger.claimDue("qa", 1)).isEmpty();
+      assertThat(ledger.nextRetryAt("qa")).isPresent();
+    }
+  }
+
+  @Test
+  void handedBackItemIsPendingWithoutTheAttemptCounted() {
+    try (Ledger ledger = open()) {
+      ledger.recordSeen("qa", List.of(item("1", "x")));
+      long seq = ledger.claimDue("qa", 1).get(0).seq();
+      ledger.handBack(seq, "worker stopping");
+      ItemRecord r = ledger.claimDue("qa", 1).get(0);
+      assertThat(r.attempts()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void operatorRetryPutsADeadItemBackToPendingAndIsRecorded() {
+    try (Ledger ledger = open()) {
+      ledger.recordSeen("qa", List.of(item("7", "x")));
+      long seq = ledger.claimDue("qa", 1).get(0).seq();
+      ledger.finish(seq, ItemState.DEAD, 65, "exit 65", null);
+      assertThat(ledger.retryDead("qa", "nope")).isFalse();
+      assertThat(ledger.retryDead("qa", "7")).isTrue();
+      assertThat(ledger.counts("qa").get(ItemState.PENDING)).isEqualTo(1);
+      assertThat(ledger.transitionsTo(seq, ItemState.PENDING)).isEqualTo(2);
+      assertThat(ledger.integrityCheck()).isEmpty();
+    }
+  }
+}
