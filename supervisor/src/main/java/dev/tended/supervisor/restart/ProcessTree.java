@@ -46,7 +46,7 @@ final class ProcessTree {
     }
     int leftovers = 0;
     for (ProcessHandle p : tree.values()) {
-      if (p.isAlive()) {
+      if (!gone(p)) {
         leftovers++;
         p.destroyForcibly();
       }
@@ -65,15 +65,38 @@ final class ProcessTree {
   }
 
   private static boolean waitFor(ProcessHandle p, Duration limit) {
-    try {
-      p.onExit().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (true) {
+      try {
+        p.onExit().get(Math.min(100, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS);
+        return true;
+      } catch (TimeoutException | ExecutionException e) {
+        if (gone(p)) {
+          return true;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return gone(p);
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        return gone(p);
+      }
+    }
+  }
+
+  /**
+   * Dead, or a zombie: a killed descendant re-parented to an init that does not reap (containers)
+   * stays a zombie, which holds no resources and runs nothing.
+   */
+  static boolean gone(ProcessHandle p) {
+    if (!p.isAlive()) {
       return true;
-    } catch (TimeoutException e) {
-      return !p.isAlive();
-    } catch (ExecutionException e) {
-      return !p.isAlive();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    }
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(p.pid()), "stat"));
+      int close = stat.lastIndexOf(')');
+      return close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) == 'Z';
+    } catch (java.io.IOException | RuntimeException e) {
       return !p.isAlive();
     }
   }

@@ -90,6 +90,15 @@ final class Watchdog {
 
   /** One check: never throws for the worker's sake; the caller still guards against bugs. */
   void tick() {
+    try {
+      check();
+    } finally {
+      // Time spent acting (a thread dump, a stop grace) is not a gap in the watching.
+      lastTick = clock.nanos();
+    }
+  }
+
+  private void check() {
     long now = clock.nanos();
     long gap = now - lastTick;
     if (started && gap > gapThresholdNanos) {
@@ -104,7 +113,6 @@ final class Watchdog {
       if (now - restartAt.getAsLong() >= 0) {
         launch(true);
       }
-      lastTick = clock.nanos();
       return;
     }
 
@@ -151,7 +159,7 @@ final class Watchdog {
       lastWatchOk = now;
       log.info("watch_ok mode={} pid={} state={} sequence={} beat_age_ms={} healthy_for_s={} restarts_last_hour={} "
               + "failures_in_a_row={}",
-          worker.mode(), pidText(), a.kind().name().toLowerCase(java.util.Locale.ROOT), detector.lastSequence(),
+          worker.mode(), pidText(), a.kind().name().toLowerCase(java.util.Locale.ROOT), sequenceText(),
           a.silentNanos() / 1_000_000, a.healthyNanos() / 1_000_000_000L, restarts.restartsInLastHour(),
           backoff.failuresInARow());
     }
@@ -188,7 +196,7 @@ final class Watchdog {
         : "no heartbeat from pid " + pid + " within " + silentMs + " ms of its start (startupGrace "
             + a.limit().toMillis() + " ms)";
     log.warn("worker_stalled pid={} stale_for_ms={} limit_ms={} first_beat_seen={} sequence={}",
-        pid, silentMs, a.limit().toMillis(), a.beatSeen(), detector.lastSequence());
+        pid, silentMs, a.limit().toMillis(), a.beatSeen(), sequenceText());
     timeline.add("stall_detected pid=" + pid + " " + reason);
     Optional<ProcessHandle> proc = worker.evidenceProcess(statusPid);
     Optional<String> record;
@@ -248,6 +256,11 @@ final class Watchdog {
     log.info("worker_stopping pid={} mode={} grace_ms={}", pidText(), worker.mode(), config.stopGrace().toMillis());
     worker.stop();
     restarts.save("stopped", null, backoff.failuresInARow(), null);
+  }
+
+  private String sequenceText() {
+    long seq = detector.lastSequence();
+    return seq == Long.MIN_VALUE ? "none" : Long.toString(seq);
   }
 
   private String pidText() {
