@@ -77,11 +77,13 @@ final class DirectorySource implements QueueSource {
       return PollOutcome.failed(folder + ": cannot list: " + e);
     }
 
+    Set<String> listed = new HashSet<>();
     Map<String, EntryStamp> now = new HashMap<>();
     Map<String, EntryStamp> ready = new HashMap<>();
     List<QueueItem> items = new ArrayList<>();
     for (Path entry : entries) {
       String entryName = entry.getFileName().toString();
+      listed.add(entryName);
       EntryStamp stamp = stamp(entry, entryName);
       if (stamp == null) {
         continue;
@@ -94,7 +96,7 @@ final class DirectorySource implements QueueSource {
     }
     seen = now;
     offered.keySet().retainAll(now.keySet());
-    skipped.retainAll(now.keySet());
+    skipped.retainAll(listed);
 
     Batcher batcher = new Batcher(batch -> {
       sink.accept(batch);
