@@ -14,4 +14,4 @@ if [[ ! -e $data/ideas_log.json ]]; then
   mkdir -p "$data"
   cp -R "$here/data/." "$data/"
 fi
-exec "$root/deploy/bin/tended" "${TENDED_DEMO_COMMAND:-worker}" --config "$here/tended.yaml"
+exec java -jar "$root/worker/target/tended-worker.jar" --config "$here/tended.yaml"
