@@ -1,10 +1,88 @@
 package dev.tended.worker;
 
-/** Entry point of tended-worker.jar (stub until the daemon lands). */
-public final class WorkerMain {
-  private WorkerMain() {}
+import dev.tended.config.ConfigException;
+import dev.tended.config.ConfigLoader;
+import dev.tended.config.TendedConfig;
+import dev.tended.logging.LogSetup;
+import dev.tended.worker.heartbeat.BeatListener;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/**
+ * Entry point of {@code tended-worker.jar}: reads the configuration (exit 78 when it is bad), sets up
+ * logging, runs the {@link Worker} until SIGTERM or SIGINT, then stops it cleanly and exits 0. Any
+ * other failure to run exits 1.
+ */
+@Command(name = "tended-worker", mixinStandardHelpOptions = true, versionProvider = WorkerMain.Version.class,
+    description = "Consumes file queues, runs a handler per item, proves progress with a heartbeat file.")
+public final class WorkerMain implements Callable<Integer> {
+  /** sysexits.h EX_CONFIG: the configuration cannot be used. */
+  public static final int EX_CONFIG = 78;
+
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "the YAML configuration file")
+  Path configFile;
+
+  @Option(names = "--check-config", description = "validate the configuration and exit (0 valid, 78 invalid)")
+  boolean checkOnly;
 
   public static void main(String[] args) {
-    System.out.println("tended-worker");
+    System.exit(new CommandLine(new WorkerMain()).execute(args));
+  }
+
+  /** The version in the jar's manifest, or {@code dev} when run from classes. */
+  public static String version() {
+    String v = WorkerMain.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  @Override
+  public Integer call() {
+    TendedConfig config;
+    try {
+      config = ConfigLoader.load(configFile);
+    } catch (ConfigException e) {
+      e.problems().forEach(p -> System.err.println("tended-worker: bad configuration: " + p));
+      return EX_CONFIG;
+    }
+    if (checkOnly) {
+      System.out.println("configuration ok: " + config.configFile() + " (" + config.sources().size() + " sources)");
+      return 0;
+    }
+    LogSetup.configure(config.logging(), "worker");
+    var log = LoggerFactory.getLogger(WorkerMain.class);
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    Signal.handle(new Signal("TERM"), s -> stopRequested.countDown());
+    Signal.handle(new Signal("INT"), s -> stopRequested.countDown());
+    Worker worker = new Worker(config, BeatListener.NONE);
+    try {
+      worker.start();
+    } catch (Exception e) {
+      log.error("worker_start_failed error={}", dev.tended.logging.Kv.q(e.toString()), e);
+      worker.stop();
+      LogSetup.shutdown();
+      return 1;
+    }
+    try {
+      stopRequested.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    worker.stop();
+    LogSetup.shutdown();
+    return 0;
+  }
+
+  /** Reads the version for {@code --version}. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"tended-worker " + version()};
+    }
   }
 }

@@ -1,0 +1,104 @@
+package dev.tended.worker;
+
+import dev.tended.config.SourceConfig;
+import dev.tended.config.TendedConfig;
+import dev.tended.ledger.Ledger;
+import dev.tended.logging.Kv;
+import dev.tended.worker.dispatch.Dispatcher;
+import dev.tended.worker.handler.CommandRunner;
+import dev.tended.worker.heartbeat.BeatListener;
+import dev.tended.worker.heartbeat.Heartbeat;
+import dev.tended.worker.heartbeat.ProgressBoard;
+import dev.tended.worker.results.ResultWriter;
+import dev.tended.worker.source.PollScheduler;
+import dev.tended.worker.source.QueueSources;
+import dev.tended.worker.source.SourcePoller;
+import dev.tended.worker.source.TestHooks;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's lifecycle: opens the ledger (recovering items a crash left running), then starts the
+ * dispatcher, the pollers and the heartbeat; stops them in reverse order, handing running items back,
+ * and leaves a last status with {@code state: "stopped"}.
+ */
+public final class Worker {
+  private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+  private final TendedConfig config;
+  private final BeatListener beatListener;
+  private final Clock clock = Clock.systemUTC();
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private Ledger ledger;
+  private Dispatcher dispatcher;
+  private PollScheduler polls;
+  private Heartbeat heartbeat;
+
+  public Worker(TendedConfig config, BeatListener beatListener) {
+    this.config = config;
+    this.beatListener = beatListener;
+  }
+
+  /** Starts everything; throws when the worker cannot run at all (e.g. the ledger cannot be opened). */
+  public void start() throws Exception {
+    Files.createDirectories(config.dataDir());
+    ledger = Ledger.open(config.ledgerFile(), clock);
+    int recovered = ledger.recoverInterrupted();
+    if (recovered > 0) {
+      log.warn("items_recovered count={} note=\"running at the last crash; back to pending, attempt counted\"", recovered);
+    }
+    ProgressBoard progress = new ProgressBoard(System::nanoTime);
+    dispatcher = new Dispatcher(config, ledger, new CommandRunner(), new ResultWriter(config.resultsDir()),
+        progress, clock, () -> ThreadLocalRandom.current().nextDouble());
+    TestHooks hooks = TestHooks.fromEnvironment(config.dataDir());
+    List<SourcePoller> pollers = new ArrayList<>();
+    for (SourceConfig s : config.sources()) {
+      SourcePoller poller = new SourcePoller(s, QueueSources.create(s, config.quarantineDir(), clock), ledger,
+          progress, dispatcher::nudge, clock, hooks);
+      progress.register(poller.part(), s.pollInterval());
+      pollers.add(poller);
+    }
+    polls = new PollScheduler(pollers);
+    heartbeat = new Heartbeat(config, ledger, progress, polls::reports, dispatcher::breakers, beatListener, clock,
+        WorkerMain.version());
+    dispatcher.start();
+    polls.start();
+    heartbeat.start();
+    log.info("worker_started pid={} version={} data_dir={} sources={}", ProcessHandle.current().pid(),
+        WorkerMain.version(), Kv.q(config.dataDir()), config.sources().stream().map(SourceConfig::name).toList());
+  }
+
+  /** Stops polling, finishes or hands back running items within {@code stopGrace}, writes "stopped". Idempotent. */
+  public void stop() {
+    if (stopped.getAndSet(true)) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    log.info("worker_stopping grace_ms={}", config.supervisor().stopGrace().toMillis());
+    try {
+      if (polls != null) {
+        polls.stop();
+      }
+      if (heartbeat != null) {
+        heartbeat.writeFinal("stopping");
+      }
+      if (dispatcher != null) {
+        dispatcher.stop(config.supervisor().stopGrace().multipliedBy(8).dividedBy(10));
+      }
+      if (heartbeat != null) {
+        heartbeat.writeFinal("stopped");
+      }
+    } finally {
+      if (ledger != null) {
+        ledger.close();
+      }
+      log.info("worker_stopped took_ms={}", (System.nanoTime() - t0) / 1_000_000);
+    }
+  }
+}

@@ -1,0 +1,193 @@
+package dev.tended.worker.dispatch;
+
+import dev.tended.config.SourceConfig;
+import dev.tended.config.TendedConfig;
+import dev.tended.ledger.ItemRecord;
+import dev.tended.ledger.Ledger;
+import dev.tended.logging.Kv;
+import dev.tended.status.BreakerStatus;
+import dev.tended.worker.handler.CommandRunner;
+import dev.tended.worker.heartbeat.ProgressBoard;
+import dev.tended.worker.results.ResultWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds due items to handlers: one thread ({@code dispatch}) that, every cycle or when nudged, takes
+ * finished attempts into account, asks each source's circuit breaker how many attempts may start,
+ * claims that many due items from the ledger in first-seen order (marking them running, durably) and
+ * hands them to the source's bounded handler pool. Each cycle is reported to the {@link ProgressBoard},
+ * so a wedged dispatcher stops the heartbeat.
+ *
+ * <p>The dispatch thread owns the lanes' counters and breakers; handler threads talk to it only by
+ * posting {@link Completion}s to its inbox. Breaker states are published as immutable values.
+ */
+public final class Dispatcher {
+  /** The name under which the dispatcher reports its cycles. */
+  public static final String PART = "dispatch";
+  static final Duration CYCLE = Duration.ofMillis(200);
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  private static final Object NUDGE = new Object();
+
+  private final Ledger ledger;
+  private final ProgressBoard progress;
+  private final AttemptRunner attempts;
+  private final Map<String, SourceLane> lanes = new LinkedHashMap<>();
+  private final Map<String, BreakerStatus> breakers = new ConcurrentHashMap<>();
+  private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private final Thread thread;
+
+  public Dispatcher(TendedConfig config, Ledger ledger, CommandRunner runner, ResultWriter results,
+      ProgressBoard progress, Clock clock, DoubleSupplier random) {
+    this.ledger = ledger;
+    this.progress = progress;
+    this.attempts = new AttemptRunner(config, ledger, runner, results, clock, stopping::get);
+    for (SourceConfig s : config.sources()) {
+      lanes.put(s.name(), new SourceLane(s, new Backoff(s.retry(), random), new CircuitBreaker(s.breaker(), clock)));
+      breakers.put(s.name(), BreakerStatus.CLOSED);
+    }
+    this.thread = new Thread(this::loop, "dispatch");
+  }
+
+  /** Starts the dispatch thread. */
+  public void start() {
+    progress.register(PART, CYCLE);
+    thread.start();
+  }
+
+  /** Asks for a cycle now (new items were recorded). */
+  public void nudge() {
+    inbox.offer(NUDGE);
+  }
+
+  /** Each source's breaker as last published. */
+  public Map<String, BreakerStatus> breakers() {
+    return Map.copyOf(breakers);
+  }
+
+  private void loop() {
+    while (!stopped.get()) {
+      try {
+        Object first = inbox.poll(CYCLE.toMillis(), TimeUnit.MILLISECONDS);
+        progress.started(PART);
+        try {
+          cycle(first);
+        } catch (RuntimeException e) {
+          log.error("dispatch_failed error={}", Kv.q(e.getMessage()), e);
+        } finally {
+          progress.completed(PART);
+        }
+      } catch (InterruptedException e) {
+        if (stopped.get()) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void cycle(Object first) {
+    absorb(first);
+    for (Object o; (o = inbox.poll()) != null; ) {
+      absorb(o);
+    }
+    if (stopping.get()) {
+      return;
+    }
+    for (SourceLane lane : lanes.values()) {
+      int admitted = lane.breaker.admit(lane.free());
+      if (admitted > 0) {
+        List<ItemRecord> claimed = ledger.claimDue(lane.source.name(), admitted);
+        lane.breaker.started(claimed.size());
+        for (ItemRecord item : claimed) {
+          lane.running++;
+          lane.pool.execute(() -> finishWith(lane.source.name(), attempts.run(lane.source, lane.backoff, item)));
+        }
+      }
+      breakers.put(lane.source.name(), lane.breaker.status());
+    }
+  }
+
+  private void finishWith(String source, Completion.Kind kind) {
+    inbox.offer(new Completion(source, kind));
+  }
+
+  private void absorb(Object message) {
+    if (!(message instanceof Completion c)) {
+      return;
+    }
+    SourceLane lane = lanes.get(c.source());
+    lane.running--;
+    switch (c.kind()) {
+      case HANDLER_SUCCEEDED -> {
+        if (lane.breaker.recordSuccess()) {
+          log.info("breaker_closed source={}", c.source());
+        }
+      }
+      case HANDLER_FAILED -> {
+        if (lane.breaker.recordFailure()) {
+          BreakerStatus s = lane.breaker.status();
+          log.warn("breaker_opened source={} consecutive_failures={} open_until={}",
+              c.source(), s.consecutiveFailures(), s.openUntil());
+        }
+      }
+      default -> lane.breaker.recordNeutral();
+    }
+    breakers.put(c.source(), lane.breaker.status());
+  }
+
+  /**
+   * Stops starting attempts, lets running ones finish for half of {@code grace}, then cancels the
+   * rest (their items go back to pending) and waits for the other half. Idempotent.
+   */
+  public void stop(Duration grace) {
+    if (!stopping.compareAndSet(false, true)) {
+      return;
+    }
+    long deadline = System.nanoTime() + grace.toNanos();
+    lanes.values().forEach(l -> l.pool.shutdown());
+    if (!awaitPools(System.nanoTime() + grace.toNanos() / 2)) {
+      log.info("handlers_cancelling running={}", attempts.activeCount());
+      attempts.cancelAll();
+      if (!awaitPools(deadline)) {
+        log.warn("handlers_abandoned running={} note=\"their items stay running and are recovered at next start\"",
+            attempts.activeCount());
+        lanes.values().forEach(l -> l.pool.shutdownNow());
+      }
+    }
+    stopped.set(true);
+    thread.interrupt();
+    try {
+      thread.join(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private boolean awaitPools(long deadlineNanos) {
+    try {
+      for (SourceLane lane : lanes.values()) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0 || !lane.pool.awaitTermination(left, TimeUnit.NANOSECONDS)) {
+          return false;
+        }
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package dev.tended.worker.dispatch;
+
+import dev.tended.ledger.ItemState;
+import dev.tended.worker.handler.HandlerResult;
+
+/**
+ * What one attempt's ending means for its item, by the handler protocol: exit 0 succeeded; exit 65
+ * (EX_DATAERR) dead at once; exit 75 (EX_TEMPFAIL), any other exit, a timeout or a program that could
+ * not start: failed, retried until {@code maxAttempts}, then dead.
+ *
+ * @param state SUCCEEDED, FAILED or DEAD
+ * @param countsAgainstHandler whether the circuit breaker counts it as the handler failing
+ */
+record Verdict(ItemState state, String detail, boolean countsAgainstHandler) {
+  static final int EX_DATAERR = 65;
+  static final int EX_TEMPFAIL = 75;
+
+  static Verdict of(HandlerResult result, int attempt, int maxAttempts) {
+    String why;
+    switch (result.ending()) {
+      case EXITED -> {
+        if (result.exitCode() == 0) {
+          return new Verdict(ItemState.SUCCEEDED, "exit 0", false);
+        }
+        if (result.exitCode() == EX_DATAERR) {
+          return new Verdict(ItemState.DEAD, "exit 65 (data error): dead without retry", false);
+        }
+        why = result.exitCode() == EX_TEMPFAIL ? "exit 75 (temporary failure)" : "exit " + result.exitCode();
+      }
+      case TIMED_OUT -> why = "timed out: " + result.detail();
+      case FAILED_TO_START -> why = "could not start: " + result.detail();
+      default -> why = String.valueOf(result.detail());
+    }
+    if (attempt >= maxAttempts) {
+      return new Verdict(ItemState.DEAD, why + "; dead after " + attempt + " attempts", true);
+    }
+    return new Verdict(ItemState.FAILED, why, true);
+  }
+}

@@ -1,0 +1,227 @@
+package dev.tended.worker.handler;
+
+import dev.tended.config.Durations;
+import dev.tended.worker.handler.HandlerResult.Ending;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One started handler and everything that happens to it until its result exists: the timeout, the
+ * output bounds, a cancel, then stopping whatever it left running and cutting late output.
+ *
+ * <p>All of that runs in the thread that calls {@link #awaitResult()}, which waits on the process in
+ * short slices; no thread is created. {@link #cancel()} only sets a flag that the waiting thread
+ * reads, so the files and the process tree have one owner.
+ */
+final class Attempt implements RunningHandler {
+  static final int TAIL_BYTES = 4096;
+
+  private static final Logger LOG = LoggerFactory.getLogger(Attempt.class);
+  private static final long SLICE_NANOS = Duration.ofMillis(50).toNanos();
+  private static final long CHECK_EVERY_NANOS = Duration.ofMillis(250).toNanos();
+  private static final Duration REAP_WAIT = Duration.ofSeconds(2);
+  /** How setsid's own messages start; the rest of the message may be translated. */
+  private static final String LAUNCHER_PREFIX = "setsid: ";
+
+  private final Process process;
+  private final HandlerRequest request;
+  private final Clock clock;
+  private final Instant startedAt;
+  private final long startNanos;
+  private final OutputFile stdout;
+  private final OutputFile stderr;
+  private final ProcessTree tree;
+  private volatile boolean cancelRequested;
+  private HandlerResult result; // guarded by this
+
+  /** The moment the outcome was fixed, with the output sizes at that moment. */
+  private record Decision(Ending ending, int exitCode, Instant at, long stdoutSize, long stderrSize,
+      String why) {}
+
+  Attempt(Process process, HandlerRequest request, Clock clock, Instant startedAt, long startNanos,
+      OutputFile stdout, OutputFile stderr) {
+    this.process = process;
+    this.request = request;
+    this.clock = clock;
+    this.startedAt = startedAt;
+    this.startNanos = startNanos;
+    this.stdout = stdout;
+    this.stderr = stderr;
+    this.tree = new ProcessTree(process.pid());
+  }
+
+  @Override
+  public long pid() {
+    return process.pid();
+  }
+
+  @Override
+  public void cancel() {
+    if (!cancelRequested) {
+      cancelRequested = true;
+      LOG.info("handler-cancel-requested pid={}", pid());
+    }
+  }
+
+  @Override
+  public synchronized HandlerResult awaitResult() throws InterruptedException {
+    if (result != null) {
+      return result;
+    }
+    Decision decision;
+    try {
+      decision = watch();
+    } catch (InterruptedException e) {
+      result = conclude(decide(Ending.CANCELLED, -1,
+          "cancelled after " + format(elapsed()) + ": waiting thread interrupted"));
+      throw e;
+    }
+    result = conclude(decision);
+    return result;
+  }
+
+  /** Waits until the handler exits, the timeout passes, or a cancel arrives, checking as it goes. */
+  private Decision watch() throws InterruptedException {
+    long deadline = startNanos + request.timeout().toNanos();
+    long nextCheck = System.nanoTime();
+    while (true) {
+      if (cancelRequested) {
+        return decide(Ending.CANCELLED, -1, "cancelled after " + format(elapsed()));
+      }
+      long now = System.nanoTime();
+      if (now - deadline >= 0) {
+        return decide(Ending.TIMED_OUT, -1, "timed out after " + format(request.timeout()));
+      }
+      if (now - nextCheck >= 0) {
+        check();
+        nextCheck = now + CHECK_EVERY_NANOS;
+      }
+      long wait = Math.min(SLICE_NANOS, Math.min(deadline - now, Math.max(1, nextCheck - now)));
+      if (process.waitFor(wait, TimeUnit.NANOSECONDS)) {
+        int code = process.exitValue();
+        return decide(Ending.EXITED, code, "exited with code " + code);
+      }
+    }
+  }
+
+  /** The periodic work while the handler runs; never throws, so the watch goes on. */
+  private void check() {
+    try {
+      tree.refresh();
+      stdout.trimIfOver();
+      stderr.trimIfOver();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("handler-check-failed pid={} error={}", pid(), e.toString());
+    }
+  }
+
+  private Decision decide(Ending ending, int exitCode, String why) {
+    return new Decision(ending, exitCode, clock.instant(), stdout.size(), stderr.size(), why);
+  }
+
+  /** Stops what is left, cuts late output, reads the tails. Bounded, and never throws. */
+  private HandlerResult conclude(Decision d) {
+    ProcessTree.StopReport stop = tree.stop(request.killGrace());
+    reapHandler();
+    StringBuilder notes = new StringBuilder();
+    String outTail = finishOutput(stdout, d.stdoutSize(), "stdout", notes);
+    String errTail = finishOutput(stderr, d.stderrSize(), "stderr", notes);
+
+    Ending ending = d.ending();
+    int exitCode = d.exitCode();
+    String why = d.why();
+    if (ending == Ending.EXITED && (exitCode == 126 || exitCode == 127)) {
+      String launcherError = launcherError();
+      if (!launcherError.isEmpty()) {
+        ending = Ending.FAILED_TO_START;
+        exitCode = -1;
+        why = "cannot start: " + launcherError;
+      }
+    }
+    String detail = why + stopNote(d.ending(), stop) + notes;
+    HandlerResult r = new HandlerResult(ending, exitCode, startedAt, d.at(), outTail, errTail,
+        detail);
+    LOG.info("handler-finished pid={} ending={} exitCode={} duration={} detail=\"{}\"",
+        pid(), ending, exitCode, r.duration().toMillis() + "ms", detail);
+    return r;
+  }
+
+  private void reapHandler() {
+    boolean interrupted = false;
+    long deadline = System.nanoTime() + REAP_WAIT.toNanos();
+    while (process.isAlive() && System.nanoTime() - deadline < 0) {
+      try {
+        process.waitFor(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (process.isAlive()) {
+      LOG.warn("handler-not-reaped pid={} waited={}", pid(), REAP_WAIT);
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private String finishOutput(OutputFile file, long decidedSize, String name, StringBuilder notes) {
+    try {
+      file.finish(decidedSize);
+      if (file.droppedBytes() > 0) {
+        notes.append("; ").append(name).append(" trimmed, ").append(file.droppedBytes())
+            .append(" earlier bytes dropped");
+      }
+      return file.tail(TAIL_BYTES);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("handler-output-unreadable pid={} file={} error={}", pid(), file.path(), e.toString());
+      notes.append("; ").append(name).append(" unreadable: ").append(e.getMessage());
+      return "";
+    }
+  }
+
+  /**
+   * The reason {@code setsid} gave for not executing the program (exit 126 or 127 with its message
+   * first on stderr, e.g. for a script whose interpreter is missing), or "" when it did not fail.
+   */
+  private String launcherError() {
+    try {
+      String head = stderr.head(512);
+      if (head.startsWith(LAUNCHER_PREFIX)) {
+        int eol = head.indexOf('\n');
+        return head.substring(LAUNCHER_PREFIX.length(), eol < 0 ? head.length() : eol);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("handler-stderr-unreadable pid={} error={}", pid(), e.toString());
+    }
+    return "";
+  }
+
+  private String stopNote(Ending decided, ProcessTree.StopReport stop) {
+    if (stop.found() == 0) {
+      return "";
+    }
+    String what = decided == Ending.EXITED ? " leftover process" : " process";
+    StringBuilder s = new StringBuilder("; stopped ").append(stop.found()).append(what)
+        .append(stop.found() == 1 ? "" : "es");
+    if (stop.killed()) {
+      s.append(" (SIGKILL after ").append(format(request.killGrace())).append(")");
+    }
+    if (stop.survivors() > 0) {
+      s.append("; ").append(stop.survivors()).append(" survived SIGKILL");
+    }
+    return s.toString();
+  }
+
+  private Duration elapsed() {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+
+  private static String format(Duration d) {
+    return Durations.format(d);
+  }
+}

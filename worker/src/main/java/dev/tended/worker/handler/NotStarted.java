@@ -1,0 +1,28 @@
+package dev.tended.worker.handler;
+
+/**
+ * The attempt of a program that could not be started, so that callers handle a bad program through
+ * the same result as every other outcome instead of an exception.
+ */
+final class NotStarted implements RunningHandler {
+  private final HandlerResult result;
+
+  NotStarted(HandlerResult result) {
+    this.result = result;
+  }
+
+  @Override
+  public long pid() {
+    return -1;
+  }
+
+  @Override
+  public HandlerResult awaitResult() {
+    return result;
+  }
+
+  @Override
+  public void cancel() {
+    // Nothing runs.
+  }
+}

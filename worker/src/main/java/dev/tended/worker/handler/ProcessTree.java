@@ -1,0 +1,147 @@
+package dev.tended.worker.handler;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The processes of one attempt, so that all of them can be stopped, even those that outlive the
+ * handler: its process group (the handler was started through {@code setsid}, so the group id is its
+ * pid) plus every descendant seen by {@link #refresh()}, which catches children that moved to
+ * another group while their parent still lived.
+ *
+ * <p>A child that leaves the group and is orphaned between two refreshes (double fork plus
+ * {@code setsid} within a fraction of a second) escapes; under systemd the service's cgroup still
+ * ends it when the worker stops.
+ *
+ * <p>Not thread-safe: owned by the thread waiting for the attempt.
+ */
+final class ProcessTree {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessTree.class);
+  private static final long POLL_NANOS = Duration.ofMillis(20).toNanos();
+  private static final Duration KILL_WAIT = Duration.ofSeconds(2);
+
+  private final long pgid;
+  private final Map<Long, ProcStat> members = new HashMap<>();
+
+  ProcessTree(long pgid) {
+    this.pgid = pgid;
+  }
+
+  /** What {@link #stop} did, for the attempt's detail line. */
+  record StopReport(int found, boolean killed, int survivors) {
+    static final StopReport NOTHING = new StopReport(0, false, 0);
+  }
+
+  /**
+   * Looks at {@code /proc} again: forgets members that ended, adds every running process of the
+   * group and every running descendant of a member.
+   *
+   * @return the members still running
+   */
+  List<ProcStat> refresh() {
+    Map<Long, ProcStat> now = new HashMap<>();
+    Map<Long, List<ProcStat>> children = new HashMap<>();
+    for (ProcStat p : ProcStat.all()) {
+      if (p.running()) {
+        now.put(p.pid(), p);
+        children.computeIfAbsent(p.ppid(), k -> new ArrayList<>()).add(p);
+      }
+    }
+    members.values().removeIf(m -> {
+      ProcStat current = now.get(m.pid());
+      return current == null || !current.sameProcess(m);
+    });
+    for (ProcStat p : now.values()) {
+      if (p.pgrp() == pgid) {
+        members.putIfAbsent(p.pid(), p);
+      }
+    }
+    Deque<Long> queue = new ArrayDeque<>(members.keySet());
+    while (!queue.isEmpty()) {
+      for (ProcStat child : children.getOrDefault(queue.poll(), List.of())) {
+        if (members.putIfAbsent(child.pid(), child) == null) {
+          queue.add(child.pid());
+        }
+      }
+    }
+    return List.copyOf(members.values());
+  }
+
+  /**
+   * Stops every running member: SIGTERM, up to {@code grace} for them to go, then SIGKILL and a short
+   * wait. Returns at once when nothing runs. Not interruptible (an interrupt is kept for the caller):
+   * leaving processes behind is worse than a bounded wait.
+   */
+  StopReport stop(Duration grace) {
+    List<ProcStat> live = refresh();
+    if (live.isEmpty()) {
+      return StopReport.NOTHING;
+    }
+    int found = live.size();
+    LOG.debug("handler-tree-term pgid={} processes={}", pgid, found);
+    signal(live, Signals.SIGTERM);
+    if (waitUntilGone(grace)) {
+      return new StopReport(found, false, 0);
+    }
+    live = refresh();
+    LOG.info("handler-tree-kill pgid={} processes={} grace={}", pgid, live.size(), grace);
+    signal(live, Signals.SIGKILL);
+    if (waitUntilGone(KILL_WAIT)) {
+      return new StopReport(found, true, 0);
+    }
+    int survivors = refresh().size();
+    LOG.warn("handler-tree-survivors pgid={} processes={}", pgid, survivors);
+    return new StopReport(found, true, survivors);
+  }
+
+  private void signal(List<ProcStat> live, int signal) {
+    boolean groupSignalled = false;
+    for (ProcStat p : live) {
+      try {
+        if (p.pgrp() == pgid) {
+          if (!groupSignalled) {
+            Signals.signalGroup(pgid, signal);
+            groupSignalled = true;
+          }
+        } else if (ProcStat.read(p.pid()).filter(p::sameProcess).isPresent()) {
+          Signals.signalProcess(p.pid(), signal);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("handler-tree-signal-failed pgid={} pid={} signal={} error={}",
+            pgid, p.pid(), signal, e.getMessage());
+      }
+    }
+  }
+
+  private boolean waitUntilGone(Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    boolean interrupted = false;
+    try {
+      while (true) {
+        if (refresh().isEmpty()) {
+          return true;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          Thread.sleep(Duration.ofNanos(Math.min(left, POLL_NANOS)).toMillis() + 1);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package dev.tended.worker.handler;
+
+/**
+ * One attempt in progress, handed back by {@link CommandRunner#start} so that the thread that runs
+ * the item can wait for it while the daemon's shutdown path can still stop it.
+ *
+ * <p>{@link #awaitResult()} does all the watching (timeout, output bounds, stopping leftovers) in the
+ * calling thread; no other thread is created. {@link #cancel()} may be called from any thread.
+ */
+public interface RunningHandler {
+
+  /** The handler's process id, which is also its process group id; -1 when it never started. */
+  long pid();
+
+  /**
+   * Waits until the outcome is decided and every process of the attempt that could be found is gone,
+   * then returns the result; later calls return the same result at once.
+   *
+   * @throws InterruptedException when the waiting thread is interrupted; the attempt is then
+   *     stopped as if cancelled (bounded by the kill grace) before this throws, and later calls
+   *     return that {@link HandlerResult.Ending#CANCELLED} result
+   */
+  HandlerResult awaitResult() throws InterruptedException;
+
+  /**
+   * Asks for the attempt to be stopped (SIGTERM, the kill grace, SIGKILL to the whole tree) and to
+   * end {@link HandlerResult.Ending#CANCELLED}. Returns at once; the thread in {@link #awaitResult()}
+   * acts on it within a few tens of milliseconds. Has no effect once the outcome is decided.
+   */
+  void cancel();
+}

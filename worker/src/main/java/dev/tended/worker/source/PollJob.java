@@ -1,0 +1,28 @@
+package dev.tended.worker.source;
+
+import org.quartz.DisallowConcurrentExecution;
+import org.quartz.Job;
+import org.quartz.JobExecutionContext;
+
+/**
+ * The Quartz job that runs one {@link SourcePoller} poll, under the poller's thread name so that a
+ * thread dump names a wedged poller ({@code poll-ideas}). Never two runs of one source at once; a
+ * poll that throws is caught by the poller, so Quartz never unschedules it.
+ */
+@DisallowConcurrentExecution
+public final class PollJob implements Job {
+  static final String POLLER = "poller";
+
+  @Override
+  public void execute(JobExecutionContext context) {
+    SourcePoller poller = (SourcePoller) context.getMergedJobDataMap().get(POLLER);
+    Thread me = Thread.currentThread();
+    String name = me.getName();
+    me.setName(poller.part());
+    try {
+      poller.pollOnce();
+    } finally {
+      me.setName(name);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.tended.worker.source;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Keeps a copy of a broken queue file for a person to look at, while the file itself is left where
+ * the producer put it. Copies are named {@code <file name>.<UTC time yyyyMMdd'T'HHmmss'Z'>} in this
+ * source's folder, and a version already kept (same bytes, even from before a restart) is not kept
+ * twice. Not thread-safe; owned by its source.
+ */
+final class Quarantine {
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private final Path folder;
+  private final Clock clock;
+
+  /** {@code folder} is this source's own folder, e.g. {@code quarantine/ideas}. */
+  Quarantine(Path folder, Clock clock) {
+    this.folder = Objects.requireNonNull(folder, "folder");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Copies {@code file} into the quarantine folder unless an identical copy is already there, and
+   * returns the copy's path. The copy is made under a hidden temporary name and then renamed, so a
+   * half copy is never mistaken for a kept version.
+   */
+  Path keep(Path file) throws IOException {
+    Files.createDirectories(folder);
+    String prefix = file.getFileName().toString() + ".";
+    Path temp = folder.resolve(
+        "." + prefix + "tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    try {
+      Files.copy(file, temp, StandardCopyOption.REPLACE_EXISTING);
+      Path same = findIdentical(prefix, temp);
+      if (same != null) {
+        return same;
+      }
+      String base = prefix + STAMP.format(clock.instant());
+      Path target = folder.resolve(base);
+      for (int n = 2; Files.exists(target, LinkOption.NOFOLLOW_LINKS); n++) {
+        target = folder.resolve(base + "-" + n); // another broken version within the same second
+      }
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      return target;
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  private Path findIdentical(String prefix, Path copy) throws IOException {
+    long size = Files.size(copy);
+    try (DirectoryStream<Path> kept = Files.newDirectoryStream(folder, prefix + "*")) {
+      for (Path candidate : kept) {
+        if (Files.isRegularFile(candidate)
+            && Files.size(candidate) == size
+            && Files.mismatch(candidate, copy) == -1L) {
+          return candidate;
+        }
+      }
+    }
+    return null;
+  }
+}

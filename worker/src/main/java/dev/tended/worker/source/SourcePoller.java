@@ -1,0 +1,109 @@
+package dev.tended.worker.source;
+
+import dev.tended.config.SourceConfig;
+import dev.tended.ledger.Ledger;
+import dev.tended.ledger.NewItem;
+import dev.tended.logging.Kv;
+import dev.tended.status.QueueFault;
+import dev.tended.worker.heartbeat.PollReport;
+import dev.tended.worker.heartbeat.ProgressBoard;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One poll of one source: read what is new, record it in the ledger before anything else, publish
+ * what was learned for the heartbeat, and wake the dispatcher when there is new work. Never throws:
+ * a poll that fails is logged, reported in the status file, and the next one runs as scheduled.
+ *
+ * <p>Called by one Quartz thread at a time (the job is {@code @DisallowConcurrentExecution}); the
+ * report is an immutable value published through an atomic reference.
+ */
+public final class SourcePoller {
+  private static final Logger log = LoggerFactory.getLogger(SourcePoller.class);
+
+  private final SourceConfig config;
+  private final QueueSource source;
+  private final Ledger ledger;
+  private final ProgressBoard progress;
+  private final Runnable onNewItems;
+  private final Clock clock;
+  private final TestHooks hooks;
+  private final AtomicReference<PollReport> report = new AtomicReference<>(PollReport.NOT_YET);
+  private String lastLoggedProblem;
+
+  public SourcePoller(SourceConfig config, QueueSource source, Ledger ledger, ProgressBoard progress,
+      Runnable onNewItems, Clock clock, TestHooks hooks) {
+    this.config = Objects.requireNonNull(config);
+    this.source = Objects.requireNonNull(source);
+    this.ledger = Objects.requireNonNull(ledger);
+    this.progress = Objects.requireNonNull(progress);
+    this.onNewItems = Objects.requireNonNull(onNewItems);
+    this.clock = Objects.requireNonNull(clock);
+    this.hooks = Objects.requireNonNull(hooks);
+  }
+
+  /** The name this poller reports its cycles under, and its thread's name while polling. */
+  public String part() {
+    return "poll-" + config.name();
+  }
+
+  public SourceConfig config() {
+    return config;
+  }
+
+  /** What the last completed poll found. */
+  public PollReport report() {
+    return report.get();
+  }
+
+  /** Polls once; catches everything. */
+  public void pollOnce() {
+    progress.started(part());
+    int[] added = {0};
+    try {
+      hooks.maybeWedgePoller(config.name());
+      PollOutcome outcome = source.poll(batch -> added[0] += ledger.recordSeen(config.name(), toNew(batch)));
+      String error = outcome.error().orElse(null);
+      QueueFault fault = outcome.fault().orElse(null);
+      report.set(new PollReport(clock.instant(), error == null && fault == null, error, fault));
+      if (added[0] > 0) {
+        log.info("poll_found source={} new={} offered={}", config.name(), added[0], outcome.itemsOffered());
+        onNewItems.run();
+      }
+      logProblemChange(error, fault);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Throwable t) {
+      String error = t.getClass().getSimpleName() + ": " + t.getMessage();
+      report.set(new PollReport(clock.instant(), false, error, report.get().fault()));
+      log.error("poll_failed source={} recorded={} error={}", config.name(), added[0], Kv.q(error));
+      lastLoggedProblem = null;
+    } finally {
+      progress.completed(part());
+    }
+  }
+
+  private void logProblemChange(String error, QueueFault fault) {
+    String problem = fault != null ? fault.describe() : error;
+    if (Objects.equals(problem, lastLoggedProblem)) {
+      return;
+    }
+    if (fault != null) {
+      log.warn("queue_fault source={} file={} line={} column={} reason={} quarantined_as={}", config.name(),
+          Kv.q(fault.file()), fault.line(), fault.column(), Kv.q(fault.reason()), Kv.q(fault.quarantinedAs()));
+    } else if (error != null) {
+      log.warn("poll_error source={} error={}", config.name(), Kv.q(error));
+    } else {
+      log.info("queue_fault_cleared source={}", config.name());
+    }
+    lastLoggedProblem = problem;
+  }
+
+  private static List<NewItem> toNew(List<QueueItem> batch) {
+    return batch.stream().map(i -> new NewItem(i.id(), i.contentHash(), i.json())).toList();
+  }
+}

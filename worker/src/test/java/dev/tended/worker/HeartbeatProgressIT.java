@@ -1,0 +1,54 @@
+package dev.tended.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tended.ledger.ItemState;
+import dev.tended.testing.Queues;
+import dev.tended.testing.TestConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HeartbeatProgressIT {
+  @TempDir Path dir;
+
+  @Test
+  void heartbeatAdvancesThroughAHandlerLongerThanStaleAfterAndStopsWhenAPollerIsWedged() throws Exception {
+    try (WorkerFixture f = new WorkerFixture(dir)) {
+      Path started = dir.resolve("started");
+      Path handler = f.recordingHandler("long.sh", "touch '" + started + "'\nsleep 5");
+      f.config.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, "")).write();
+      Queues.replaceAtomically(f.config.dataDir().resolve("ideas_log.json"), Queues.ideas("l", 0, 1));
+      f.start();
+
+      // staleAfter is 3s; the handler runs 5s; beats (every 300ms) must keep coming throughout.
+      await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(started));
+      long atStart = f.status.sequence();
+      await().atMost(Duration.ofSeconds(20)).until(() -> f.counts("ideas").get(ItemState.SUCCEEDED) == 1);
+      assertThat(f.status.sequence() - atStart).isGreaterThanOrEqualTo(8);
+
+      Path wedge = f.config.dataDir().resolve("test-hooks/wedge-poller-ideas");
+      Files.createDirectories(wedge.getParent());
+      Files.writeString(wedge, "");
+      AtomicLong last = new AtomicLong(f.status.sequence());
+      AtomicLong lastChange = new AtomicLong(System.nanoTime());
+      await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> {
+        long now = f.status.sequence();
+        if (now != last.getAndSet(now)) {
+          lastChange.set(System.nanoTime());
+        }
+        return System.nanoTime() - lastChange.get() > Duration.ofSeconds(3).toNanos();
+      });
+      assertThat(f.workerLog()).contains("heartbeat_withheld").contains("poll-ideas");
+
+      long frozen = f.status.sequence();
+      Files.delete(wedge);
+      await().atMost(Duration.ofSeconds(10)).until(() -> f.status.sequence() > frozen);
+      assertThat(f.workerLog()).contains("heartbeat_resumed");
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.tended.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tended.ledger.ItemRecord;
+import dev.tended.ledger.ItemState;
+import dev.tended.status.BreakerStatus;
+import dev.tended.testing.Queues;
+import dev.tended.testing.TestConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RetryAndBreakerIT {
+  @TempDir Path dir;
+
+  @Test
+  void exit75IsRetriedUntilMaxAttemptsAndExit65IsDeadAtOnce() throws Exception {
+    try (WorkerFixture f = new WorkerFixture(dir)) {
+      Path handler = f.recordingHandler("by-id.sh", """
+          case "$TENDED_ITEM_ID" in
+            temp*) exit 75 ;;
+            bad*) exit 65 ;;
+          esac
+          exit 0
+          """);
+      f.config.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler,
+          "    breaker: { failureThreshold: 100, openFor: 1s }")).write();
+      Queues.replaceAtomically(f.config.dataDir().resolve("ideas_log.json"),
+          "[{\"id\": \"temp1\"}, {\"id\": \"bad1\"}, {\"id\": \"good1\"}]");
+      f.start();
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> f.counts("ideas").get(ItemState.DEAD) == 2);
+      List<ItemRecord> dead = f.withLedger(l -> l.inState("ideas", ItemState.DEAD));
+      assertThat(dead).filteredOn(r -> r.id().equals("bad1")).singleElement()
+          .satisfies(r -> assertThat(r.attempts()).isEqualTo(1));
+      assertThat(dead).filteredOn(r -> r.id().equals("temp1")).singleElement()
+          .satisfies(r -> assertThat(r.attempts()).isEqualTo(3));
+      assertThat(f.runs()).filteredOn(l -> l.contains(" temp1 ")).hasSize(3);
+      assertThat(f.runs()).filteredOn(l -> l.contains(" bad1 ")).hasSize(1);
+      assertThat(f.counts("ideas").get(ItemState.SUCCEEDED)).isEqualTo(1);
+      assertThat(f.workerLog()).contains("item_failed source=ideas id=temp1 attempt=1")
+          .contains("item_dead source=ideas id=bad1 attempt=1");
+    }
+  }
+
+  @Test
+  void breakerOpensAfterConsecutiveFailuresAndClosesWhenTheHandlerRecovers() throws Exception {
+    try (WorkerFixture f = new WorkerFixture(dir)) {
+      Path broken = dir.resolve("broken");
+      Files.writeString(broken, "yes");
+      Path handler = f.recordingHandler("flaky.sh", "[ -e '" + broken + "' ] && exit 1\nexit 0");
+      f.config.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler,
+          "    breaker: { failureThreshold: 2, openFor: 1s }")
+          .replace("maxAttempts: 3", "maxAttempts: 50")).write();
+      Queues.replaceAtomically(f.config.dataDir().resolve("ideas_log.json"), Queues.ideas("x", 0, 5));
+      f.start();
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> f.status.read()
+          .map(s -> s.sources().get("ideas").breaker().state().equals("open")).orElse(false));
+      BreakerStatus open = f.status.read().orElseThrow().sources().get("ideas").breaker();
+      assertThat(open.consecutiveFailures()).isGreaterThanOrEqualTo(2);
+      assertThat(open.openUntil()).isNotNull();
+      assertThat(f.workerLog()).contains("breaker_opened source=ideas");
+
+      Files.delete(broken);
+      await().atMost(Duration.ofSeconds(30)).until(() -> f.counts("ideas").get(ItemState.SUCCEEDED) == 5);
+      await().atMost(Duration.ofSeconds(10)).until(() -> f.status.read()
+          .map(s -> s.sources().get("ideas").breaker().state().equals("closed")).orElse(false));
+      assertThat(f.workerLog()).contains("breaker_closed source=ideas");
+    }
+  }
+}
