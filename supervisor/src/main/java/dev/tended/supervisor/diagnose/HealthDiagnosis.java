@@ -148,7 +148,9 @@ public final class HealthDiagnosis {
     Level level = Level.OK;
     for (SourceConfig src : config.sources()) {
       SourceStatus ss = status.get().sources().get(src.name());
-      Duration bound = src.pollInterval().multipliedBy(3).plus(config.heartbeat().interval());
+      // Three polls and a beat late, but never tighter than staleAfter: a poller that late also stops the heartbeat.
+      Duration bound = max(src.pollInterval().multipliedBy(3).plus(config.heartbeat().interval()),
+          config.supervisor().staleAfter());
       if (ss == null) {
         level = Level.DEGRADED;
         parts.add(src.name() + " not in the status file");
@@ -328,6 +330,10 @@ public final class HealthDiagnosis {
       checks.add(new Check("supervisor", Level.DEGRADED, "not running (last pid " + s.supervisorPid() + ", "
           + s.state() + " at " + s.updatedAt() + "): nothing restarts a hung worker"));
     }
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private static String secs(Duration d) {

@@ -36,9 +36,22 @@ public record HealthReport(Instant checkedAt, String config, List<Check> checks)
     checks = List.copyOf(checks);
   }
 
-  /** The worst level of any check. */
+  /**
+   * The worst level of any check, where a known-bad check outranks one that could not be made: a
+   * worker that is not running is unhealthy even though its queue files cannot be judged without it.
+   */
   public Level verdict() {
-    return checks.stream().map(Check::level).max(Comparator.naturalOrder()).orElse(Level.UNKNOWN);
+    return checks.stream().map(Check::level).max(Comparator.comparingInt(HealthReport::severity))
+        .orElse(Level.UNKNOWN);
+  }
+
+  private static int severity(Level l) {
+    return switch (l) {
+      case OK -> 0;
+      case DEGRADED -> 1;
+      case UNKNOWN -> 2;
+      case UNHEALTHY -> 3;
+    };
   }
 
   /** The names of the checks that did not pass. */
