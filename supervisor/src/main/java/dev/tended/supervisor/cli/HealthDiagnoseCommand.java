@@ -21,9 +21,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "health-diagnose", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 3,
     exitCodeOnExecutionException = 3, versionProvider = VersionProvider.class,
     description = {"Check the worker, its queues, ledger, disk and supervisor; print a verdict.",
-        "Works whether or not the supervisor runs. \"Fresh\" means the status file's updatedAt is within",
-        "staleAfter of now by the wall clock: the best a one-shot command can do (the supervisor itself",
-        "measures staleness on its monotonic clock)."},
+        "Works whether or not the supervisor runs. \"Fresh\" means the status file's updatedAt is within "
+            + "staleAfter of now by the wall clock: the best a one-shot command can do (the supervisor itself "
+            + "measures staleness on its monotonic clock)."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:healthy", "1:degraded (queue file fault, dead items, open breaker, recent restarts...)",
         "2:unhealthy (stale heartbeat, worker not running, crash-looping, ledger damaged)",

@@ -80,6 +80,9 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
       log.error("supervisor_config_invalid problems=\"{}\"", String.join("; ", e.problems()));
       return ExitCodes.CONFIG;
     }
+    if (cfg.supervisor().restartWith() == dev.tended.config.RestartMode.CHILD) {
+      dev.tended.supervisor.restart.Leftovers.stopLeftoverWorker(cfg.heartbeat().file(), cfg.supervisor().stopGrace());
+    }
     Supervision supervision = new Supervision(cfg, wake -> {
       try {
         return Workers.forConfig(cfg, System.getenv(), wake);

@@ -51,6 +51,8 @@ final class Watchdog {
   private Pending pending;
   private boolean started;
   private boolean firstBeatPending;
+  /** The worker before this one: its last status file is expected, not foreign. */
+  private long previousPid = -1;
 
   /** Why the worker is about to be started again, kept until it is. */
   private record Pending(String reason, long pid, Integer exitCode, Long staleForMs, long uptimeMs, String record,
@@ -130,7 +132,7 @@ final class Watchdog {
       StallDetector.Observation o = ours
           ? detector.observe(now, st.pid(), st.sequence())
           : StallDetector.Observation.FOREIGN_PID;
-      if (o == StallDetector.Observation.FOREIGN_PID && !foreignLogged) {
+      if (o == StallDetector.Observation.FOREIGN_PID && !foreignLogged && st.pid() != previousPid) {
         foreignLogged = true;
         log.warn("status_foreign_pid status_pid={} worker_pid={} action=ignored", st.pid(), pidText());
         timeline.add("status_foreign_pid status_pid=" + st.pid() + " sequence=" + st.sequence() + " (ignored)");
@@ -232,6 +234,7 @@ final class Watchdog {
       return;
     }
     long now = clock.nanos();
+    previousPid = workerPid.orElse(previousPid);
     workerPid = pid;
     workerStartedAt = now;
     firstBeatPending = true;

@@ -107,4 +107,26 @@ class SuperviseIT {
       assertThat(sup.log()).contains("supervisor_stopped").contains("worker_stopped pid=" + worker);
     }
   }
+
+  @Test
+  void workerLeftByAKilledSupervisorIsStoppedBeforeANewOneStarts() throws Exception {
+    TestConfig c = config("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 2s }");
+    long leftover;
+    try (Supervisor first = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      leftover = first.awaitBeatingWorker(-1, Duration.ofSeconds(30));
+      first.process().signal("KILL");
+      first.process().awaitExit(Duration.ofSeconds(5));
+    }
+    // closing the first run killed its descendants; start a worker of our own to play the leftover
+    try (WorkerProcess orphan = WorkerProcess.startWorker(c.file(), dir.resolve("orphan.out"))) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> new dev.tended.testing.StatusProbe(
+          c.dataDir().resolve("status.json")).read().map(s -> s.pid() == orphan.pid()).orElse(false));
+      try (Supervisor second = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+        long fresh = second.awaitBeatingWorker(orphan.pid(), Duration.ofSeconds(30));
+        assertThat(fresh).isNotEqualTo(orphan.pid()).isNotEqualTo(leftover);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !orphan.isAlive());
+        assertThat(second.log()).contains("leftover_worker_found pid=" + orphan.pid());
+      }
+    }
+  }
 }
