@@ -64,7 +64,7 @@ final class ChildWorker implements WorkerControl {
     Process p = pb.start();
     process = p;
     p.onExit().thenRun(onExit);
-    log.info("worker_started pid={} command=\"{}\"", p.pid(), String.join(" ", command));
+    log.info("worker_spawned pid={} command=\"{}\"", p.pid(), String.join(" ", command));
     return OptionalLong.of(p.pid());
   }
 

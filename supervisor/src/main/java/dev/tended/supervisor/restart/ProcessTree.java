@@ -55,7 +55,7 @@ final class ProcessTree {
     for (ProcessHandle p : tree.values()) {
       gone &= waitFor(p, Duration.ofSeconds(1));
     }
-    log.info("worker_stopped pid={} reason={} graceful={} killed_descendants={} took_ms={} all_gone={}",
+    log.info("worker_process_stopped pid={} reason={} graceful={} killed_descendants={} took_ms={} all_gone={}",
         root.pid(), why, graceful, leftovers, (System.nanoTime() - started) / 1_000_000, gone);
     return gone;
   }

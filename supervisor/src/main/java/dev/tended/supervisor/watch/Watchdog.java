@@ -240,7 +240,7 @@ final class Watchdog {
     firstBeatPending = true;
     foreignLogged = false;
     detector.workerStarted(now, pid);
-    timeline.add((isRestart ? "worker_restarted" : "worker_started") + " pid=" + pidText() + " mode=" + worker.mode());
+    timeline.add((isRestart ? "worker_restarted" : "worker_spawned") + " pid=" + pidText() + " mode=" + worker.mode());
     if (isRestart && pending != null) {
       Pending p = pending;
       log.warn("worker_restarted reason={} pid={} new_pid={} exit_code={} stale_for_ms={} uptime_ms={} delay_ms={} "
@@ -256,7 +256,7 @@ final class Watchdog {
 
   /** Stops the worker for good (the supervisor is stopping). */
   void stop() {
-    log.info("worker_stopping pid={} mode={} grace_ms={}", pidText(), worker.mode(), config.stopGrace().toMillis());
+    log.info("worker_stop_requested pid={} mode={} grace_ms={}", pidText(), worker.mode(), config.stopGrace().toMillis());
     worker.stop();
     restarts.save("stopped", null, backoff.failuresInARow(), null);
   }

@@ -104,7 +104,7 @@ class SuperviseIT {
       assertThat(code).isZero();
       assertThat(tree).noneMatch(ProcessHandle::isAlive);
       assertThat(sup.status().orElseThrow().state()).isEqualTo("stopped");
-      assertThat(sup.log()).contains("supervisor_stopped").contains("worker_stopped pid=" + worker);
+      assertThat(sup.log()).contains("supervisor_stopped").contains("worker_process_stopped pid=" + worker);
     }
   }
 
