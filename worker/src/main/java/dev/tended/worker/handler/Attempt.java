@@ -126,7 +126,7 @@ final class Attempt implements RunningHandler {
 
   /** Stops what is left, cuts late output, reads the tails. Bounded, and never throws. */
   private HandlerResult conclude(Decision d) {
-    ProcessTree.StopReport stop = tree.stop(request.killGrace());
+    ProcessTree.StopReport stop = stopTree();
     reapHandler();
     StringBuilder notes = new StringBuilder();
     String outTail = finishOutput(stdout, d.stdoutSize(), "stdout", notes);
@@ -149,6 +149,21 @@ final class Attempt implements RunningHandler {
     LOG.info("handler-finished pid={} ending={} exitCode={} duration={} detail=\"{}\"",
         pid(), ending, exitCode, r.duration().toMillis() + "ms", detail);
     return r;
+  }
+
+  /** Stops the tree; if {@code /proc} cannot be read, at least kills the group outright. */
+  private ProcessTree.StopReport stopTree() {
+    try {
+      return tree.stop(request.killGrace());
+    } catch (RuntimeException e) {
+      LOG.error("handler-tree-stop-failed pid={} error={}", pid(), e.toString());
+      try {
+        Signals.signalGroup(pid(), Signals.SIGKILL);
+      } catch (RuntimeException again) {
+        LOG.error("handler-group-kill-failed pid={} error={}", pid(), again.toString());
+      }
+      return ProcessTree.StopReport.NOTHING;
+    }
   }
 
   private void reapHandler() {
