@@ -1,5 +1,6 @@
 package dev.tended.supervisor.cli;
 
+import dev.tended.logging.LogSetup;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,7 +26,7 @@ public final class Cli implements Runnable {
     // Usage errors exit 1 (picocli's default 2 would read as "unhealthy" to a monitoring system;
     // health-diagnose maps them to 3, unknown, in its own annotation).
     int code = cl.execute(args);
-    LogSetup.close();
+    LogSetup.shutdown();
     return code;
   }
 }

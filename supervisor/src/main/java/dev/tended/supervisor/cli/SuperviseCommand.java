@@ -1,5 +1,6 @@
 package dev.tended.supervisor.cli;
 
+import dev.tended.logging.LogSetup;
 import dev.tended.config.ConfigException;
 import dev.tended.config.TendedConfig;
 import dev.tended.supervisor.diagnose.StallRecorder;
@@ -54,7 +55,7 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
       err.println("dataDir " + cfg.dataDir() + ": cannot be created: " + e.getMessage());
       return ExitCodes.FAILURE;
     }
-    LogSetup.forSupervise(cfg.logging());
+    LogSetup.configure(cfg.logging(), "supervisor");
     Path lockFile = cfg.dataDir().resolve("supervisor.lock");
     try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
          FileLock lock = ch.tryLock()) {
