@@ -50,7 +50,10 @@ final class JmhSection {
     out.add(Figure.info("worker's own path, ledger + files", "JMH thrpt: as above plus input.json and the forced result file",
         Format.number(s.get("workerPathOneAtATime")) + " items/s", "what the worker adds around each handler"));
     out.add(Figure.atMost("changed 100 000-item file: parse + diff", "JMH single shot, median of "
-        + profile.shots() + ", poll → ledger INSERT OR IGNORE", s.get("pollChanged"), "ms", 300, ""));
+        + profile.shots() + ", poll → ledger INSERT OR IGNORE", s.get("pollChanged"), "ms", 300,
+        "parse alone (items dropped): " + Format.number(s.get("parseOnly")) + " ms"));
+    out.add(Figure.info("fsync of a small append (context)", "200 × write 100 B + force, temp folder",
+        Format.number(fsyncMillis()) + " ms", "every durable ledger commit pays one: the ceiling of per-item commits"));
     for (JvmFlags flags : List.of(JvmFlags.defaults(), tuned)) {
       double[] probe = heapProbe(flags);
       out.add(Figure.atMost("changed 100 000-item file: heap growth (" + flags.name() + ")",
@@ -100,6 +103,23 @@ final class JmhSection {
   private static String method(RunResult r) {
     String b = r.getParams().getBenchmark();
     return b.substring(b.lastIndexOf('.') + 1);
+  }
+
+  private static double fsyncMillis() throws IOException {
+    java.nio.file.Path f = java.nio.file.Files.createTempFile("tended-bench-fsync-", ".bin");
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f,
+        java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.APPEND)) {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(100);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < 200; i++) {
+        b.clear();
+        ch.write(b);
+        ch.force(false);
+      }
+      return (System.nanoTime() - t0) / 200 / 1e6;
+    } finally {
+      java.nio.file.Files.deleteIfExists(f);
+    }
   }
 
   private static double[] heapProbe(JvmFlags flags) throws IOException, InterruptedException {

@@ -90,8 +90,11 @@ public final class Watchers {
         pid=$(cat %2$s 2>/dev/null)
         if [ -n "$pid" ]; then
           kill -9 "$pid" 2>/dev/null
+          # until it is gone or a zombie (nobody may reap it soon; a zombie holds no locks)
           i=0
-          while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+          while [ -e "/proc/$pid" ] && [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ] && [ $i -lt 100 ]; do
+            sleep 0.05; i=$((i+1))
+          done
         fi
         exec %3$s
         """.formatted(shellQuote(restarts.toString()), shellQuote(pidFile.toString()), shellQuote(start.toString())));

@@ -62,6 +62,16 @@ public class ChangedQueueBenchmark {
     Fixtures.delete(dir);
   }
 
+  /** Parse only: the same read, items handed to a sink that drops them. */
+  @Benchmark
+  public int parseOnly() throws IOException {
+    PollOutcome o = source.poll(batch -> { });
+    if (o.itemsOffered() != ITEMS) {
+      throw new IllegalStateException("expected " + ITEMS + " items, got " + o);
+    }
+    return o.itemsOffered();
+  }
+
   /** Parse and diff: returns how many items were new (one). */
   @Benchmark
   public int pollChanged() throws IOException {
