@@ -21,7 +21,7 @@ import java.util.Set;
  *
  * <pre>
  * --long                 idle figures over 10 min, more samples (default: quick, under 10 min)
- * --only a,b             sections: jmh, pickup, throughput, startup, idle, restart
+ * --only a,b             sections: jmh, pickup, throughput, startup, restart, idle
  * --worker-jar FILE      measure another worker jar (e.g. one built before a change)
  * --keep                 keep the temporary folders
  * </pre>
