@@ -18,9 +18,13 @@ import java.time.Duration;
 public record Profile(String name, Duration idle, int pickupSamples, int throughputItems, int warmups,
     int iterations, int shots, int startRuns) {
 
-  /** The default: every figure, in under ten minutes on two cores. */
+  /**
+   * The default: every figure, in under ten minutes on two quiet cores; throughput over 1 000 items
+   * per concurrency level (5 000, as the issue states it, take minutes each when a handler start is
+   * slow, so they are in {@link #longer()}).
+   */
   public static Profile quick() {
-    return new Profile("quick", Duration.ofSeconds(60), 30, 5_000, 2, 3, 5, 4);
+    return new Profile("quick", Duration.ofSeconds(60), 30, 1_000, 2, 3, 5, 4);
   }
 
   /** The idle figures over ten minutes, more samples everywhere. */
