@@ -12,6 +12,7 @@ import dev.tended.worker.heartbeat.ProgressBoard;
 import dev.tended.worker.results.ResultWriter;
 import dev.tended.worker.source.PollScheduler;
 import dev.tended.worker.source.QueueSources;
+import dev.tended.worker.source.QueueWatcher;
 import dev.tended.worker.source.SourcePoller;
 import dev.tended.worker.source.TestHooks;
 import java.nio.file.Files;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's lifecycle: opens the ledger (recovering items a crash left running), then starts the
- * dispatcher, the pollers and the heartbeat; stops them in reverse order, handing running items back,
+ * dispatcher, the pollers, the queue watcher (which only makes polls come early) and the heartbeat;
+ * stops them in reverse order, handing running items back,
  * and leaves a last status with {@code state: "stopped"}.
  */
 public final class Worker {
@@ -38,6 +40,7 @@ public final class Worker {
   private Ledger ledger;
   private Dispatcher dispatcher;
   private PollScheduler polls;
+  private QueueWatcher watcher;
   private Heartbeat heartbeat;
 
   public Worker(TendedConfig config, BeatListener beatListener) {
@@ -69,6 +72,8 @@ public final class Worker {
         WorkerMain.version());
     dispatcher.start();
     polls.start();
+    watcher = QueueWatcher.forSources(config.sources(), polls::pollSoon);
+    watcher.start();
     heartbeat.start();
     log.info("worker_started pid={} version={} data_dir={} sources={}", ProcessHandle.current().pid(),
         WorkerMain.version(), Kv.q(config.dataDir()), config.sources().stream().map(SourceConfig::name).toList());
@@ -82,6 +87,9 @@ public final class Worker {
     long t0 = System.nanoTime();
     log.info("worker_stopping grace_ms={}", config.supervisor().stopGrace().toMillis());
     try {
+      if (watcher != null) {
+        watcher.stop();
+      }
       if (polls != null) {
         polls.stop();
       }

@@ -10,6 +10,7 @@ import dev.tended.worker.heartbeat.ProgressBoard;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,7 @@ public final class SourcePoller {
   private final Clock clock;
   private final TestHooks hooks;
   private final AtomicReference<PollReport> report = new AtomicReference<>(PollReport.NOT_YET);
+  private final AtomicBoolean pollRequested = new AtomicBoolean();
   private String lastLoggedProblem;
 
   public SourcePoller(SourceConfig config, QueueSource source, Ledger ledger, ProgressBoard progress,
@@ -60,8 +62,22 @@ public final class SourcePoller {
     return report.get();
   }
 
+  /**
+   * Marks an early poll as requested; true when none was already waiting to start. A poll that
+   * starts clears the mark, so a change seen after a poll began reading asks for another.
+   */
+  boolean requestPoll() {
+    return pollRequested.compareAndSet(false, true);
+  }
+
+  /** Withdraws a request that could not be scheduled. */
+  void withdrawRequest() {
+    pollRequested.set(false);
+  }
+
   /** Polls once; catches everything. */
   public void pollOnce() {
+    pollRequested.set(false);
     progress.started(part());
     int[] added = {0};
     try {
