@@ -50,7 +50,7 @@ final class JmhSection {
     out.add(Figure.info("worker's own path, ledger + files", "JMH thrpt: as above plus input.json and the forced result file",
         Format.number(s.get("workerPathOneAtATime")) + " items/s", "what the worker adds around each handler"));
     out.add(Figure.atMost("changed 100 000-item file: parse + diff", "JMH single shot, median of "
-        + profile.shots() + ", poll → ledger INSERT OR IGNORE", s.get("pollChanged"), "ms", 300,
+        + profile.shots() + ", the worker's poller: parse, skip items the last read offered, record the new one", s.get("pollChanged"), "ms", 300,
         "parse alone (items dropped): " + Format.number(s.get("parseOnly")) + " ms"));
     out.add(Figure.info("fsync of a small append (context)", "200 × write 100 B + force, temp folder",
         Format.number(fsyncMillis()) + " ms", "every durable ledger commit pays one: the ceiling of per-item commits"));

@@ -58,6 +58,30 @@ public final class Fixtures {
   }
 
   /** Queue items as the ledger takes them. */
+  /**
+   * The worker's real poll path for the configuration's first source: the source, the poller's
+   * filter of items already offered, and the ledger.
+   */
+  public static dev.tended.worker.source.SourcePoller poller(TendedConfig config, dev.tended.ledger.Ledger ledger) {
+    var source = config.sources().get(0);
+    var clock = java.time.Clock.systemUTC();
+    var progress = new dev.tended.worker.heartbeat.ProgressBoard(System::nanoTime);
+    var poller = new dev.tended.worker.source.SourcePoller(source,
+        dev.tended.worker.source.QueueSources.create(source, config.quarantineDir(), clock), ledger, progress,
+        () -> { }, clock, new dev.tended.worker.source.TestHooks(config.dataDir(), false));
+    progress.register(poller.part(), source.pollInterval());
+    return poller;
+  }
+
+  /** Polls once through {@code poller} and fails loudly when the poll did not go well. */
+  public static void pollOk(dev.tended.worker.source.SourcePoller poller) {
+    poller.pollOnce();
+    var report = poller.report();
+    if (!report.lastPollOk()) {
+      throw new IllegalStateException("poll failed: " + report.lastError());
+    }
+  }
+
   public static List<NewItem> toNew(List<QueueItem> batch) {
     return batch.stream().map(i -> new NewItem(i.id(), i.contentHash(), i.json())).toList();
   }

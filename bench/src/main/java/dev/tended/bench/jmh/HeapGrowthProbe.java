@@ -27,10 +27,10 @@ public final class HeapGrowthProbe {
       TendedConfig config = Fixtures.oneQueue(dir);
       Path file = config.sources().get(0).path();
       try (Ledger ledger = Ledger.open(config.ledgerFile(), Clock.systemUTC())) {
-        QueueSource source = QueueSources.create(config.sources().get(0), config.quarantineDir(), Clock.systemUTC());
+        var poller = Fixtures.poller(config, ledger);
         for (int v = 0; v < 3; v++) { // the first reads record everything and warm the code up
           ChangedQueue.writeVersion(file, v);
-          source.poll(batch -> ledger.recordSeen("ideas", Fixtures.toNew(batch)));
+          Fixtures.pollOk(poller);
         }
         ChangedQueue.writeVersion(file, 3);
         List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
@@ -39,7 +39,7 @@ public final class HeapGrowthProbe {
         long before = heap.stream().mapToLong(p -> p.getUsage().getUsed()).sum();
         heap.forEach(MemoryPoolMXBean::resetPeakUsage);
         long t0 = System.nanoTime();
-        source.poll(batch -> ledger.recordSeen("ideas", Fixtures.toNew(batch)));
+        Fixtures.pollOk(poller);
         long tookNanos = System.nanoTime() - t0;
         long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
         System.gc();
