@@ -5,11 +5,12 @@ import dev.tended.status.WorkerStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The one line {@code systemctl status} shows for the worker, e.g.
  * {@code ideas: 3 pending, 1 running; qa-issues: idle; 1 dead}: what a person glancing at the unit
- * wants to know, short enough for one terminal line.
+ * wants to know, short enough for one terminal line. Sources in name order, so the line is stable.
  */
 final class StatusLine {
   private StatusLine() {}
@@ -17,7 +18,7 @@ final class StatusLine {
   static String of(WorkerStatus status) {
     List<String> parts = new ArrayList<>();
     long dead = 0;
-    for (Map.Entry<String, SourceStatus> e : status.sources().entrySet()) {
+    for (Map.Entry<String, SourceStatus> e : new TreeMap<>(status.sources()).entrySet()) {
       SourceStatus s = e.getValue();
       dead += s.dead();
       List<String> bits = new ArrayList<>();

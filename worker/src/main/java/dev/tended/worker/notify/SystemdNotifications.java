@@ -89,8 +89,8 @@ public final class SystemdNotifications implements ServiceEvents {
       }
       ready.set(true);
       String line = lastStatus.isEmpty() ? reports.size() + " sources polled" : lastStatus;
-      notifier.ready(line);
       log.info("sd_ready sources={}", reports.size());
+      notifier.ready(line);
       readiness.shutdown();
     } catch (Throwable t) {
       log.error("sd_ready_check_failed error=\"{}\"", t.getMessage(), t);
