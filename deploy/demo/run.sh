@@ -14,4 +14,4 @@ if [[ ! -e $data/ideas_log.json ]]; then
   mkdir -p "$data"
   cp -R "$here/data/." "$data/"
 fi
-exec java -jar "$root/worker/target/tended-worker.jar" --config "$here/tended.yaml"
+exec "$root/deploy/bin/tended" supervise --config "$here/tended.yaml"

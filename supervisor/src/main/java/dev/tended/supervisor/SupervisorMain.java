@@ -1,10 +1,15 @@
 package dev.tended.supervisor;
 
-/** Entry point of tended-supervisor.jar (stub until the supervisor lands). */
+import dev.tended.supervisor.cli.Cli;
+
+/**
+ * Entry point of {@code tended-supervisor.jar}: the {@code supervise}, {@code health-diagnose},
+ * {@code status} and {@code retry} commands. Exits with the command's code.
+ */
 public final class SupervisorMain {
   private SupervisorMain() {}
 
   public static void main(String[] args) {
-    System.out.println("tended-supervisor");
+    System.exit(Cli.run(args));
   }
 }

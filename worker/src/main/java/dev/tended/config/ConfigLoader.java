@@ -176,11 +176,12 @@ public final class ConfigLoader {
 
   private static SupervisorConfig readSupervisor(ConfigNode s, Path configDir) {
     s.refuseUnknownKeys(Set.of("staleAfter", "startupGrace", "stopGrace", "restartBackoff",
-        "restartWith", "workerCommand", "workerUnit", "stallRecordsKept"));
+        "restartWith", "workerCommand", "workerUnit", "stallRecordsKept", "watchOkEvery"));
     ConfigNode rb = s.mappingOrEmpty("restartBackoff");
-    rb.refuseUnknownKeys(Set.of("initial", "max"));
+    rb.refuseUnknownKeys(Set.of("initial", "max", "resetAfter"));
     Duration initial = rb.positiveDuration("initial", Duration.ofSeconds(1));
     Duration max = rb.positiveDuration("max", Duration.ofSeconds(60));
+    Duration resetAfter = rb.positiveDuration("resetAfter", SupervisorConfig.DEFAULT_RESET_AFTER);
     if (initial.compareTo(max) > 0) {
       rb.problem("initial", "must not be longer than max");
     }
@@ -207,6 +208,8 @@ public final class ConfigLoader {
         mode,
         workerCommand,
         s.string("workerUnit", "tended-worker.service"),
-        s.integer("stallRecordsKept", 20, 1, 10_000));
+        s.integer("stallRecordsKept", 20, 1, 10_000),
+        resetAfter,
+        s.positiveDuration("watchOkEvery", SupervisorConfig.DEFAULT_WATCH_OK_EVERY));
   }
 }

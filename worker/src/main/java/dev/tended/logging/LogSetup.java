@@ -69,6 +69,24 @@ public final class LogSetup {
     ctx.getLogger("org.quartz").setLevel(Level.WARN);
   }
 
+  /**
+   * Warnings and errors to stderr only: for one-shot commands, whose stdout is their output, and for
+   * the time before the configuration is read.
+   */
+  public static void quiet() {
+    LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+    ctx.reset();
+    ConsoleAppender<ILoggingEvent> err = new ConsoleAppender<>();
+    err.setContext(ctx);
+    err.setName("stderr");
+    err.setTarget("System.err");
+    err.setEncoder(encoder(ctx, FILE_PATTERN));
+    err.start();
+    Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.setLevel(Level.WARN);
+    root.addAppender(err);
+  }
+
   /** Flushes and closes the appenders; call last, when the process is about to exit. */
   public static void shutdown() {
     ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();

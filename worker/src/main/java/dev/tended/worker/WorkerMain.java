@@ -33,7 +33,10 @@ public final class WorkerMain implements Callable<Integer> {
   boolean checkOnly;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new WorkerMain()).execute(args));
+    CommandLine cli = new CommandLine(new WorkerMain());
+    // A wrong command line is a configuration error too: restarting will not fix it.
+    cli.getCommandSpec().exitCodeOnInvalidInput(EX_CONFIG);
+    System.exit(cli.execute(args));
   }
 
   /** The version in the jar's manifest, or {@code dev} when run from classes. */

@@ -37,6 +37,17 @@ class ConfigAndInputIT {
   }
 
   @Test
+  void missingConfigOptionOrFileExits78() throws Exception {
+    WorkerProcess noOption = WorkerProcess.start(WorkerProcess.workerJar(), List.of(), Map.of(), dir.resolve("out1"));
+    assertThat(noOption.awaitExit(Duration.ofSeconds(30))).isEqualTo(78);
+    assertThat(noOption.output()).contains("--config");
+    WorkerProcess noFile = WorkerProcess.start(WorkerProcess.workerJar(),
+        List.of("--config", dir.resolve("absent.yaml").toString()), Map.of(), dir.resolve("out2"));
+    assertThat(noFile.awaitExit(Duration.ofSeconds(30))).isEqualTo(78);
+    assertThat(noFile.output()).contains("absent.yaml: no such file");
+  }
+
+  @Test
   void checkConfigValidatesWithoutStarting() throws Exception {
     TestConfig c = new TestConfig(dir);
     c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", Path.of("/bin/true"), "")).write();

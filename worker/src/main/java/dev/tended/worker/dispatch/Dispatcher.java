@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.DoubleSupplier;
@@ -112,8 +113,12 @@ public final class Dispatcher {
         List<ItemRecord> claimed = ledger.claimDue(lane.source.name(), admitted);
         lane.breaker.started(claimed.size());
         for (ItemRecord item : claimed) {
-          lane.running++;
-          lane.pool.execute(() -> finishWith(lane.source.name(), attempts.run(lane.source, lane.backoff, item)));
+          try {
+            lane.pool.execute(() -> finishWith(lane.source.name(), attempts.run(lane.source, lane.backoff, item)));
+            lane.running++;
+          } catch (RejectedExecutionException stopping) {
+            ledger.handBack(item.seq(), "worker stopping");
+          }
         }
       }
       breakers.put(lane.source.name(), lane.breaker.status());

@@ -64,7 +64,7 @@ final class Attempt implements RunningHandler {
   public void cancel() {
     if (!cancelRequested) {
       cancelRequested = true;
-      LOG.info("handler-cancel-requested pid={}", pid());
+      LOG.debug("handler_cancel_requested pid={}", pid());
     }
   }
 
@@ -116,7 +116,7 @@ final class Attempt implements RunningHandler {
       stdout.trimIfOver();
       stderr.trimIfOver();
     } catch (IOException | RuntimeException e) {
-      LOG.warn("handler-check-failed pid={} error={}", pid(), e.toString());
+      LOG.warn("handler_check_failed pid={} error={}", pid(), e.toString());
     }
   }
 
@@ -146,7 +146,7 @@ final class Attempt implements RunningHandler {
     String detail = why + stopNote(d.ending(), stop) + notes;
     HandlerResult r = new HandlerResult(ending, exitCode, startedAt, d.at(), outTail, errTail,
         detail);
-    LOG.info("handler-finished pid={} ending={} exitCode={} duration={} detail=\"{}\"",
+    LOG.debug("handler_finished pid={} ending={} exit_code={} duration={} detail=\"{}\"",
         pid(), ending, exitCode, r.duration().toMillis() + "ms", detail);
     return r;
   }
@@ -156,11 +156,11 @@ final class Attempt implements RunningHandler {
     try {
       return tree.stop(request.killGrace());
     } catch (RuntimeException e) {
-      LOG.error("handler-tree-stop-failed pid={} error={}", pid(), e.toString());
+      LOG.error("handler_tree_stop_failed pid={} error={}", pid(), e.toString());
       try {
         Signals.signalGroup(pid(), Signals.SIGKILL);
       } catch (RuntimeException again) {
-        LOG.error("handler-group-kill-failed pid={} error={}", pid(), again.toString());
+        LOG.error("handler_group_kill_failed pid={} error={}", pid(), again.toString());
       }
       return ProcessTree.StopReport.NOTHING;
     }
@@ -177,7 +177,7 @@ final class Attempt implements RunningHandler {
       }
     }
     if (process.isAlive()) {
-      LOG.warn("handler-not-reaped pid={} waited={}", pid(), REAP_WAIT);
+      LOG.warn("handler_not_reaped pid={} waited={}", pid(), REAP_WAIT);
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
@@ -193,7 +193,7 @@ final class Attempt implements RunningHandler {
       }
       return file.tail(TAIL_BYTES);
     } catch (IOException | RuntimeException e) {
-      LOG.warn("handler-output-unreadable pid={} file={} error={}", pid(), file.path(), e.toString());
+      LOG.warn("handler_output_unreadable pid={} file={} error={}", pid(), file.path(), e.toString());
       notes.append("; ").append(name).append(" unreadable: ").append(e.getMessage());
       return "";
     }
@@ -211,7 +211,7 @@ final class Attempt implements RunningHandler {
         return head.substring(LAUNCHER_PREFIX.length(), eol < 0 ? head.length() : eol);
       }
     } catch (IOException | RuntimeException e) {
-      LOG.debug("handler-stderr-unreadable pid={} error={}", pid(), e.toString());
+      LOG.debug("handler_stderr_unreadable pid={} error={}", pid(), e.toString());
     }
     return "";
   }

@@ -88,13 +88,13 @@ public final class CommandRunner {
     } catch (IOException e) {
       return notStarted(startedAt, e.getMessage());
     }
-    LOG.info("handler-started pid={} program={} timeout={}", process.pid(), program,
+    LOG.debug("handler_started pid={} program={} timeout={}", process.pid(), program,
         request.timeout());
     return new Attempt(process, request, clock, startedAt, startNanos, stdout, stderr);
   }
 
   private NotStarted notStarted(Instant startedAt, String reason) {
-    LOG.warn("handler-not-started reason=\"{}\"", reason);
+    LOG.warn("handler_not_started reason=\"{}\"", reason);
     return new NotStarted(new HandlerResult(Ending.FAILED_TO_START, -1, startedAt, clock.instant(),
         "", "", "cannot start: " + reason));
   }

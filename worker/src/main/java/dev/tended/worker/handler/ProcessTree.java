@@ -85,19 +85,19 @@ final class ProcessTree {
       return StopReport.NOTHING;
     }
     int found = live.size();
-    LOG.debug("handler-tree-term pgid={} processes={}", pgid, found);
+    LOG.debug("handler_tree_term pgid={} processes={}", pgid, found);
     signal(live, Signals.SIGTERM);
     if (waitUntilGone(grace)) {
       return new StopReport(found, false, 0);
     }
     live = refresh();
-    LOG.info("handler-tree-kill pgid={} processes={} grace={}", pgid, live.size(), grace);
+    LOG.info("handler_tree_kill pgid={} processes={} grace={}", pgid, live.size(), grace);
     signal(live, Signals.SIGKILL);
     if (waitUntilGone(KILL_WAIT)) {
       return new StopReport(found, true, 0);
     }
     int survivors = refresh().size();
-    LOG.warn("handler-tree-survivors pgid={} processes={}", pgid, survivors);
+    LOG.warn("handler_tree_survivors pgid={} processes={}", pgid, survivors);
     return new StopReport(found, true, survivors);
   }
 
@@ -114,7 +114,7 @@ final class ProcessTree {
           Signals.signalProcess(p.pid(), signal);
         }
       } catch (RuntimeException e) {
-        LOG.warn("handler-tree-signal-failed pgid={} pid={} signal={} error={}",
+        LOG.warn("handler_tree_signal_failed pgid={} pid={} signal={} error={}",
             pgid, p.pid(), signal, e.getMessage());
       }
     }

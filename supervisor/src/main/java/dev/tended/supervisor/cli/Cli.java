@@ -1,0 +1,32 @@
+package dev.tended.supervisor.cli;
+
+import dev.tended.logging.LogSetup;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The supervisor jar's command line: {@code supervise}, {@code health-diagnose}, {@code status},
+ * {@code retry}, each with {@code --help} and {@code --version}.
+ */
+@Command(name = "tended", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, exitCodeOnExecutionException = 1, versionProvider = VersionProvider.class,
+    description = "Supervisor and operator commands of tended.",
+    subcommands = {SuperviseCommand.class, HealthDiagnoseCommand.class, StatusCommand.class, RetryCommand.class})
+public final class Cli implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: supervise, health-diagnose, status, retry");
+  }
+
+  /** Runs {@code args} and returns the exit code. */
+  public static int run(String[] args) {
+    LogSetup.quiet();
+    CommandLine cl = new CommandLine(new Cli());
+    // Usage errors exit 1 (picocli's default 2 would read as "unhealthy" to a monitoring system;
+    // health-diagnose maps them to 3, unknown, in its own annotation).
+    int code = cl.execute(args);
+    LogSetup.shutdown();
+    return code;
+  }
+}

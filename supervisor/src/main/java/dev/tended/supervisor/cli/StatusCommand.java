@@ -1,0 +1,114 @@
+package dev.tended.supervisor.cli;
+
+import dev.tended.config.TendedConfig;
+import dev.tended.ledger.ItemRecord;
+import dev.tended.ledger.ItemState;
+import dev.tended.ledger.Ledger;
+import dev.tended.status.StatusFiles;
+import dev.tended.status.WorkerStatus;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tended status --config FILE}: for a person at a terminal: the heartbeat in one line, queue
+ * depths per source and state from the ledger, and the newest items with outcome and duration.
+ */
+@Command(name = "status", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
+    exitCodeOnExecutionException = 1, versionProvider = VersionProvider.class,
+    description = "Show queue depths per source and state, and the newest items.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:shown", "78:bad configuration", "1:no ledger or it cannot be read"})
+final class StatusCommand implements Callable<Integer> {
+  private static final List<ItemState> COLUMNS =
+      List.of(ItemState.PENDING, ItemState.RUNNING, ItemState.FAILED, ItemState.DEAD, ItemState.SUCCEEDED);
+
+  @Mixin ConfigOption config;
+  @Option(names = {"-n", "--recent"}, defaultValue = "10", paramLabel = "N",
+      description = "how many of the newest items to list (default ${DEFAULT-VALUE})")
+  int recent;
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    TendedConfig cfg = config.loadOrReport(err);
+    if (cfg == null) {
+      return ExitCodes.CONFIG;
+    }
+    Instant now = Instant.now();
+    try {
+      WorkerStatus s = StatusFiles.read(cfg.heartbeat().file());
+      out.printf("worker: pid %d, %s, heartbeat %d, updated %s ago%n", s.pid(), s.state(), s.sequence(),
+          ago(s.updatedAt(), now));
+    } catch (Exception e) {
+      out.printf("worker: no readable status file at %s%n", cfg.heartbeat().file());
+    }
+    if (!Files.isRegularFile(cfg.ledgerFile())) {
+      err.println("no ledger at " + cfg.ledgerFile() + " (has the worker run with this configuration?)");
+      out.flush();
+      err.flush();
+      return ExitCodes.FAILURE;
+    }
+    try (Ledger ledger = Ledger.open(cfg.ledgerFile(), Clock.systemUTC())) {
+      Map<String, Map<ItemState, Long>> counts = ledger.countsBySource();
+      out.println();
+      out.printf("%-20s %9s %9s %9s %9s %11s%n", "SOURCE", "PENDING", "RUNNING", "FAILED", "DEAD", "SUCCEEDED");
+      for (var src : cfg.sources()) {
+        Map<ItemState, Long> c = counts.getOrDefault(src.name(), Map.of());
+        out.printf("%-20s", src.name());
+        for (ItemState st : COLUMNS) {
+          out.printf(st == ItemState.SUCCEEDED ? " %11d" : " %9d", c.getOrDefault(st, 0L));
+        }
+        out.println();
+      }
+      List<ItemRecord> items = ledger.recent(Math.max(0, recent));
+      out.println();
+      out.printf("%-20s %-24s %-10s %4s %5s %9s  %-20s  %s%n", "SOURCE", "ID", "STATE", "TRY", "EXIT", "DURATION",
+          "UPDATED", "LAST ERROR");
+      for (ItemRecord r : items) {
+        out.printf("%-20s %-24s %-10s %4d %5s %9s  %-20s  %s%n", r.source(), cut(r.id(), 24), r.state().wireName(),
+            r.attempts(), r.lastExitCode() == null ? "-" : r.lastExitCode(), duration(r),
+            r.updatedAt() == null ? "-" : r.updatedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+            r.lastError() == null ? "" : cut(r.lastError().replaceAll("\\s+", " "), 60));
+      }
+      if (items.isEmpty()) {
+        out.println("(no items yet)");
+      }
+      out.flush();
+      return ExitCodes.OK;
+    } catch (RuntimeException e) {
+      err.println("ledger " + cfg.ledgerFile() + " cannot be read: " + e.getMessage());
+      err.flush();
+      return ExitCodes.FAILURE;
+    }
+  }
+
+  private static String duration(ItemRecord r) {
+    if (r.lastStartedAt() == null || r.lastFinishedAt() == null || r.lastFinishedAt().isBefore(r.lastStartedAt())) {
+      return r.state() == ItemState.RUNNING && r.lastStartedAt() != null
+          ? "(" + Duration.between(r.lastStartedAt(), Instant.now()).toSeconds() + "s)" : "-";
+    }
+    long ms = Duration.between(r.lastStartedAt(), r.lastFinishedAt()).toMillis();
+    return ms < 10_000 ? ms + "ms" : (ms / 1000) + "s";
+  }
+
+  private static String ago(Instant t, Instant now) {
+    return t == null ? "never" : String.format("%.1fs", Duration.between(t, now).toMillis() / 1000.0);
+  }
+
+  private static String cut(String s, int n) {
+    return s.length() <= n ? s : s.substring(0, n - 1) + "…";
+  }
+}

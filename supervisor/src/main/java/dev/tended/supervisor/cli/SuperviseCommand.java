@@ -1,0 +1,128 @@
+package dev.tended.supervisor.cli;
+
+import dev.tended.logging.LogSetup;
+import dev.tended.config.ConfigException;
+import dev.tended.config.TendedConfig;
+import dev.tended.supervisor.diagnose.StallRecorder;
+import dev.tended.supervisor.restart.RestartLog;
+import dev.tended.supervisor.restart.StateFile;
+import dev.tended.supervisor.restart.Workers;
+import dev.tended.supervisor.watch.MonotonicClock;
+import dev.tended.supervisor.watch.Supervision;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tended supervise --config FILE}: runs the worker and restarts it when it dies or its
+ * heartbeat stalls, until SIGTERM or SIGINT, which stop the worker within {@code stopGrace} and exit
+ * 0. One supervisor per {@code dataDir} ({@code supervisor.lock}).
+ */
+@Command(name = "supervise", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, exitCodeOnExecutionException = 1, versionProvider = VersionProvider.class,
+    description = "Run the worker and restart it when it exits or its heartbeat stalls.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:stopped by SIGTERM/SIGINT, worker stopped", "78:bad configuration", "1:anything else"})
+final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(SuperviseCommand.class);
+
+  @Mixin ConfigOption config;
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    TendedConfig cfg = config.loadOrReport(err);
+    if (cfg == null) {
+      return ExitCodes.CONFIG;
+    }
+    try {
+      Files.createDirectories(cfg.dataDir());
+      Files.createDirectories(cfg.logging().dir());
+    } catch (IOException e) {
+      err.println("dataDir " + cfg.dataDir() + ": cannot be created: " + e.getMessage());
+      return ExitCodes.FAILURE;
+    }
+    LogSetup.configure(cfg.logging(), "supervisor");
+    Path lockFile = cfg.dataDir().resolve("supervisor.lock");
+    try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+         FileLock lock = ch.tryLock()) {
+      if (lock == null) {
+        log.error("supervisor_already_running lock={}", lockFile);
+        err.println("another supervisor is already watching " + cfg.dataDir() + " (" + lockFile + " is locked)");
+        return ExitCodes.FAILURE;
+      }
+      return supervise(cfg, err);
+    } catch (IOException e) {
+      log.error("supervisor_lock_failed lock={} error=\"{}\"", lockFile, e.getMessage());
+      return ExitCodes.FAILURE;
+    }
+  }
+
+  private int supervise(TendedConfig cfg, PrintWriter err) {
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    try {
+      // Validate workerCommand (jar lookup) before anything starts.
+      Workers.forConfig(cfg, System.getenv(), () -> { });
+    } catch (ConfigException e) {
+      ConfigOption.report(e, err);
+      log.error("supervisor_config_invalid problems=\"{}\"", String.join("; ", e.problems()));
+      return ExitCodes.CONFIG;
+    }
+    if (cfg.supervisor().restartWith() == dev.tended.config.RestartMode.CHILD) {
+      dev.tended.supervisor.restart.Leftovers.stopLeftoverWorker(cfg.heartbeat().file(), cfg.supervisor().stopGrace());
+    }
+    Supervision supervision = new Supervision(cfg, wake -> {
+      try {
+        return Workers.forConfig(cfg, System.getenv(), wake);
+      } catch (ConfigException e) {
+        throw new IllegalStateException(e);
+      }
+    }, new StallRecorder(cfg.diagnosticsDir(), cfg.supervisor().stallRecordsKept(), StallRecorder.DUMP_TIMEOUT),
+        RestartLog.open(StateFile.in(cfg.dataDir()), cfg.supervisor().restartWith().configName(), Clock.systemUTC()),
+        MonotonicClock.SYSTEM, Clock.systemUTC());
+
+    Signals.onTermination(signal -> {
+      log.info("supervisor_signal signal={}", signal);
+      stopRequested.countDown();
+    });
+    // Backstop for any other way out of the JVM (System.exit elsewhere): never leave an orphan.
+    Thread hook = new Thread(supervision::stop, "shutdown-stop-worker");
+    Runtime.getRuntime().addShutdownHook(hook);
+
+    log.info("supervisor_started pid={} version={} config={} data_dir={} mode={}", ProcessHandle.current().pid(),
+        VersionProvider.version(), cfg.configFile(), cfg.dataDir(), cfg.supervisor().restartWith().configName());
+    supervision.start();
+    try {
+      while (!stopRequested.await(1, TimeUnit.SECONDS)) {
+        if (supervision.isTerminated()) {
+          log.error("supervisor_watch_died action=exit_1");
+          return ExitCodes.FAILURE;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    long start = System.nanoTime();
+    supervision.stop();
+    log.info("supervisor_stopped took_ms={}", (System.nanoTime() - start) / 1_000_000);
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // already shutting down
+    }
+    return ExitCodes.OK;
+  }
+}

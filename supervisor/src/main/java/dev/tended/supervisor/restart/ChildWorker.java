@@ -1,0 +1,134 @@
+package dev.tended.supervisor.restart;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code restartWith: child}: the worker is the supervisor's own child process. Its stdout and
+ * stderr are the supervisor's (journald under systemd; the worker keeps its own {@code worker.log}),
+ * its stdin is {@code /dev/null}, its working directory is {@code dataDir}, and it gets
+ * {@code TENDED_CONFIG} in its environment.
+ *
+ * <p>Owned by the watch thread; {@code onExit} is called from the JDK's process reaper thread and
+ * must only wake the watch thread.
+ */
+final class ChildWorker implements WorkerControl {
+  private static final Logger log = LoggerFactory.getLogger(ChildWorker.class);
+
+  private final List<String> command;
+  private final Path workingDir;
+  private final Path configFile;
+  private final Duration stopGrace;
+  private final Runnable onExit;
+  private Process process;
+
+  ChildWorker(List<String> command, Path workingDir, Path configFile, Duration stopGrace, Runnable onExit) {
+    this.command = List.copyOf(command);
+    this.workingDir = workingDir;
+    this.configFile = configFile;
+    this.stopGrace = stopGrace;
+    this.onExit = onExit;
+  }
+
+  @Override
+  public String mode() {
+    return "child";
+  }
+
+  @Override
+  public OptionalLong startInitially() throws IOException {
+    return relaunch();
+  }
+
+  @Override
+  public OptionalLong relaunch() throws IOException {
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException("worker pid " + process.pid() + " is still running");
+    }
+    Files.createDirectories(workingDir);
+    ProcessBuilder pb = new ProcessBuilder(command)
+        .directory(workingDir.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    pb.environment().put("TENDED_CONFIG", configFile.toString());
+    Process p = pb.start();
+    process = p;
+    p.onExit().thenRun(onExit);
+    log.info("worker_spawned pid={} command=\"{}\"", p.pid(), String.join(" ", command));
+    return OptionalLong.of(p.pid());
+  }
+
+  @Override
+  public OptionalInt exitCode() {
+    Process p = process;
+    if (p == null || p.isAlive()) {
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of(p.exitValue());
+  }
+
+  @Override
+  public OptionalLong pid() {
+    Process p = process;
+    return p == null ? OptionalLong.empty() : OptionalLong.of(p.pid());
+  }
+
+  @Override
+  public boolean owns(long statusPid) {
+    Process p = process;
+    if (p == null) {
+      return false;
+    }
+    if (p.pid() == statusPid) {
+      return true;
+    }
+    Optional<ProcessHandle> h = ProcessHandle.of(statusPid);
+    for (int depth = 0; h.isPresent() && depth < 8; depth++) {
+      h = h.get().parent();
+      if (h.isPresent() && h.get().pid() == p.pid()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public Optional<ProcessHandle> evidenceProcess(OptionalLong statusPid) {
+    Process p = process;
+    if (p == null || !p.isAlive()) {
+      return Optional.empty();
+    }
+    if (statusPid.isPresent() && statusPid.getAsLong() != p.pid() && owns(statusPid.getAsLong())) {
+      return ProcessHandle.of(statusPid.getAsLong()); // a wrapper started the JVM that beats
+    }
+    return Optional.of(p.toHandle());
+  }
+
+  @Override
+  public void stopForRestart() {
+    stopChild("restart");
+  }
+
+  @Override
+  public void stop() {
+    stopChild("supervisor_stopping");
+  }
+
+  private void stopChild(String why) {
+    Process p = process;
+    if (p == null) {
+      return;
+    }
+    ProcessTree.stop(p.toHandle(), stopGrace, why);
+  }
+}

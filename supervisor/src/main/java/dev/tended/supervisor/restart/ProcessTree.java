@@ -1,0 +1,103 @@
+package dev.tended.supervisor.restart;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stops a worker and everything it started: SIGTERM to the worker, then SIGCONT, {@code grace}, then
+ * SIGKILL to the worker and every descendant seen along the way.
+ *
+ * <p>Why TERM then CONT: a worker frozen with SIGSTOP does not act on SIGTERM until it is continued.
+ * Sending TERM first makes it pending, so the moment CONT resumes the JVM its shutdown starts before
+ * anything else runs; a JVM that was merely frozen (not wedged) then stops cleanly, hands back its
+ * running items and writes {@code state: "stopped"}. A JVM that is really wedged cannot finish its
+ * shutdown and is killed when the grace runs out; KILL needs no CONT. Descendants are collected
+ * before TERM and again before KILL, because once the worker dies they are re-parented and can no
+ * longer be found through it. {@link ProcessHandle} carries the start time, so a recycled pid is
+ * never killed by mistake.
+ */
+final class ProcessTree {
+  private static final Logger log = LoggerFactory.getLogger(ProcessTree.class);
+
+  private ProcessTree() {}
+
+  /** Returns true when the whole tree is gone. Bounded by {@code grace} plus a few seconds. */
+  static boolean stop(ProcessHandle root, Duration grace, String why) {
+    Map<Long, ProcessHandle> tree = new LinkedHashMap<>();
+    collect(root, tree);
+    long started = System.nanoTime();
+    boolean graceful = false;
+    if (root.isAlive()) {
+      root.destroy();
+      Signals.send(root.pid(), Signals.SIGCONT);
+      graceful = waitFor(root, grace);
+    }
+    if (!graceful && root.isAlive()) {
+      collect(root, tree);
+      log.warn("worker_stop_grace_expired pid={} grace_ms={} reason={} killing={}",
+          root.pid(), grace.toMillis(), why, tree.size() + 1);
+      root.destroyForcibly();
+    }
+    int leftovers = 0;
+    for (ProcessHandle p : tree.values()) {
+      if (!gone(p)) {
+        leftovers++;
+        p.destroyForcibly();
+      }
+    }
+    boolean gone = waitFor(root, Duration.ofSeconds(5));
+    for (ProcessHandle p : tree.values()) {
+      gone &= waitFor(p, Duration.ofSeconds(1));
+    }
+    log.info("worker_process_stopped pid={} reason={} graceful={} killed_descendants={} took_ms={} all_gone={}",
+        root.pid(), why, graceful, leftovers, (System.nanoTime() - started) / 1_000_000, gone);
+    return gone;
+  }
+
+  private static void collect(ProcessHandle root, Map<Long, ProcessHandle> into) {
+    root.descendants().forEach(p -> into.putIfAbsent(p.pid(), p));
+  }
+
+  private static boolean waitFor(ProcessHandle p, Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (true) {
+      try {
+        p.onExit().get(Math.min(100, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS);
+        return true;
+      } catch (TimeoutException | ExecutionException e) {
+        if (gone(p)) {
+          return true;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return gone(p);
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        return gone(p);
+      }
+    }
+  }
+
+  /**
+   * Dead, or a zombie: a killed descendant re-parented to an init that does not reap (containers)
+   * stays a zombie, which holds no resources and runs nothing.
+   */
+  static boolean gone(ProcessHandle p) {
+    if (!p.isAlive()) {
+      return true;
+    }
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(p.pid()), "stat"));
+      int close = stat.lastIndexOf(')');
+      return close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) == 'Z';
+    } catch (java.io.IOException | RuntimeException e) {
+      return !p.isAlive();
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.tended.supervisor.restart;
+
+import dev.tended.config.ConfigException;
+import dev.tended.config.TendedConfig;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Builds the {@link WorkerControl} that {@code supervisor.restartWith} asks for. */
+public final class Workers {
+  /** Environment variable naming the program used in place of {@code systemctl}. */
+  public static final String SYSTEMCTL_ENV = "TENDED_SYSTEMCTL";
+
+  private Workers() {}
+
+  /**
+   * The worker control of {@code config}; {@code onExit} is run (on a JDK thread) when a child exits.
+   *
+   * @throws ConfigException when {@code workerCommand} is empty and no tended-worker.jar can be found
+   */
+  public static WorkerControl forConfig(TendedConfig config, Map<String, String> env, Runnable onExit)
+      throws ConfigException {
+    var sup = config.supervisor();
+    return switch (sup.restartWith()) {
+      case CHILD -> new ChildWorker(workerCommand(config), config.dataDir(), config.configFile(),
+          sup.stopGrace(), onExit);
+      case SYSTEMCTL -> new SystemctlWorker(env.getOrDefault(SYSTEMCTL_ENV, "systemctl"), sup.workerUnit(),
+          sup.stopGrace().plus(Duration.ofSeconds(60)));
+    };
+  }
+
+  /** The argv that starts the worker in child mode. */
+  static List<String> workerCommand(TendedConfig config) throws ConfigException {
+    List<String> configured = config.supervisor().workerCommand();
+    if (!configured.isEmpty()) {
+      return configured;
+    }
+    String java = ProcessHandle.current().info().command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    Optional<Path> self = ownJar();
+    List<Path> candidates = new ArrayList<>();
+    if (self.isPresent()) {
+      Path dir = self.get().getParent();
+      candidates.add(dir.resolve("tended-worker.jar"));                                  // installed layout
+      candidates.add(dir.resolve("../../worker/target/tended-worker.jar").normalize()); // source tree
+    }
+    for (Path c : candidates) {
+      if (Files.isRegularFile(c)) {
+        return List.of(java, "-jar", c.toString(), "--config", config.configFile().toString());
+      }
+    }
+    throw new ConfigException("supervisor.workerCommand: is empty and no tended-worker.jar was found "
+        + (candidates.isEmpty() ? "(the supervisor is not running from a jar)" : "at " + candidates)
+        + "; name the command, e.g. [\"/usr/bin/java\", \"-jar\", \"/opt/tended/tended-worker.jar\", \"--config\", \"...\"]");
+  }
+
+  private static Optional<Path> ownJar() {
+    try {
+      var src = Workers.class.getProtectionDomain().getCodeSource();
+      if (src == null) {
+        return Optional.empty();
+      }
+      Path p = Path.of(src.getLocation().toURI());
+      return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+    } catch (URISyntaxException | SecurityException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package dev.tended.supervisor.watch;
+
+import dev.tended.config.TendedConfig;
+import dev.tended.supervisor.restart.RestartLog;
+import dev.tended.supervisor.restart.WorkerControl;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running supervisor: one thread named {@code watch} that owns the {@link Watchdog} and calls it
+ * every {@link #CHECK_INTERVAL} (and at once when the child exits), until {@link #stop()}. Every tick
+ * is guarded, so a bug in one check is logged as {@code watch_tick_failed} and the next check still
+ * runs: the watching never dies silently.
+ */
+public final class Supervision {
+  private static final Logger log = LoggerFactory.getLogger(Supervision.class);
+  /** How often the heartbeat is checked: detection is {@code staleAfter} plus at most this. */
+  public static final Duration CHECK_INTERVAL = Duration.ofMillis(500);
+
+  private final Watchdog watchdog;
+  private final Duration stopLimit;
+  private final Semaphore wake = new Semaphore(0);
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final Thread thread;
+
+  /**
+   * @param workerFactory builds the worker control, given the callback that wakes the watch thread
+   */
+  public Supervision(TendedConfig config, java.util.function.Function<Runnable, WorkerControl> workerFactory,
+      StallEvidence evidence, RestartLog restarts, MonotonicClock clock, Clock wall) {
+    WorkerControl worker = workerFactory.apply(wake::release);
+    this.watchdog = new Watchdog(config.supervisor(), clock,
+        StatusSource.of(config.heartbeat().file(),
+            err -> log.debug("status_unreadable file={} error=\"{}\"", config.heartbeat().file(), err)),
+        config.heartbeat().file(), worker, evidence, restarts, wall, CHECK_INTERVAL);
+    // Stopping the worker takes at most stopGrace plus the KILL wait; a stall capture in progress adds
+    // its thread-dump timeout.
+    this.stopLimit = config.supervisor().stopGrace().plus(Duration.ofSeconds(20));
+    this.thread = new Thread(this::run, "watch");
+  }
+
+  /** Starts the worker and the watching. */
+  public void start() {
+    if (started.getAndSet(true)) {
+      throw new IllegalStateException("already started");
+    }
+    thread.start();
+  }
+
+  private void run() {
+    try {
+      guarded(watchdog::start);
+      while (!stopping.get()) {
+        try {
+          wake.tryAcquire(CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+          wake.drainPermits();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+        if (stopping.get()) {
+          break;
+        }
+        guarded(watchdog::tick);
+      }
+    } finally {
+      guarded(watchdog::stop);
+      log.info("watch_stopped");
+    }
+  }
+
+  private static void guarded(Runnable step) {
+    try {
+      step.run();
+    } catch (Throwable t) {
+      log.error("watch_tick_failed error=\"{}\"", t.toString(), t);
+      if (t instanceof Error && !(t instanceof AssertionError) && !(t instanceof StackOverflowError)) {
+        throw (Error) t;
+      }
+    }
+  }
+
+  /** Stops the watching and the worker (child mode), waiting a bounded time. Idempotent. */
+  public void stop() {
+    if (stopping.getAndSet(true)) {
+      awaitStopped();
+      return;
+    }
+    log.info("supervisor_stopping limit_ms={}", stopLimit.toMillis());
+    wake.release();
+    awaitStopped();
+  }
+
+  private void awaitStopped() {
+    if (!started.get()) {
+      return;
+    }
+    try {
+      thread.join(stopLimit.toMillis());
+      if (thread.isAlive()) {
+        log.error("supervisor_stop_limit_hit limit_ms={} action=exiting_anyway", stopLimit.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Whether the watch thread has finished (after a stop, or after an Error). */
+  public boolean isTerminated() {
+    return started.get() && !thread.isAlive();
+  }
+}

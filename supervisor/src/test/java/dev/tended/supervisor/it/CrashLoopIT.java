@@ -1,0 +1,55 @@
+package dev.tended.supervisor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tended.testing.TestConfig;
+import dev.tended.testing.WorkerProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real worker jar given a configuration it refuses: it exits 78 at every start. */
+class CrashLoopIT {
+  private static final Pattern DELAY = Pattern.compile("worker_restarted reason=exit .*? delay_ms=(\\d+)");
+
+  @TempDir Path dir;
+
+  @Test
+  void workerThatCrashesAtEveryStartIsRestartedWithGrowingCappedDelaysAndShowsAsCrashLooping() throws Exception {
+    TestConfig c = new TestConfig(dir);
+    Path handler = c.script("ok.sh", "exit 0");
+    Path missing = dir.resolve("no-such-config.yaml");
+    String workerCommand = "[\"" + WorkerProcess.java() + "\", \"-XX:TieredStopAtLevel=1\", \"-jar\", \""
+        + WorkerProcess.workerJar() + "\", \"--config\", \"" + missing + "\"]";
+    c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, ""))
+        .supervisor("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 2s, restartBackoff: { initial: 250ms, max: 2s },"
+            + " workerCommand: " + workerCommand + " }")
+        .write();
+    try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      await().atMost(Duration.ofSeconds(40)).until(() -> delays(sup.log()).size() >= 6);
+      List<Long> delays = delays(sup.log());
+      assertThat(delays.subList(0, 6)).containsExactly(250L, 500L, 1000L, 2000L, 2000L, 2000L);
+      assertThat(sup.log()).contains("exit_code=78").contains("worker_crash_looping");
+
+      Supervisor.Result diag = Supervisor.run("health-diagnose", "--config", c.file().toString());
+      assertThat(diag.exitCode()).as(diag.out()).isEqualTo(2);
+      assertThat(diag.out()).containsPattern("✗ restarts: crash-looping: \\d+ failures in a row");
+    }
+  }
+
+  private static List<Long> delays(String log) {
+    List<Long> out = new ArrayList<>();
+    Matcher m = DELAY.matcher(log);
+    while (m.find()) {
+      out.add(Long.parseLong(m.group(1)));
+    }
+    return out;
+  }
+}

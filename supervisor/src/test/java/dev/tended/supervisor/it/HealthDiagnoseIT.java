@@ -1,0 +1,87 @@
+package dev.tended.supervisor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tended.testing.Queues;
+import dev.tended.testing.TestConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** health-diagnose, status and retry against a real supervisor and worker. */
+class HealthDiagnoseIT {
+  @TempDir Path dir;
+
+  @Test
+  void unreadableConfigurationIsUnknown() throws Exception {
+    Supervisor.Result r = Supervisor.run("health-diagnose", "--config", dir.resolve("missing.yaml").toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.out()).contains("✗ config:").contains("verdict: UNKNOWN (exit 3): config");
+    JsonNode j = Supervisor.run("health-diagnose", "--json", "--config", dir.resolve("missing.yaml").toString()).json();
+    assertThat(j.path("verdict").asText()).isEqualTo("unknown");
+    assertThat(j.path("exitCode").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void healthyThenDegradedByACorruptQueueAndDeadItemThenUnhealthyOnceStopped() throws Exception {
+    TestConfig c = new TestConfig(dir);
+    Path handler = c.script("handle.sh", "cat > /dev/null; [ \"$TENDED_ITEM_ID\" = bad ] && exit 65; exit 0");
+    c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, ""))
+        .supervisor("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 3s }").write();
+    Path queue = c.dataDir().resolve("ideas_log.json");
+    Queues.replaceAtomically(queue, Queues.ideas("i", 0, 2));
+    String cfg = c.file().toString();
+    try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
+
+      // 0: all well
+      await().atMost(Duration.ofSeconds(20)).until(() -> Supervisor.run("health-diagnose", "--config", cfg).exitCode() == 0);
+      Supervisor.Result healthy = Supervisor.run("health-diagnose", "--config", cfg);
+      System.out.println("health-diagnose, healthy:\n" + healthy.out());
+      assertThat(healthy.out()).contains("✓ status_file").contains("✓ worker_process").contains("✓ ledger")
+          .contains("verdict: OK (exit 0)");
+      JsonNode ok = Supervisor.run("health-diagnose", "--json", "--config", cfg).json();
+      assertThat(ok.path("verdict").asText()).isEqualTo("healthy");
+      assertThat(ok.path("checks").size()).isGreaterThanOrEqualTo(10);
+
+      // 1: a corrupt queue file (named with line and column) and a dead item
+      Queues.replaceAtomically(queue, "[\n  {\"id\": \"i0\", \"title\": \"idea 0\"},\n  {\"id\": \"bad\", \"title\": \"x\"},\n  {\"id\": ");
+      await().atMost(Duration.ofSeconds(20)).until(() -> {
+        String out = Supervisor.run("health-diagnose", "--config", cfg).out();
+        return out.contains("✗ queue_files") && out.contains("✗ dead_items");
+      });
+      Supervisor.Result degraded = Supervisor.run("health-diagnose", "--config", cfg);
+      System.out.println("health-diagnose, degraded:\n" + degraded.out());
+      assertThat(degraded.exitCode()).isEqualTo(1);
+      assertThat(degraded.out()).containsPattern("✗ queue_files: ideas: .*ideas_log.json: line \\d+, column \\d+")
+          .contains("✗ dead_items: 1 dead: ideas 1");
+      JsonNode dj = Supervisor.run("health-diagnose", "--json", "--config", cfg).json();
+      assertThat(dj.path("verdict").asText()).isEqualTo("degraded");
+      assertThat(dj.path("failing").toString()).contains("queue_files").contains("dead_items");
+
+      Supervisor.Result status = Supervisor.run("status", "--config", cfg);
+      System.out.println("status:\n" + status.out());
+      assertThat(status.exitCode()).isZero();
+      assertThat(status.out()).contains("ideas").contains("bad").contains("dead");
+
+      Supervisor.Result retry = Supervisor.run("retry", "--config", cfg, "ideas", "bad");
+      assertThat(retry.exitCode()).as(retry.err()).isZero();
+      assertThat(retry.out()).contains("pending again");
+      assertThat(Supervisor.run("retry", "--config", cfg, "ideas", "i0").exitCode()).isEqualTo(1);
+
+      // 2: the worker is stopped
+      sup.process().signal("TERM");
+      assertThat(sup.process().awaitExit(Duration.ofSeconds(15))).isZero();
+      Supervisor.Result down = Supervisor.run("health-diagnose", "--config", cfg);
+      System.out.println("health-diagnose, stopped:\n" + down.out());
+      assertThat(down.exitCode()).isEqualTo(2);
+      assertThat(down.out()).contains("✗ status_file: worker stopped").contains("✗ worker_process")
+          .contains("✗ supervisor: not running");
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package dev.tended.supervisor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tended.testing.Queues;
+import dev.tended.testing.TestConfig;
+import dev.tended.testing.WorkerProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real supervisor running the real worker jar (workerCommand: [] finds it beside the supervisor's jar). */
+class SuperviseIT {
+  @TempDir Path dir;
+
+  private TestConfig config(String supervisor) throws Exception {
+    TestConfig c = new TestConfig(dir);
+    Path handler = c.script("ok.sh", "cat > /dev/null; exit 0");
+    c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, "")).heartbeatInterval("300ms")
+        .supervisor(supervisor);
+    Files.createDirectories(c.dataDir());
+    Queues.replaceAtomically(c.dataDir().resolve("ideas_log.json"), Queues.ideas("i", 0, 3));
+    c.write();
+    return c;
+  }
+
+  @Test
+  void frozenWorkerIsReplacedWithinStaleAfterPlusStopGraceAndWorkFlowsAgain() throws Exception {
+    TestConfig c = config("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 2s, restartBackoff: { initial: 500ms } }");
+    try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      long frozen = sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
+      long stoppedAt = System.nanoTime();
+      WorkerProcess.signal(frozen, "STOP");
+
+      // "replaced": the supervisor runs a new worker; bound staleAfter + stopGrace + 2 s
+      await().atMost(Duration.ofSeconds(3 + 2 + 2)).pollInterval(Duration.ofMillis(50))
+          .until(() -> sup.workerPidFromState() > 0 && sup.workerPidFromState() != frozen);
+      long replacedMs = (System.nanoTime() - stoppedAt) / 1_000_000;
+      long fresh = sup.awaitBeatingWorker(frozen, Duration.ofSeconds(20));
+      long beatMs = (System.nanoTime() - stoppedAt) / 1_000_000;
+      System.out.printf("measured SIGSTOP -> new worker started %d ms, -> new worker's advancing heartbeat %d ms%n",
+          replacedMs, beatMs);
+
+      assertThat(fresh).isNotEqualTo(frozen);
+      assertThat(ProcessHandle.of(frozen).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+      List<Path> records = sup.stallRecords();
+      assertThat(records).hasSize(1);
+      String record = Files.readString(records.get(0));
+      assertThat(record).contains("worker_pid: " + frozen).contains("T (stopped by a signal")
+          .contains("--- last status file").contains("--- time line");
+      assertThat(sup.log()).contains("worker_restarted reason=stale pid=" + frozen);
+    }
+  }
+
+  @Test
+  void wedgedPollerLeavesAStallRecordWithAThreadDumpNamingIt() throws Exception {
+    TestConfig c = config("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 2s }");
+    try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      long wedged = sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
+      Path wedge = c.dataDir().resolve("test-hooks/wedge-poller-ideas");
+      Files.createDirectories(wedge.getParent());
+      Files.writeString(wedge, "wedge");
+      await().atMost(Duration.ofSeconds(20)).until(() -> !sup.stallRecords().isEmpty());
+      Files.delete(wedge);
+      String record = Files.readString(sup.stallRecords().get(0));
+      assertThat(record).contains("worker_pid: " + wedged).contains("Full thread dump").contains("\"poll-ideas\"");
+      long fresh = sup.awaitBeatingWorker(wedged, Duration.ofSeconds(30));
+      assertThat(fresh).isNotEqualTo(wedged);
+    }
+  }
+
+  @Test
+  void killedWorkerIsReplacedWithinTheBackoffNotAfterStaleAfter() throws Exception {
+    TestConfig c = config("{ staleAfter: 60s, startupGrace: 60s, stopGrace: 2s, restartBackoff: { initial: 1s } }");
+    try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      long killed = sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
+      long t0 = System.nanoTime();
+      WorkerProcess.signal(killed, "KILL");
+      await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50))
+          .until(() -> sup.workerPidFromState() > 0 && sup.workerPidFromState() != killed);
+      long startedMs = (System.nanoTime() - t0) / 1_000_000;
+      sup.awaitBeatingWorker(killed, Duration.ofSeconds(20));
+      System.out.printf("measured kill -9 -> new worker started %d ms%n", startedMs);
+      assertThat(startedMs).isGreaterThanOrEqualTo(1000).isLessThan(3000);
+      assertThat(sup.log()).contains("worker_restarted reason=exit pid=" + killed).contains("exit_code=137");
+      assertThat(sup.stallRecords()).isEmpty();
+    }
+  }
+
+  @Test
+  void sigtermToTheSupervisorStopsTheWorkerAndLeavesNoProcess() throws Exception {
+    TestConfig c = config("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 4s }");
+    try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      long worker = sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
+      List<ProcessHandle> tree = sup.process().process().descendants().toList();
+      assertThat(tree).extracting(ProcessHandle::pid).contains(worker);
+      sup.process().signal("TERM");
+      int code = sup.process().awaitExit(Duration.ofSeconds(4 + 5));
+      assertThat(code).isZero();
+      assertThat(tree).noneMatch(ProcessHandle::isAlive);
+      assertThat(sup.status().orElseThrow().state()).isEqualTo("stopped");
+      assertThat(sup.log()).contains("supervisor_stopped").contains("worker_process_stopped pid=" + worker);
+    }
+  }
+
+  @Test
+  void workerLeftByAKilledSupervisorIsStoppedBeforeANewOneStarts() throws Exception {
+    TestConfig c = config("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 2s }");
+    long leftover;
+    try (Supervisor first = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      leftover = first.awaitBeatingWorker(-1, Duration.ofSeconds(30));
+      first.process().signal("KILL");
+      first.process().awaitExit(Duration.ofSeconds(5));
+    }
+    // closing the first run killed its descendants; start a worker of our own to play the leftover
+    try (WorkerProcess orphan = WorkerProcess.startWorker(c.file(), dir.resolve("orphan.out"))) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> new dev.tended.testing.StatusProbe(
+          c.dataDir().resolve("status.json")).read().map(s -> s.pid() == orphan.pid()).orElse(false));
+      try (Supervisor second = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+        long fresh = second.awaitBeatingWorker(orphan.pid(), Duration.ofSeconds(30));
+        assertThat(fresh).isNotEqualTo(orphan.pid()).isNotEqualTo(leftover);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !orphan.isAlive());
+        assertThat(second.log()).contains("leftover_worker_found pid=" + orphan.pid());
+      }
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package dev.tended.supervisor.it;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tended.status.StatusFiles;
+import dev.tended.status.WorkerStatus;
+import dev.tended.testing.StatusProbe;
+import dev.tended.testing.WorkerProcess;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code tended-supervisor.jar supervise} running as a child of the test, with the helpers
+ * the integration tests share: who is the worker now, what the supervisor logged, which stall
+ * records exist, and one-shot runs of the operator commands. Closing it kills whatever is left.
+ */
+final class Supervisor implements AutoCloseable {
+  private final WorkerProcess process;
+  private final Path dataDir;
+  private final StatusProbe status;
+  private final List<Long> workersSeen = new ArrayList<>();
+
+  private Supervisor(WorkerProcess process, Path dataDir) {
+    this.process = process;
+    this.dataDir = dataDir;
+    this.status = new StatusProbe(dataDir.resolve("status.json"));
+  }
+
+  static Path jar() {
+    return Path.of(System.getProperty("tended.supervisorJar", "target/tended-supervisor.jar")).toAbsolutePath();
+  }
+
+  /** Starts {@code supervise --config config}; the worker inherits {@code env} (test hooks are on). */
+  static Supervisor start(Path config, Path dataDir, Map<String, String> env) throws IOException {
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.putIfAbsent("TENDED_TEST_HOOKS", "1");
+    return new Supervisor(WorkerProcess.start(jar(), List.of("supervise", "--config", config.toString()), all,
+        config.resolveSibling("supervisor.out")), dataDir);
+  }
+
+  WorkerProcess process() {
+    return process;
+  }
+
+  Optional<WorkerStatus> status() {
+    return status.read();
+  }
+
+  /** Waits until a worker other than {@code notPid} has written two advancing beats; returns its pid. */
+  long awaitBeatingWorker(long notPid, Duration limit) {
+    long[] seen = {-1, -1};
+    await().atMost(limit).pollInterval(Duration.ofMillis(50)).until(() -> {
+      Optional<WorkerStatus> s = status.read();
+      if (s.isEmpty() || s.get().pid() == notPid || !"running".equals(s.get().state())) {
+        return false;
+      }
+      if (seen[0] != s.get().pid()) {
+        seen[0] = s.get().pid();
+        seen[1] = s.get().sequence();
+        return false;
+      }
+      return s.get().sequence() > seen[1];
+    });
+    workersSeen.add(seen[0]);
+    return seen[0];
+  }
+
+  /** The worker pid the supervisor's state file names, or -1. */
+  long workerPidFromState() {
+    try {
+      JsonNode n = StatusFiles.mapper().readTree(Files.readAllBytes(dataDir.resolve("supervisor-state.json")));
+      return n.path("workerPid").isNumber() ? n.path("workerPid").asLong() : -1;
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  String log() throws IOException {
+    return process.output();
+  }
+
+  List<Path> stallRecords() throws IOException {
+    List<Path> out = new ArrayList<>();
+    Path dir = dataDir.resolve("diagnostics");
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "stall-*.txt")) {
+      ds.forEach(out::add);
+    }
+    return out;
+  }
+
+  /** Runs a one-shot command of the supervisor jar to completion. */
+  static Result run(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(WorkerProcess.java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-jar", jar().toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+    p.getOutputStream().close();
+    byte[] out = p.getInputStream().readAllBytes();
+    byte[] err = p.getErrorStream().readAllBytes();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException("timed out: " + cmd);
+    }
+    return new Result(p.exitValue(), new String(out, java.nio.charset.StandardCharsets.UTF_8),
+        new String(err, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  record Result(int exitCode, String out, String err) {
+    JsonNode json() throws IOException {
+      return StatusFiles.mapper().readTree(out);
+    }
+  }
+
+  @Override
+  public void close() {
+    process.close();
+    for (long pid : workersSeen) {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+}
