@@ -12,10 +12,11 @@ import java.util.TreeMap;
  * {@code ideas: 3 pending, 1 running; qa-issues: idle; 1 dead}: what a person glancing at the unit
  * wants to know, short enough for one terminal line. Sources in name order, so the line is stable.
  */
-final class StatusLine {
+public final class StatusLine {
   private StatusLine() {}
 
-  static String of(WorkerStatus status) {
+  /** The line for {@code status}. */
+  public static String of(WorkerStatus status) {
     List<String> parts = new ArrayList<>();
     long dead = 0;
     for (Map.Entry<String, SourceStatus> e : new TreeMap<>(status.sources()).entrySet()) {
