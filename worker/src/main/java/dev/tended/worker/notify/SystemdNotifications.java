@@ -42,6 +42,7 @@ public final class SystemdNotifications implements ServiceEvents {
   private final LongSupplier nanoTime;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final AtomicBoolean stopping = new AtomicBoolean();
+  private volatile boolean failed;
   private volatile ScheduledExecutorService readiness;
   private volatile WatchdogPinger pinger;
   private volatile ProgressBoard progress;
@@ -133,6 +134,7 @@ public final class SystemdNotifications implements ServiceEvents {
 
   @Override
   public void startFailed(Throwable cause) {
+    failed = true;
     stopTimers();
     notifier.failing(errnoFor(cause), "failed to start: " + cause.getMessage());
   }
@@ -143,12 +145,18 @@ public final class SystemdNotifications implements ServiceEvents {
       return;
     }
     stopTimers();
-    notifier.stopping("stopping: finishing or handing back running items");
+    if (failed) {
+      notifier.send("STOPPING=1"); // keep the failure as the status line
+    } else {
+      notifier.stopping("stopping: finishing or handing back running items");
+    }
   }
 
   @Override
   public void stopped() {
-    notifier.status("stopped");
+    if (!failed) {
+      notifier.status("stopped");
+    }
   }
 
   private void stopTimers() {

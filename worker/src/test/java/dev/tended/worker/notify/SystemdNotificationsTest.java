@@ -101,6 +101,17 @@ class SystemdNotificationsTest {
     assertThat(notifications.progressing()).isFalse();
   }
 
+  @Test
+  void aFailedStartSaysWhyWithAnErrnoAndKeepsThatLineThroughTheStop() {
+    notifications.starting(Duration.ofSeconds(60));
+    notifications.startFailed(new java.nio.file.AccessDeniedException("/var/lib/tended/ledger.db"));
+    notifications.stopping();
+    notifications.stopped();
+    assertThat(systemd.lines()).startsWith("EXTEND_TIMEOUT_USEC=60000000").contains("ERRNO=13", "STOPPING=1");
+    assertThat(systemd.lines()).filteredOn(l -> l.startsWith("STATUS=")).last().asString()
+        .startsWith("STATUS=failed to start: /var/lib/tended/ledger.db");
+  }
+
   private static WorkerStatus status(long pending, long running, long dead) {
     Map<String, SourceStatus> sources = new LinkedHashMap<>();
     sources.put("qa-issues", new SourceStatus(Instant.now(), true, 0, 0, 0, 0, 0, null, BreakerStatus.CLOSED, null));
