@@ -105,7 +105,7 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   private static String ago(Instant t, Instant now) {
-    return t == null ? "never" : String.format("%.1fs", Duration.between(t, now).toMillis() / 1000.0);
+    return t == null ? "never" : String.format("%.1fs", Math.max(0, Duration.between(t, now).toMillis()) / 1000.0);
   }
 
   private static String cut(String s, int n) {
