@@ -180,6 +180,10 @@ check "user tended exists (sysusers.d)" eval 'ct id tended >/dev/null'
 check "tended is on PATH" eval 'eq "$(ct sh -c "command -v tended")" /usr/bin/tended'
 check "tended.service enabled by the package" eq "$(ct systemctl is-enabled tended.service 2>/dev/null)" enabled
 check "tended.service reaches active" wait_for 60 active tended.service
+p0=$(prop tended.service MainPID)
+check "dpkg -i again (an upgrade run of the maintainer scripts) succeeds" eval 'ct dpkg -i /payload/tended.deb >> "$CACHE/dpkg.log" 2>&1'
+check "...and restarted the running service (new MainPID), still enabled" eval '
+  wait_for 60 eval "restarted tended.service $p0" && eq "$(ct systemctl is-enabled tended.service)" enabled'
 for u in tended.service tended-worker.service tended-supervisor.service; do
   out=$(ct systemd-analyze verify "/lib/systemd/system/$u" 2>&1)
   check "systemd-analyze verify $u is clean where it is installed" eq "$out" ""
