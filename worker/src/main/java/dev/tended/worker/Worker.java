@@ -13,6 +13,7 @@ import dev.tended.worker.notify.ServiceEvents;
 import dev.tended.worker.results.ResultWriter;
 import dev.tended.worker.source.PollScheduler;
 import dev.tended.worker.source.QueueSources;
+import dev.tended.worker.source.QueueWatcher;
 import dev.tended.worker.source.SourcePoller;
 import dev.tended.worker.source.TestHooks;
 import java.nio.file.Files;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's lifecycle: opens the ledger (recovering items a crash left running), then starts the
- * dispatcher, the pollers and the heartbeat; stops them in reverse order, handing running items back,
+ * dispatcher, the pollers, the queue watcher (which only makes polls come early) and the heartbeat;
+ * stops them in reverse order, handing running items back,
  * and leaves a last status with {@code state: "stopped"}.
  */
 public final class Worker {
@@ -39,6 +41,7 @@ public final class Worker {
   private Ledger ledger;
   private Dispatcher dispatcher;
   private PollScheduler polls;
+  private QueueWatcher watcher;
   private Heartbeat heartbeat;
 
   public Worker(TendedConfig config, BeatListener beatListener) {
@@ -76,6 +79,8 @@ public final class Worker {
         WorkerMain.version());
     dispatcher.start();
     polls.start();
+    watcher = QueueWatcher.forSources(config.sources(), polls::pollSoon);
+    watcher.start();
     heartbeat.start();
     events.running(progress, heartbeat.wedgeLimit(), polls::reports);
     log.info("worker_started pid={} version={} data_dir={} sources={}", ProcessHandle.current().pid(),
@@ -91,6 +96,9 @@ public final class Worker {
     log.info("worker_stopping grace_ms={}", config.supervisor().stopGrace().toMillis());
     events.stopping();
     try {
+      if (watcher != null) {
+        watcher.stop();
+      }
       if (polls != null) {
         polls.stop();
       }

@@ -34,6 +34,18 @@ public final class Workers {
     };
   }
 
+  /**
+   * The supervisor's own JVM options (heap bounds, GC, exit on out-of-memory from the launcher's
+   * {@code jvm.options}), so that "the same JVM" runs the worker the same way; debugger and agent
+   * options are left out, since two processes cannot share them.
+   */
+  static List<String> inheritedJvmOptions() {
+    return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-agentpath") && !a.startsWith("-javaagent")
+            && !a.startsWith("-Xrunjdwp") && !a.startsWith("-Xdebug"))
+        .toList();
+  }
+
   /** The argv that starts the worker in child mode. */
   static List<String> workerCommand(TendedConfig config) throws ConfigException {
     List<String> configured = config.supervisor().workerCommand();
@@ -51,7 +63,11 @@ public final class Workers {
     }
     for (Path c : candidates) {
       if (Files.isRegularFile(c)) {
-        return List.of(java, "-jar", c.toString(), "--config", config.configFile().toString());
+        List<String> argv = new ArrayList<>();
+        argv.add(java);
+        argv.addAll(inheritedJvmOptions());
+        argv.addAll(List.of("-jar", c.toString(), "--config", config.configFile().toString()));
+        return argv;
       }
     }
     throw new ConfigException("supervisor.workerCommand: is empty and no tended-worker.jar was found "

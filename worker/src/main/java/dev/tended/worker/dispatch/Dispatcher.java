@@ -37,11 +37,17 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher {
   /** The name under which the dispatcher reports its cycles. */
   public static final String PART = "dispatch";
-  static final Duration CYCLE = Duration.ofMillis(200);
+  static final Duration CYCLE = Duration.ofMillis(500);
+  /**
+   * How often an idle source's ledger is looked at without a reason: picks up work no nudge
+   * announced (an operator's {@code tended retry} from another process).
+   */
+  static final Duration SAFETY_CHECK = Duration.ofSeconds(2);
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   private static final Object NUDGE = new Object();
 
   private final Ledger ledger;
+  private final Clock clock;
   private final ProgressBoard progress;
   private final AttemptRunner attempts;
   private final Map<String, SourceLane> lanes = new LinkedHashMap<>();
@@ -54,6 +60,7 @@ public final class Dispatcher {
   public Dispatcher(TendedConfig config, Ledger ledger, CommandRunner runner, ResultWriter results,
       ProgressBoard progress, Clock clock, DoubleSupplier random) {
     this.ledger = ledger;
+    this.clock = clock;
     this.progress = progress;
     this.attempts = new AttemptRunner(config, ledger, runner, results, clock, stopping::get);
     for (SourceConfig s : config.sources()) {
@@ -107,10 +114,15 @@ public final class Dispatcher {
     if (stopping.get()) {
       return;
     }
+    long now = System.nanoTime();
     for (SourceLane lane : lanes.values()) {
       int admitted = lane.breaker.admit(lane.free());
-      if (admitted > 0) {
+      if (admitted > 0 && (lane.checkNow || now - lane.nextCheckNanos >= 0)) {
         List<ItemRecord> claimed = ledger.claimDue(lane.source.name(), admitted);
+        lane.checkNow = claimed.size() == admitted;
+        if (!lane.checkNow) {
+          lane.nextCheckNanos = now + untilNextCheck(lane.source.name()).toNanos();
+        }
         lane.breaker.started(claimed.size());
         for (ItemRecord item : claimed) {
           try {
@@ -125,16 +137,29 @@ public final class Dispatcher {
     }
   }
 
+  /** The wait until the source's next failed item is due, at most {@link #SAFETY_CHECK}. */
+  private Duration untilNextCheck(String source) {
+    return ledger.nextRetryAt(source)
+        .map(at -> Duration.between(clock.instant(), at))
+        .filter(d -> d.compareTo(SAFETY_CHECK) < 0)
+        .map(d -> d.isNegative() ? Duration.ZERO : d)
+        .orElse(SAFETY_CHECK);
+  }
+
   private void finishWith(String source, Completion.Kind kind) {
     inbox.offer(new Completion(source, kind));
   }
 
   private void absorb(Object message) {
+    if (message == NUDGE) {
+      lanes.values().forEach(l -> l.checkNow = true);
+    }
     if (!(message instanceof Completion c)) {
       return;
     }
     SourceLane lane = lanes.get(c.source());
     lane.running--;
+    lane.checkNow = true;
     switch (c.kind()) {
       case HANDLER_SUCCEEDED -> {
         if (lane.breaker.recordSuccess()) {

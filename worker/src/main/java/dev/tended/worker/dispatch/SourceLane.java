@@ -21,6 +21,10 @@ final class SourceLane {
   final CircuitBreaker breaker;
   final ExecutorService pool;
   int running;
+  /** Something may have become due (new items, a finished attempt): look at the ledger next cycle. */
+  boolean checkNow = true;
+  /** Otherwise look no later than this (monotonic nanos): the next retry's time, or a safety period. */
+  long nextCheckNanos;
 
   SourceLane(SourceConfig source, Backoff backoff, CircuitBreaker breaker) {
     this.source = source;

@@ -9,25 +9,31 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.quartz.JobBuilder;
 import org.quartz.JobDataMap;
 import org.quartz.JobDetail;
+import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs every source's poller on its own schedule with Quartz (in-memory store, one thread per source
  * so a slow source never delays another). A missed run is not replayed in a burst: the next one runs
- * when due.
+ * when due. {@link #pollSoon} runs a source's poll early (the file-change fast path); the job is
+ * {@code @DisallowConcurrentExecution}, so an early poll waits for a running one instead of
+ * overlapping it, and at most one early poll per source waits at a time.
  */
 public final class PollScheduler {
   private final List<SourcePoller> pollers;
+  private final Map<String, SourcePoller> byName = new LinkedHashMap<>();
   private final Scheduler scheduler;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   public PollScheduler(List<SourcePoller> pollers) throws SchedulerException {
     this.pollers = List.copyOf(pollers);
+    this.pollers.forEach(p -> byName.put(p.config().name(), p));
     Properties p = new Properties();
     p.setProperty("org.quartz.scheduler.instanceName", "tended-pollers");
     p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
@@ -56,6 +62,23 @@ public final class PollScheduler {
     scheduler.start();
   }
 
+  /**
+   * Asks for {@code source}'s poll to run now, unless one is already waiting to start. Never blocks
+   * on a poll; safe from any thread. Unknown sources and requests after {@link #stop()} are ignored.
+   */
+  public void pollSoon(String source) {
+    SourcePoller poller = byName.get(source);
+    if (poller == null || stopped.get() || !poller.requestPoll()) {
+      return;
+    }
+    try {
+      scheduler.triggerJob(JobKey.jobKey(poller.part()));
+    } catch (SchedulerException e) {
+      poller.withdrawRequest();
+      LoggerFactory.getLogger(PollScheduler.class).debug("poll_soon_failed source={} error={}", source, e.getMessage());
+    }
+  }
+
   /** What each source's last poll found. */
   public Map<String, PollReport> reports() {
     Map<String, PollReport> out = new LinkedHashMap<>();
@@ -71,7 +94,7 @@ public final class PollScheduler {
     try {
       scheduler.shutdown(false);
     } catch (SchedulerException e) {
-      org.slf4j.LoggerFactory.getLogger(PollScheduler.class).warn("poll_scheduler_stop_failed error={}", e.getMessage());
+      LoggerFactory.getLogger(PollScheduler.class).warn("poll_scheduler_stop_failed error={}", e.getMessage());
     }
   }
 }

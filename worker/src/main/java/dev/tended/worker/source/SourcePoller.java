@@ -8,8 +8,10 @@ import dev.tended.status.QueueFault;
 import dev.tended.worker.heartbeat.PollReport;
 import dev.tended.worker.heartbeat.ProgressBoard;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +35,10 @@ public final class SourcePoller {
   private final Clock clock;
   private final TestHooks hooks;
   private final AtomicReference<PollReport> report = new AtomicReference<>(PollReport.NOT_YET);
+  private final AtomicBoolean pollRequested = new AtomicBoolean();
   private String lastLoggedProblem;
+  /** Items the last read offered, every one of them recorded: skipped when offered again. */
+  private KnownItems known = KnownItems.NONE;
 
   public SourcePoller(SourceConfig config, QueueSource source, Ledger ledger, ProgressBoard progress,
       Runnable onNewItems, Clock clock, TestHooks hooks) {
@@ -60,13 +65,40 @@ public final class SourcePoller {
     return report.get();
   }
 
+  /**
+   * Marks an early poll as requested; true when none was already waiting to start. A poll that
+   * starts clears the mark, so a change seen after a poll began reading asks for another.
+   */
+  boolean requestPoll() {
+    return pollRequested.compareAndSet(false, true);
+  }
+
+  /** Withdraws a request that could not be scheduled. */
+  void withdrawRequest() {
+    pollRequested.set(false);
+  }
+
   /** Polls once; catches everything. */
   public void pollOnce() {
+    pollRequested.set(false);
     progress.started(part());
     int[] added = {0};
     try {
       hooks.maybeWedgePoller(config.name());
-      PollOutcome outcome = source.poll(batch -> added[0] += ledger.recordSeen(config.name(), toNew(batch)));
+      KnownItems.Builder offeredNow = new KnownItems.Builder();
+      PollOutcome outcome = source.poll(batch -> {
+        List<QueueItem> fresh = new ArrayList<>(batch.size());
+        for (QueueItem item : batch) {
+          offeredNow.add(item);
+          if (!known.contains(item)) {
+            fresh.add(item);
+          }
+        }
+        added[0] += ledger.recordSeen(config.name(), toNew(fresh));
+      });
+      if (outcome.readFile()) {
+        known = offeredNow.build();
+      }
       String error = outcome.error().orElse(null);
       QueueFault fault = outcome.fault().orElse(null);
       report.set(new PollReport(clock.instant(), error == null && fault == null, error, fault));

@@ -1,0 +1,139 @@
+package dev.tended.bench;
+
+import dev.tended.bench.jmh.ChangedQueueBenchmark;
+import dev.tended.bench.jmh.HeapGrowthProbe;
+import dev.tended.bench.jmh.LedgerPathBenchmark;
+import dev.tended.bench.jmh.UnchangedRecheckBenchmark;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * The in-process figures, with JMH (one fork each, run with the launcher's JVM options): the
+ * unchanged-file re-check, the worker's own path through the ledger, and parse + diff of a changed
+ * 100 000-item file; then the heap growth of that poll, in a JVM of its own per set of options.
+ */
+final class JmhSection {
+  private static final Pattern PROBE = Pattern.compile(
+      "peak_growth_mib=([0-9.]+) retained_mib=(-?[0-9.]+) poll_ms=([0-9.]+)");
+
+  private final Profile profile;
+  private final JvmFlags tuned;
+
+  JmhSection(Profile profile, JvmFlags tuned) {
+    this.profile = profile;
+    this.tuned = tuned;
+  }
+
+  List<Figure> run() throws RunnerException, IOException, InterruptedException {
+    List<Figure> out = new ArrayList<>();
+    Map<String, Double> s = scores();
+    double recheck = s.get("pollUnchanged");
+    out.add(Figure.atMost("unchanged queue file re-check", "JMH avgt, one poll of an unchanged 1 000-item file",
+        recheck, "µs", 50, "a bare stat of the same file: " + Format.number(s.get("statOnly")) + " µs"));
+    out.add(Figure.atLeast("worker's own path, ledger only", "JMH thrpt: record, claim, finish per item, durable",
+        s.get("ledgerOneAtATime"), "items/s", 20_000,
+        "one fsync'd SQLite commit per transition (claim, finish): bounded by fsync latency"));
+    out.add(Figure.info("worker's own path, ledger + files", "JMH thrpt: as above plus input.json and the forced result file",
+        Format.number(s.get("workerPathOneAtATime")) + " items/s", "what the worker adds around each handler"));
+    out.add(Figure.atMost("changed 100 000-item file: parse + diff", "JMH single shot, median of "
+        + profile.shots() + ", poll → ledger INSERT OR IGNORE", s.get("pollChanged"), "ms", 300,
+        "parse alone (items dropped): " + Format.number(s.get("parseOnly")) + " ms"));
+    out.add(Figure.info("fsync of a small append (context)", "200 × write 100 B + force, temp folder",
+        Format.number(fsyncMillis()) + " ms", "every durable ledger commit pays one: the ceiling of per-item commits"));
+    for (JvmFlags flags : List.of(JvmFlags.defaults(), tuned)) {
+      double[] probe = heapProbe(flags);
+      out.add(Figure.atMost("changed 100 000-item file: heap growth (" + flags.name() + ")",
+          "peak heap above idle during one poll, own JVM", probe[0], "MiB", 64,
+          "retained after GC " + Format.number(probe[1]) + " MiB; that poll took " + Format.number(probe[2]) + " ms"));
+    }
+    return out;
+  }
+
+  private Map<String, Double> scores() throws RunnerException {
+    Map<String, Double> scores = new java.util.HashMap<>();
+    Options steady = base()
+        .include(UnchangedRecheckBenchmark.class.getName())
+        .include(LedgerPathBenchmark.class.getName())
+        .warmupIterations(profile.warmups()).warmupTime(TimeValue.seconds(1))
+        .measurementIterations(profile.iterations()).measurementTime(TimeValue.seconds(2))
+        .build();
+    collect(new Runner(steady).run(), scores);
+    Options shots = base()
+        .include(ChangedQueueBenchmark.class.getName())
+        .mode(org.openjdk.jmh.annotations.Mode.SingleShotTime)
+        .warmupIterations(3).measurementIterations(profile.shots())
+        .timeUnit(TimeUnit.MILLISECONDS)
+        .build();
+    for (RunResult r : new Runner(shots).run()) {
+      // median of the single shots, not the mean: one slow shot under contention should not decide it
+      double[] v = r.getBenchmarkResults().stream()
+          .flatMap(b -> b.getIterationResults().stream())
+          .mapToDouble(i -> i.getPrimaryResult().getScore()).sorted().toArray();
+      scores.put(method(r), v[v.length / 2]);
+    }
+    return scores;
+  }
+
+  private OptionsBuilder base() {
+    OptionsBuilder b = new OptionsBuilder();
+    b.forks(1).verbosity(VerboseMode.SILENT).shouldFailOnError(true).jvmArgsPrepend(tuned.args().toArray(String[]::new));
+    return b;
+  }
+
+  private static void collect(Collection<RunResult> results, Map<String, Double> into) {
+    for (RunResult r : results) {
+      into.put(method(r), r.getPrimaryResult().getScore());
+    }
+  }
+
+  private static String method(RunResult r) {
+    String b = r.getParams().getBenchmark();
+    return b.substring(b.lastIndexOf('.') + 1);
+  }
+
+  private static double fsyncMillis() throws IOException {
+    java.nio.file.Path f = java.nio.file.Files.createTempFile("tended-bench-fsync-", ".bin");
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f,
+        java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.APPEND)) {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(100);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < 200; i++) {
+        b.clear();
+        ch.write(b);
+        ch.force(false);
+      }
+      return (System.nanoTime() - t0) / 200 / 1e6;
+    } finally {
+      java.nio.file.Files.deleteIfExists(f);
+    }
+  }
+
+  private static double[] heapProbe(JvmFlags flags) throws IOException, InterruptedException {
+    List<String> cmd = flags.command(List.of("-cp", System.getProperty("java.class.path"),
+        HeapGrowthProbe.class.getName()));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new IOException("heap probe failed: " + out);
+    }
+    Matcher m = PROBE.matcher(out);
+    if (!m.find()) {
+      throw new IOException("heap probe printed no figures: " + out);
+    }
+    return new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3))};
+  }
+}

@@ -1,0 +1,85 @@
+package dev.tended.bench.jmh;
+
+import dev.tended.config.TendedConfig;
+import dev.tended.ledger.Ledger;
+import dev.tended.worker.source.PollOutcome;
+import dev.tended.worker.source.QueueSource;
+import dev.tended.worker.source.QueueSources;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * One poll of a 100 000-item queue file that has changed: the whole file is parsed and every item is
+ * offered to the ledger, which keeps the versions it has not seen (the diff). Before each poll the
+ * file is replaced by a version in which every item is already known except one, the common case of
+ * a producer appending to a long file.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class ChangedQueueBenchmark {
+  /** Items in the queue file. */
+  public static final int ITEMS = 100_000;
+
+  private Path dir;
+  private Path file;
+  private Ledger ledger;
+  private QueueSource source;
+  private int round;
+
+  @Setup(Level.Trial)
+  public void setUp() throws IOException {
+    dir = Files.createTempDirectory("tended-bench-changed-");
+    TendedConfig config = Fixtures.oneQueue(dir);
+    file = config.sources().get(0).path();
+    ledger = Ledger.open(config.ledgerFile(), Clock.systemUTC());
+    source = QueueSources.create(config.sources().get(0), config.quarantineDir(), Clock.systemUTC());
+    ChangedQueue.writeVersion(file, 0);
+    source.poll(batch -> ledger.recordSeen("ideas", Fixtures.toNew(batch)));
+  }
+
+  /** A new version of the file: the same items, and one changed. */
+  @Setup(Level.Invocation)
+  public void change() {
+    ChangedQueue.writeVersion(file, ++round);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    ledger.close();
+    Fixtures.delete(dir);
+  }
+
+  /** Parse only: the same read, items handed to a sink that drops them. */
+  @Benchmark
+  public int parseOnly() throws IOException {
+    PollOutcome o = source.poll(batch -> { });
+    if (o.itemsOffered() != ITEMS) {
+      throw new IllegalStateException("expected " + ITEMS + " items, got " + o);
+    }
+    return o.itemsOffered();
+  }
+
+  /** Parse and diff: returns how many items were new (one). */
+  @Benchmark
+  public int pollChanged() throws IOException {
+    int[] added = {0};
+    PollOutcome o = source.poll(batch -> added[0] += ledger.recordSeen("ideas", Fixtures.toNew(batch)));
+    if (!o.readFile() || o.itemsOffered() != ITEMS) {
+      throw new IllegalStateException("expected a full read of " + ITEMS + " items, got " + o);
+    }
+    return added[0];
+  }
+}

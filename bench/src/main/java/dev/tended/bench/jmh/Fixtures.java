@@ -1,0 +1,76 @@
+package dev.tended.bench.jmh;
+
+import dev.tended.bench.RigConfig;
+import dev.tended.config.ConfigLoader;
+import dev.tended.config.TendedConfig;
+import dev.tended.ledger.NewItem;
+import dev.tended.worker.source.QueueItem;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Data and configuration the in-process benchmarks share: queue files, one-source configs, clean-up. */
+public final class Fixtures {
+  private Fixtures() {}
+
+  /** A configuration with one json-queue source {@code ideas} reading {@code ideas_log.json}. */
+  public static TendedConfig oneQueue(Path dir) {
+    try {
+      RigConfig rig = new RigConfig(dir).jsonQueue("ideas", "ideas_log.json", "2s", 1, Path.of("/bin/true"));
+      return ConfigLoader.load(rig.write());
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot write the benchmark configuration in " + dir, e);
+    }
+  }
+
+  /**
+   * Writes {@code count} ideas as a JSON array, in the shape producers write them, replacing the file
+   * atomically; {@code tag} goes into every item's text so that two tags make two versions.
+   */
+  public static void writeIdeas(Path file, int count, String tag) {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      w.write("[\n");
+      for (int i = 0; i < count; i++) {
+        w.write("  {\"id\": \"idea-" + i + "\", \"title\": \"idea number " + i + "\", \"text\": \"" + tag
+            + "\", \"votes\": " + (i % 17) + ", \"tags\": [\"a\", \"b\"]}");
+        w.write(i + 1 < count ? ",\n" : "\n");
+      }
+      w.write("]\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      ch.force(true);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Queue items as the ledger takes them. */
+  public static List<NewItem> toNew(List<QueueItem> batch) {
+    return batch.stream().map(i -> new NewItem(i.id(), i.contentHash(), i.json())).toList();
+  }
+
+  /** Removes {@code dir} and everything under it; quiet about what is already gone. */
+  public static void delete(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

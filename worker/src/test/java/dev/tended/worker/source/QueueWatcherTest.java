@@ -1,0 +1,106 @@
+package dev.tended.worker.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tended.testing.Queues;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class QueueWatcherTest {
+  @TempDir Path dir;
+  private final List<String> nudged = new CopyOnWriteArrayList<>();
+  private QueueWatcher watcher;
+
+  @AfterEach
+  void stopWatcher() {
+    if (watcher != null) {
+      watcher.stop();
+    }
+  }
+
+  private void watch(Map<Path, List<QueueWatcher.Interest>> interests) throws Exception {
+    watcher = new QueueWatcher(interests, nudged::add, Duration.ofMillis(100));
+    watcher.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> threadAlive());
+    Thread.sleep(200); // the first registration happens on the watch thread
+  }
+
+  private static QueueWatcher.Interest file(String source, String name) {
+    return new QueueWatcher.Interest(source, Optional.of(Path.of(name)));
+  }
+
+  @Test
+  void atomicReplacementOfAQueueFileNudgesItsSourceAndNoOther() throws Exception {
+    watch(Map.of(dir, List.of(file("ideas", "ideas_log.json"), file("qa-issues", "QAissue.json"))));
+
+    Queues.replaceAtomically(dir.resolve("ideas_log.json"), Queues.ideas("idea-", 0, 3));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> nudged.contains("ideas"));
+    Thread.sleep(200);
+    assertThat(nudged).doesNotContain("qa-issues");
+  }
+
+  @Test
+  void anyNewEntryOfADirectorySourceNudgesIt() throws Exception {
+    Path impl = Files.createDirectories(dir.resolve("implementations"));
+    watch(Map.of(impl, List.of(new QueueWatcher.Interest("implementations", Optional.empty()))));
+
+    Files.createDirectories(impl.resolve("search-box"));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> nudged.contains("implementations"));
+  }
+
+  @Test
+  void aQueueFolderMadeAfterStartIsWatchedOnceItExists() throws Exception {
+    Path later = dir.resolve("later");
+    watch(Map.of(later, List.of(file("ideas", "ideas_log.json"))));
+
+    Files.createDirectories(later);
+    await().atMost(Duration.ofSeconds(5)).until(() -> nudged.contains("ideas")); // resumed: one nudge
+    nudged.clear();
+    Queues.replaceAtomically(later.resolve("ideas_log.json"), Queues.ideas("idea-", 0, 1));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> nudged.contains("ideas"));
+  }
+
+  @Test
+  void aNudgeThatThrowsDoesNotStopTheWatching() throws Exception {
+    watcher = new QueueWatcher(Map.of(dir, List.of(file("ideas", "ideas_log.json"))), source -> {
+      nudged.add(source);
+      throw new IllegalStateException("scheduler is gone");
+    }, Duration.ofMillis(100));
+    watcher.start();
+    Thread.sleep(300);
+
+    Queues.replaceAtomically(dir.resolve("ideas_log.json"), Queues.ideas("idea-", 0, 1));
+    await().atMost(Duration.ofSeconds(5)).until(() -> nudged.size() >= 1);
+    Thread.sleep(100);
+    Queues.replaceAtomically(dir.resolve("ideas_log.json"), Queues.ideas("idea-", 0, 2));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> nudged.size() >= 2);
+    assertThat(threadAlive()).isTrue();
+  }
+
+  @Test
+  void stopEndsTheWatchThreadAndCanBeCalledTwice() throws Exception {
+    watch(Map.of(dir, List.of(file("ideas", "ideas_log.json"))));
+
+    watcher.stop();
+    watcher.stop();
+
+    assertThat(threadAlive()).isFalse();
+  }
+
+  private static boolean threadAlive() {
+    return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("watch-queues") && t.isAlive());
+  }
+}
