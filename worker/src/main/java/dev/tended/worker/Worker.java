@@ -9,6 +9,7 @@ import dev.tended.worker.handler.CommandRunner;
 import dev.tended.worker.heartbeat.BeatListener;
 import dev.tended.worker.heartbeat.Heartbeat;
 import dev.tended.worker.heartbeat.ProgressBoard;
+import dev.tended.worker.notify.ServiceEvents;
 import dev.tended.worker.results.ResultWriter;
 import dev.tended.worker.source.PollScheduler;
 import dev.tended.worker.source.QueueSources;
@@ -34,7 +35,7 @@ public final class Worker {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
 
   private final TendedConfig config;
-  private final BeatListener beatListener;
+  private final ServiceEvents events;
   private final Clock clock = Clock.systemUTC();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private Ledger ledger;
@@ -44,13 +45,19 @@ public final class Worker {
   private Heartbeat heartbeat;
 
   public Worker(TendedConfig config, BeatListener beatListener) {
+    this(config, ServiceEvents.of(beatListener));
+  }
+
+  /** A worker that tells {@code events} (e.g. systemd) about its start, beats and stop. */
+  public Worker(TendedConfig config, ServiceEvents events) {
     this.config = config;
-    this.beatListener = beatListener;
+    this.events = events;
   }
 
   /** Starts everything; throws when the worker cannot run at all (e.g. the ledger cannot be opened). */
   public void start() throws Exception {
     Files.createDirectories(config.dataDir());
+    events.starting(config.supervisor().startupGrace());
     ledger = Ledger.open(config.ledgerFile(), clock);
     int recovered = ledger.recoverInterrupted();
     if (recovered > 0) {
@@ -68,13 +75,14 @@ public final class Worker {
       pollers.add(poller);
     }
     polls = new PollScheduler(pollers);
-    heartbeat = new Heartbeat(config, ledger, progress, polls::reports, dispatcher::breakers, beatListener, clock,
+    heartbeat = new Heartbeat(config, ledger, progress, polls::reports, dispatcher::breakers, events, clock,
         WorkerMain.version());
     dispatcher.start();
     polls.start();
     watcher = QueueWatcher.forSources(config.sources(), polls::pollSoon);
     watcher.start();
     heartbeat.start();
+    events.running(progress, heartbeat.wedgeLimit(), polls::reports);
     log.info("worker_started pid={} version={} data_dir={} sources={}", ProcessHandle.current().pid(),
         WorkerMain.version(), Kv.q(config.dataDir()), config.sources().stream().map(SourceConfig::name).toList());
   }
@@ -86,6 +94,7 @@ public final class Worker {
     }
     long t0 = System.nanoTime();
     log.info("worker_stopping grace_ms={}", config.supervisor().stopGrace().toMillis());
+    events.stopping();
     try {
       if (watcher != null) {
         watcher.stop();
@@ -106,6 +115,7 @@ public final class Worker {
       if (ledger != null) {
         ledger.close();
       }
+      events.stopped();
       log.info("worker_stopped took_ms={}", (System.nanoTime() - t0) / 1_000_000);
     }
   }

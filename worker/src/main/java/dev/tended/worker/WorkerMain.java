@@ -4,7 +4,8 @@ import dev.tended.config.ConfigException;
 import dev.tended.config.ConfigLoader;
 import dev.tended.config.TendedConfig;
 import dev.tended.logging.LogSetup;
-import dev.tended.worker.heartbeat.BeatListener;
+import dev.tended.notify.Notifier;
+import dev.tended.worker.notify.SystemdNotifications;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -62,11 +63,13 @@ public final class WorkerMain implements Callable<Integer> {
     CountDownLatch stopRequested = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), s -> stopRequested.countDown());
     Signal.handle(new Signal("INT"), s -> stopRequested.countDown());
-    Worker worker = new Worker(config, BeatListener.NONE);
+    SystemdNotifications systemd = new SystemdNotifications(Notifier.fromEnvironment(), config);
+    Worker worker = new Worker(config, systemd);
     try {
       worker.start();
     } catch (Exception e) {
       log.error("worker_start_failed error={}", dev.tended.logging.Kv.q(e.toString()), e);
+      systemd.startFailed(e);
       worker.stop();
       LogSetup.shutdown();
       return 1;

@@ -3,7 +3,9 @@ package dev.tended.supervisor.cli;
 import dev.tended.logging.LogSetup;
 import dev.tended.config.ConfigException;
 import dev.tended.config.TendedConfig;
+import dev.tended.notify.Notifier;
 import dev.tended.supervisor.diagnose.StallRecorder;
+import dev.tended.supervisor.notify.SupervisorNotifications;
 import dev.tended.supervisor.restart.RestartLog;
 import dev.tended.supervisor.restart.StateFile;
 import dev.tended.supervisor.restart.Workers;
@@ -94,6 +96,9 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
         RestartLog.open(StateFile.in(cfg.dataDir()), cfg.supervisor().restartWith().configName(), Clock.systemUTC()),
         MonotonicClock.SYSTEM, Clock.systemUTC());
 
+    SupervisorNotifications systemd = new SupervisorNotifications(Notifier.fromEnvironment(), cfg);
+    supervision.afterEachTick(systemd::afterTick);
+
     Signals.onTermination(signal -> {
       log.info("supervisor_signal signal={}", signal);
       stopRequested.countDown();
@@ -105,6 +110,7 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
     log.info("supervisor_started pid={} version={} config={} data_dir={} mode={}", ProcessHandle.current().pid(),
         VersionProvider.version(), cfg.configFile(), cfg.dataDir(), cfg.supervisor().restartWith().configName());
     supervision.start();
+    systemd.watching();
     try {
       while (!stopRequested.await(1, TimeUnit.SECONDS)) {
         if (supervision.isTerminated()) {
@@ -116,6 +122,7 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
       Thread.currentThread().interrupt();
     }
     long start = System.nanoTime();
+    systemd.stopping();
     supervision.stop();
     log.info("supervisor_stopped took_ms={}", (System.nanoTime() - start) / 1_000_000);
     try {

@@ -61,6 +61,9 @@ final class ChildWorker implements WorkerControl {
         .redirectOutput(ProcessBuilder.Redirect.INHERIT)
         .redirectError(ProcessBuilder.Redirect.INHERIT);
     pb.environment().put("TENDED_CONFIG", configFile.toString());
+    // systemd's notification socket is the supervisor's: under NotifyAccess=main the worker's messages
+    // would only be refused (and logged as such), so the child does not get it.
+    pb.environment().keySet().removeAll(java.util.List.of("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"));
     Process p = pb.start();
     process = p;
     p.onExit().thenRun(onExit);

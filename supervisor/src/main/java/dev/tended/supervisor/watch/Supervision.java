@@ -28,6 +28,7 @@ public final class Supervision {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicBoolean started = new AtomicBoolean();
   private final Thread thread;
+  private volatile Runnable afterTick = () -> { };
 
   /**
    * @param workerFactory builds the worker control, given the callback that wakes the watch thread
@@ -45,6 +46,11 @@ public final class Supervision {
     this.thread = new Thread(this::run, "watch");
   }
 
+  /** Runs {@code listener} on the watch thread after every check (guarded like the check); set before {@link #start()}. */
+  public void afterEachTick(Runnable listener) {
+    this.afterTick = java.util.Objects.requireNonNull(listener);
+  }
+
   /** Starts the worker and the watching. */
   public void start() {
     if (started.getAndSet(true)) {
@@ -56,6 +62,7 @@ public final class Supervision {
   private void run() {
     try {
       guarded(watchdog::start);
+      guarded(afterTick);
       while (!stopping.get()) {
         try {
           wake.tryAcquire(CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
@@ -68,6 +75,7 @@ public final class Supervision {
           break;
         }
         guarded(watchdog::tick);
+        guarded(afterTick);
       }
     } finally {
       guarded(watchdog::stop);

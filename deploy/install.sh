@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Installs tended from a built source tree (mvn -B package) as systemd services. Idempotent: running
+# it again updates the programs and units and leaves the configuration and the data alone.
+#
+#   deploy/install.sh [--prefix DIR] [--topology single|split] [--no-start]
+#
+#   --prefix DIR      programs go to DIR/bin/tended and DIR/share/tended/ (default /usr/local)
+#   --topology single tended.service: the supervisor runs the worker as its child (default)
+#   --topology split  tended-worker.service + tended-supervisor.service (restartWith: systemctl),
+#                     with a polkit rule that lets the tended user restart the worker unit only
+#   --no-start        install and enable, but do not start (or restart) anything
+#
+# Installs: units in /etc/systemd/system, the user (sysusers.d), the data folders (tmpfiles.d),
+# /etc/tended/tended.yaml (only when absent), the polkit rule (split only). Needs root.
+set -euo pipefail
+
+prefix=/usr/local
+topology=single
+start=1
+while (($#)); do
+  case $1 in
+    --prefix) prefix=${2:?--prefix needs a folder}; shift 2 ;;
+    --prefix=*) prefix=${1#*=}; shift ;;
+    --topology) topology=${2:?--topology needs single or split}; shift 2 ;;
+    --topology=*) topology=${1#*=}; shift ;;
+    --no-start) start=0; shift ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "install.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+case $topology in single|split) ;; *) echo "install.sh: --topology must be single or split" >&2; exit 2 ;; esac
+[[ $prefix == /* ]] || { echo "install.sh: --prefix must be an absolute path" >&2; exit 2; }
+prefix=${prefix%/}
+[[ $(id -u) == 0 ]] || { echo "install.sh: must run as root" >&2; exit 1; }
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+worker_jar=$src/worker/target/tended-worker.jar
+supervisor_jar=$src/supervisor/target/tended-supervisor.jar
+for f in "$worker_jar" "$supervisor_jar" "$src/deploy/bin/tended"; do
+  [[ -f $f ]] || { echo "install.sh: $f is missing: run 'mvn -B package' first" >&2; exit 1; }
+done
+
+say() { printf 'install.sh: %s\n' "$*"; }
+systemd_running() { [[ -d /run/systemd/system ]]; }
+units=(tended.service tended-worker.service tended-supervisor.service)
+if [[ $topology == single ]]; then enabled=(tended.service); else enabled=(tended-worker.service tended-supervisor.service); fi
+
+# 1. programs
+install -d -m 0755 "$prefix/bin" "$prefix/share/tended/examples"
+install -m 0644 "$worker_jar" "$supervisor_jar" "$prefix/share/tended/"
+install -m 0755 "$src"/deploy/examples/*.sh "$prefix/share/tended/examples/"
+install -m 0755 "$src/deploy/bin/tended" "$prefix/bin/tended"
+say "programs in $prefix/bin/tended and $prefix/share/tended/"
+
+# 2. user and folders
+install -D -m 0644 "$src/deploy/sysusers.d/tended.conf" /etc/sysusers.d/tended.conf
+install -D -m 0644 "$src/deploy/tmpfiles.d/tended.conf" /etc/tmpfiles.d/tended.conf
+if command -v systemd-sysusers >/dev/null; then
+  systemd-sysusers /etc/sysusers.d/tended.conf
+elif ! id tended >/dev/null 2>&1; then
+  useradd --system --home-dir /var/lib/tended --no-create-home --shell /usr/sbin/nologin tended
+fi
+if command -v systemd-tmpfiles >/dev/null; then
+  systemd-tmpfiles --create /etc/tmpfiles.d/tended.conf
+fi
+install -d -m 0750 -o tended -g tended /var/log/tended
+
+# 3. configuration: written once, never overwritten
+install -d -m 0755 /etc/tended
+if [[ ! -e /etc/tended/tended.yaml ]]; then
+  sed -e "s|/usr/share/tended/|$prefix/share/tended/|g" \
+      -e "s|^\(  restartWith:\) child |\1 $( [[ $topology == split ]] && echo systemctl || echo child ) |" \
+      "$src/deploy/config/tended.yaml" > /etc/tended/tended.yaml.new
+  chmod 0644 /etc/tended/tended.yaml.new
+  mv /etc/tended/tended.yaml.new /etc/tended/tended.yaml
+  say "wrote /etc/tended/tended.yaml ($topology topology)"
+else
+  want=$([[ $topology == split ]] && echo systemctl || echo child)
+  if ! grep -Eq "^[[:space:]]*restartWith:[[:space:]]*$want([[:space:]]|$)" /etc/tended/tended.yaml; then
+    say "WARNING: /etc/tended/tended.yaml is kept as it is, but the $topology topology needs supervisor.restartWith: $want"
+  fi
+fi
+
+# 4. units (ExecStart and the documentation point at the prefix) and the polkit rule
+for u in "${units[@]}"; do
+  sed -e "s|/usr/bin/tended |$prefix/bin/tended |" -e "s|/usr/share/doc/tended/|$prefix/share/tended/|" \
+      "$src/systemd/$u" > "/etc/systemd/system/$u.new"
+  chmod 0644 "/etc/systemd/system/$u.new"
+  mv "/etc/systemd/system/$u.new" "/etc/systemd/system/$u"
+done
+install -m 0644 "$src/systemd/DEPLOYMENT.md" "$prefix/share/tended/DEPLOYMENT.md"
+if [[ $topology == split ]]; then
+  install -D -m 0644 "$src/deploy/polkit/50-tended.rules" /etc/polkit-1/rules.d/50-tended.rules
+  command -v pkaction >/dev/null || say "WARNING: polkit is not installed: the supervisor cannot restart tended-worker.service (apt-get install polkitd)"
+else
+  rm -f /etc/polkit-1/rules.d/50-tended.rules
+fi
+printf 'PREFIX=%s\nTOPOLOGY=%s\n' "$prefix" "$topology" > /etc/tended/.install
+say "units in /etc/systemd/system: ${units[*]}"
+
+# 5. enable the topology's units, disable the other's
+if ! systemd_running; then
+  say "systemd is not running here: units installed but not enabled or started"
+  exit 0
+fi
+systemctl daemon-reload
+for u in "${units[@]}"; do
+  case " ${enabled[*]} " in
+    *" $u "*) ;;
+    *) systemctl disable --now "$u" >/dev/null 2>&1 || true ;;
+  esac
+done
+if ((start)); then
+  systemctl enable "${enabled[@]}" >/dev/null 2>&1
+  systemctl restart "${enabled[@]}"
+  say "enabled and (re)started: ${enabled[*]}"
+  say "check: systemctl status ${enabled[*]}; $prefix/bin/tended health-diagnose --config /etc/tended/tended.yaml"
+else
+  systemctl enable "${enabled[@]}" >/dev/null 2>&1
+  say "enabled, not started: ${enabled[*]}"
+fi

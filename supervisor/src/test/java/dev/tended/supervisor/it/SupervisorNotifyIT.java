@@ -1,0 +1,59 @@
+package dev.tended.supervisor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tended.testing.NotifySocket;
+import dev.tended.testing.Queues;
+import dev.tended.testing.TestConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real supervisor run as systemd runs {@code tended.service} ({@code Type=notify},
+ * {@code WatchdogSec=1}): it speaks for the unit, and its worker child does not get the socket.
+ */
+class SupervisorNotifyIT {
+  private static final Duration WATCHDOG = Duration.ofSeconds(1);
+  private static final Duration JITTER = Duration.ofMillis(300);
+
+  @TempDir Path dir;
+
+  @Test
+  void supervisorIsReadyOnceItsWorkerBeatsPingsWhileWatchingAndKeepsTheSocketFromTheWorker() throws Exception {
+    TestConfig c = new TestConfig(dir);
+    Path handler = c.script("ok.sh", "cat > /dev/null; exit 0");
+    c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, "")).heartbeatInterval("300ms")
+        .supervisor("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 2s }");
+    Files.createDirectories(c.dataDir());
+    Queues.replaceAtomically(c.dataDir().resolve("ideas_log.json"), Queues.ideas("i", 0, 2));
+    c.write();
+    try (NotifySocket systemd = NotifySocket.bind(dir.resolve("notify.sock"));
+         Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of("NOTIFY_SOCKET", systemd.path().toString(),
+             "WATCHDOG_USEC", Long.toString(WATCHDOG.toNanos() / 1000)))) {
+      await("READY=1").atMost(Duration.ofSeconds(30)).until(() -> systemd.first(m -> m.has("READY=1")).isPresent());
+      assertThat(sup.log()).contains("worker_first_heartbeat").contains("sd_ready mode=child");
+      assertThat(systemd.first(m -> m.has("READY=1")).orElseThrow().lines())
+          .anyMatch(l -> l.startsWith("STATUS=worker ") && l.contains("ideas:"));
+
+      long from = System.nanoTime();
+      await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
+      assertThat(systemd.longestGap("WATCHDOG=1", from, System.nanoTime()))
+          .isLessThanOrEqualTo(WATCHDOG.dividedBy(2).plus(JITTER));
+
+      sup.process().signal("TERM");
+      assertThat(sup.process().awaitExit(Duration.ofSeconds(20))).isZero();
+      await().atMost(Duration.ofSeconds(5)).until(() -> systemd.first(m -> m.has("STOPPING=1")).isPresent());
+      List<NotifySocket.Message> all = systemd.messages();
+      assertThat(all).as("nothing from the worker: it would have sent EXTEND_TIMEOUT_USEC first")
+          .noneMatch(m -> m.hasPrefix("EXTEND_TIMEOUT_USEC="));
+      assertThat(sup.log().lines().filter(l -> l.contains("sd_notify_on socket="))).as("only the supervisor").hasSize(1);
+      assertThat(sup.log()).contains("sd_notify_off reason=\"NOTIFY_SOCKET is not set");
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.tended.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NotifiersTest {
+  @Test
+  void withoutNotifySocketTheNotifierSendsNothing() {
+    Notifier n = Notifiers.fromEnvironment(Map.of("WATCHDOG_USEC", "1000000"));
+    assertThat(n.active()).isFalse();
+    assertThat(n.ready("x")).isFalse();
+    assertThat(n.watchdogTimeout()).isEmpty();
+  }
+
+  @Test
+  void watchdogTimeoutIsReadFromWatchdogUsecInMicroseconds() {
+    assertThat(Notifiers.watchdogTimeout(Map.of("WATCHDOG_USEC", "30000000"), 42)).contains(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void watchdogMeantForAnotherProcessIsIgnored() {
+    assertThat(Notifiers.watchdogTimeout(Map.of("WATCHDOG_USEC", "30000000", "WATCHDOG_PID", "7"), 42)).isEmpty();
+    assertThat(Notifiers.watchdogTimeout(Map.of("WATCHDOG_USEC", "30000000", "WATCHDOG_PID", "42"), 42)).isPresent();
+  }
+
+  @Test
+  void zeroOrGarbledWatchdogUsecMeansNoWatchdog() {
+    assertThat(Notifiers.watchdogTimeout(Map.of("WATCHDOG_USEC", "0"), 42)).isEmpty();
+    assertThat(Notifiers.watchdogTimeout(Map.of("WATCHDOG_USEC", "soon"), 42)).isEmpty();
+    assertThat(Notifiers.watchdogTimeout(Map.of(), 42)).isEmpty();
+  }
+
+  @Test
+  void statusLinesAreKeptToOneShortLine() {
+    RecordingNotifier n = new RecordingNotifier(null);
+    n.status("two\nlines " + "x".repeat(300));
+    String line = n.lines().get(0);
+    assertThat(line).startsWith("STATUS=two lines ").doesNotContain("\n");
+    assertThat(line.length()).isLessThanOrEqualTo("STATUS=".length() + 200);
+  }
+}
