@@ -88,7 +88,7 @@ for u in "${units[@]}"; do
   chmod 0644 "/etc/systemd/system/$u.new"
   mv "/etc/systemd/system/$u.new" "/etc/systemd/system/$u"
 done
-install -m 0644 "$src/systemd/DEPLOYMENT.md" "$prefix/share/tended/DEPLOYMENT.md"
+install -m 0644 "$src/README.md" "$prefix/share/tended/README.md"
 if [[ $topology == split ]]; then
   install -D -m 0644 "$src/deploy/polkit/50-tended.rules" /etc/polkit-1/rules.d/50-tended.rules
   command -v pkaction >/dev/null || say "WARNING: polkit is not installed: the supervisor cannot restart tended-worker.service (apt-get install polkitd)"
