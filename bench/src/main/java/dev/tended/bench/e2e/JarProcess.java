@@ -3,6 +3,7 @@ package dev.tended.bench.e2e;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,8 +22,14 @@ public final class JarProcess implements AutoCloseable {
 
   /** Starts {@code command}, appending its output to {@code output}. */
   public static JarProcess start(List<String> command, Path output) throws IOException {
+    return start(command, output, Map.of());
+  }
+
+  /** Starts {@code command} with {@code env} added to this process's environment, output appended to {@code output}. */
+  public static JarProcess start(List<String> command, Path output, Map<String, String> env) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+    pb.environment().putAll(env);
     long t0 = System.nanoTime();
     return new JarProcess(pb.start(), t0);
   }
@@ -46,6 +53,12 @@ public final class JarProcess implements AutoCloseable {
     if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
       throw new IOException("kill -" + name + " " + pid + " failed");
     }
+  }
+
+  /** Waits up to {@code seconds} for the process to end; returns its exit code, or empty if it still runs. */
+  public java.util.OptionalInt awaitExit(int seconds) throws InterruptedException {
+    return process.waitFor(seconds, TimeUnit.SECONDS) ? java.util.OptionalInt.of(process.exitValue())
+        : java.util.OptionalInt.empty();
   }
 
   /** SIGTERM, then waits up to {@code seconds} for it to exit; returns its exit code or -1. */

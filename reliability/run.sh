@@ -1,0 +1,11 @@
+#!/bin/sh
+# Builds the jars and the reliability suite, then runs it against the real jars and prints the table
+# (also written to reliability/target/reliability-result.md). Exit 1 when a row failed.
+#   (no argument)   the CI profile: a few minutes (mvn -B verify runs it too, as ReliabilityCiProfileIT)
+#   --soak          the soak profile: 500 kills, 20 000 items, a 1 GB queue file; about half an hour
+#   --only a,b      some scenarios: crash, powercut, hangs, disk, damage, hostile, size, leaks, permissions
+#   --keep          keep the scratch folders (printed at the end)
+set -eu
+cd "$(dirname "$0")/.."
+mvn -B -q -Preliability -DskipTests -pl worker,supervisor,bench,reliability -am package
+exec java -jar reliability/target/tended-reliability.jar "$@"

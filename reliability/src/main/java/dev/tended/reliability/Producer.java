@@ -1,0 +1,146 @@
+package dev.tended.reliability;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A producer of the pipeline tended serves, writing new items into one queue file on a thread of
+ * its own until stopped: {@link AtomicReplace} replaces the whole file (write temp, rename), {@link
+ * CarelessAppend} appends JSON Lines with plain writes, each line in two pieces, so the worker
+ * sometimes reads half a line. Ids are {@code <prefix>-<n>}, n from 0.
+ */
+abstract class Producer implements AutoCloseable {
+  private final String prefix;
+  private final Duration every;
+  private final AtomicInteger produced = new AtomicInteger();
+  private final AtomicBoolean running = new AtomicBoolean();
+  private Thread thread;
+  private volatile IOException failure;
+
+  Producer(String prefix, Duration every) {
+    this.prefix = Objects.requireNonNull(prefix);
+    this.every = Objects.requireNonNull(every);
+  }
+
+  /** The JSON of item {@code n}. */
+  final String item(int n) {
+    return "{\"id\": \"" + prefix + "-" + n + "\", \"text\": \"item " + n + " of " + prefix + "\"}";
+  }
+
+  final String id(int n) {
+    return prefix + "-" + n;
+  }
+
+  /** Writes items {@code from} (inclusive) to {@code to} (exclusive) into the queue file. */
+  abstract void write(int from, int to) throws IOException;
+
+  /** The queue file. */
+  abstract Path file();
+
+  void start() {
+    running.set(true);
+    thread = new Thread(this::loop, "produce-" + prefix);
+    thread.start();
+  }
+
+  private void loop() {
+    try {
+      while (running.get()) {
+        int from = produced.get();
+        int batch = 1 + ThreadLocalRandom.current().nextInt(3);
+        write(from, from + batch);
+        produced.addAndGet(batch);
+        Thread.sleep(every.toMillis());
+      }
+    } catch (IOException e) {
+      failure = e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Ids written so far (all of them complete in the file once {@link #close()} returned). */
+  List<String> ids() {
+    return java.util.stream.IntStream.range(0, produced.get()).mapToObj(this::id).toList();
+  }
+
+  @Override
+  public void close() throws IOException {
+    running.set(false);
+    if (thread != null) {
+      try {
+        thread.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (failure != null) {
+      throw new IOException("producer " + prefix + " failed", failure);
+    }
+  }
+
+  /** Replaces {@code file} atomically with every item produced so far, as a JSON array. */
+  static final class AtomicReplace extends Producer {
+    private final Path file;
+
+    AtomicReplace(Path file, String prefix, Duration every) {
+      super(prefix, every);
+      this.file = file;
+    }
+
+    @Override
+    Path file() {
+      return file;
+    }
+
+    @Override
+    void write(int from, int to) throws IOException {
+      StringBuilder b = new StringBuilder("[\n");
+      for (int n = 0; n < to; n++) {
+        b.append(n == 0 ? "  " : ",\n  ").append(item(n));
+      }
+      b.append("\n]\n");
+      Path temp = file.resolveSibling("." + file.getFileName() + ".producer-tmp");
+      java.nio.file.Files.writeString(temp, b);
+      java.nio.file.Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** Appends one JSON line per item with two plain writes and a pause between them. */
+  static final class CarelessAppend extends Producer {
+    private final Path file;
+
+    CarelessAppend(Path file, String prefix, Duration every) {
+      super(prefix, every);
+      this.file = file;
+    }
+
+    @Override
+    Path file() {
+      return file;
+    }
+
+    @Override
+    void write(int from, int to) throws IOException {
+      try (var out = new java.io.FileOutputStream(file.toFile(), true)) {
+        for (int n = from; n < to; n++) {
+          byte[] line = (item(n) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          int cut = 1 + ThreadLocalRandom.current().nextInt(line.length - 1);
+          out.write(line, 0, cut);
+          out.flush();
+          Thread.sleep(ThreadLocalRandom.current().nextInt(20));
+          out.write(line, cut, line.length - cut);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
