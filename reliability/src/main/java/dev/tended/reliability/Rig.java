@@ -26,6 +26,7 @@ final class Rig implements AutoCloseable {
   private final StatusWatch status;
   private String heartbeat = "200ms";
   private String extraTopLevel = "";
+  private String supervisor = "{ staleAfter: 10s, startupGrace: 30s, stopGrace: 4s }";
   private JarProcess worker;
 
   Rig(Suite suite, String name) throws IOException {
@@ -62,6 +63,12 @@ final class Rig implements AutoCloseable {
 
   Rig heartbeat(String interval) {
     heartbeat = interval;
+    return this;
+  }
+
+  /** The supervisor section as a YAML flow mapping. */
+  Rig supervisor(String flow) {
+    supervisor = flow;
     return this;
   }
 
@@ -103,7 +110,7 @@ final class Rig implements AutoCloseable {
     for (String s : sources) {
       y.append("  - ").append(s.stripTrailing()).append('\n');
     }
-    y.append("supervisor: { staleAfter: 10s, startupGrace: 30s, stopGrace: 4s }\n");
+    y.append("supervisor: ").append(supervisor).append('\n');
     y.append(extraTopLevel);
     Files.writeString(configFile(), y.toString());
     return configFile();
@@ -117,6 +124,15 @@ final class Rig implements AutoCloseable {
     List<String> cmd = JvmFlags.optionsFile(suite.jars().jvmOptions()).command(rest);
     worker = JarProcess.start(cmd, output(), env);
     return worker;
+  }
+
+  /** Starts {@code tended supervise} on this rig (it starts the worker); output appended to {@code supervisor.out}. */
+  JarProcess supervise() throws IOException {
+    Path jar = suite.jars().supervisor()
+        .orElseThrow(() -> new IllegalStateException("supervisor jar not built"));
+    List<String> cmd = JvmFlags.optionsFile(suite.jars().jvmOptions()).command(List.of("-jar", jar.toString(),
+        "supervise", "--config", configFile().toString()));
+    return JarProcess.start(cmd, dir.resolve("supervisor.out"), Map.of());
   }
 
   /** Starts the worker and waits for its first beat; returns milliseconds from start to that beat. */
