@@ -27,7 +27,7 @@ public final class ReliabilityMain {
 
   /** Every scenario, in the order they run. */
   static List<Scenario> scenarios() {
-    return List.of(new CrashScenario(), new HangScenario());
+    return List.of(new CrashScenario(), new HangScenario(), new DamageScenario());
   }
 
   public static void main(String[] args) throws Exception {

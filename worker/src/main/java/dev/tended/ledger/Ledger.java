@@ -152,6 +152,51 @@ public final class Ledger implements AutoCloseable {
   }
 
   /**
+   * Records a finished item version known from elsewhere (its result file) while a damaged ledger is
+   * rebuilt, so that it is never run again: {@code state} is SUCCEEDED or DEAD. Returns false when the
+   * ledger already holds that version.
+   */
+  public synchronized boolean restoreFinished(String source, String id, String contentHash, String payload,
+      ItemState state, int attempts, Instant finishedAt, Integer exitCode, String detail) {
+    if (state != ItemState.SUCCEEDED && state != ItemState.DEAD) {
+      throw new IllegalArgumentException("only a finished item can be restored, not " + state.wireName());
+    }
+    long now = clock.millis();
+    long at = finishedAt == null ? now : finishedAt.toEpochMilli();
+    return inTransaction("restore " + source + "/" + id, () -> {
+      try (PreparedStatement ins = db.prepareStatement(
+          "INSERT OR IGNORE INTO items (source, item_id, content_hash, payload, state, attempts, next_attempt_at,"
+              + " first_seen_at, updated_at, last_finished_at, last_exit_code, last_error)"
+              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        ins.setString(1, source);
+        ins.setString(2, id);
+        ins.setString(3, contentHash);
+        ins.setString(4, payload);
+        ins.setString(5, state.wireName());
+        ins.setInt(6, attempts);
+        ins.setLong(7, at);
+        ins.setLong(8, at);
+        ins.setLong(9, now);
+        ins.setLong(10, at);
+        if (exitCode == null) {
+          ins.setNull(11, Types.INTEGER);
+        } else {
+          ins.setInt(11, exitCode);
+        }
+        ins.setString(12, detail);
+        if (ins.executeUpdate() != 1) {
+          return false;
+        }
+      }
+      try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
+        rs.next();
+        transition(rs.getLong(1), now, null, state, attempts, exitCode, "restored from its result file");
+      }
+      return true;
+    });
+  }
+
+  /**
    * Takes up to {@code limit} of the source's items that are due (pending, or failed with their
    * next attempt time reached), oldest first-seen first, and marks them {@code running} with their
    * attempt counted. Returned records show the new state.

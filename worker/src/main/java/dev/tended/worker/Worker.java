@@ -3,6 +3,7 @@ package dev.tended.worker;
 import dev.tended.config.SourceConfig;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.Ledger;
+import dev.tended.ledger.LedgerCheck;
 import dev.tended.logging.Kv;
 import dev.tended.worker.dispatch.Dispatcher;
 import dev.tended.worker.handler.CommandRunner;
@@ -58,7 +59,7 @@ public final class Worker {
   public void start() throws Exception {
     Files.createDirectories(config.dataDir());
     events.starting(config.supervisor().startupGrace());
-    ledger = Ledger.open(config.ledgerFile(), clock);
+    ledger = LedgerCheck.openTrusted(config.ledgerFile(), config.resultsDir(), clock);
     int recovered = ledger.recoverInterrupted();
     if (recovered > 0) {
       log.warn("items_recovered count={} note=\"running at the last crash; back to pending, attempt counted\"", recovered);

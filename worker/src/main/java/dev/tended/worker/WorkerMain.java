@@ -3,6 +3,7 @@ package dev.tended.worker;
 import dev.tended.config.ConfigException;
 import dev.tended.config.ConfigLoader;
 import dev.tended.config.TendedConfig;
+import dev.tended.ledger.DamagedLedgerException;
 import dev.tended.logging.LogSetup;
 import dev.tended.notify.Notifier;
 import dev.tended.worker.notify.SystemdNotifications;
@@ -68,7 +69,12 @@ public final class WorkerMain implements Callable<Integer> {
     try {
       worker.start();
     } catch (Exception e) {
-      log.error("worker_start_failed error={}", dev.tended.logging.Kv.q(e.toString()), e);
+      if (e instanceof DamagedLedgerException damaged) {
+        log.error("ledger_damaged file={} what_to_do={}", dev.tended.logging.Kv.q(damaged.file()),
+            dev.tended.logging.Kv.q(damaged.getMessage()));
+      } else {
+        log.error("worker_start_failed error={}", dev.tended.logging.Kv.q(e.toString()), e);
+      }
       systemd.startFailed(e);
       worker.stop();
       LogSetup.shutdown();
