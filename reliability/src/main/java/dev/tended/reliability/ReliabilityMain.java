@@ -27,7 +27,8 @@ public final class ReliabilityMain {
 
   /** Every scenario, in the order they run. */
   static List<Scenario> scenarios() {
-    return List.of(new CrashScenario(), new HangScenario(), new DamageScenario());
+    return List.of(new CrashScenario(), new HangScenario(), new DamageScenario(), new FullDiskScenario(),
+        new PermissionsScenario());
   }
 
   public static void main(String[] args) throws Exception {

@@ -118,10 +118,20 @@ final class Rig implements AutoCloseable {
 
   /** Starts the worker (output appended to {@code worker.out}) without waiting. */
   JarProcess start(List<String> jvmExtra, Map<String, String> env) throws IOException {
+    return start(List.of(), jvmExtra, env);
+  }
+
+  /** Starts the worker through {@code prefix} (e.g. {@code setpriv … --}) without waiting. */
+  JarProcess startAs(List<String> prefix) throws IOException {
+    return start(prefix, List.of(), Map.of());
+  }
+
+  private JarProcess start(List<String> prefix, List<String> jvmExtra, Map<String, String> env) throws IOException {
     List<String> rest = new ArrayList<>(jvmExtra);
     rest.addAll(List.of("-XX:HeapDumpPath=" + dir, "-jar", suite.jars().worker().toString(),
         "--config", configFile().toString()));
-    List<String> cmd = JvmFlags.optionsFile(suite.jars().jvmOptions()).command(rest);
+    List<String> cmd = new ArrayList<>(prefix);
+    cmd.addAll(JvmFlags.optionsFile(suite.jars().jvmOptions()).command(rest));
     worker = JarProcess.start(cmd, output(), env);
     return worker;
   }

@@ -529,20 +529,39 @@ public final class Ledger implements AutoCloseable {
   }
 
   private <T> T inTransaction(String operation, SqlWork<T> work) {
+    boolean committed = false;
+    SQLException failure = null;
     try {
       db.setAutoCommit(false);
-      try {
-        T result = work.run();
-        db.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        db.rollback();
-        throw e;
-      } finally {
-        db.setAutoCommit(true);
-      }
+      T result = work.run();
+      db.commit();
+      committed = true;
+      return result;
     } catch (SQLException e) {
+      failure = e;
       throw new LedgerException(operation, e);
+    } finally {
+      // After SQLITE_FULL or SQLITE_IOERR SQLite may have rolled the transaction back itself; then the
+      // rollback here and the commit hidden in setAutoCommit(true) fail with "no transaction is
+      // active". Those must never replace the error that says what happened (e.g. the disk is full).
+      if (!committed) {
+        try {
+          db.rollback();
+        } catch (SQLException e) {
+          if (failure != null) {
+            failure.addSuppressed(e);
+          }
+        }
+      }
+      try {
+        db.setAutoCommit(true);
+      } catch (SQLException e) {
+        if (failure != null) {
+          failure.addSuppressed(e);
+        }
+      }
     }
   }
+
+
 }
