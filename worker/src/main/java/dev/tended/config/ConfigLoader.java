@@ -91,7 +91,7 @@ public final class ConfigLoader {
     lg.refuseUnknownKeys(Set.of("dir", "maxFileSize", "maxHistory"));
     LoggingConfig logging = new LoggingConfig(
         dataDir.resolve(lg.string("dir", "logs")).normalize(),
-        lg.byteSize("maxFileSize", 10L * 1024 * 1024),
+        lg.positiveByteSize("maxFileSize", 10L * 1024 * 1024),
         lg.integer("maxHistory", 10, 1, 1000));
 
     return new TendedConfig(configFile, dataDir, heartbeat, sources, supervisor, logging);
@@ -159,11 +159,13 @@ public final class ConfigLoader {
     Optional<List<String>> command = h.strings("command");
     if (command.isEmpty() || command.get().isEmpty()) {
       h.problem("command", "is required and must name a program, e.g. [\"/usr/local/bin/handle-idea\"]");
+    } else if (command.get().get(0).isBlank()) {
+      h.problem("command[0]", "the program must not be empty, e.g. [\"/usr/local/bin/handle-idea\"]");
     }
     Duration timeout = h.positiveDuration("timeout", Duration.ofMinutes(10));
     Duration killGrace = h.positiveDuration("killGrace", Duration.ofSeconds(5));
-    long maxOutput = h.byteSize("maxOutput", 1024L * 1024);
-    if (command.isEmpty() || command.get().isEmpty()) {
+    long maxOutput = h.positiveByteSize("maxOutput", 1024L * 1024);
+    if (command.isEmpty() || command.get().isEmpty() || command.get().get(0).isBlank()) {
       return Optional.empty();
     }
     List<String> argv = new ArrayList<>(command.get());

@@ -159,12 +159,29 @@ final class ConfigNode {
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "B" : m.group(2);
-    return n * switch (unit) {
+    long factor = switch (unit) {
       case "KB", "KIB" -> 1024L;
       case "MB", "MIB" -> 1024L * 1024;
       case "GB", "GIB" -> 1024L * 1024 * 1024;
       default -> 1L;
     };
+    try {
+      return Math.multiplyExact(n, factor);
+    } catch (ArithmeticException e) {
+      problem(key, quote(v.get()) + " is too large (at most " + Long.MAX_VALUE + " bytes)");
+      return fallback;
+    }
+  }
+
+  /** A byte size that must be above zero. */
+  long positiveByteSize(String key, long fallback) {
+    int before = problems.size();
+    long n = byteSize(key, fallback);
+    if (problems.size() == before && n <= 0) {
+      problem(key, "must be more than 0 bytes");
+      return fallback;
+    }
+    return n;
   }
 
   /** A list of non-empty strings, or empty when absent. */

@@ -17,17 +17,29 @@ import java.util.concurrent.ThreadLocalRandom;
  * writes everything anew.
  */
 public final class AtomicFiles {
+  /** How the temporary file's channel is opened; a seam so tests can hand in one that fails. */
+  interface ChannelOpener {
+    FileChannel open(Path temp) throws IOException;
+  }
+
+  private static final ChannelOpener CREATE_NEW =
+      temp -> FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+
   private AtomicFiles() {}
 
   /** Atomically replaces {@code target} with {@code data}, creating parent folders as needed. */
   public static void write(Path target, byte[] data) throws IOException {
+    write(target, data, CREATE_NEW);
+  }
+
+  static void write(Path target, byte[] data, ChannelOpener opener) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path temp = dir.resolve("." + target.getFileName() + ".tmp-"
         + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     boolean moved = false;
     try {
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (FileChannel ch = opener.open(temp)) {
         ByteBuffer buf = ByteBuffer.wrap(data);
         while (buf.hasRemaining()) {
           ch.write(buf);

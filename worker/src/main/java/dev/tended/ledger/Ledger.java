@@ -292,6 +292,32 @@ public final class Ledger implements AutoCloseable {
   }
 
   /**
+   * Ends a claimed item as {@code dead} without it having run: the attempt the claim counted is taken
+   * back, so the recorded attempts stay those that really ran (an item a crash interrupted during its
+   * last attempt is not run a {@code maxAttempts + 1}th time).
+   */
+  public synchronized void deadWithoutRunning(long seq, String detail) {
+    long now = clock.millis();
+    inTransaction("give up item " + seq, () -> {
+      int attempt = attemptsOf(seq);
+      try (PreparedStatement up = db.prepareStatement("UPDATE items SET state = 'dead',"
+          + " attempts = MAX(attempts - 1, 0), next_attempt_at = ?, last_finished_at = ?, last_exit_code = NULL,"
+          + " last_error = ?, updated_at = ? WHERE seq = ? AND state = 'running'")) {
+        up.setLong(1, now);
+        up.setLong(2, now);
+        up.setString(3, detail);
+        up.setLong(4, now);
+        up.setLong(5, seq);
+        if (up.executeUpdate() != 1) {
+          throw new SQLException("item " + seq + " is not running");
+        }
+      }
+      transition(seq, now, ItemState.RUNNING, ItemState.DEAD, Math.max(attempt - 1, 0), null, detail);
+      return null;
+    });
+  }
+
+  /**
    * An operator's retry: the newest dead version of {@code source}/{@code id} goes back to pending
    * with its attempts reset. Returns false when there is no such dead item.
    */

@@ -20,11 +20,13 @@ import org.slf4j.LoggerFactory;
  * stdout (the journal under systemd) and to {@code <dir>/<name>.log}, rolled by size and day by
  * renaming, so {@code tail -F} follows the new file across a roll. Under journald
  * ({@code JOURNAL_STREAM} set) stdout lines carry the sd-daemon {@code <N>} priority prefix instead of
- * a timestamp, so {@code journalctl -p warning} filters them.
+ * a timestamp, so {@code journalctl -p warning} filters them. An exception is rendered on its event's
+ * line as an {@code exception="..."} field ({@link OneLineThrowableConverter}), never as a stack trace
+ * over many lines.
  */
 public final class LogSetup {
-  static final String FILE_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level [%thread] %msg%n%xEx";
-  static final String JOURNAL_PATTERN = "%syslogprio%msg [%thread]%n%xEx";
+  static final String FILE_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level [%thread] %msg%onelineex%n";
+  static final String JOURNAL_PATTERN = "%syslogprio%msg%onelineex [%thread]%n";
 
   private LogSetup() {}
 
@@ -32,13 +34,7 @@ public final class LogSetup {
   public static void configure(LoggingConfig config, String name) {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     ctx.reset();
-    @SuppressWarnings("unchecked")
-    Map<String, String> rules = (Map<String, String>) ctx.getObject(CoreConstants.PATTERN_RULE_REGISTRY);
-    if (rules == null) {
-      rules = new HashMap<>();
-      ctx.putObject(CoreConstants.PATTERN_RULE_REGISTRY, rules);
-    }
-    rules.put("syslogprio", SyslogPriorityConverter.class.getName());
+    registerConverters(ctx);
 
     boolean journal = System.getenv("JOURNAL_STREAM") != null;
     ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
@@ -76,6 +72,7 @@ public final class LogSetup {
   public static void quiet() {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     ctx.reset();
+    registerConverters(ctx);
     ConsoleAppender<ILoggingEvent> err = new ConsoleAppender<>();
     err.setContext(ctx);
     err.setName("stderr");
@@ -90,6 +87,18 @@ public final class LogSetup {
   /** Flushes and closes the appenders; call last, when the process is about to exit. */
   public static void shutdown() {
     ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+  }
+
+  /** Our pattern words: {@code %syslogprio} and {@code %onelineex}. */
+  private static void registerConverters(LoggerContext ctx) {
+    @SuppressWarnings("unchecked")
+    Map<String, String> rules = (Map<String, String>) ctx.getObject(CoreConstants.PATTERN_RULE_REGISTRY);
+    if (rules == null) {
+      rules = new HashMap<>();
+      ctx.putObject(CoreConstants.PATTERN_RULE_REGISTRY, rules);
+    }
+    rules.put("syslogprio", SyslogPriorityConverter.class.getName());
+    rules.put("onelineex", OneLineThrowableConverter.class.getName());
   }
 
   private static PatternLayoutEncoder encoder(LoggerContext ctx, String pattern) {

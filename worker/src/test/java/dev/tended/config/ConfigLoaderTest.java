@@ -95,6 +95,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void valuesThatWouldFailLaterAreRefusedAtLoadWithTheirPaths() throws Exception {
+    String yaml = TWO_SOURCES.formatted("3s")
+        .replace("handler: { command: [\"handlers/idea.sh\", \"--fast\"], timeout: 10m }",
+            "handler: { command: [\"handlers/idea.sh\"], maxOutput: 0 }")
+        .replace("handler: { command: [\"/bin/true\"] }", "handler: { command: [\"\", \"--x\"] }")
+        + "logging: { maxFileSize: 999999999999GiB }\n";
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(write(yaml)));
+    assertThat(e.problems()).containsExactlyInAnyOrder(
+        "sources[0].handler.maxOutput: must be more than 0 bytes",
+        "sources[1].handler.command[0]: the program must not be empty, e.g. [\"/usr/local/bin/handle-idea\"]",
+        "logging.maxFileSize: \"999999999999GiB\" is too large (at most 9223372036854775807 bytes)");
+  }
+
+  @Test
+  void byteSizeThatOverflowsIsRefusedForMaxOutputToo() throws Exception {
+    String yaml = TWO_SOURCES.formatted("3s").replace("handler: { command: [\"/bin/true\"] }",
+        "handler: { command: [\"/bin/true\"], maxOutput: 999999999999GiB }");
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(write(yaml)));
+    assertThat(e.problems()).containsExactly(
+        "sources[1].handler.maxOutput: \"999999999999GiB\" is too large (at most 9223372036854775807 bytes)");
+  }
+
+  @Test
   void yamlSyntaxErrorNamesFileLineAndColumn() throws Exception {
     Path f = write("dataDir: ./var\nsources: [\n");
     ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(f));

@@ -98,4 +98,19 @@ class LedgerTest {
       assertThat(ledger.integrityCheck()).isEmpty();
     }
   }
+
+  @Test
+  void itemGivenUpWithoutRunningIsDeadWithOnlyTheAttemptsThatRan() {
+    try (Ledger ledger = open()) {
+      ledger.recordSeen("qa", List.of(item("1", "x")));
+      ledger.claimDue("qa", 1);
+      ledger.recoverInterrupted();
+      long seq = ledger.claimDue("qa", 1).get(0).seq();
+      ledger.deadWithoutRunning(seq, "interrupted during its last attempt (attempt 1 of 1); not run again");
+      ItemRecord r = ledger.versions("qa", "1").get(0);
+      assertThat(r.state()).isEqualTo(ItemState.DEAD);
+      assertThat(r.attempts()).isEqualTo(1);
+      assertThat(r.lastError()).endsWith("not run again");
+    }
+  }
 }

@@ -47,6 +47,43 @@ class LogSetupTest {
   }
 
   @Test
+  void anExceptionIsLoggedOnItsEventsOwnLineWithBoundedFrames() throws Exception {
+    LogSetup.configure(new LoggingConfig(dir, 1024 * 1024, 5), "worker");
+    Logger log = LoggerFactory.getLogger("test");
+    Exception e = new IllegalStateException("outer\nsecond line", new java.io.IOException("disk full"));
+    log.error("dispatch_failed error={}", Kv.q(e.getMessage()), e);
+    log.info("after_it");
+    LogSetup.shutdown();
+
+    List<String> lines = Files.readAllLines(dir.resolve("worker.log"));
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).matches(".* ERROR \\[[^]]+] dispatch_failed error=\"outer\\\\nsecond line\""
+        + " exception=\"java.lang.IllegalStateException: outer\\\\nsecond line \\| at .*"
+        + " \\| caused by: java.io.IOException: disk full \\| at .*\"");
+    assertThat(lines.get(0).split(" \\| at ", -1).length - 1)
+        .isLessThanOrEqualTo(2 * OneLineThrowableConverter.FRAMES);
+    assertThat(lines.get(1)).endsWith("after_it");
+  }
+
+  @Test
+  void journalLinesKeepTheirPriorityPrefixAndPutTheExceptionOnTheSameLine() {
+    LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+    ch.qos.logback.classic.PatternLayout layout = new ch.qos.logback.classic.PatternLayout();
+    layout.setContext(ctx);
+    layout.getInstanceConverterMap().put("syslogprio", SyslogPriorityConverter.class.getName());
+    layout.getInstanceConverterMap().put("onelineex", OneLineThrowableConverter.class.getName());
+    layout.setPattern(LogSetup.JOURNAL_PATTERN);
+    layout.start();
+    ch.qos.logback.classic.spi.LoggingEvent event = new ch.qos.logback.classic.spi.LoggingEvent(
+        "x", ctx.getLogger("test"), ch.qos.logback.classic.Level.WARN, "poll_failed source=ideas",
+        new RuntimeException("boom"), null);
+    String line = layout.doLayout(event);
+    assertThat(line).startsWith("<4>poll_failed source=ideas exception=\"java.lang.RuntimeException: boom | at ")
+        .endsWith("]" + System.lineSeparator());
+    assertThat(line.strip()).doesNotContain("\n");
+  }
+
+  @Test
   void valuesWithSpacesQuotesOrNewlinesStayOnOneQuotedField() {
     assertThat(Kv.q("plain-token")).isEqualTo("plain-token");
     assertThat(Kv.q("two words")).isEqualTo("\"two words\"");

@@ -37,6 +37,23 @@ class ConfigAndInputIT {
   }
 
   @Test
+  void checkConfigRefusesAZeroMaxOutputWithExit78() throws Exception {
+    Path config = dir.resolve("zero.yaml");
+    Files.writeString(config, """
+        dataDir: ./var
+        sources:
+          - name: ideas
+            type: json-queue
+            path: ideas_log.json
+            handler: { command: ["/bin/true"], maxOutput: 0 }
+        """);
+    WorkerProcess p = WorkerProcess.start(WorkerProcess.workerJar(),
+        List.of("--config", config.toString(), "--check-config"), Map.of(), dir.resolve("out"));
+    assertThat(p.awaitExit(Duration.ofSeconds(30))).isEqualTo(78);
+    assertThat(p.output()).contains("sources[0].handler.maxOutput: must be more than 0 bytes");
+  }
+
+  @Test
   void missingConfigOptionOrFileExits78() throws Exception {
     WorkerProcess noOption = WorkerProcess.start(WorkerProcess.workerJar(), List.of(), Map.of(), dir.resolve("out1"));
     assertThat(noOption.awaitExit(Duration.ofSeconds(30))).isEqualTo(78);

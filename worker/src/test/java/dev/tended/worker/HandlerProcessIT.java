@@ -68,4 +68,34 @@ class HandlerProcessIT {
       assertThat(Files.readString(f.config.dataDir().resolve("results/ideas/b0.json"))).contains("handled");
     }
   }
+
+  @Test
+  void handlerGetsTheItemOnStdinItsVariablesAndTheDataFolderAsWorkingDirectory() throws Exception {
+    try (WorkerFixture f = new WorkerFixture(dir)) {
+      Path dump = dir.resolve("dump");
+      Path handler = f.config.script("dump.sh", """
+          mkdir -p '%1$s'
+          cat > '%1$s/stdin'
+          pwd -P > '%1$s/pwd'
+          env | grep -E '^TENDED_(SOURCE|ITEM_ID|ATTEMPT|IDEMPOTENCY_KEY|WORK_DIR)=' | sort > '%1$s/env'
+          exit 0
+          """.formatted(dump));
+      f.config.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, "")).write();
+      Queues.replaceAtomically(f.config.dataDir().resolve("ideas_log.json"), Queues.ideas("e", 0, 1));
+      f.start();
+
+      await().atMost(Duration.ofSeconds(20)).until(() -> f.counts("ideas").get(ItemState.SUCCEEDED) == 1);
+      ItemRecord done = f.withLedger(l -> l.inState("ideas", ItemState.SUCCEEDED)).get(0);
+      assertThat(Files.readString(dump.resolve("stdin"))).isEqualTo(done.payload()).contains("\"id\"").contains("e0");
+      assertThat(Path.of(Files.readString(dump.resolve("pwd")).strip()))
+          .isEqualTo(f.config.dataDir().toRealPath());
+      assertThat(Files.readAllLines(dump.resolve("env"))).containsExactly(
+          "TENDED_ATTEMPT=1",
+          "TENDED_IDEMPOTENCY_KEY=" + done.idempotencyKey(),
+          "TENDED_ITEM_ID=e0",
+          "TENDED_SOURCE=ideas",
+          "TENDED_WORK_DIR=" + f.config.dataDir().resolve("work/ideas/e0"));
+      assertThat(done.idempotencyKey()).startsWith("ideas:e0:");
+    }
+  }
 }

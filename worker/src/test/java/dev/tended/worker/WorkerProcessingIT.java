@@ -12,8 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,8 +34,14 @@ class WorkerProcessingIT {
       WorkerProcess worker = f.start();
       f.awaitBeatFrom(worker);
 
+      // Each replacement adds ten ideas; wait until the worker has recorded them before the next, so
+      // every one of the 30 versions is really read (a producer racing ahead would be seen only a few times).
       for (int batch = 1; batch <= 30; batch++) {
         Queues.replaceAtomically(data.resolve("ideas_log.json"), Queues.ideas("idea-", 0, batch * 10));
+        long expected = batch * 10L;
+        await("version " + batch + " of ideas_log.json recorded").atMost(Duration.ofSeconds(20))
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> f.counts("ideas").values().stream().mapToLong(Long::longValue).sum() == expected);
       }
       Files.writeString(data.resolve("QAissue.json"),
           Queues.jsonLines(IntStream.range(0, 20).mapToObj(i -> "qa-" + i).toList()));
@@ -50,9 +57,12 @@ class WorkerProcessingIT {
           f.resultCount("ideas") == 300 && f.resultCount("qa-issues") == 20 && f.resultCount("implementations") == 5);
 
       List<String> runs = f.runs();
-      assertThat(runs).hasSize(325);
-      assertThat(new HashSet<>(runs)).hasSize(325);
+      Map<String, Long> runsPerItem = runs.stream()
+          .collect(Collectors.groupingBy(line -> line.substring(0, line.lastIndexOf(' ')), Collectors.counting()));
+      assertThat(runsPerItem).hasSize(325).allSatisfy((item, n) -> assertThat(n).as("runs of " + item).isEqualTo(1));
       assertThat(runs).allMatch(line -> line.endsWith(" 1"));
+      assertThat(f.workerLog().lines().filter(l -> l.contains("poll_found source=ideas new=10 ")))
+          .as("one poll found each of the 30 versions").hasSize(30);
       assertThat(f.counts("ideas").get(ItemState.SUCCEEDED)).isEqualTo(300);
 
       long seq = f.status.sequence();

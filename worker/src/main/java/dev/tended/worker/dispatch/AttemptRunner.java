@@ -66,16 +66,35 @@ final class AttemptRunner {
     return active.size();
   }
 
+  /**
+   * Runs the attempt and records its outcome; never throws for a problem of this item. An item
+   * whose recorded attempts already reached {@code maxAttempts} (a crash interrupted its last one)
+   * goes dead without running; one whose request cannot be built goes dead at once; any other
+   * unexpected exception is a failed attempt (retried, then dead).
+   */
   Completion.Kind run(SourceConfig source, Backoff backoff, ItemRecord item) {
     int attempt = item.attempts();
+    int maxAttempts = source.retry().maxAttempts();
+    if (attempt > maxAttempts) {
+      return notRunAgain(source, item, maxAttempts);
+    }
     Path workDir = config.workDir().resolve(SafeFileNames.forId(source.name())).resolve(SafeFileNames.forId(item.id()));
+    Path input = workDir.resolve("input.json");
+    HandlerRequest request;
+    try {
+      request = request(source, item, workDir, input, attempt);
+    } catch (IllegalArgumentException e) {
+      Instant now = clock.instant();
+      HandlerResult none = new HandlerResult(HandlerResult.Ending.FAILED_TO_START, -1, now, now, "", "",
+          "request cannot be built: " + e.getMessage());
+      return conclude(source, backoff, item, none, Verdict.deadAtOnce(none.detail()));
+    }
     HandlerResult result;
     try {
       Files.createDirectories(workDir);
-      Path input = workDir.resolve("input.json");
       Files.writeString(input, item.payload(), StandardCharsets.UTF_8);
       log.info("item_started source={} id={} attempt={} seq={}", source.name(), Kv.q(item.id()), attempt, item.seq());
-      result = runHandler(source, item, workDir, input, attempt);
+      result = runHandler(request);
     } catch (IOException e) {
       Instant now = clock.instant();
       result = new HandlerResult(HandlerResult.Ending.FAILED_TO_START, -1, now, now, "", "",
@@ -85,18 +104,34 @@ final class AttemptRunner {
       ledger.handBack(item.seq(), "worker stopping");
       log.info("item_handed_back source={} id={} attempt={} reason=interrupted", source.name(), Kv.q(item.id()), attempt);
       return Completion.Kind.NEUTRAL;
+    } catch (RuntimeException e) {
+      log.error("attempt_crashed source={} id={} attempt={} error={}", source.name(), Kv.q(item.id()), attempt,
+          Kv.q(e.toString()), e);
+      Instant now = clock.instant();
+      result = new HandlerResult(HandlerResult.Ending.FAILED_TO_START, -1, now, now, "", "",
+          "unexpected error running the handler: " + e);
+      return conclude(source, backoff, item, result, Verdict.failure(result.detail(), attempt, maxAttempts));
     }
     if (result.ending() == HandlerResult.Ending.CANCELLED) {
       ledger.handBack(item.seq(), "worker stopping");
       log.info("item_handed_back source={} id={} attempt={} reason=stopping", source.name(), Kv.q(item.id()), attempt);
       return Completion.Kind.NEUTRAL;
     }
-    Verdict verdict = Verdict.of(result, attempt, source.retry().maxAttempts());
+    return conclude(source, backoff, item, result, Verdict.of(result, attempt, maxAttempts));
+  }
+
+  /** Records {@code verdict} (result file, then ledger), logs it and says what the breaker should count. */
+  private Completion.Kind conclude(SourceConfig source, Backoff backoff, ItemRecord item, HandlerResult result,
+      Verdict verdict) {
+    int attempt = item.attempts();
     Instant nextAttemptAt = null;
     if (verdict.state() == ItemState.FAILED) {
       nextAttemptAt = clock.instant().plus(backoff.delay(attempt));
     }
-    if (!record(source, item, result, verdict, nextAttemptAt)) {
+    Instant retryAt = nextAttemptAt;
+    ItemResult written = verdict.state() == ItemState.FAILED ? null : itemResult(source, item, attempt, result, verdict);
+    if (!record(source, item, written, () -> ledger.finish(item.seq(), verdict.state(),
+        result.ending() == HandlerResult.Ending.EXITED ? result.exitCode() : null, verdict.detail(), retryAt))) {
       return Completion.Kind.NEUTRAL;
     }
     long ms = result.duration().toMillis();
@@ -115,14 +150,40 @@ final class AttemptRunner {
     return verdict.countsAgainstHandler() ? Completion.Kind.HANDLER_FAILED : Completion.Kind.NEUTRAL;
   }
 
-  private HandlerResult runHandler(SourceConfig source, ItemRecord item, Path workDir, Path input, int attempt)
-      throws InterruptedException {
+  /**
+   * A claimed item whose earlier attempts already reached {@code maxAttempts}: the last of them was
+   * interrupted by a crash, so running it now would be attempt {@code maxAttempts + 1}. It goes dead
+   * with the attempts that really ran.
+   */
+  private Completion.Kind notRunAgain(SourceConfig source, ItemRecord item, int maxAttempts) {
+    int ran = item.attempts() - 1;
+    String detail = "interrupted during its last attempt (attempt " + ran + " of " + maxAttempts + "); not run again";
+    Instant now = clock.instant();
+    HandlerResult none = new HandlerResult(HandlerResult.Ending.FAILED_TO_START, -1, now, now, "", "", detail);
+    ItemResult written = itemResult(source, item, ran, none, new Verdict(ItemState.DEAD, detail, false));
+    if (record(source, item, written, () -> ledger.deadWithoutRunning(item.seq(), detail))) {
+      log.error("item_dead source={} id={} attempt={} duration_ms=0 reason={}", source.name(), Kv.q(item.id()), ran,
+          Kv.q(detail));
+    }
+    return Completion.Kind.NEUTRAL;
+  }
+
+  private static ItemResult itemResult(SourceConfig source, ItemRecord item, int attempts, HandlerResult result,
+      Verdict verdict) {
+    return new ItemResult(source.name(), item.id(), item.contentHash(), verdict.state().wireName(), attempts,
+        result.ending() == HandlerResult.Ending.EXITED ? result.exitCode() : null,
+        result.startedAt(), result.finishedAt(), result.duration().toMillis(), verdict.detail(),
+        result.stdoutTail(), result.stderrTail());
+  }
+
+  /** The attempt's request; throws {@link IllegalArgumentException} when the item cannot be passed to a handler. */
+  private HandlerRequest request(SourceConfig source, ItemRecord item, Path workDir, Path input, int attempt) {
     Duration killGrace = source.handler().killGrace();
     Duration quarterStop = config.supervisor().stopGrace().dividedBy(4);
     if (killGrace.compareTo(quarterStop) > 0) {
       killGrace = quarterStop;
     }
-    HandlerRequest request = new HandlerRequest(
+    return new HandlerRequest(
         source.handler().command(),
         Map.of("TENDED_SOURCE", source.name(),
             "TENDED_ITEM_ID", item.id(),
@@ -136,6 +197,9 @@ final class AttemptRunner {
         source.handler().timeout(),
         killGrace,
         source.handler().maxOutputBytes());
+  }
+
+  private HandlerResult runHandler(HandlerRequest request) throws InterruptedException {
     RunningHandler handler = runner.start(request);
     active.add(handler);
     try {
@@ -151,20 +215,23 @@ final class AttemptRunner {
     }
   }
 
-  /** Writes the outcome durably; false when the worker stopped before it could (the item stays running → recovered). */
-  private boolean record(SourceConfig source, ItemRecord item, HandlerResult result, Verdict verdict,
-      Instant nextAttemptAt) {
+  /** The ledger half of recording an outcome. */
+  private interface LedgerStep {
+    void run();
+  }
+
+  /**
+   * Writes the outcome durably: {@code written} (when not null) to the results folder, then the
+   * ledger step. False when the worker stopped before it could (the item stays running → recovered).
+   */
+  private boolean record(SourceConfig source, ItemRecord item, ItemResult written, LedgerStep ledgerStep) {
     Duration wait = Duration.ofMillis(250);
     while (true) {
       try {
-        if (verdict.state() != ItemState.FAILED) {
-          results.write(new ItemResult(source.name(), item.id(), item.contentHash(), verdict.state().wireName(),
-              item.attempts(), result.ending() == HandlerResult.Ending.EXITED ? result.exitCode() : null,
-              result.startedAt(), result.finishedAt(), result.duration().toMillis(), verdict.detail(),
-              result.stdoutTail(), result.stderrTail()));
+        if (written != null) {
+          results.write(written);
         }
-        ledger.finish(item.seq(), verdict.state(),
-            result.ending() == HandlerResult.Ending.EXITED ? result.exitCode() : null, verdict.detail(), nextAttemptAt);
+        ledgerStep.run();
         return true;
       } catch (IOException | RuntimeException e) {
         log.error("item_record_failed source={} id={} attempt={} error={} retry_in_ms={}",

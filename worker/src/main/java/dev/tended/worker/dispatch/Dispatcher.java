@@ -126,7 +126,7 @@ public final class Dispatcher {
         lane.breaker.started(claimed.size());
         for (ItemRecord item : claimed) {
           try {
-            lane.pool.execute(() -> finishWith(lane.source.name(), attempts.run(lane.source, lane.backoff, item)));
+            lane.pool.execute(() -> runAttempt(lane, item));
             lane.running++;
           } catch (RejectedExecutionException stopping) {
             ledger.handBack(item.seq(), "worker stopping");
@@ -146,8 +146,22 @@ public final class Dispatcher {
         .orElse(SAFETY_CHECK);
   }
 
-  private void finishWith(String source, Completion.Kind kind) {
-    inbox.offer(new Completion(source, kind));
+  /**
+   * The handler-thread task: whatever happens, its completion is posted, so the lane's count of
+   * running attempts comes down and the source keeps moving. {@link AttemptRunner#run} records every
+   * outcome of the item itself; what escapes it (an error while recording) leaves the item running,
+   * to be recovered at the next start, and is logged here.
+   */
+  private void runAttempt(SourceLane lane, ItemRecord item) {
+    Completion.Kind kind = Completion.Kind.NEUTRAL;
+    try {
+      kind = attempts.run(lane.source, lane.backoff, item);
+    } catch (RuntimeException | Error e) {
+      log.error("attempt_crashed source={} id={} attempt={} error={}", lane.source.name(), Kv.q(item.id()),
+          item.attempts(), Kv.q(e.toString()), e);
+    } finally {
+      inbox.offer(new Completion(lane.source.name(), kind));
+    }
   }
 
   private void absorb(Object message) {

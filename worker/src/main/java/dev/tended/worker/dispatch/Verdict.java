@@ -31,9 +31,19 @@ record Verdict(ItemState state, String detail, boolean countsAgainstHandler) {
       case FAILED_TO_START -> why = "could not start: " + result.detail();
       default -> why = String.valueOf(result.detail());
     }
+    return failure(why, attempt, maxAttempts);
+  }
+
+  /** An attempt that failed for {@code why}: retried until {@code maxAttempts}, then dead. */
+  static Verdict failure(String why, int attempt, int maxAttempts) {
     if (attempt >= maxAttempts) {
       return new Verdict(ItemState.DEAD, why + "; dead after " + attempt + " attempts", true);
     }
     return new Verdict(ItemState.FAILED, why, true);
+  }
+
+  /** An item that no retry can help (its request cannot be built): dead now, not the handler's fault. */
+  static Verdict deadAtOnce(String why) {
+    return new Verdict(ItemState.DEAD, why + "; dead without retry", false);
   }
 }

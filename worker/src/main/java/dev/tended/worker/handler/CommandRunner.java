@@ -1,5 +1,6 @@
 package dev.tended.worker.handler;
 
+import dev.tended.logging.Kv;
 import dev.tended.worker.handler.HandlerResult.Ending;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
@@ -75,26 +76,26 @@ public final class CommandRunner {
     List<String> argv = new ArrayList<>(request.command().size() + 1);
     argv.add(SETSID);
     argv.addAll(request.command());
-    ProcessBuilder builder = new ProcessBuilder(argv)
-        .directory(request.workingDir().toFile())
-        .redirectInput(Redirect.from(request.stdinFile().toFile()))
-        .redirectOutput(Redirect.appendTo(request.stdoutFile().toFile()))
-        .redirectError(Redirect.appendTo(request.stderrFile().toFile()));
-    builder.environment().putAll(request.environment());
     Process process;
     long startNanos = System.nanoTime();
     try {
+      ProcessBuilder builder = new ProcessBuilder(argv)
+          .directory(request.workingDir().toFile())
+          .redirectInput(Redirect.from(request.stdinFile().toFile()))
+          .redirectOutput(Redirect.appendTo(request.stdoutFile().toFile()))
+          .redirectError(Redirect.appendTo(request.stderrFile().toFile()));
+      builder.environment().putAll(request.environment());
       process = builder.start();
-    } catch (IOException e) {
-      return notStarted(startedAt, e.getMessage());
+    } catch (IOException | IllegalArgumentException | UnsupportedOperationException e) {
+      return notStarted(startedAt, String.valueOf(e.getMessage()));
     }
-    LOG.debug("handler_started pid={} program={} timeout={}", process.pid(), program,
+    LOG.debug("handler_started pid={} program={} timeout={}", process.pid(), Kv.q(program),
         request.timeout());
     return new Attempt(process, request, clock, startedAt, startNanos, stdout, stderr);
   }
 
   private NotStarted notStarted(Instant startedAt, String reason) {
-    LOG.warn("handler_not_started reason=\"{}\"", reason);
+    LOG.warn("handler_not_started reason={}", Kv.q(reason));
     return new NotStarted(new HandlerResult(Ending.FAILED_TO_START, -1, startedAt, clock.instant(),
         "", "", "cannot start: " + reason));
   }

@@ -1,5 +1,6 @@
 package dev.tended.worker.handler;
 
+import dev.tended.logging.Kv;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -50,6 +51,7 @@ public record HandlerRequest(
     if (command.isEmpty() || command.get(0).isEmpty()) {
       throw new IllegalArgumentException("command: must name a program, got " + command);
     }
+    environment.forEach(HandlerRequest::checkVariable);
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout: must be positive, got " + timeout);
     }
@@ -62,6 +64,17 @@ public record HandlerRequest(
     if (stdoutFile.toAbsolutePath().normalize().equals(stderrFile.toAbsolutePath().normalize())) {
       throw new IllegalArgumentException(
           "stdoutFile and stderrFile: must differ, both are " + stdoutFile);
+    }
+  }
+
+  /** A variable the operating system cannot carry would make {@link ProcessBuilder} throw later. */
+  private static void checkVariable(String name, String value) {
+    if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("environment: " + Kv.q(name) + " is not a valid variable name");
+    }
+    if (value.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("environment: " + name
+          + " contains a NUL character, which a process environment cannot hold");
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.tended.worker.source;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tended.io.SafeFileNames;
+import dev.tended.logging.Kv;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -145,14 +146,14 @@ final class DirectorySource implements QueueSource {
       }
       // otherwise it vanished between listing and stat: nothing to offer
     } catch (IOException e) {
-      log.debug("queue.entry.unreadable source={} entry={} error={}", name, entryName, e.toString());
+      log.debug("queue_entry_unreadable source={} entry={} error={}", name, Kv.q(entryName), Kv.q(e.toString()));
     }
     return null;
   }
 
   private void skip(String entryName, String kind) {
     if (skipped.add(entryName)) {
-      log.warn("queue.entry.skipped source={} entry={} kind=\"{}\"", name, entryName, kind);
+      log.warn("queue_entry_skipped source={} entry={} kind={}", name, Kv.q(entryName), Kv.q(kind));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.tended.worker.source;
 
+import dev.tended.logging.Kv;
 import dev.tended.status.QueueFault;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -127,7 +128,7 @@ final class JsonQueueSource implements QueueSource {
       after = Optional.empty(); // cannot tell: treat as changed, read again next poll
     }
     if (!after.equals(Optional.of(before))) {
-      log.debug("queue.changed-while-read source={} file={} items={}", name, file, batcher.offered());
+      log.debug("queue_changed_while_read source={} file={} items={}", name, Kv.q(file), batcher.offered());
       done = null;
       suspect = null;
       return outcome(true, batcher.offered());
@@ -135,15 +136,12 @@ final class JsonQueueSource implements QueueSource {
     if (broken.isEmpty()) {
       done = before;
       suspect = null;
-      if (fault != null) {
-        log.info("queue.fault.cleared source={} file={}", name, file);
-        fault = null;
-      }
+      fault = null; // SourcePoller logs queue_fault_cleared when the fault leaves the outcome
       return outcome(true, batcher.offered());
     }
     JsonItemReader.SyntaxFault f = broken.get();
-    log.debug("queue.fault.suspected source={} file={} line={} column={} reason={}",
-        name, file, f.line(), f.column(), f.reason());
+    log.debug("queue_fault_suspected source={} file={} line={} column={} reason={}",
+        name, Kv.q(file), f.line(), f.column(), Kv.q(f.reason()));
     done = null;
     suspect = new Suspect(before, f);
     return outcome(true, batcher.offered());
@@ -159,13 +157,11 @@ final class JsonQueueSource implements QueueSource {
     try {
       copy = quarantine.keep(file).toString();
     } catch (IOException e) {
-      log.warn("queue.quarantine.failed source={} file={} error={}", name, file, e.toString());
+      log.warn("queue_quarantine_failed source={} file={} error={}", name, Kv.q(file), Kv.q(e.toString()));
     }
     QueueFault confirmed = new QueueFault(
         file.getFileName().toString(), f.line(), f.column(), f.reason(), copy,
         fault != null ? fault.since() : clock.instant());
-    log.warn("queue.fault source={} fault=\"{}\" quarantinedAs={}",
-        name, confirmed.describe(), copy);
     fault = confirmed;
   }
 
@@ -173,10 +169,7 @@ final class JsonQueueSource implements QueueSource {
   private void forget() {
     done = null;
     suspect = null;
-    if (fault != null) {
-      log.info("queue.fault.cleared source={} file={} reason=gone", name, file);
-      fault = null;
-    }
+    fault = null; // SourcePoller logs queue_fault_cleared
   }
 
   private Optional<BasicFileAttributes> stat() throws IOException {

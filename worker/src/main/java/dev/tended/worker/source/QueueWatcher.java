@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +63,7 @@ public final class QueueWatcher {
   private final Duration retry;
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final Map<WatchKey, Path> keys = new HashMap<>(); // owned by the watch thread
+  private final AtomicInteger watchedFolders = new AtomicInteger(); // published copy of keys.size()
   private final Set<Path> reportedUnwatchable = new HashSet<>(); // owned by the watch thread
   private final WatchService watchService;
   private final Thread thread;
@@ -92,6 +94,11 @@ public final class QueueWatcher {
       }
     }
     return new QueueWatcher(interests, nudge, RETRY);
+  }
+
+  /** How many folders are registered with the watch service now (for tests that wait on it). */
+  int watchedFolders() {
+    return watchedFolders.get();
   }
 
   /** Starts the watch thread. */
@@ -156,6 +163,7 @@ public final class QueueWatcher {
     }
     if (!key.reset()) {
       keys.remove(key);
+      watchedFolders.set(keys.size());
       log.info("queue_watch_lost folder={} note=\"watched again once it exists\"", Kv.q(dir));
       interests.getOrDefault(dir, List.of()).forEach(i -> sources.add(i.source()));
     }
@@ -184,6 +192,7 @@ public final class QueueWatcher {
         WatchKey key = dir.register(watchService, StandardWatchEventKinds.ENTRY_CREATE,
             StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
         keys.put(key, dir);
+        watchedFolders.set(keys.size());
         if (reportedUnwatchable.remove(dir)) {
           log.info("queue_watch_resumed folder={}", Kv.q(dir));
           interests.get(dir).forEach(i -> nudge(i.source()));

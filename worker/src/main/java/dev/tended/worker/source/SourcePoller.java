@@ -112,7 +112,7 @@ public final class SourcePoller {
     } catch (Throwable t) {
       String error = t.getClass().getSimpleName() + ": " + t.getMessage();
       report.set(new PollReport(clock.instant(), false, error, report.get().fault()));
-      log.error("poll_failed source={} recorded={} error={}", config.name(), added[0], Kv.q(error));
+      log.error("poll_failed source={} recorded={} error={}", config.name(), added[0], Kv.q(error), t);
       lastLoggedProblem = null;
     } finally {
       progress.completed(part());

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,9 +42,15 @@ class SystemdNotificationsTest {
   void readyIsSentOnlyOnceEverySourceHasCompletedAFirstPoll() {
     polls.put("ideas", PollReport.NOT_YET);
     polls.put("qa-issues", PollReport.NOT_YET);
-    notifications.running(board, LIMIT, () -> Map.copyOf(polls));
+    AtomicInteger looks = new AtomicInteger();
+    notifications.running(board, LIMIT, () -> {
+      looks.incrementAndGet();
+      return Map.copyOf(polls);
+    });
     polls.put("ideas", new PollReport(Instant.now(), true, null, null));
-    await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> true);
+    int before = looks.get();
+    // The second look after the put certainly saw it: readiness was judged with one source still unpolled.
+    await().atMost(Duration.ofSeconds(5)).until(() -> looks.get() >= before + 2);
     assertThat(systemd.count("READY=1")).isZero();
 
     polls.put("qa-issues", new PollReport(Instant.now(), false, "not a regular file", null));

@@ -30,8 +30,12 @@ class QueueWatcherTest {
   private void watch(Map<Path, List<QueueWatcher.Interest>> interests) throws Exception {
     watcher = new QueueWatcher(interests, nudged::add, Duration.ofMillis(100));
     watcher.start();
-    await().atMost(Duration.ofSeconds(5)).until(() -> threadAlive());
-    Thread.sleep(200); // the first registration happens on the watch thread
+    awaitWatching(interests.keySet().stream().filter(Files::isDirectory).count());
+  }
+
+  /** The first registration happens on the watch thread: wait until it has registered {@code folders}. */
+  private void awaitWatching(long folders) {
+    await().atMost(Duration.ofSeconds(5)).until(() -> threadAlive() && watcher.watchedFolders() == folders);
   }
 
   private static QueueWatcher.Interest file(String source, String name) {
@@ -40,13 +44,15 @@ class QueueWatcherTest {
 
   @Test
   void atomicReplacementOfAQueueFileNudgesItsSourceAndNoOther() throws Exception {
-    watch(Map.of(dir, List.of(file("ideas", "ideas_log.json"), file("qa-issues", "QAissue.json"))));
+    watch(Map.of(dir, List.of(file("ideas", "ideas_log.json"), file("qa-issues", "QAissue.json"),
+        file("marker", "marker.json"))));
 
     Queues.replaceAtomically(dir.resolve("ideas_log.json"), Queues.ideas("idea-", 0, 3));
+    Files.writeString(dir.resolve("marker.json"), "[]");
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> nudged.contains("ideas"));
-    Thread.sleep(200);
-    assertThat(nudged).doesNotContain("qa-issues");
+    // Events of one folder arrive in order: once the marker's nudge is in, so is everything before it.
+    await().atMost(Duration.ofSeconds(5)).until(() -> nudged.contains("marker"));
+    assertThat(nudged).contains("ideas").doesNotContain("qa-issues");
   }
 
   @Test
@@ -79,14 +85,16 @@ class QueueWatcherTest {
       throw new IllegalStateException("scheduler is gone");
     }, Duration.ofMillis(100));
     watcher.start();
-    Thread.sleep(300);
+    awaitWatching(1);
 
     Queues.replaceAtomically(dir.resolve("ideas_log.json"), Queues.ideas("idea-", 0, 1));
     await().atMost(Duration.ofSeconds(5)).until(() -> nudged.size() >= 1);
-    Thread.sleep(100);
-    Queues.replaceAtomically(dir.resolve("ideas_log.json"), Queues.ideas("idea-", 0, 2));
-
-    await().atMost(Duration.ofSeconds(5)).until(() -> nudged.size() >= 2);
+    // Replace again until a second nudge arrives: two changes close together may come as one event.
+    int[] version = {2};
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+      Queues.replaceAtomically(dir.resolve("ideas_log.json"), Queues.ideas("idea-", 0, version[0]++));
+      return nudged.size() >= 2;
+    });
     assertThat(threadAlive()).isTrue();
   }
 

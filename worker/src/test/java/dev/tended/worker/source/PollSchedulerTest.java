@@ -1,0 +1,88 @@
+package dev.tended.worker.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.tended.config.ConfigLoader;
+import dev.tended.config.TendedConfig;
+import dev.tended.ledger.ItemState;
+import dev.tended.ledger.Ledger;
+import dev.tended.testing.TestConfig;
+import dev.tended.worker.heartbeat.ProgressBoard;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+class PollSchedulerTest {
+  @TempDir Path dir;
+  private final Logger pollerLog = (Logger) LoggerFactory.getLogger(SourcePoller.class);
+  private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+  private PollScheduler polls;
+  private Ledger ledger;
+
+  @AfterEach
+  void stop() {
+    if (polls != null) {
+      polls.stop();
+    }
+    if (ledger != null) {
+      ledger.close();
+    }
+    pollerLog.detachAppender(logged);
+  }
+
+  /** A queue whose first poll throws, as a bug in a source would; later polls offer one item. */
+  private static final class ThrowsOnce implements QueueSource {
+    final AtomicInteger polls = new AtomicInteger();
+
+    @Override
+    public String name() {
+      return "ideas";
+    }
+
+    @Override
+    public PollOutcome poll(ItemSink sink) throws java.io.IOException {
+      if (polls.incrementAndGet() == 1) {
+        throw new IllegalStateException("bug in the source");
+      }
+      sink.accept(List.of(new QueueItem("after-failure", "h1", "{\"id\":\"after-failure\"}")));
+      return new PollOutcome(true, 1, Optional.empty(), Optional.empty(), false);
+    }
+  }
+
+  @Test
+  void aPollJobThatThrowsIsLoggedAndRunsAgainNextTime() throws Exception {
+    TestConfig c = new TestConfig(dir);
+    c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", c.script("h.sh", "exit 0"), "")).write();
+    TendedConfig config = ConfigLoader.load(c.file());
+    ledger = Ledger.open(config.ledgerFile(), Clock.systemUTC());
+    logged.start();
+    pollerLog.addAppender(logged);
+    ThrowsOnce source = new ThrowsOnce();
+    ProgressBoard progress = new ProgressBoard(System::nanoTime);
+    SourcePoller poller = new SourcePoller(config.sources().get(0), source, ledger, progress, () -> { },
+        Clock.systemUTC(), new TestHooks(config.dataDir(), false));
+    progress.register(poller.part(), config.sources().get(0).pollInterval());
+    polls = new PollScheduler(List.of(poller));
+    polls.start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> ledger.counts("ideas").get(ItemState.PENDING) == 1);
+    assertThat(source.polls.get()).isGreaterThanOrEqualTo(2);
+    assertThat(logged.list).filteredOn(e -> e.getFormattedMessage().startsWith("poll_failed source=ideas"))
+        .singleElement().satisfies(e -> {
+          assertThat(e.getFormattedMessage()).contains("bug in the source");
+          assertThat(e.getThrowableProxy()).isNotNull();
+        });
+    await().atMost(Duration.ofSeconds(5)).until(() -> polls.reports().get("ideas").lastPollOk());
+  }
+}
