@@ -128,10 +128,7 @@ final class Watchdog {
     if (s.isPresent()) {
       lastStatus = s;
       WorkerStatus st = s.get();
-      boolean ours = worker.owns(st.pid());
-      StallDetector.Observation o = ours
-          ? detector.observe(now, st.pid(), st.sequence())
-          : StallDetector.Observation.FOREIGN_PID;
+      StallDetector.Observation o = detector.observe(now, st.pid(), st.sequence());
       if (o == StallDetector.Observation.FOREIGN_PID && !foreignLogged && st.pid() != previousPid) {
         foreignLogged = true;
         log.warn("status_foreign_pid status_pid={} worker_pid={} action=ignored", st.pid(), pidText());
@@ -239,7 +236,7 @@ final class Watchdog {
     workerStartedAt = now;
     firstBeatPending = true;
     foreignLogged = false;
-    detector.workerStarted(now, pid);
+    detector.workerStarted(now, worker::owns);
     timeline.add((isRestart ? "worker_restarted" : "worker_spawned") + " pid=" + pidText() + " mode=" + worker.mode());
     if (isRestart && pending != null) {
       Pending p = pending;

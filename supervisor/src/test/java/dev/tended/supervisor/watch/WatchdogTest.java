@@ -28,6 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The supervisor's decisions against a fake clock, a fake worker and a status file held in memory. */
 class WatchdogTest {
   private static final Duration TICK = Duration.ofMillis(500);
+  /** A fake child {@code p} that wraps its JVM has the JVM as its descendant {@code p + WRAPPED}. */
+  private static final long WRAPPED = 10_000;
 
   @TempDir Path dir;
   private final FakeClock clock = new FakeClock();
@@ -83,7 +85,7 @@ class WatchdogTest {
     }
 
     @Override public boolean owns(long statusPid) {
-      return !child || statusPid == pid;
+      return !child || statusPid == pid || statusPid == pid + WRAPPED;
     }
 
     @Override public Optional<ProcessHandle> evidenceProcess(OptionalLong statusPid) {
@@ -241,6 +243,23 @@ class WatchdogTest {
     }
     assertThat(actions).containsExactly("start 100", "evidence", "stop", "start 101");
     assertThat(reports.get(0).reason()).contains("no heartbeat from pid 100");
+  }
+
+  @Test
+  void beatsOfADescendantOfTheChildKeepItAliveAndItsFreezeStillRestartsIt() {
+    FakeWorker worker = new FakeWorker(true);
+    Watchdog w = watchdog(worker);
+    w.start();
+    // startupGrace is 5 s: beating for 20 s from the wrapped JVM must not look like a silent child
+    for (int i = 1; i <= 40; i++) {
+      clock.advance(TICK);
+      beat(worker.pid + WRAPPED, i, Instant.now());
+      w.tick();
+    }
+    assertThat(actions).containsExactly("start 100");
+    run(w, Duration.ofSeconds(3), worker, false);
+    assertThat(actions).containsExactly("start 100", "evidence", "stop", "start 101");
+    assertThat(reports.get(0).reason()).contains("heartbeat sequence 40 has not advanced for 3000 ms");
   }
 
   @Test
