@@ -240,10 +240,11 @@ final class Watchdog {
     timeline.add((isRestart ? "worker_restarted" : "worker_spawned") + " pid=" + pidText() + " mode=" + worker.mode());
     if (isRestart && pending != null) {
       Pending p = pending;
-      log.warn("worker_restarted reason={} pid={} new_pid={} exit_code={} stale_for_ms={} uptime_ms={} delay_ms={} "
+      // The fields first, in its order; "-" where a field does not apply (no literal nulls).
+      log.warn("worker_restarted reason={} pid={} exit_code={} stale_for_ms={} new_pid={} uptime_ms={} delay_ms={} "
               + "failures_in_a_row={} stall_record={}",
-          p.reason(), p.pid(), pidText(), p.exitCode(), p.staleForMs(), p.uptimeMs(), p.delayMs(),
-          backoff.failuresInARow(), p.record());
+          p.reason(), p.pid(), orDash(p.exitCode()), orDash(p.staleForMs()), pidText(), p.uptimeMs(), p.delayMs(),
+          backoff.failuresInARow(), orDash(p.record()));
       restarts.record(new RestartEvent(restarts.now(), p.reason(), p.pid(), p.exitCode(), p.staleForMs(),
           p.uptimeMs(), p.record()));
     }
@@ -256,6 +257,10 @@ final class Watchdog {
     log.info("worker_stop_requested pid={} mode={} grace_ms={}", pidText(), worker.mode(), config.stopGrace().toMillis());
     worker.stop();
     restarts.save("stopped", null, backoff.failuresInARow(), null);
+  }
+
+  private static String orDash(Object value) {
+    return value == null ? "-" : value.toString();
   }
 
   private String sequenceText() {
