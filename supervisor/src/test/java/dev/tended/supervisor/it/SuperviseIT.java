@@ -131,4 +131,36 @@ class SuperviseIT {
       }
     }
   }
+
+  @Test
+  void workerStartedByAWrapperWithoutExecIsKeptWhileItBeatsAndReplacedWhenFrozen() throws Exception {
+    // no exec: the shell stays the supervisor's child and the JVM that beats is its child
+    String wrapper = "[\"sh\", \"-c\", \"'" + WorkerProcess.java() + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar '"
+        + WorkerProcess.workerJar() + "' --config '" + dir.resolve("tended.yaml") + "'; exit $?\"]";
+    TestConfig c = config("{ staleAfter: 3s, startupGrace: 6s, stopGrace: 2s, restartBackoff: { initial: 500ms },"
+        + " workerCommand: " + wrapper + " }");
+    try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      long jvm = sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
+      long shell = sup.workerPidFromState();
+      assertThat(shell).isNotEqualTo(jvm);
+      assertThat(ProcessHandle.of(jvm).flatMap(ProcessHandle::parent).map(ProcessHandle::pid)).contains(shell);
+
+      // beating well past startupGrace (6 s) since the spawn: 30 beats of 300 ms after the first two
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+          .until(() -> sup.status().map(s -> s.pid() == jvm && s.sequence() >= 30).orElse(false));
+      assertThat(sup.log()).doesNotContain("worker_stalled").doesNotContain("worker_restarted");
+      assertThat(sup.workerPidFromState()).isEqualTo(shell);
+
+      WorkerProcess.signal(jvm, "STOP");
+      await().atMost(Duration.ofSeconds(3 + 2 + 2)).pollInterval(Duration.ofMillis(50))
+          .until(() -> sup.workerPidFromState() > 0 && sup.workerPidFromState() != shell);
+      long fresh = sup.awaitBeatingWorker(jvm, Duration.ofSeconds(20));
+      assertThat(fresh).isNotEqualTo(jvm);
+      assertThat(ProcessHandle.of(jvm).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+      assertThat(ProcessHandle.of(shell).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+      assertThat(sup.log()).containsPattern("worker_restarted reason=stale pid=" + shell
+          + " exit_code=- stale_for_ms=(3\\d{3}|4\\d{3}) new_pid=\\d+ ");
+      assertThat(Files.readString(sup.stallRecords().get(0))).contains("worker_pid: " + jvm);
+    }
+  }
 }
