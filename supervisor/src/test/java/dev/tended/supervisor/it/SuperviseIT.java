@@ -163,4 +163,36 @@ class SuperviseIT {
       assertThat(Files.readString(sup.stallRecords().get(0))).contains("worker_pid: " + jvm);
     }
   }
+
+  @Test
+  void handlerLeftRunningByAKilledWorkerIsStoppedBeforeTheNextWorkerAndItsItemStillCompletes() throws Exception {
+    TestConfig c = new TestConfig(dir);
+    // first attempt: start a long sleep, publish its pid, and wait for it; any later attempt succeeds
+    Path handler = c.script("hang.sh", "cat > /dev/null\n"
+        + "if [ ! -f sleeper.pid ]; then sleep 300 & echo $! > sleeper.tmp; mv sleeper.tmp sleeper.pid; wait; fi\n"
+        + "exit 0");
+    c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, "")).heartbeatInterval("300ms")
+        .supervisor("{ staleAfter: 60s, startupGrace: 60s, stopGrace: 2s, restartBackoff: { initial: 500ms } }");
+    Files.createDirectories(c.dataDir());
+    Queues.replaceAtomically(c.dataDir().resolve("ideas_log.json"), Queues.ideas("i", 0, 1));
+    c.write();
+    Path pidFile = c.dataDir().resolve("sleeper.pid");
+    try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      long killed = sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
+      await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(pidFile));
+      long sleeper = Long.parseLong(Files.readString(pidFile).strip());
+      ProcessHandle sleep = ProcessHandle.of(sleeper).orElseThrow();
+      assertThat(sleep.isAlive()).isTrue();
+
+      WorkerProcess.signal(killed, "KILL");
+      long fresh = sup.awaitBeatingWorker(killed, Duration.ofSeconds(30));
+      await("the handler's sleep is gone").atMost(Duration.ofSeconds(10)).until(() -> !sleep.isAlive());
+      assertThat(sup.log()).containsPattern("orphans_stopped count=\\d+ pids=\\S*" + sleeper);
+      assertThat(fresh).isNotEqualTo(killed);
+
+      Path result = c.dataDir().resolve("results/ideas/i0.json");
+      await("i0 succeeds on its next attempt").atMost(Duration.ofSeconds(30))
+          .until(() -> Files.exists(result) && Files.readString(result).contains("\"status\" : \"succeeded\""));
+    }
+  }
 }
