@@ -55,6 +55,12 @@ class SuperviseIT {
           .contains("--- last status file").contains("--- time line");
       assertThat(sup.log()).containsPattern("worker_restarted reason=stale pid=" + frozen
           + " exit_code=- stale_for_ms=(3\\d{3}|4\\d{3}) new_pid=\\d+ ");
+
+      // work flows again: an item added after the replacement is handled by the new worker
+      Queues.replaceAtomically(c.dataDir().resolve("ideas_log.json"), Queues.ideas("i", 0, 4));
+      Path result = c.dataDir().resolve("results/ideas/i3.json");
+      await("i3, added after the replacement, succeeds").atMost(Duration.ofSeconds(20))
+          .until(() -> Files.exists(result) && Files.readString(result).contains("\"status\" : \"succeeded\""));
     }
   }
 
@@ -69,7 +75,13 @@ class SuperviseIT {
       await().atMost(Duration.ofSeconds(20)).until(() -> !sup.stallRecords().isEmpty());
       Files.delete(wedge);
       String record = Files.readString(sup.stallRecords().get(0));
-      assertThat(record).contains("worker_pid: " + wedged).contains("Full thread dump").contains("\"poll-ideas\"");
+      assertThat(record).contains("worker_pid: " + wedged).contains("Full thread dump");
+      // the wedge itself, in the wedged thread's own stack: not merely a thread of that name
+      int at = record.indexOf("\n\"poll-ideas\"");
+      assertThat(at).as("a poll-ideas thread in the dump").isNotNegative();
+      int end = record.indexOf("\n\n", at + 1);
+      String pollStack = record.substring(at, end < 0 ? record.length() : end);
+      assertThat(pollStack).contains("at dev.tended.worker.source.TestHooks.maybeWedgePoller(");
       long fresh = sup.awaitBeatingWorker(wedged, Duration.ofSeconds(30));
       assertThat(fresh).isNotEqualTo(wedged);
     }
