@@ -207,4 +207,24 @@ class SuperviseIT {
           .until(() -> Files.exists(result) && Files.readString(result).contains("\"status\" : \"succeeded\""));
     }
   }
+
+  @Test
+  void watchOkIsLoggedAtAShortWatchOkEveryBecauseTheLoopChecksAtLeastOnceASecond() throws Exception {
+    TestConfig c = config("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 2s, watchOkEvery: 1s }");
+    java.util.regex.Pattern line = java.util.regex.Pattern.compile(
+        "(?m)^(\\S+Z) INFO  \\[watch\\] watch_ok mode=child pid=\\d+ state=(\\w+) ");
+    try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
+      await("eight watch_ok lines").atMost(Duration.ofSeconds(30))
+          .until(() -> line.matcher(sup.log()).results().count() >= 8);
+      List<java.time.Instant> at = line.matcher(sup.log()).results()
+          .map(m -> java.time.Instant.parse(m.group(1))).toList();
+      for (int i = 1; i < at.size(); i++) {
+        long gapMs = Duration.between(at.get(i - 1), at.get(i)).toMillis();
+        // due every 1 s, noticed at the next check: a loop checking less than once a second would show 2 s gaps
+        assertThat(gapMs).as("gap before watch_ok #%d", i).isBetween(1000L, 1900L);
+      }
+      assertThat(line.matcher(sup.log()).results().reduce((a, b) -> b).orElseThrow().group(2)).isEqualTo("healthy");
+    }
+  }
 }
