@@ -3,6 +3,7 @@ package dev.tended.supervisor.diagnose;
 import dev.tended.config.ConfigException;
 import dev.tended.config.ConfigLoader;
 import dev.tended.config.SourceConfig;
+import dev.tended.config.SourceType;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.Ledger;
@@ -14,6 +15,7 @@ import dev.tended.supervisor.diagnose.HealthReport.Level;
 import dev.tended.supervisor.restart.RestartEvent;
 import dev.tended.supervisor.restart.StateFile;
 import dev.tended.supervisor.restart.SupervisorState;
+import dev.tended.worker.source.QueueFileCheck;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -175,22 +177,41 @@ public final class HealthDiagnosis {
     checks.add(new Check("sources_polled", level, String.join(", ", parts)));
   }
 
+  /**
+   * Parses every json-queue file itself, with the worker's own reader, so that a broken file is named
+   * (file, line, column) even while no worker runs to report it; the worker's quarantine copy and
+   * the time it first saw the fault are added from the status file when it has them.
+   */
   private void queueFilesCheck(TendedConfig config, Optional<WorkerStatus> status, List<Check> checks) {
-    if (status.isEmpty()) {
-      checks.add(new Check("queue_files", Level.UNKNOWN, "no status file to read faults from"));
-      return;
-    }
     List<String> faults = new ArrayList<>();
+    List<String> fine = new ArrayList<>();
     for (SourceConfig src : config.sources()) {
-      SourceStatus ss = status.get().sources().get(src.name());
-      if (ss != null && ss.fault() != null) {
-        var f = ss.fault();
-        faults.add(src.name() + ": " + f.describe() + (f.since() != null ? " (since " + f.since() + ")" : "")
-            + (f.quarantinedAs() != null ? ", copy in " + f.quarantinedAs() : ""));
+      if (src.type() != SourceType.JSON_QUEUE) {
+        continue;
       }
+      QueueFileCheck.Result r = QueueFileCheck.check(src.path(), src.idField());
+      if (r.fault().isEmpty()) {
+        fine.add(src.path().getFileName() + (r.present() ? " " + r.items() + " items" : " absent"));
+        continue;
+      }
+      QueueFileCheck.Fault f = r.fault().get();
+      StringBuilder d = new StringBuilder(src.name()).append(": ").append(src.path());
+      if (f.line() > 0) {
+        d.append(": line ").append(f.line()).append(", column ").append(f.column());
+      }
+      d.append(": ").append(f.reason()).append(" (").append(r.items()).append(" complete items before it");
+      SourceStatus ss = status.map(s -> s.sources().get(src.name())).orElse(null);
+      if (ss != null && ss.fault() != null) {
+        d.append("; worker reports it since ").append(ss.fault().since());
+        if (ss.fault().quarantinedAs() != null) {
+          d.append(", copy in ").append(ss.fault().quarantinedAs());
+        }
+      }
+      faults.add(d.append(")").toString());
     }
     checks.add(faults.isEmpty()
-        ? new Check("queue_files", Level.OK, "every queue file parses (" + config.sources().size() + " sources)")
+        ? new Check("queue_files", Level.OK, "every queue file parses" + (fine.isEmpty() ? " (no json-queue sources)"
+            : " (" + String.join(", ", fine) + ")"))
         : new Check("queue_files", Level.DEGRADED, String.join("; ", faults)));
   }
 

@@ -106,13 +106,19 @@ public final class StallRecorder implements StallEvidence {
     }
   }
 
-  private Path freeName(StallReport r) {
+  /**
+   * {@code stall-<time>.txt}, or {@code stall-<time>-N.txt} with N above every record of that second
+   * still on disk, so that names stay in order even after the oldest of them were pruned.
+   */
+  private Path freeName(StallReport r) throws IOException {
     String base = "stall-" + NAME_TIME.format(r.detectedAt());
-    Path p = dir.resolve(base + ".txt");
-    for (int i = 2; Files.exists(p); i++) {
-      p = dir.resolve(base + "-" + i + ".txt");
+    int highest = 0;
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, base + "*.txt")) {
+      for (Path p : ds) {
+        highest = Math.max(highest, nameSuffix(p));
+      }
     }
-    return p;
+    return dir.resolve(highest == 0 ? base + ".txt" : base + "-" + (highest + 1) + ".txt");
   }
 
   private void prune() throws IOException {
@@ -123,10 +129,34 @@ public final class StallRecorder implements StallEvidence {
     if (records.size() <= kept) {
       return;
     }
-    records.sort(Comparator.comparing(StallRecorder::mtime).thenComparing(Path::toString));
+    // Oldest first: by modification time, then by the name's time and its -N suffix (a tie in mtime
+    // must not put stall-T.txt after stall-T-2.txt, nor stall-T-10.txt before stall-T-9.txt).
+    records.sort(Comparator.comparing(StallRecorder::mtime).thenComparing(StallRecorder::nameTime)
+        .thenComparingInt(StallRecorder::nameSuffix));
     for (Path old : records.subList(0, records.size() - kept)) {
       Files.deleteIfExists(old);
       log.info("stall_record_pruned file={} kept={}", old.getFileName(), kept);
+    }
+  }
+
+  /** {@code stall-20261123T182817Z-3.txt} gives {@code 20261123T182817Z}. */
+  private static String nameTime(Path p) {
+    String n = p.getFileName().toString();
+    int z = n.indexOf('Z');
+    return z < 0 ? n : n.substring(0, z + 1);
+  }
+
+  /** {@code stall-20261123T182817Z-3.txt} gives 3; without a suffix, 1 (the first of that second). */
+  private static int nameSuffix(Path p) {
+    String n = p.getFileName().toString();
+    int z = n.indexOf("Z-");
+    if (z < 0 || !n.endsWith(".txt")) {
+      return 1;
+    }
+    try {
+      return Integer.parseInt(n.substring(z + 2, n.length() - 4));
+    } catch (NumberFormatException e) {
+      return 1;
     }
   }
 

@@ -18,6 +18,12 @@ import org.slf4j.LoggerFactory;
  * its stdin is {@code /dev/null}, its working directory is {@code dataDir}, and it gets
  * {@code TENDED_CONFIG} in its environment.
  *
+ * <p>The supervisor makes itself a {@link Subreaper} before the first start, so that what a dead
+ * worker left running (handlers run in their own session) becomes the supervisor's descendant.
+ * Once a worker has exited or been stopped, every remaining descendant of the supervisor is such
+ * a leftover: it is stopped (TERM, CONT, {@code stopGrace}, KILL; {@code orphans_stopped}) before
+ * the next worker starts, so no item runs twice at once, and when the supervisor stops.
+ *
  * <p>Owned by the watch thread; {@code onExit} is called from the JDK's process reaper thread and
  * must only wake the watch thread.
  */
@@ -46,6 +52,7 @@ final class ChildWorker implements WorkerControl {
 
   @Override
   public OptionalLong startInitially() throws IOException {
+    Subreaper.enable();
     return relaunch();
   }
 
@@ -53,6 +60,9 @@ final class ChildWorker implements WorkerControl {
   public OptionalLong relaunch() throws IOException {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException("worker pid " + process.pid() + " is still running");
+    }
+    if (process != null) {
+      stopOrphans();
     }
     Files.createDirectories(workingDir);
     ProcessBuilder pb = new ProcessBuilder(command)
@@ -133,5 +143,28 @@ final class ChildWorker implements WorkerControl {
       return;
     }
     ProcessTree.stop(p.toHandle(), stopGrace, why);
+    stopOrphans();
+  }
+
+  /** Stops every descendant of the supervisor that is not the live worker or one of its own. */
+  private void stopOrphans() {
+    Process p = process;
+    java.util.Set<Long> worker = new java.util.HashSet<>();
+    if (p != null && p.isAlive()) {
+      worker.add(p.pid());
+      p.descendants().forEach(d -> worker.add(d.pid()));
+    }
+    List<ProcessHandle> left = ProcessHandle.current().descendants()
+        .filter(h -> !worker.contains(h.pid()) && (p == null || h.pid() != p.pid())).toList();
+    List<ProcessHandle> running = left.stream().filter(h -> !ProcessTree.gone(h)).toList();
+    if (running.isEmpty()) {
+      left.forEach(h -> Subreaper.reap(h.pid()));
+      return;
+    }
+    long started = System.nanoTime();
+    int killed = ProcessTree.stopAll(left, stopGrace);
+    log.warn("orphans_stopped count={} pids={} killed={} took_ms={}", running.size(),
+        running.stream().map(h -> Long.toString(h.pid())).collect(java.util.stream.Collectors.joining(",")),
+        killed, (System.nanoTime() - started) / 1_000_000);
   }
 }

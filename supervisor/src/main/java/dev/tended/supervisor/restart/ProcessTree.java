@@ -1,7 +1,9 @@
 package dev.tended.supervisor.restart;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -10,17 +12,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stops a worker and everything it started: SIGTERM to the worker, then SIGCONT, {@code grace}, then
- * SIGKILL to the worker and every descendant seen along the way.
+ * Stops a worker and everything it started: SIGTERM and then SIGCONT to the worker and every
+ * descendant, {@code grace}, then SIGKILL to whatever of them is left.
  *
- * <p>Why TERM then CONT: a worker frozen with SIGSTOP does not act on SIGTERM until it is continued.
- * Sending TERM first makes it pending, so the moment CONT resumes the JVM its shutdown starts before
- * anything else runs; a JVM that was merely frozen (not wedged) then stops cleanly, hands back its
- * running items and writes {@code state: "stopped"}. A JVM that is really wedged cannot finish its
- * shutdown and is killed when the grace runs out; KILL needs no CONT. Descendants are collected
- * before TERM and again before KILL, because once the worker dies they are re-parented and can no
- * longer be found through it. {@link ProcessHandle} carries the start time, so a recycled pid is
- * never killed by mistake.
+ * <p>Why the whole tree gets TERM: a handler is told to stop, and given the same grace, whether or
+ * not the worker is still able to pass the word on (a wedged or frozen worker cannot). Why TERM then
+ * CONT: a worker frozen with SIGSTOP does not act on SIGTERM until it is continued. Sending TERM
+ * first makes it pending, so the moment CONT resumes the JVM its shutdown starts before anything
+ * else runs; a JVM that was merely frozen (not wedged) then stops cleanly, hands back its running
+ * items and writes {@code state: "stopped"}. A JVM that is really wedged cannot finish its shutdown
+ * and is killed when the grace runs out; KILL needs no CONT. Descendants are collected before TERM
+ * and again before KILL, because once the worker dies they are re-parented and can no longer be
+ * found through it. {@link ProcessHandle} carries the start time, so a recycled pid is never killed
+ * by mistake. Descendants that end up as the supervisor's children (it is a {@link Subreaper}) are
+ * reaped once gone.
  */
 final class ProcessTree {
   private static final Logger log = LoggerFactory.getLogger(ProcessTree.class);
@@ -34,8 +39,8 @@ final class ProcessTree {
     long started = System.nanoTime();
     boolean graceful = false;
     if (root.isAlive()) {
-      root.destroy();
-      Signals.send(root.pid(), Signals.SIGCONT);
+      terminate(root);
+      tree.values().forEach(ProcessTree::terminate);
       graceful = waitFor(root, grace);
     }
     if (!graceful && root.isAlive()) {
@@ -44,29 +49,65 @@ final class ProcessTree {
           root.pid(), grace.toMillis(), why, tree.size() + 1);
       root.destroyForcibly();
     }
-    int leftovers = 0;
-    for (ProcessHandle p : tree.values()) {
+    // The worker is gone: what it started has the rest of the grace to finish, then is killed.
+    long left = grace.toNanos() - (System.nanoTime() - started);
+    int killed = stopRest(tree.values(), Duration.ofNanos(Math.max(0, left)));
+    boolean gone = waitFor(root, Duration.ofSeconds(5)) && allGone(tree.values(), Duration.ofSeconds(1));
+    log.info("worker_process_stopped pid={} reason={} graceful={} killed_descendants={} took_ms={} all_gone={}",
+        root.pid(), why, graceful, killed, (System.nanoTime() - started) / 1_000_000, gone);
+    return gone;
+  }
+
+  /**
+   * Stops processes that have no live worker above them (TERM, CONT, {@code grace}, KILL), reaps
+   * those that are the supervisor's children, and returns how many had to be killed.
+   */
+  static int stopAll(Collection<ProcessHandle> processes, Duration grace) {
+    processes.forEach(ProcessTree::terminate);
+    return stopRest(processes, grace);
+  }
+
+  private static int stopRest(Collection<ProcessHandle> processes, Duration grace) {
+    allGone(processes, grace);
+    int killed = 0;
+    for (ProcessHandle p : processes) {
       if (!gone(p)) {
-        leftovers++;
+        killed++;
         p.destroyForcibly();
       }
     }
-    boolean gone = waitFor(root, Duration.ofSeconds(5));
-    for (ProcessHandle p : tree.values()) {
-      gone &= waitFor(p, Duration.ofSeconds(1));
+    allGone(processes, Duration.ofSeconds(2));
+    processes.forEach(p -> Subreaper.reap(p.pid()));
+    return killed;
+  }
+
+  private static void terminate(ProcessHandle p) {
+    if (p.isAlive()) {
+      p.destroy();
+      Signals.send(p.pid(), Signals.SIGCONT);
     }
-    log.info("worker_process_stopped pid={} reason={} graceful={} killed_descendants={} took_ms={} all_gone={}",
-        root.pid(), why, graceful, leftovers, (System.nanoTime() - started) / 1_000_000, gone);
-    return gone;
   }
 
   private static void collect(ProcessHandle root, Map<Long, ProcessHandle> into) {
     root.descendants().forEach(p -> into.putIfAbsent(p.pid(), p));
   }
 
+  /** Waits until every one of {@code processes} is gone or {@code limit} has passed. */
+  private static boolean allGone(Collection<ProcessHandle> processes, Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    boolean gone = true;
+    for (ProcessHandle p : List.copyOf(processes)) {
+      gone &= waitFor(p, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
+    return gone;
+  }
+
   private static boolean waitFor(ProcessHandle p, Duration limit) {
     long deadline = System.nanoTime() + limit.toNanos();
     while (true) {
+      if (gone(p)) {
+        return true;
+      }
       try {
         p.onExit().get(Math.min(100, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS);
         return true;

@@ -1,14 +1,18 @@
 package dev.tended.supervisor.watch;
 
 import java.time.Duration;
-import java.util.OptionalLong;
+import java.util.Objects;
+import java.util.function.LongPredicate;
 
 /**
  * Decides, from heartbeat observations stamped with the supervisor's monotonic clock, whether the
  * worker is starting, healthy or stalled. A beat is a change of the status file's
  * {@code (pid, sequence)} since the previous observation; the file's own timestamps are never
- * consulted, so a wall-clock jump cannot move the verdict. A status file written by another pid than
- * the expected one (child mode) is ignored: it is a stale file of an earlier worker or an impostor.
+ * consulted, so a wall-clock jump cannot move the verdict. A status file written by a pid that the
+ * worker control does not own is ignored: it is a stale file of an earlier worker or an impostor.
+ * Which pids count is the worker control's question, not the detector's: in child mode the JVM that
+ * beats may be a descendant of the child (a {@code workerCommand} wrapper that does not {@code exec}),
+ * and only the control knows its process tree.
  *
  * <p>Not thread-safe: owned by the watch thread.
  */
@@ -29,7 +33,7 @@ final class StallDetector {
   private final Duration staleAfter;
   private final Duration startupGrace;
 
-  private OptionalLong expectedPid = OptionalLong.empty();
+  private LongPredicate isWorker = pid -> true;
   private long startedAt;
   private boolean beatSeen;
   private long firstBeatAt;
@@ -43,13 +47,13 @@ final class StallDetector {
   }
 
   /**
-   * A worker was (re)started at {@code now}. With an {@code expectedPid} (child mode) only that pid's
-   * beats count; without one (systemctl mode) any change of {@code (pid, sequence)} counts. The last
-   * observed {@code (pid, sequence)} stays as the baseline, so the previous worker's final beat is
-   * not mistaken for the new worker's first.
+   * A worker was (re)started at {@code now}. Only beats of pids that {@code isWorker} accepts count
+   * (child mode: the child or one of its descendants; systemctl mode: any pid). The last observed
+   * {@code (pid, sequence)} stays as the baseline, so the previous worker's final beat is not
+   * mistaken for the new worker's first.
    */
-  void workerStarted(long now, OptionalLong expectedPid) {
-    this.expectedPid = expectedPid;
+  void workerStarted(long now, LongPredicate isWorker) {
+    this.isWorker = Objects.requireNonNull(isWorker, "isWorker");
     this.startedAt = now;
     this.beatSeen = false;
     this.firstBeatAt = 0;
@@ -58,7 +62,7 @@ final class StallDetector {
 
   /** Feeds one read of the status file. */
   Observation observe(long now, long pid, long sequence) {
-    if (expectedPid.isPresent() && expectedPid.getAsLong() != pid) {
+    if (!isWorker.test(pid)) {
       return Observation.FOREIGN_PID;
     }
     boolean changed = pid != lastPid || sequence != lastSequence;

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The supervisor's decisions, one {@link #tick()} at a time: start the worker, notice that it exited
  * (restart after the backoff) or stalled (capture evidence, stop it, start it again), reset the backoff
- * once it has run healthy for {@code restartBackoff.resetAfter}, and log a {@code watch_ok} summary
+ * once it has run healthy for {@code restartBackoff.resetAfter}, and log a {@code watch_ok} summary (whatever the
+ * tick decided, including while a crash loop waits out its backoff)
  * every {@code watchOkEvery}. Time comes from the injected {@link MonotonicClock} only.
  *
  * <p>Not thread-safe: every method runs on the watch thread (tests call it directly).
@@ -102,6 +103,39 @@ final class Watchdog {
 
   private void check() {
     long now = clock.nanos();
+    try {
+      decide(now);
+    } finally {
+      // Whatever this tick decided (even waiting out a crash loop's backoff): the summary is due by time.
+      summarize(clock.nanos());
+    }
+  }
+
+  private void summarize(long now) {
+    if (now - lastWatchOk < config.watchOkEvery().toNanos()) {
+      return;
+    }
+    lastWatchOk = now;
+    String state;
+    String beatAge;
+    String healthyFor;
+    if (restartAt.isPresent()) {
+      state = "waiting_to_restart";
+      beatAge = "-";
+      healthyFor = "-";
+    } else {
+      StallDetector.Assessment a = detector.assess(now);
+      state = a.kind().name().toLowerCase(java.util.Locale.ROOT);
+      beatAge = Long.toString(a.silentNanos() / 1_000_000);
+      healthyFor = Long.toString(a.healthyNanos() / 1_000_000_000L);
+    }
+    log.info("watch_ok mode={} pid={} state={} sequence={} beat_age_ms={} healthy_for_s={} restarts_last_hour={} "
+            + "failures_in_a_row={}",
+        worker.mode(), pidText(), state, sequenceText(), beatAge, healthyFor, restarts.restartsInLastHour(),
+        backoff.failuresInARow());
+  }
+
+  private void decide(long now) {
     long gap = now - lastTick;
     if (started && gap > gapThresholdNanos) {
       // We did not run (suspended VM, starved CPU, supervisor stopped): do not blame the worker.
@@ -128,10 +162,7 @@ final class Watchdog {
     if (s.isPresent()) {
       lastStatus = s;
       WorkerStatus st = s.get();
-      boolean ours = worker.owns(st.pid());
-      StallDetector.Observation o = ours
-          ? detector.observe(now, st.pid(), st.sequence())
-          : StallDetector.Observation.FOREIGN_PID;
+      StallDetector.Observation o = detector.observe(now, st.pid(), st.sequence());
       if (o == StallDetector.Observation.FOREIGN_PID && !foreignLogged && st.pid() != previousPid) {
         foreignLogged = true;
         log.warn("status_foreign_pid status_pid={} worker_pid={} action=ignored", st.pid(), pidText());
@@ -156,14 +187,6 @@ final class Watchdog {
           backoff.failuresInARow(), a.healthyNanos() / 1_000_000);
       backoff.reset();
       restarts.save("watching", boxedPid(), 0, null);
-    }
-    if (now - lastWatchOk >= config.watchOkEvery().toNanos()) {
-      lastWatchOk = now;
-      log.info("watch_ok mode={} pid={} state={} sequence={} beat_age_ms={} healthy_for_s={} restarts_last_hour={} "
-              + "failures_in_a_row={}",
-          worker.mode(), pidText(), a.kind().name().toLowerCase(java.util.Locale.ROOT), sequenceText(),
-          a.silentNanos() / 1_000_000, a.healthyNanos() / 1_000_000_000L, restarts.restartsInLastHour(),
-          backoff.failuresInARow());
     }
   }
 
@@ -239,14 +262,15 @@ final class Watchdog {
     workerStartedAt = now;
     firstBeatPending = true;
     foreignLogged = false;
-    detector.workerStarted(now, pid);
+    detector.workerStarted(now, worker::owns);
     timeline.add((isRestart ? "worker_restarted" : "worker_spawned") + " pid=" + pidText() + " mode=" + worker.mode());
     if (isRestart && pending != null) {
       Pending p = pending;
-      log.warn("worker_restarted reason={} pid={} new_pid={} exit_code={} stale_for_ms={} uptime_ms={} delay_ms={} "
+      // The fields first, in its order; "-" where a field does not apply (no literal nulls).
+      log.warn("worker_restarted reason={} pid={} exit_code={} stale_for_ms={} new_pid={} uptime_ms={} delay_ms={} "
               + "failures_in_a_row={} stall_record={}",
-          p.reason(), p.pid(), pidText(), p.exitCode(), p.staleForMs(), p.uptimeMs(), p.delayMs(),
-          backoff.failuresInARow(), p.record());
+          p.reason(), p.pid(), orDash(p.exitCode()), orDash(p.staleForMs()), pidText(), p.uptimeMs(), p.delayMs(),
+          backoff.failuresInARow(), orDash(p.record()));
       restarts.record(new RestartEvent(restarts.now(), p.reason(), p.pid(), p.exitCode(), p.staleForMs(),
           p.uptimeMs(), p.record()));
     }
@@ -259,6 +283,10 @@ final class Watchdog {
     log.info("worker_stop_requested pid={} mode={} grace_ms={}", pidText(), worker.mode(), config.stopGrace().toMillis());
     worker.stop();
     restarts.save("stopped", null, backoff.failuresInARow(), null);
+  }
+
+  private static String orDash(Object value) {
+    return value == null ? "-" : value.toString();
   }
 
   private String sequenceText() {

@@ -30,6 +30,7 @@ class CrashLoopIT {
         + WorkerProcess.workerJar() + "\", \"--config\", \"" + missing + "\"]";
     c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, ""))
         .supervisor("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 2s, restartBackoff: { initial: 250ms, max: 2s },"
+            + " watchOkEvery: 1s,"
             + " workerCommand: " + workerCommand + " }")
         .write();
     try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
@@ -37,6 +38,9 @@ class CrashLoopIT {
       List<Long> delays = delays(sup.log());
       assertThat(delays.subList(0, 6)).containsExactly(250L, 500L, 1000L, 2000L, 2000L, 2000L);
       assertThat(sup.log()).contains("exit_code=78").contains("worker_crash_looping");
+      // the watching still says so while it waits out the backoff
+      await().atMost(Duration.ofSeconds(10)).until(() -> sup.log().contains("watch_ok mode=child")
+          && sup.log().contains("state=waiting_to_restart"));
 
       Supervisor.Result diag = Supervisor.run("health-diagnose", "--config", c.file().toString());
       assertThat(diag.exitCode()).as(diag.out()).isEqualTo(2);

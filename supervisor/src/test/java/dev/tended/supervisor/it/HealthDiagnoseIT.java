@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tended.testing.Queues;
 import dev.tended.testing.TestConfig;
+import dev.tended.testing.WorkerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,6 +83,83 @@ class HealthDiagnoseIT {
       assertThat(down.exitCode()).isEqualTo(2);
       assertThat(down.out()).contains("✗ status_file: worker stopped").contains("✗ worker_process")
           .contains("✗ supervisor: not running");
+    }
+  }
+
+  private TestConfig okConfig() throws Exception {
+    TestConfig c = new TestConfig(dir);
+    Path handler = c.script("ok.sh", "cat > /dev/null; exit 0");
+    c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, ""))
+        .supervisor("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 3s, restartBackoff: { initial: 500ms } }").write();
+    Queues.replaceAtomically(c.dataDir().resolve("ideas_log.json"), Queues.ideas("i", 0, 2));
+    return c;
+  }
+
+  @Test
+  void missingDataFolderIsUnknown() throws Exception {
+    TestConfig c = okConfig();
+    try (var files = Files.walk(c.dataDir())) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+    Supervisor.Result r = Supervisor.run("health-diagnose", "--config", c.file().toString());
+    assertThat(r.exitCode()).as(r.out()).isEqualTo(3);
+    assertThat(r.out()).contains("✗ data_dir: " + c.dataDir() + " does not exist").contains("verdict: UNKNOWN (exit 3)");
+  }
+
+  @Test
+  void corruptQueueFileIsNamedWithLineAndColumnWhileNoWorkerRuns() throws Exception {
+    TestConfig c = okConfig();
+    Path queue = c.dataDir().resolve("ideas_log.json");
+    Queues.replaceAtomically(queue, "[\n  {\"id\": \"i0\"},\n  {\"id\": ");
+    Supervisor.Result r = Supervisor.run("health-diagnose", "--config", c.file().toString());
+    System.out.println("health-diagnose, corrupt queue, no worker:\n" + r.out());
+    // no worker at all is unhealthy (2), which dominates; the queue file is still named, line and column
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.out()).contains("✗ queue_files: ideas: " + queue
+        + ": line 3, column 10: unexpected end of input (1 complete items before it)");
+    assertThat(Supervisor.run("health-diagnose", "--json", "--config", c.file().toString()).json()
+        .path("failing").toString()).contains("queue_files");
+  }
+
+  @Test
+  void staleHeartbeatOfAFrozenWorkerIsUnhealthy() throws Exception {
+    TestConfig c = okConfig();
+    String cfg = c.file().toString();
+    try (WorkerProcess worker = WorkerProcess.startWorker(c.file(), dir.resolve("worker.out"))) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> Supervisor.run("health-diagnose", "--config", cfg)
+          .out().contains("✓ status_file"));
+      worker.signal("STOP");
+      try {
+        await().atMost(Duration.ofSeconds(20)).until(() -> Supervisor.run("health-diagnose", "--config", cfg)
+            .out().contains("✗ status_file: stale"));
+        Supervisor.Result r = Supervisor.run("health-diagnose", "--config", cfg);
+        System.out.println("health-diagnose, frozen worker:\n" + r.out());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.out()).contains("✗ status_file: stale: updated").contains("staleAfter 3.0s")
+            .containsPattern("✗ worker_process: pid " + worker.pid() + " alive, state T \\(stopped")
+            .contains("verdict: UNHEALTHY (exit 2)");
+      } finally {
+        worker.signal("CONT");
+      }
+    }
+  }
+
+  @Test
+  void restartInTheLastHourIsDegradedOnceTheNewWorkerIsHealthy() throws Exception {
+    TestConfig c = okConfig();
+    String cfg = c.file().toString();
+    try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      long killed = sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
+      WorkerProcess.signal(killed, "KILL");
+      sup.awaitBeatingWorker(killed, Duration.ofSeconds(30));
+      await().atMost(Duration.ofSeconds(20)).until(() -> Supervisor.run("health-diagnose", "--config", cfg)
+          .out().contains("✓ sources_polled"));
+      Supervisor.Result r = Supervisor.run("health-diagnose", "--config", cfg);
+      System.out.println("health-diagnose, after a restart:\n" + r.out());
+      assertThat(r.exitCode()).as(r.out()).isEqualTo(1);
+      assertThat(r.out()).contains("✗ restarts: 1 in the last hour (last: exit of pid " + killed)
+          .contains("exit code 137").contains("✓ status_file").contains("✓ worker_process")
+          .contains("verdict: DEGRADED (exit 1)");
     }
   }
 }

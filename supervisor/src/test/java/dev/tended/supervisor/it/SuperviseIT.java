@@ -53,7 +53,14 @@ class SuperviseIT {
       String record = Files.readString(records.get(0));
       assertThat(record).contains("worker_pid: " + frozen).contains("T (stopped by a signal")
           .contains("--- last status file").contains("--- time line");
-      assertThat(sup.log()).contains("worker_restarted reason=stale pid=" + frozen);
+      assertThat(sup.log()).containsPattern("worker_restarted reason=stale pid=" + frozen
+          + " exit_code=- stale_for_ms=(3\\d{3}|4\\d{3}) new_pid=\\d+ ");
+
+      // work flows again: an item added after the replacement is handled by the new worker
+      Queues.replaceAtomically(c.dataDir().resolve("ideas_log.json"), Queues.ideas("i", 0, 4));
+      Path result = c.dataDir().resolve("results/ideas/i3.json");
+      await("i3, added after the replacement, succeeds").atMost(Duration.ofSeconds(20))
+          .until(() -> Files.exists(result) && Files.readString(result).contains("\"status\" : \"succeeded\""));
     }
   }
 
@@ -68,7 +75,13 @@ class SuperviseIT {
       await().atMost(Duration.ofSeconds(20)).until(() -> !sup.stallRecords().isEmpty());
       Files.delete(wedge);
       String record = Files.readString(sup.stallRecords().get(0));
-      assertThat(record).contains("worker_pid: " + wedged).contains("Full thread dump").contains("\"poll-ideas\"");
+      assertThat(record).contains("worker_pid: " + wedged).contains("Full thread dump");
+      // the wedge itself, in the wedged thread's own stack: not merely a thread of that name
+      int at = record.indexOf("\n\"poll-ideas\"");
+      assertThat(at).as("a poll-ideas thread in the dump").isNotNegative();
+      int end = record.indexOf("\n\n", at + 1);
+      String pollStack = record.substring(at, end < 0 ? record.length() : end);
+      assertThat(pollStack).contains("at dev.tended.worker.source.TestHooks.maybeWedgePoller(");
       long fresh = sup.awaitBeatingWorker(wedged, Duration.ofSeconds(30));
       assertThat(fresh).isNotEqualTo(wedged);
     }
@@ -87,7 +100,8 @@ class SuperviseIT {
       sup.awaitBeatingWorker(killed, Duration.ofSeconds(20));
       System.out.printf("measured kill -9 -> new worker started %d ms%n", startedMs);
       assertThat(startedMs).isGreaterThanOrEqualTo(1000).isLessThan(3000);
-      assertThat(sup.log()).contains("worker_restarted reason=exit pid=" + killed).contains("exit_code=137");
+      assertThat(sup.log()).containsPattern("worker_restarted reason=exit pid=" + killed
+          + " exit_code=137 stale_for_ms=- new_pid=\\d+ ");
       assertThat(sup.stallRecords()).isEmpty();
     }
   }
@@ -127,6 +141,90 @@ class SuperviseIT {
         await().atMost(Duration.ofSeconds(5)).until(() -> !orphan.isAlive());
         assertThat(second.log()).contains("leftover_worker_found pid=" + orphan.pid());
       }
+    }
+  }
+
+  @Test
+  void workerStartedByAWrapperWithoutExecIsKeptWhileItBeatsAndReplacedWhenFrozen() throws Exception {
+    // no exec: the shell stays the supervisor's child and the JVM that beats is its child
+    String wrapper = "[\"sh\", \"-c\", \"'" + WorkerProcess.java() + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar '"
+        + WorkerProcess.workerJar() + "' --config '" + dir.resolve("tended.yaml") + "'; exit $?\"]";
+    TestConfig c = config("{ staleAfter: 3s, startupGrace: 6s, stopGrace: 2s, restartBackoff: { initial: 500ms },"
+        + " workerCommand: " + wrapper + " }");
+    try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      long jvm = sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
+      long shell = sup.workerPidFromState();
+      assertThat(shell).isNotEqualTo(jvm);
+      assertThat(ProcessHandle.of(jvm).flatMap(ProcessHandle::parent).map(ProcessHandle::pid)).contains(shell);
+
+      // beating well past startupGrace (6 s) since the spawn: 30 beats of 300 ms after the first two
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+          .until(() -> sup.status().map(s -> s.pid() == jvm && s.sequence() >= 30).orElse(false));
+      assertThat(sup.log()).doesNotContain("worker_stalled").doesNotContain("worker_restarted");
+      assertThat(sup.workerPidFromState()).isEqualTo(shell);
+
+      WorkerProcess.signal(jvm, "STOP");
+      await().atMost(Duration.ofSeconds(3 + 2 + 2)).pollInterval(Duration.ofMillis(50))
+          .until(() -> sup.workerPidFromState() > 0 && sup.workerPidFromState() != shell);
+      long fresh = sup.awaitBeatingWorker(jvm, Duration.ofSeconds(20));
+      assertThat(fresh).isNotEqualTo(jvm);
+      assertThat(ProcessHandle.of(jvm).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+      assertThat(ProcessHandle.of(shell).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+      assertThat(sup.log()).containsPattern("worker_restarted reason=stale pid=" + shell
+          + " exit_code=- stale_for_ms=(3\\d{3}|4\\d{3}) new_pid=\\d+ ");
+      assertThat(Files.readString(sup.stallRecords().get(0))).contains("worker_pid: " + jvm);
+    }
+  }
+
+  @Test
+  void handlerLeftRunningByAKilledWorkerIsStoppedBeforeTheNextWorkerAndItsItemStillCompletes() throws Exception {
+    TestConfig c = new TestConfig(dir);
+    // first attempt: start a long sleep, publish its pid, and wait for it; any later attempt succeeds
+    Path handler = c.script("hang.sh", "cat > /dev/null\n"
+        + "if [ ! -f sleeper.pid ]; then sleep 300 & echo $! > sleeper.tmp; mv sleeper.tmp sleeper.pid; wait; fi\n"
+        + "exit 0");
+    c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, "")).heartbeatInterval("300ms")
+        .supervisor("{ staleAfter: 60s, startupGrace: 60s, stopGrace: 2s, restartBackoff: { initial: 500ms } }");
+    Files.createDirectories(c.dataDir());
+    Queues.replaceAtomically(c.dataDir().resolve("ideas_log.json"), Queues.ideas("i", 0, 1));
+    c.write();
+    Path pidFile = c.dataDir().resolve("sleeper.pid");
+    try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      long killed = sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
+      await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(pidFile));
+      long sleeper = Long.parseLong(Files.readString(pidFile).strip());
+      ProcessHandle sleep = ProcessHandle.of(sleeper).orElseThrow();
+      assertThat(sleep.isAlive()).isTrue();
+
+      WorkerProcess.signal(killed, "KILL");
+      long fresh = sup.awaitBeatingWorker(killed, Duration.ofSeconds(30));
+      await("the handler's sleep is gone").atMost(Duration.ofSeconds(10)).until(() -> !sleep.isAlive());
+      assertThat(sup.log()).containsPattern("orphans_stopped count=\\d+ pids=\\S*" + sleeper);
+      assertThat(fresh).isNotEqualTo(killed);
+
+      Path result = c.dataDir().resolve("results/ideas/i0.json");
+      await("i0 succeeds on its next attempt").atMost(Duration.ofSeconds(30))
+          .until(() -> Files.exists(result) && Files.readString(result).contains("\"status\" : \"succeeded\""));
+    }
+  }
+
+  @Test
+  void watchOkIsLoggedAtAShortWatchOkEveryBecauseTheLoopChecksAtLeastOnceASecond() throws Exception {
+    TestConfig c = config("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 2s, watchOkEvery: 1s }");
+    java.util.regex.Pattern line = java.util.regex.Pattern.compile(
+        "(?m)^(\\S+Z) INFO  \\[watch\\] watch_ok mode=child pid=\\d+ state=(\\w+) ");
+    try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
+      await("eight watch_ok lines").atMost(Duration.ofSeconds(30))
+          .until(() -> line.matcher(sup.log()).results().count() >= 8);
+      List<java.time.Instant> at = line.matcher(sup.log()).results()
+          .map(m -> java.time.Instant.parse(m.group(1))).toList();
+      for (int i = 1; i < at.size(); i++) {
+        long gapMs = Duration.between(at.get(i - 1), at.get(i)).toMillis();
+        // due every 1 s, noticed at the next check: a loop checking less than once a second would show 2 s gaps
+        assertThat(gapMs).as("gap before watch_ok #%d", i).isBetween(1000L, 1900L);
+      }
+      assertThat(line.matcher(sup.log()).results().reduce((a, b) -> b).orElseThrow().group(2)).isEqualTo("healthy");
     }
   }
 }

@@ -3,7 +3,6 @@ package dev.tended.supervisor.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class StallDetectorTest {
@@ -12,7 +11,7 @@ class StallDetectorTest {
 
   @Test
   void advancingSequenceKeepsTheWorkerHealthy() {
-    detector.workerStarted(clock.nanos(), OptionalLong.of(42));
+    detector.workerStarted(clock.nanos(), pid -> pid == 42);
     for (long seq = 1; seq <= 100; seq++) {
       clock.advance(Duration.ofSeconds(5));
       detector.observe(clock.nanos(), 42, seq);
@@ -22,7 +21,7 @@ class StallDetectorTest {
 
   @Test
   void sequenceThatStopsAdvancingIsStaleExactlyAtStaleAfter() {
-    detector.workerStarted(clock.nanos(), OptionalLong.of(42));
+    detector.workerStarted(clock.nanos(), pid -> pid == 42);
     clock.advance(Duration.ofSeconds(1));
     detector.observe(clock.nanos(), 42, 7);
     clock.advance(Duration.ofSeconds(119));
@@ -37,7 +36,7 @@ class StallDetectorTest {
 
   @Test
   void freshWorkerHasStartupGraceForItsFirstBeat() {
-    detector.workerStarted(clock.nanos(), OptionalLong.of(42));
+    detector.workerStarted(clock.nanos(), pid -> pid == 42);
     clock.advance(Duration.ofSeconds(59));
     assertThat(detector.assess(clock.nanos()).kind()).isEqualTo(StallDetector.Kind.STARTING);
     clock.advance(Duration.ofSeconds(1));
@@ -49,7 +48,7 @@ class StallDetectorTest {
 
   @Test
   void statusWrittenByAnotherPidIsNotABeat() {
-    detector.workerStarted(clock.nanos(), OptionalLong.of(42));
+    detector.workerStarted(clock.nanos(), pid -> pid == 42);
     for (long seq = 1; seq <= 20; seq++) {
       clock.advance(Duration.ofSeconds(5));
       assertThat(detector.observe(clock.nanos(), 4242, seq)).isEqualTo(StallDetector.Observation.FOREIGN_PID);
@@ -58,11 +57,25 @@ class StallDetectorTest {
   }
 
   @Test
+  void beatsOfAPidTheWorkerControlOwnsCountEvenWhenItIsNotTheChild() {
+    // child 42 is a wrapper shell; the JVM it started without exec is 43 and writes the status file
+    detector.workerStarted(clock.nanos(), pid -> pid == 42 || pid == 43);
+    for (long seq = 1; seq <= 40; seq++) {
+      clock.advance(Duration.ofSeconds(5));
+      assertThat(detector.observe(clock.nanos(), 43, seq)).isEqualTo(StallDetector.Observation.BEAT);
+      assertThat(detector.assess(clock.nanos()).kind()).isEqualTo(StallDetector.Kind.HEALTHY);
+    }
+    clock.advance(Duration.ofSeconds(120));
+    assertThat(detector.observe(clock.nanos(), 43, 40)).isEqualTo(StallDetector.Observation.UNCHANGED);
+    assertThat(detector.assess(clock.nanos()).kind()).isEqualTo(StallDetector.Kind.STALE);
+  }
+
+  @Test
   void previousWorkersLastBeatIsNotTheNewWorkersFirst() {
-    detector.workerStarted(clock.nanos(), OptionalLong.empty()); // systemctl mode: any pid counts
+    detector.workerStarted(clock.nanos(), pid -> true); // systemctl mode: any pid counts
     detector.observe(clock.nanos(), 10, 99);
     clock.advance(Duration.ofSeconds(200));
-    detector.workerStarted(clock.nanos(), OptionalLong.empty());
+    detector.workerStarted(clock.nanos(), pid -> true);
     clock.advance(Duration.ofSeconds(1));
     assertThat(detector.observe(clock.nanos(), 10, 99)).isEqualTo(StallDetector.Observation.UNCHANGED);
     assertThat(detector.assess(clock.nanos()).beatSeen()).isFalse();
@@ -72,7 +85,7 @@ class StallDetectorTest {
 
   @Test
   void aPauseOfTheSupervisorItselfIsNotBlamedOnTheWorker() {
-    detector.workerStarted(clock.nanos(), OptionalLong.of(42));
+    detector.workerStarted(clock.nanos(), pid -> pid == 42);
     detector.observe(clock.nanos(), 42, 1);
     clock.advance(Duration.ofSeconds(100));
     clock.advance(Duration.ofMinutes(30)); // the VM was suspended
@@ -84,7 +97,7 @@ class StallDetectorTest {
 
   @Test
   void healthyTimeCountsFromTheFirstBeat() {
-    detector.workerStarted(clock.nanos(), OptionalLong.of(42));
+    detector.workerStarted(clock.nanos(), pid -> pid == 42);
     clock.advance(Duration.ofSeconds(10));
     detector.observe(clock.nanos(), 42, 1);
     clock.advance(Duration.ofSeconds(5));

@@ -28,6 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The supervisor's decisions against a fake clock, a fake worker and a status file held in memory. */
 class WatchdogTest {
   private static final Duration TICK = Duration.ofMillis(500);
+  /** A fake child {@code p} that wraps its JVM has the JVM as its descendant {@code p + WRAPPED}. */
+  private static final long WRAPPED = 10_000;
 
   @TempDir Path dir;
   private final FakeClock clock = new FakeClock();
@@ -46,6 +48,7 @@ class WatchdogTest {
     long pid;
     Integer exit;
     boolean failStarts;
+    boolean crashAtStart;
 
     FakeWorker(boolean child) {
       this.child = child;
@@ -69,7 +72,7 @@ class WatchdogTest {
         throw new IOException("no such program");
       }
       pid = nextPid++;
-      exit = null;
+      exit = crashAtStart ? 1 : null;
       actions.add(child ? "start " + pid : "systemctl restart");
       return child ? OptionalLong.of(pid) : OptionalLong.empty();
     }
@@ -83,7 +86,7 @@ class WatchdogTest {
     }
 
     @Override public boolean owns(long statusPid) {
-      return !child || statusPid == pid;
+      return !child || statusPid == pid || statusPid == pid + WRAPPED;
     }
 
     @Override public Optional<ProcessHandle> evidenceProcess(OptionalLong statusPid) {
@@ -100,6 +103,10 @@ class WatchdogTest {
   }
 
   private Watchdog watchdog(WorkerControl worker) {
+    return watchdog(worker, config);
+  }
+
+  private Watchdog watchdog(WorkerControl worker, SupervisorConfig config) {
     return new Watchdog(config, clock, () -> status, dir.resolve("status.json"), worker, r -> {
       reports.add(r);
       actions.add("evidence");
@@ -241,6 +248,89 @@ class WatchdogTest {
     }
     assertThat(actions).containsExactly("start 100", "evidence", "stop", "start 101");
     assertThat(reports.get(0).reason()).contains("no heartbeat from pid 100");
+  }
+
+  @Test
+  void beatsOfADescendantOfTheChildKeepItAliveAndItsFreezeStillRestartsIt() {
+    FakeWorker worker = new FakeWorker(true);
+    Watchdog w = watchdog(worker);
+    w.start();
+    // startupGrace is 5 s: beating for 20 s from the wrapped JVM must not look like a silent child
+    for (int i = 1; i <= 40; i++) {
+      clock.advance(TICK);
+      beat(worker.pid + WRAPPED, i, Instant.now());
+      w.tick();
+    }
+    assertThat(actions).containsExactly("start 100");
+    run(w, Duration.ofSeconds(3), worker, false);
+    assertThat(actions).containsExactly("start 100", "evidence", "stop", "start 101");
+    assertThat(reports.get(0).reason()).contains("heartbeat sequence 40 has not advanced for 3000 ms");
+  }
+
+  /** The {@code watch_ok} lines the watchdog logs while {@code body} runs, with the fake clock's time (ms) of each. */
+  private List<String> watchOks(Runnable body) {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Watchdog.class);
+    List<String> lines = new ArrayList<>();
+    ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> appender = new ch.qos.logback.core.AppenderBase<>() {
+      @Override protected void append(ch.qos.logback.classic.spi.ILoggingEvent e) {
+        if (e.getFormattedMessage().startsWith("watch_ok ")) {
+          lines.add(clock.nanos() / 1_000_000 + " " + e.getFormattedMessage());
+        }
+      }
+    };
+    appender.start();
+    ch.qos.logback.classic.Level level = logger.getLevel();
+    logger.setLevel(ch.qos.logback.classic.Level.INFO);
+    logger.addAppender(appender);
+    try {
+      body.run();
+    } finally {
+      logger.detachAppender(appender);
+      logger.setLevel(level);
+    }
+    return lines;
+  }
+
+  private static List<Long> times(List<String> lines) {
+    return lines.stream().map(l -> Long.parseLong(l.substring(0, l.indexOf(' ')))).toList();
+  }
+
+  @Test
+  void watchOkIsLoggedEveryWatchOkEveryWhileTheWorkerIsHealthy() {
+    SupervisorConfig everyTwoSeconds = new SupervisorConfig(Duration.ofSeconds(3), Duration.ofSeconds(5),
+        Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(8), RestartMode.CHILD, List.of(), "u", 5,
+        Duration.ofSeconds(30), Duration.ofSeconds(2));
+    FakeWorker worker = new FakeWorker(true);
+    Watchdog w = watchdog(worker, everyTwoSeconds);
+    long t0 = clock.nanos() / 1_000_000;
+    List<String> lines = watchOks(() -> {
+      w.start();
+      run(w, Duration.ofSeconds(20), worker, true);
+    });
+    assertThat(times(lines)).containsExactly(t0 + 2000, t0 + 4000, t0 + 6000, t0 + 8000, t0 + 10_000, t0 + 12_000,
+        t0 + 14_000, t0 + 16_000, t0 + 18_000, t0 + 20_000);
+    assertThat(lines.get(lines.size() - 1)).contains("state=healthy").contains("pid=100").contains("beat_age_ms=0");
+  }
+
+  @Test
+  void watchOkKeepsComingWhileACrashLoopWaitsAtMaximumBackoff() {
+    SupervisorConfig everyTwoSeconds = new SupervisorConfig(Duration.ofSeconds(3), Duration.ofSeconds(5),
+        Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(8), RestartMode.CHILD, List.of(), "u", 5,
+        Duration.ofSeconds(30), Duration.ofSeconds(2));
+    FakeWorker worker = new FakeWorker(true);
+    worker.crashAtStart = true;
+    Watchdog w = watchdog(worker, everyTwoSeconds);
+    w.start();
+    run(w, Duration.ofSeconds(30), worker, false); // backoff 1, 2, 4, 8, 8 … s: now at its maximum
+    long from = clock.nanos() / 1_000_000;
+    List<String> lines = watchOks(() -> run(w, Duration.ofSeconds(24), worker, false));
+    assertThat(times(lines)).hasSize(12).allMatch(t -> t > from);
+    for (int i = 1; i < lines.size(); i++) {
+      assertThat(times(lines).get(i) - times(lines).get(i - 1)).isEqualTo(2000);
+    }
+    assertThat(lines).anyMatch(l -> l.contains("state=waiting_to_restart") && l.contains("beat_age_ms=-"));
+    assertThat(w.nextDelay()).isEqualTo(Duration.ofSeconds(8));
   }
 
   @Test
