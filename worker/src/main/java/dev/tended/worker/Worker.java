@@ -76,7 +76,8 @@ public final class Worker {
       pollers.add(poller);
     }
     polls = new PollScheduler(pollers);
-    heartbeat = new Heartbeat(config, ledger, progress, polls::reports, dispatcher::breakers, events, clock,
+    heartbeat = new Heartbeat(config, ledger, progress, polls::reports, dispatcher::breakers,
+        dispatcher::recordErrors, events, clock,
         WorkerMain.version());
     dispatcher.start();
     polls.start();

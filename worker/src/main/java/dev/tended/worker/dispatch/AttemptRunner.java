@@ -6,6 +6,7 @@ import dev.tended.io.SafeFileNames;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.Ledger;
+import dev.tended.io.IoErrors;
 import dev.tended.logging.Kv;
 import dev.tended.worker.handler.CommandRunner;
 import dev.tended.worker.handler.HandlerRequest;
@@ -45,10 +46,13 @@ final class AttemptRunner {
   private final ResultWriter results;
   private final Clock clock;
   private final BooleanSupplier stopping;
+  /** Per source, why the last outcome could not be written (until one is): shown in the status file. */
+  private final Map<String, String> recordErrors;
   private final Set<RunningHandler> active = ConcurrentHashMap.newKeySet();
 
   AttemptRunner(TendedConfig config, Ledger ledger, CommandRunner runner, ResultWriter results, Clock clock,
-      BooleanSupplier stopping) {
+      BooleanSupplier stopping, Map<String, String> recordErrors) {
+    this.recordErrors = recordErrors;
     this.config = config;
     this.ledger = ledger;
     this.runner = runner;
@@ -232,10 +236,13 @@ final class AttemptRunner {
           results.write(written);
         }
         ledgerStep.run();
+        recordErrors.remove(source.name());
         return true;
       } catch (IOException | RuntimeException e) {
-        log.error("item_record_failed source={} id={} attempt={} error={} retry_in_ms={}",
-            source.name(), Kv.q(item.id()), item.attempts(), Kv.q(e.getMessage()), wait.toMillis());
+        String why = IoErrors.describe(e);
+        recordErrors.put(source.name(), "cannot record the outcome of " + item.id() + ": " + why);
+        log.error("item_record_failed source={} id={} attempt={} disk_full={} error={} retry_in_ms={}",
+            source.name(), Kv.q(item.id()), item.attempts(), IoErrors.diskFull(e), Kv.q(why), wait.toMillis());
         if (stopping.getAsBoolean()) {
           return false;
         }

@@ -52,6 +52,7 @@ public final class Dispatcher {
   private final AttemptRunner attempts;
   private final Map<String, SourceLane> lanes = new LinkedHashMap<>();
   private final Map<String, BreakerStatus> breakers = new ConcurrentHashMap<>();
+  private final Map<String, String> recordErrors = new ConcurrentHashMap<>();
   private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -62,7 +63,7 @@ public final class Dispatcher {
     this.ledger = ledger;
     this.clock = clock;
     this.progress = progress;
-    this.attempts = new AttemptRunner(config, ledger, runner, results, clock, stopping::get);
+    this.attempts = new AttemptRunner(config, ledger, runner, results, clock, stopping::get, recordErrors);
     for (SourceConfig s : config.sources()) {
       lanes.put(s.name(), new SourceLane(s, new Backoff(s.retry(), random), new CircuitBreaker(s.breaker(), clock)));
       breakers.put(s.name(), BreakerStatus.CLOSED);
@@ -84,6 +85,11 @@ public final class Dispatcher {
   /** Each source's breaker as last published. */
   public Map<String, BreakerStatus> breakers() {
     return Map.copyOf(breakers);
+  }
+
+  /** Per source, why the last outcome could not be recorded (disk full, permissions), while that lasts. */
+  public Map<String, String> recordErrors() {
+    return Map.copyOf(recordErrors);
   }
 
   private void loop() {

@@ -51,7 +51,7 @@ public record HandlerRequest(
     if (command.isEmpty() || command.get(0).isEmpty()) {
       throw new IllegalArgumentException("command: must name a program, got " + command);
     }
-    environment.forEach(HandlerRequest::checkVariable);
+    checkEnvironment(environment);
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout: must be positive, got " + timeout);
     }
@@ -67,14 +67,18 @@ public record HandlerRequest(
     }
   }
 
-  /** A variable the operating system cannot carry would make {@link ProcessBuilder} throw later. */
-  private static void checkVariable(String name, String value) {
-    if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
-      throw new IllegalArgumentException("environment: " + Kv.q(name) + " is not a valid variable name");
+  /** Variables the operating system cannot carry would make {@link ProcessBuilder} throw later; all are named. */
+  private static void checkEnvironment(Map<String, String> environment) {
+    for (String name : new java.util.TreeSet<>(environment.keySet())) {
+      if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
+        throw new IllegalArgumentException("environment: " + Kv.q(name) + " is not a valid variable name");
+      }
     }
-    if (value.indexOf('\0') >= 0) {
-      throw new IllegalArgumentException("environment: " + name
-          + " contains a NUL character, which a process environment cannot hold");
+    List<String> withNul = environment.entrySet().stream().filter(e -> e.getValue().indexOf('\0') >= 0)
+        .map(Map.Entry::getKey).sorted().toList();
+    if (!withNul.isEmpty()) {
+      throw new IllegalArgumentException("environment: " + String.join(", ", withNul)
+          + (withNul.size() == 1 ? " contains" : " contain") + " a NUL character, which a process environment cannot hold");
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.tended.worker.heartbeat;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.Ledger;
+import dev.tended.io.IoErrors;
 import dev.tended.logging.Kv;
 import dev.tended.status.BreakerStatus;
 import dev.tended.status.SourceStatus;
@@ -40,6 +41,7 @@ public final class Heartbeat {
   private final ProgressBoard progress;
   private final Supplier<Map<String, PollReport>> polls;
   private final Supplier<Map<String, BreakerStatus>> breakers;
+  private final Supplier<Map<String, String>> recordErrors;
   private final BeatListener listener;
   private final Clock clock;
   private final Instant startedAt;
@@ -53,12 +55,14 @@ public final class Heartbeat {
 
   public Heartbeat(TendedConfig config, Ledger ledger, ProgressBoard progress,
       Supplier<Map<String, PollReport>> polls, Supplier<Map<String, BreakerStatus>> breakers,
+      Supplier<Map<String, String>> recordErrors,
       BeatListener listener, Clock clock, String version) {
     this.config = config;
     this.ledger = ledger;
     this.progress = progress;
     this.polls = polls;
     this.breakers = breakers;
+    this.recordErrors = recordErrors;
     this.listener = listener;
     this.clock = clock;
     this.startedAt = clock.instant();
@@ -95,7 +99,7 @@ public final class Heartbeat {
       WorkerStatus status = write("running");
       listener.beat(status);
     } catch (Throwable t) {
-      log.error("heartbeat_failed error={}", Kv.q(t.getMessage()), t);
+      log.error("heartbeat_failed disk_full={} error={}", IoErrors.diskFull(t), Kv.q(IoErrors.describe(t)), t);
     }
   }
 
@@ -107,6 +111,7 @@ public final class Heartbeat {
     }
     Map<String, PollReport> reports = polls.get();
     Map<String, BreakerStatus> breakerNow = breakers.get();
+    Map<String, String> recordErrorsNow = recordErrors.get();
     Map<String, SourceStatus> sources = new LinkedHashMap<>();
     config.sources().forEach(s -> {
       Map<ItemState, Long> c = lastCounts.getOrDefault(s.name(), Map.of());
@@ -114,7 +119,7 @@ public final class Heartbeat {
       sources.put(s.name(), new SourceStatus(p.lastPollAt(), p.lastPollOk(),
           c.getOrDefault(ItemState.PENDING, 0L), c.getOrDefault(ItemState.RUNNING, 0L),
           c.getOrDefault(ItemState.SUCCEEDED, 0L), c.getOrDefault(ItemState.FAILED, 0L),
-          c.getOrDefault(ItemState.DEAD, 0L), p.lastError(),
+          c.getOrDefault(ItemState.DEAD, 0L), p.lastError() != null ? p.lastError() : recordErrorsNow.get(s.name()),
           breakerNow.getOrDefault(s.name(), BreakerStatus.CLOSED), p.fault()));
     });
     WorkerStatus status = new WorkerStatus(WorkerStatus.SCHEMA, pid, state, version, startedAt, clock.instant(),
@@ -136,7 +141,7 @@ public final class Heartbeat {
     try {
       write(state);
     } catch (Exception e) {
-      log.error("heartbeat_failed state={} error={}", state, Kv.q(e.getMessage()));
+      log.error("heartbeat_failed state={} disk_full={} error={}", state, IoErrors.diskFull(e), Kv.q(IoErrors.describe(e)));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.tended.worker.source;
 
+import dev.tended.io.IoErrors;
 import dev.tended.logging.Kv;
 import dev.tended.status.QueueFault;
 import java.io.IOException;
@@ -118,7 +119,7 @@ final class JsonQueueSource implements QueueSource {
     } catch (IOException e) {
       done = null;
       suspect = null;
-      return PollOutcome.failed(file + ": cannot read: " + e);
+      return PollOutcome.failed("cannot read " + IoErrors.describe(e));
     }
 
     Optional<FileStamp> after;

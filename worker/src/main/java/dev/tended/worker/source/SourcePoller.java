@@ -3,6 +3,7 @@ package dev.tended.worker.source;
 import dev.tended.config.SourceConfig;
 import dev.tended.ledger.Ledger;
 import dev.tended.ledger.NewItem;
+import dev.tended.io.IoErrors;
 import dev.tended.logging.Kv;
 import dev.tended.status.QueueFault;
 import dev.tended.worker.heartbeat.PollReport;
@@ -110,9 +111,10 @@ public final class SourcePoller {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Throwable t) {
-      String error = t.getClass().getSimpleName() + ": " + t.getMessage();
+      String error = IoErrors.diskFull(t) ? IoErrors.describe(t) : t.getClass().getSimpleName() + ": " + t.getMessage();
       report.set(new PollReport(clock.instant(), false, error, report.get().fault()));
-      log.error("poll_failed source={} recorded={} error={}", config.name(), added[0], Kv.q(error), t);
+      log.error("poll_failed source={} recorded={} disk_full={} error={}", config.name(), added[0],
+          IoErrors.diskFull(t), Kv.q(error), t);
       lastLoggedProblem = null;
     } finally {
       progress.completed(part());
