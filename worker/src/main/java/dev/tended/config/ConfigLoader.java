@@ -99,7 +99,8 @@ public final class ConfigLoader {
 
   private static Optional<SourceConfig> readSource(ConfigNode s, Path dataDir, Path configDir) {
     s.refuseUnknownKeys(Set.of(
-        "name", "type", "path", "idField", "pollInterval", "concurrency", "handler", "retry", "breaker"));
+        "name", "type", "path", "idField", "pollInterval", "concurrency", "handler", "retry", "breaker",
+        "maxItemBytes"));
     Optional<String> name = s.string("name");
     if (name.isEmpty()) {
       s.problem("name", "is required");
@@ -125,6 +126,7 @@ public final class ConfigLoader {
     String idField = s.string("idField", "id");
     Duration pollInterval = s.positiveDuration("pollInterval", Duration.ofSeconds(2));
     int concurrency = s.integer("concurrency", 1, 1, 256);
+    long maxItemBytes = s.positiveByteSize("maxItemBytes", SourceConfig.DEFAULT_MAX_ITEM_BYTES);
 
     Optional<HandlerConfig> handler = s.mapping("handler").flatMap(h -> readHandler(h, configDir));
     if (handler.isEmpty() && s.mapping("handler").isEmpty()) {
@@ -151,7 +153,7 @@ public final class ConfigLoader {
       return Optional.empty();
     }
     return Optional.of(new SourceConfig(name.get(), type.get(), dataDir.resolve(path.get()).normalize(),
-        idField, pollInterval, concurrency, handler.get(), retry, breaker));
+        idField, pollInterval, concurrency, handler.get(), retry, breaker, maxItemBytes));
   }
 
   private static Optional<HandlerConfig> readHandler(ConfigNode h, Path configDir) {

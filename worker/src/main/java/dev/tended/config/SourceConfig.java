@@ -20,7 +20,11 @@ public record SourceConfig(
     int concurrency,
     HandlerConfig handler,
     RetryConfig retry,
-    BreakerConfig breaker) {
+    BreakerConfig breaker,
+    long maxItemBytes) {
+  /** The default bound on one queue item's JSON: larger items are refused, not read into the heap. */
+  public static final long DEFAULT_MAX_ITEM_BYTES = 8L * 1024 * 1024;
+
   public SourceConfig {
     Objects.requireNonNull(name);
     Objects.requireNonNull(type);

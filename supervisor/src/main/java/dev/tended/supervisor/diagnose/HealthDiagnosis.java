@@ -189,7 +189,7 @@ public final class HealthDiagnosis {
       if (src.type() != SourceType.JSON_QUEUE) {
         continue;
       }
-      QueueFileCheck.Result r = QueueFileCheck.check(src.path(), src.idField());
+      QueueFileCheck.Result r = QueueFileCheck.check(src.path(), src.idField(), src.maxItemBytes());
       if (r.fault().isEmpty()) {
         fine.add(src.path().getFileName() + (r.present() ? " " + r.items() + " items" : " absent"));
         continue;

@@ -1,6 +1,9 @@
 package dev.tended.worker.source;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -56,9 +59,20 @@ final class JsonItemReader {
   }
 
   private final String idField;
+  private final long maxItemBytes;
+  private final JsonFactory factory;
 
-  JsonItemReader(String idField) {
+  /** Items larger than {@code maxItemBytes} (JSON text) are refused as a fault at their start. */
+  JsonItemReader(String idField, long maxItemBytes) {
     this.idField = Objects.requireNonNull(idField, "idField");
+    if (maxItemBytes < 1) {
+      throw new IllegalArgumentException("maxItemBytes must be positive, was " + maxItemBytes);
+    }
+    this.maxItemBytes = maxItemBytes;
+    // One long string is refused by the parser itself while it accumulates it, before the guard's
+    // next block: a string of N bytes takes up to 2N bytes of heap as chars.
+    this.factory = CanonicalJson.MAPPER.getFactory().copy().setStreamReadConstraints(StreamReadConstraints.builder()
+        .maxStringLength((int) Math.min(maxItemBytes, Integer.MAX_VALUE - 1)).build());
   }
 
   /**
@@ -67,40 +81,63 @@ final class JsonItemReader {
    */
   Optional<SyntaxFault> read(Opener opener, Batcher out) throws IOException {
     boolean wrapper = isWrapper(opener);
-    try (InputStream in = opener.open();
-        JsonParser parser = CanonicalJson.MAPPER.createParser(in)) {
+    try (ItemSizeGuard in = new ItemSizeGuard(opener.open(), maxItemBytes);
+        JsonParser parser = factory.createParser(in)) {
       try {
         JsonToken token;
         while ((token = parser.nextToken()) != null) {
           if (token == JsonToken.START_ARRAY) {
-            readElements(parser, out);
+            readElements(parser, out, in);
           } else if (wrapper && token == JsonToken.START_OBJECT) {
             if (parser.nextToken() != JsonToken.FIELD_NAME
                 || parser.nextToken() != JsonToken.START_ARRAY) {
               return Optional.of(changedUnderfoot(parser));
             }
-            readElements(parser, out);
+            readElements(parser, out, in);
             parser.nextToken(); // END_OBJECT, or a fault
           } else {
-            out.add(item(parser));
+            out.add(item(parser, in));
           }
         }
         return Optional.empty();
       } catch (JsonProcessingException e) {
-        return Optional.of(fault(e));
+        return Optional.of(fault(e, parser));
       }
     }
   }
 
-  private void readElements(JsonParser parser, Batcher out) throws IOException {
+  private void readElements(JsonParser parser, Batcher out, ItemSizeGuard guard) throws IOException {
     while (parser.nextToken() != JsonToken.END_ARRAY) {
-      out.add(item(parser));
+      out.add(item(parser, guard));
     }
   }
 
-  private QueueItem item(JsonParser parser) throws IOException {
-    JsonNode node = CanonicalJson.MAPPER.readTree(parser);
+  private QueueItem item(JsonParser parser, ItemSizeGuard guard) throws IOException {
+    JsonLocation start = parser.currentTokenLocation();
+    JsonNode node;
+    guard.arm();
+    try {
+      node = CanonicalJson.MAPPER.readTree(parser);
+    } catch (ItemSizeGuard.ItemTooLargeException e) {
+      throw new ItemTooLarge(start, e.getMessage());
+    } finally {
+      guard.disarm();
+    }
+    long end = parser.currentLocation().getByteOffset();
+    if (start.getByteOffset() >= 0 && end - start.getByteOffset() > maxItemBytes) {
+      throw new ItemTooLarge(start, "item larger than maxItemBytes (" + maxItemBytes + " bytes)");
+    }
     return CanonicalJson.item(node == null ? NullNode.getInstance() : node, idField);
+  }
+
+  /** An item over the bound: reported like a syntax fault, at the item's first character. */
+  private static final class ItemTooLarge extends JsonProcessingException {
+    private final JsonLocation start;
+
+    ItemTooLarge(JsonLocation start, String reason) {
+      super(reason, start);
+      this.start = start;
+    }
   }
 
   /** True when the file is (or, cut short, starts as) one object holding one array field. */
@@ -129,7 +166,19 @@ final class JsonItemReader {
     return new SyntaxFault(at.getLineNr(), at.getColumnNr(), "file changed while being read");
   }
 
-  private static SyntaxFault fault(JsonProcessingException e) {
+  private static SyntaxFault fault(JsonProcessingException e, JsonParser parser) {
+    if (e instanceof ItemTooLarge big) {
+      return new SyntaxFault(Math.max(0, big.start.getLineNr()), Math.max(0, big.start.getColumnNr()),
+          big.getOriginalMessage());
+    }
+    if (e instanceof StreamConstraintsException) {
+      // a string longer than maxItemBytes or nesting deeper than the parser allows: Jackson gives no
+      // location, so it is where the parser stopped
+      JsonLocation at = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
+      String what = String.valueOf(e.getOriginalMessage()).contains("nesting") ? "too deeply nested: "
+          : "item larger than maxItemBytes: ";
+      return new SyntaxFault(Math.max(1, at.getLineNr()), Math.max(1, at.getColumnNr()), what + reason(e));
+    }
     JsonLocation at = e.getLocation();
     int line = at == null ? 0 : Math.max(0, at.getLineNr());
     int column = at == null ? 0 : Math.max(0, at.getColumnNr());

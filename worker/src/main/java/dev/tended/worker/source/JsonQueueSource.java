@@ -57,10 +57,11 @@ final class JsonQueueSource implements QueueSource {
   private long parses; // for tests: how often the file was actually opened and parsed
 
   JsonQueueSource(
-      String name, Path file, String idField, Quarantine quarantine, Clock clock, int batchSize) {
+      String name, Path file, String idField, long maxItemBytes, Quarantine quarantine, Clock clock,
+      int batchSize) {
     this.name = Objects.requireNonNull(name, "name");
     this.file = Objects.requireNonNull(file, "file");
-    this.reader = new JsonItemReader(idField);
+    this.reader = new JsonItemReader(idField, maxItemBytes);
     this.quarantine = Objects.requireNonNull(quarantine, "quarantine");
     this.clock = Objects.requireNonNull(clock, "clock");
     if (batchSize < 1) {

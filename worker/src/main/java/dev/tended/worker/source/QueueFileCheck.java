@@ -50,7 +50,7 @@ public final class QueueFileCheck {
   private QueueFileCheck() {}
 
   /** Reads {@code file} to its end or its first syntax fault; never throws. */
-  public static Result check(Path file, String idField) {
+  public static Result check(Path file, String idField, long maxItemBytes) {
     Result last = null;
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       BasicFileAttributes before;
@@ -69,7 +69,7 @@ public final class QueueFileCheck {
       Optional<JsonItemReader.SyntaxFault> broken;
       try {
         Batcher counter = new Batcher(batch -> count[0] += batch.size(), 256);
-        broken = new JsonItemReader(idField).read(() -> Files.newInputStream(file), counter);
+        broken = new JsonItemReader(idField, maxItemBytes).read(() -> Files.newInputStream(file), counter);
         counter.flush();
       } catch (NoSuchFileException e) {
         return new Result(file, false, 0, Optional.empty());

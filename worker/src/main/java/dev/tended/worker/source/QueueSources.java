@@ -32,7 +32,7 @@ public final class QueueSources {
         Quarantine quarantine =
             new Quarantine(quarantineDir.resolve(SafeFileNames.forId(config.name())), clock);
         return new JsonQueueSource(
-            config.name(), config.path(), config.idField(), quarantine, clock, BATCH_SIZE);
+            config.name(), config.path(), config.idField(), config.maxItemBytes(), quarantine, clock, BATCH_SIZE);
       case DIRECTORY:
         return new DirectorySource(config.name(), config.path(), BATCH_SIZE);
       default:

@@ -32,7 +32,7 @@ class JsonQueueFixturesTest {
     try (InputStream in = getClass().getResourceAsStream("/queues/" + fixture)) {
       Files.copy(in, file);
     }
-    JsonQueueSource source = new JsonQueueSource("fixtures", file, "id",
+    JsonQueueSource source = new JsonQueueSource("fixtures", file, "id", dev.tended.config.SourceConfig.DEFAULT_MAX_ITEM_BYTES,
         new Quarantine(dir.resolve("quarantine"), TestSources.CLOCK), TestSources.CLOCK, 500);
     RecordingSink sink = new RecordingSink();
 

@@ -36,7 +36,7 @@ class JsonQueueSourceTest {
   }
 
   private JsonQueueSource sourceFor(String idField, int batchSize) {
-    return new JsonQueueSource("ideas", file, idField,
+    return new JsonQueueSource("ideas", file, idField, dev.tended.config.SourceConfig.DEFAULT_MAX_ITEM_BYTES,
         new Quarantine(quarantineDir, TestSources.CLOCK), TestSources.CLOCK, batchSize);
   }
 

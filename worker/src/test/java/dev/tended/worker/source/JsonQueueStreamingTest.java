@@ -54,7 +54,7 @@ class JsonQueueStreamingTest {
       servedAtFirstBatch[0] = latest[0].served;
       throw stop;
     }, 500);
-    JsonItemReader reader = new JsonItemReader("id");
+    JsonItemReader reader = new JsonItemReader("id", dev.tended.config.SourceConfig.DEFAULT_MAX_ITEM_BYTES);
     JsonItemReader.Opener opener = () -> latest[0] = new EndlessArray();
 
     assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
@@ -81,7 +81,7 @@ class JsonQueueStreamingTest {
     long[] received = {0};
     int[] largestBatch = {0};
     String[] lastId = {null};
-    JsonQueueSource source = new JsonQueueSource("big", file, "id",
+    JsonQueueSource source = new JsonQueueSource("big", file, "id", dev.tended.config.SourceConfig.DEFAULT_MAX_ITEM_BYTES,
         new Quarantine(dir.resolve("quarantine"), TestSources.CLOCK), TestSources.CLOCK,
         QueueSources.BATCH_SIZE);
 

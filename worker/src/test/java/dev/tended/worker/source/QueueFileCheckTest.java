@@ -1,5 +1,6 @@
 package dev.tended.worker.source;
 
+import dev.tended.config.SourceConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -13,7 +14,7 @@ class QueueFileCheckTest {
   @Test
   void wholeQueueFileIsOkWithItsItemsCounted() throws Exception {
     Path f = Files.writeString(dir.resolve("ideas_log.json"), "[{\"id\": 1}, {\"id\": 2}, {\"id\": 3}]");
-    QueueFileCheck.Result r = QueueFileCheck.check(f, "id");
+    QueueFileCheck.Result r = QueueFileCheck.check(f, "id", SourceConfig.DEFAULT_MAX_ITEM_BYTES);
     assertThat(r.ok()).isTrue();
     assertThat(r.present()).isTrue();
     assertThat(r.items()).isEqualTo(3);
@@ -22,7 +23,7 @@ class QueueFileCheckTest {
   @Test
   void truncatedQueueFileIsNamedWithLineColumnAndReasonAndTheItemsBeforeIt() throws Exception {
     Path f = Files.writeString(dir.resolve("ideas_log.json"), "[\n  {\"id\": 1},\n  {\"id\": ");
-    QueueFileCheck.Result r = QueueFileCheck.check(f, "id");
+    QueueFileCheck.Result r = QueueFileCheck.check(f, "id", SourceConfig.DEFAULT_MAX_ITEM_BYTES);
     assertThat(r.ok()).isFalse();
     assertThat(r.items()).isEqualTo(1);
     assertThat(r.fault().orElseThrow()).isEqualTo(new QueueFileCheck.Fault(3, 10, "unexpected end of input"));
@@ -30,7 +31,7 @@ class QueueFileCheckTest {
 
   @Test
   void missingQueueFileIsAbsentNotBroken() {
-    QueueFileCheck.Result r = QueueFileCheck.check(dir.resolve("none.json"), "id");
+    QueueFileCheck.Result r = QueueFileCheck.check(dir.resolve("none.json"), "id", SourceConfig.DEFAULT_MAX_ITEM_BYTES);
     assertThat(r.ok()).isTrue();
     assertThat(r.present()).isFalse();
   }
@@ -38,7 +39,7 @@ class QueueFileCheckTest {
   @Test
   void folderAtTheQueuePathIsAFaultWithoutALine() throws Exception {
     Path d = Files.createDirectory(dir.resolve("QAissue.json"));
-    QueueFileCheck.Result r = QueueFileCheck.check(d, "id");
+    QueueFileCheck.Result r = QueueFileCheck.check(d, "id", SourceConfig.DEFAULT_MAX_ITEM_BYTES);
     assertThat(r.fault().orElseThrow().line()).isZero();
     assertThat(r.fault().orElseThrow().reason()).contains("not a regular file (directory)");
   }
