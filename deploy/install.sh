@@ -11,7 +11,8 @@
 #   --no-start        install and enable, but do not start (or restart) anything
 #
 # Installs: units in /etc/systemd/system, the user (sysusers.d), the data folders (tmpfiles.d),
-# /etc/tended/tended.yaml (only when absent), the polkit rule (split only). Needs root.
+# /etc/tended/tended.yaml and /etc/tended/jvm.options (only when absent; the shipped JVM options also
+# go to DIR/share/tended/jvm.options), the polkit rule (split only). Needs root.
 set -euo pipefail
 
 prefix=/usr/local
@@ -24,7 +25,7 @@ while (($#)); do
     --topology) topology=${2:?--topology needs single or split}; shift 2 ;;
     --topology=*) topology=${1#*=}; shift ;;
     --no-start) start=0; shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -47,7 +48,7 @@ if [[ $topology == single ]]; then enabled=(tended.service); else enabled=(tende
 
 # 1. programs
 install -d -m 0755 "$prefix/bin" "$prefix/share/tended/examples"
-install -m 0644 "$worker_jar" "$supervisor_jar" "$prefix/share/tended/"
+install -m 0644 "$worker_jar" "$supervisor_jar" "$src/deploy/jvm.options" "$prefix/share/tended/"
 install -m 0755 "$src"/deploy/examples/*.sh "$prefix/share/tended/examples/"
 install -m 0755 "$src/deploy/bin/tended" "$prefix/bin/tended"
 say "programs in $prefix/bin/tended and $prefix/share/tended/"
@@ -79,6 +80,14 @@ else
   if ! grep -Eq "^[[:space:]]*restartWith:[[:space:]]*$want([[:space:]]|$)" /etc/tended/tended.yaml; then
     say "WARNING: /etc/tended/tended.yaml is kept as it is, but the $topology topology needs supervisor.restartWith: $want"
   fi
+fi
+# JVM options (heap bounds, serial GC, heap dump on OOM), the operator's to edit: the launcher reads
+# /etc/tended/jvm.options first, else the shipped defaults in $prefix/share/tended/jvm.options.
+if [[ ! -e /etc/tended/jvm.options ]]; then
+  install -m 0644 "$src/deploy/jvm.options" /etc/tended/jvm.options
+  say "wrote /etc/tended/jvm.options"
+elif ! cmp -s "$src/deploy/jvm.options" /etc/tended/jvm.options; then
+  say "kept /etc/tended/jvm.options as it is; this version's defaults: $prefix/share/tended/jvm.options"
 fi
 
 # 4. units (ExecStart and the documentation point at the prefix) and the polkit rule

@@ -167,6 +167,20 @@ dropin() { # dropin UNIT NAME CONTENT: a drop-in for the test, then daemon-reloa
   printf '%s\n' "$3" | ct tee "/etc/systemd/system/$1.d/$2.conf" >/dev/null
   ct systemctl daemon-reload
 }
+jvm_args() { # jvm_args PID: the JVM's arguments one a line, java @argfiles expanded as java does
+  local a
+  ct cat "/proc/$1/cmdline" | tr '\0' '\n' | while IFS= read -r a; do
+    if [[ $a == @* ]]; then ct sed -e 's/#.*//' -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' -e '/^$/d' "${a#@}" </dev/null
+    else printf '%s\n' "$a"; fi
+  done
+}
+jvm_has() { # jvm_has PID ARG: the JVM runs with exactly ARG (e.g. -Xmx128m)
+  [[ -n $1 && $1 != 0 ]] && jvm_args "$1" | grep -Fx -- "$2" >/dev/null
+}
+jvm_options_used() { # jvm_options_used PID: jvm.options (heap cap) and the units' heap dump path
+  jvm_has "$1" -Xmx128m && jvm_has "$1" -XX:+UseSerialGC && jvm_has "$1" -XX:HeapDumpPath=/var/lib/tended
+}
+worker_child() { ct pgrep -u tended -f tended-worker.jar | head -n1; }
 drop_queue() { # an idea that succeeds and one that dies (exit 65: no title), appended atomically
   ct runuser -u tended -- sh -c "printf '%s\n' '$1' > /var/lib/tended/queues/.ideas.tmp && mv /var/lib/tended/queues/.ideas.tmp /var/lib/tended/queues/ideas_log.json"
 }
@@ -178,6 +192,8 @@ check "dpkg -i succeeds" eval 'ct dpkg -i /payload/tended.deb > "$CACHE/dpkg.log
 log "    installed and started in $(since "$t") s"
 check "user tended exists (sysusers.d)" eval 'ct id tended >/dev/null'
 check "tended is on PATH" eval 'eq "$(ct sh -c "command -v tended")" /usr/bin/tended'
+check "jvm.options installed as a conffile in /etc/tended" eval '
+  ct test -f /etc/tended/jvm.options && ct dpkg-query -W -f="\${Conffiles}\n" tended | grep -F /etc/tended/jvm.options >/dev/null'
 check "tended.service enabled by the package" eq "$(ct systemctl is-enabled tended.service 2>/dev/null)" enabled
 check "tended.service reaches active" wait_for 60 active tended.service
 p0=$(prop tended.service MainPID)
@@ -204,6 +220,9 @@ if have_supervise; then
 check "single: READY=1 sent before systemd called tended.service started" ready_before_started tended.service
 check "single: the main process is the supervisor JVM" eval 'ct cat /proc/$(prop tended.service MainPID)/cmdline | tr "\0" " " | grep "tended-supervisor.jar supervise" >/dev/null'
 check "single: the worker runs as a child in the same unit" eval 'wait_for 30 eval "ct systemctl status tended.service --no-pager | grep tended-worker.jar >/dev/null"'
+check "single: the supervisor JVM runs with jvm.options (-Xmx128m, SerialGC) and HeapDumpPath=/var/lib/tended" \
+  eval 'jvm_options_used "$(prop tended.service MainPID)"'
+check "single: ...and so does its worker child" eval 'jvm_options_used "$(worker_child)"'
 check "single: systemctl status shows a Status: line" wait_for 20 eval 'ct systemctl status tended.service --no-pager | grep "Status: \"" >/dev/null'
 log "    StatusText: $(prop tended.service StatusText)"
 jcmd_in_unit() { # MAINPID TARGETPID: jcmd as tended, in the mount namespace (private /tmp) of MAINPID
@@ -251,6 +270,8 @@ check "split: STATUS= line with queue figures" wait_for 20 eval '[[ $(prop tende
 log "    StatusText: $(prop tended-worker.service StatusText)"
 check "split: systemctl status shows it" eval 'ct systemctl status tended-worker.service --no-pager | grep "Status: \"ideas:" >/dev/null'
 check "split: WatchdogUSec=6s" eq "$(prop tended-worker.service WatchdogUSec)" 6s
+check "split: the worker JVM runs with jvm.options (-Xmx128m, SerialGC) and HeapDumpPath=/var/lib/tended" \
+  eval 'jvm_options_used "$(prop tended-worker.service MainPID)"'
 pid1=$(prop tended-worker.service MainPID)
 check "split: same process after 8 s of pings (watchdog kept happy)" eval 'sleep 8; eq "$(prop tended-worker.service MainPID)/$(prop tended-worker.service NRestarts)" "$pid1/0"'
 
@@ -335,6 +356,10 @@ for i in 1 2; do
 done
 check "split install: the config says restartWith: systemctl" eval 'ct grep -qE "^  restartWith: systemctl" /etc/tended/tended.yaml'
 check "split install: the polkit rule is in place" eval 'ct test -f /etc/polkit-1/rules.d/50-tended.rules'
+check "split install: jvm.options in /etc/tended and the shipped defaults beside the jars" eval '
+  ct test -f /etc/tended/jvm.options && ct test -f /opt/tended/share/tended/jvm.options'
+check "split install: the worker JVM runs with them (-Xmx128m) and HeapDumpPath=/var/lib/tended" \
+  eval 'jvm_options_used "$(prop tended-worker.service MainPID)"'
 check "split install: ExecStart points into the prefix" eval 'ct systemctl cat tended-worker.service | grep "^ExecStart=/opt/tended/bin/tended worker" >/dev/null'
 check "split install: the tended user may restart the worker unit (polkit)" eval 'ct runuser -u tended -- systemctl restart tended-worker.service'
 check "split install: ...but not stop it, nor touch another unit" eval '! ct runuser -u tended -- systemctl stop tended-worker.service 2>/dev/null && ! ct runuser -u tended -- systemctl restart dbus.service 2>/dev/null'
