@@ -13,6 +13,10 @@
 # Installs: units in /etc/systemd/system, the user (sysusers.d), the data folders (tmpfiles.d),
 # /etc/tended/tended.yaml and /etc/tended/jvm.options (only when absent; the shipped JVM options also
 # go to DIR/share/tended/jvm.options), the polkit rule (split only). Needs root.
+#
+# An existing /etc/tended/tended.yaml is never changed. When its supervisor.restartWith does not match
+# --topology (child: single, systemctl: split) it refuses (exit 2) rather than start a supervisor that
+# would fight the units; with --no-start it installs anyway and says which key to edit before starting.
 set -euo pipefail
 
 prefix=/usr/local
@@ -25,7 +29,7 @@ while (($#)); do
     --topology) topology=${2:?--topology needs single or split}; shift 2 ;;
     --topology=*) topology=${1#*=}; shift ;;
     --no-start) start=0; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -43,6 +47,29 @@ done
 
 say() { printf 'install.sh: %s\n' "$*"; }
 systemd_running() { [[ -d /run/systemd/system ]]; }
+
+# 0. an existing configuration must agree with --topology (checked before anything is changed)
+want=$([[ $topology == split ]] && echo systemctl || echo child)
+if [[ -e /etc/tended/tended.yaml ]]; then
+  have=$(sed -n 's/^[[:space:]]*restartWith:[[:space:]]*\([A-Za-z]*\).*/\1/p' /etc/tended/tended.yaml | head -n1)
+  have=${have:-child} # the default when the key is absent
+  if [[ $have != "$want" ]]; then
+    other=$([[ $topology == split ]] && echo single || echo split)
+    mismatch="/etc/tended/tended.yaml has supervisor.restartWith: $have, but --topology $topology needs restartWith: $want"
+    edit="sed -i 's/^\\(  restartWith:\\) $have/\\1 $want/' /etc/tended/tended.yaml"
+    if ((start)); then
+      cat >&2 <<EOF
+install.sh: $mismatch. Nothing was changed.
+  To switch to $topology: set "restartWith: $want" under "supervisor:" in /etc/tended/tended.yaml, e.g.
+    $edit
+  then run install.sh --topology $topology again. To keep the configuration: install.sh --topology $other.
+  (--no-start installs and enables without starting, for editing the key before starting the units.)
+EOF
+      exit 2
+    fi
+    say "WARNING: $mismatch: installing without starting; before starting the units: $edit"
+  fi
+fi
 units=(tended.service tended-worker.service tended-supervisor.service)
 if [[ $topology == single ]]; then enabled=(tended.service); else enabled=(tended-worker.service tended-supervisor.service); fi
 
@@ -75,11 +102,6 @@ if [[ ! -e /etc/tended/tended.yaml ]]; then
   chmod 0644 /etc/tended/tended.yaml.new
   mv /etc/tended/tended.yaml.new /etc/tended/tended.yaml
   say "wrote /etc/tended/tended.yaml ($topology topology)"
-else
-  want=$([[ $topology == split ]] && echo systemctl || echo child)
-  if ! grep -Eq "^[[:space:]]*restartWith:[[:space:]]*$want([[:space:]]|$)" /etc/tended/tended.yaml; then
-    say "WARNING: /etc/tended/tended.yaml is kept as it is, but the $topology topology needs supervisor.restartWith: $want"
-  fi
 fi
 # JVM options (heap bounds, serial GC, heap dump on OOM), the operator's to edit: the launcher reads
 # /etc/tended/jvm.options first, else the shipped defaults in $prefix/share/tended/jvm.options.

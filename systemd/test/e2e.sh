@@ -363,11 +363,22 @@ check "split install: the worker JVM runs with them (-Xmx128m) and HeapDumpPath=
 check "split install: ExecStart points into the prefix" eval 'ct systemctl cat tended-worker.service | grep "^ExecStart=/opt/tended/bin/tended worker" >/dev/null'
 check "split install: the tended user may restart the worker unit (polkit)" eval 'ct runuser -u tended -- systemctl restart tended-worker.service'
 check "split install: ...but not stop it, nor touch another unit" eval '! ct runuser -u tended -- systemctl stop tended-worker.service 2>/dev/null && ! ct runuser -u tended -- systemctl restart dbus.service 2>/dev/null'
-check "install.sh --topology single: keeps the split config and warns that it needs restartWith: child" eval '
+# Switching topology: refused while the config says otherwise (it would start a supervisor in child
+# mode beside the worker unit); --no-start installs and says which key to edit; then install again.
+wsplit=$(prop tended-worker.service MainPID)
+check "install.sh --topology single on the split config refuses: exit 2, names the key, changes nothing" eval '
+  ct /src/deploy/install.sh --prefix /opt/tended --topology single > "$CACHE/install-refused.log" 2>&1; rc=$?
+  [[ $rc == 2 ]] && grep -F "supervisor.restartWith: systemctl" "$CACHE/install-refused.log" >/dev/null \
+  && grep -F "\"restartWith: child\"" "$CACHE/install-refused.log" >/dev/null \
+  && eq "$(prop tended-worker.service MainPID)" "$wsplit" && active tended-supervisor.service \
+  && ! active tended.service && eq "$(ct systemctl is-enabled tended.service)" disabled'
+sed -n 1p "$CACHE/install-refused.log" | sed 's/^/    /'
+check "install.sh --topology single --no-start: installs, keeps the split config, says to set restartWith: child" eval '
   ct /src/deploy/install.sh --prefix /opt/tended --topology single --no-start > "$CACHE/install-3.log" 2>&1 \
-  && grep "restartWith: child" "$CACHE/install-3.log" >/dev/null'
+  && grep "restartWith: child" "$CACHE/install-3.log" >/dev/null && ct grep -qE "^  restartWith: systemctl" /etc/tended/tended.yaml'
 ct sed -i 's/^\(  restartWith:\) systemctl /\1 child /' /etc/tended/tended.yaml
-ct systemctl start tended.service
+check "after editing the key: install.sh --topology single starts tended.service" eval '
+  ct /src/deploy/install.sh --prefix /opt/tended --topology single > "$CACHE/install-4.log" 2>&1'
 check "after switching to single: tended.service enabled and active, the split units disabled and inactive" eval '
   wait_for 60 active tended.service && eq "$(ct systemctl is-enabled tended.service)" enabled \
   && eq "$(ct systemctl is-enabled tended-worker.service)" disabled && ! active tended-worker.service && ! active tended-supervisor.service'
