@@ -14,7 +14,8 @@
 #        MIRROR            Debian mirror for debootstrap (default: the first one apt uses here)
 #
 # Where it cannot run (not root, no systemd-nspawn and no apt-get to install it, container does not
-# boot) it prints "SKIP: <why>" and exits 0. Exit 1: a check failed. Every process it starts
+# boot) it prints "SKIP: <why>" and exits 0. Once the container runs, nothing is skipped: a missing
+# capability of the build (e.g. no `tended supervise`) fails its checks. Exit 1: a check failed. Every process it starts
 # (systemd-nspawn) is stopped by PID on exit; the rootfs is never modified by a run (--volatile=overlay).
 set -uo pipefail
 
@@ -216,7 +217,7 @@ ready_before_started() { # UNIT: the unit's own "sd_ready" log line precedes sys
   [[ -n $r && -n $s && $r -le $s ]]
 }
 have_supervise() { ct tended supervise --help 2>&1 | grep -- --config >/dev/null; }
-if have_supervise; then
+check "the installed build has 'tended supervise'" have_supervise
 check "single: READY=1 sent before systemd called tended.service started" ready_before_started tended.service
 check "single: the main process is the supervisor JVM" eval 'ct cat /proc/$(prop tended.service MainPID)/cmdline | tr "\0" " " | grep "tended-supervisor.jar supervise" >/dev/null'
 check "single: the worker runs as a child in the same unit" eval 'wait_for 30 eval "ct systemctl status tended.service --no-pager | grep tended-worker.jar >/dev/null"'
@@ -234,15 +235,34 @@ check "single: jcmd from the supervisor's side reaches the worker child (thread 
 check "health-diagnose as root after install: healthy (exit 0)" eval 'wait_for 30 eval "ct tended health-diagnose --config /etc/tended/tended.yaml >\"$CACHE/diagnose.out\" 2>&1"'
 sed 's/^/    /' "$CACHE/diagnose.out"
 check "health-diagnose as the tended user works too" eval 'ct runuser -u tended -- tended health-diagnose --config /etc/tended/tended.yaml >/dev/null 2>&1'
+
+# The supervisor's own stall recorder in the one-unit topology: a wedged child gets a record with a
+# real thread dump (jcmd from the supervisor, same unit, same private /tmp).
+log "    single: wedging the child worker's ideas poller (test hook), staleAfter=20s"
+dropin tended.service 50-e2e "[Service]
+Environment=TENDED_TEST_HOOKS=1"
+ct sed -i 's/^\(  staleAfter:\) 120s/\1 20s/' /etc/tended/tended.yaml
+ct systemctl restart tended.service
+check "single: restarted with the test hooks on" wait_for 60 eval 'active tended.service && [[ -n $(worker_child) ]]'
+wchild=$(worker_child)
+ct runuser -u tended -- sh -c 'mkdir -p /var/lib/tended/test-hooks && touch /var/lib/tended/test-hooks/wedge-poller-ideas'
+t=$(now)
+check "single: the supervisor noticed the stall and recorded it" wait_for 60 journal_has tended.service "stall_recorded"
+log "    FIGURE: wedge -> supervisor's stall_recorded (single): $(since "$t") s"
+ct rm -f /var/lib/tended/test-hooks/wedge-poller-ideas
+record=$(ct sh -c 'ls -t /var/lib/tended/diagnostics/stall-*.txt 2>/dev/null | head -n1')
+check "single: the stall record holds a real thread dump of the wedged poller" \
+  eval '[[ -n $record ]] && ct grep -q "Full thread dump" "$record" && ct grep -q "maybeWedgePoller" "$record"'
+[[ -n $record ]] && ct grep -m1 -E "^reason:" "$record" | sed 's/^/    record: /'
+check "single: the supervisor restarted its child (new worker pid), the unit stayed active" \
+  wait_for 60 eval 'w=$(worker_child); [[ -n $w && $w != "$wchild" ]] && active tended.service'
+ct sh -c 'rm -f /var/lib/tended/diagnostics/stall-*.txt'
 t=$(now)
 check "single: systemctl stop returns" eval 'ct systemctl stop tended.service'
 log "    stop took $(since "$t") s"
 check "single: no tended process left after stop" no_tended_process
 check "single: the worker stopped cleanly (state stopped)" eval 'ct grep -q "\"state\" *: *\"stopped\"" /var/lib/tended/status.json'
-else
-  log "SKIP (single topology, health-diagnose): this build's supervisor has no 'supervise' command yet"
-  ct systemctl stop tended.service
-fi
+ct rm -rf /etc/systemd/system/tended.service.d
 
 # ------------------------------------------------------------------------------------------ 3. split: worker unit
 log "--- 3. split topology: tended-worker.service with WatchdogSec="
@@ -296,38 +316,34 @@ check "split: the rolling log file has the same events" eval 'ct grep -q item_su
 
 # ------------------------------------------------------------------------------------------ 4. split: supervisor unit
 log "--- 4. split topology: tended-supervisor.service restarts the worker unit through systemctl"
-if have_supervise; then
-  # The supervisor must act before systemd's own watchdog here: give the worker a long one for now.
-  dropin tended-worker.service 50-e2e "[Service]
+# The supervisor must act before systemd's own watchdog here: give the worker a long one for now.
+dropin tended-worker.service 50-e2e "[Service]
 WatchdogSec=120s
 RestartSec=1s
 Environment=TENDED_TEST_HOOKS=1"
-  ct systemctl restart tended-worker.service
-  check "split: systemctl start tended-supervisor returns (READY=1)" eval 'ct systemctl start tended-supervisor.service'
-  check "split: the supervisor's READY=1 came before systemd called it started" ready_before_started tended-supervisor.service
-  log "    tended-supervisor StatusText: $(prop tended-supervisor.service StatusText)"
-  wpid=$(prop tended-worker.service MainPID)
-  log "    wedging the worker's ideas poller (test hook): beats stop after staleAfter/2, the supervisor acts after staleAfter=20s"
-  ct runuser -u tended -- sh -c 'mkdir -p /var/lib/tended/test-hooks && touch /var/lib/tended/test-hooks/wedge-poller-ideas'
-  t=$(now)
-  check "split: the supervisor noticed the stall" wait_for 60 journal_has tended-supervisor.service "worker_stalled"
-  log "    FIGURE: wedge -> supervisor's worker_stalled: $(since "$t") s"
-  # Release the wedge so the restarted worker can complete its first poll and become ready.
-  ct rm -f /var/lib/tended/test-hooks/wedge-poller-ideas
-  check "split: the supervisor restarted tended-worker.service through systemctl (new MainPID, active)" \
-    wait_for 60 restarted tended-worker.service "$wpid"
-  log "    FIGURE: wedge -> worker unit active again after the supervisor's restart: $(since "$t") s"
-  check "split: the supervisor logged worker_unit_restarted" journal_has tended-supervisor.service "worker_unit_restarted unit=tended-worker.service"
-  ct journalctl -u tended-supervisor.service --no-pager -o cat | grep -E "worker_stalled|stall_recorded|worker_unit_restarted|worker_restarted" | sed 's/^/    /'
-  record=$(ct sh -c 'ls -t /var/lib/tended/diagnostics/stall-*.txt 2>/dev/null | head -n1')
-  check "split: a stall record was written" eval '[[ -n $record ]]'
-  check "split: jcmd in the supervisor's unit took the worker's thread dump (shared /tmp, chown allowed)" \
-    eval '[[ -n $record ]] && ct grep -q "Full thread dump" "$record"'
-  [[ -n $record ]] && ct grep -m1 -E "thread_dump|jcmd|SIGQUIT" "$record" | sed 's/^/    record: /'
-  check "split: tended-supervisor.service still active" active tended-supervisor.service
-else
-  log "SKIP (split supervisor): this build's supervisor has no 'supervise' command yet"
-fi
+ct systemctl restart tended-worker.service
+check "split: systemctl start tended-supervisor returns (READY=1)" eval 'ct systemctl start tended-supervisor.service'
+check "split: the supervisor's READY=1 came before systemd called it started" ready_before_started tended-supervisor.service
+log "    tended-supervisor StatusText: $(prop tended-supervisor.service StatusText)"
+wpid=$(prop tended-worker.service MainPID)
+log "    wedging the worker's ideas poller (test hook): beats stop after staleAfter/2, the supervisor acts after staleAfter=20s"
+ct runuser -u tended -- sh -c 'mkdir -p /var/lib/tended/test-hooks && touch /var/lib/tended/test-hooks/wedge-poller-ideas'
+t=$(now)
+check "split: the supervisor noticed the stall" wait_for 60 journal_has tended-supervisor.service "worker_stalled"
+log "    FIGURE: wedge -> supervisor's worker_stalled: $(since "$t") s"
+# Release the wedge so the restarted worker can complete its first poll and become ready.
+ct rm -f /var/lib/tended/test-hooks/wedge-poller-ideas
+check "split: the supervisor restarted tended-worker.service through systemctl (new MainPID, active)" \
+  wait_for 60 restarted tended-worker.service "$wpid"
+log "    FIGURE: wedge -> worker unit active again after the supervisor's restart: $(since "$t") s"
+check "split: the supervisor logged worker_unit_restarted" journal_has tended-supervisor.service "worker_unit_restarted unit=tended-worker.service"
+ct journalctl -u tended-supervisor.service --no-pager -o cat | grep -E "worker_stalled|stall_recorded|worker_unit_restarted|worker_restarted" | sed 's/^/    /'
+record=$(ct sh -c 'ls -t /var/lib/tended/diagnostics/stall-*.txt 2>/dev/null | head -n1')
+check "split: a stall record was written" eval '[[ -n $record ]]'
+check "split: jcmd in the supervisor's unit took the worker's thread dump (shared /tmp, chown allowed)" \
+  eval '[[ -n $record ]] && ct grep -q "Full thread dump" "$record"'
+[[ -n $record ]] && ct grep -m1 -E "thread_dump|jcmd|SIGQUIT" "$record" | sed 's/^/    record: /'
+check "split: tended-supervisor.service still active" active tended-supervisor.service
 t=$(now)
 check "split: systemctl stop both returns" eval 'ct systemctl stop tended-supervisor.service tended-worker.service'
 log "    stop took $(since "$t") s"
