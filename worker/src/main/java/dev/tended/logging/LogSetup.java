@@ -40,7 +40,7 @@ public final class LogSetup {
     }
     rules.put("syslogprio", SyslogPriorityConverter.class.getName());
 
-    boolean journal = System.getenv("JOURNAL_STREAM") != null;
+    boolean journal = JournalStream.stdout();
     ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
     console.setContext(ctx);
     console.setName("stdout");
