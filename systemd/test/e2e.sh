@@ -313,6 +313,18 @@ check "split: journal lines carry no second timestamp" eval '! grep -qE "^[0-9]{
 log "    journalctl -u tended-worker -p warning:"
 journal_p tended-worker.service warning | grep -v "^ *at " | tail -n 4 | sed 's/^/      /'
 check "split: the rolling log file has the same events" eval 'ct grep -q item_succeeded /var/log/tended/worker.log'
+# Lines written straight to stderr (a bad configuration: exit 78) carry <3> too, and the supervisor
+# tells systemd why it did not start (ERRNO=, STATUS=).
+ct sh -c 'printf "dataDir: /tmp/tended-bad\nbogus: 1\n" > /tmp/bad.yaml'
+ct systemd-run -q --wait --unit=tended-e2e-badworker /usr/bin/tended worker --config /tmp/bad.yaml >/dev/null 2>&1
+ct systemd-run -q --wait --unit=tended-e2e-badsup -p Type=notify /usr/bin/tended supervise --config /tmp/bad.yaml >/dev/null 2>&1
+check "bad configuration: the worker's stderr line is an error in the journal (journalctl -p err)" \
+  eval 'journal_p tended-e2e-badworker.service err | grep -F "bad configuration: bogus" >/dev/null'
+check "bad configuration: the supervisor's too, and its STATUS= says why it failed to start" eval '
+  journal_p tended-e2e-badsup.service err | grep -F "config: bogus" >/dev/null \
+  && [[ $(prop tended-e2e-badsup.service StatusText) == "failed to start: bad configuration"* ]]'
+log "    tended-e2e-badsup StatusText: $(prop tended-e2e-badsup.service StatusText)"
+ct systemctl reset-failed tended-e2e-badworker.service tended-e2e-badsup.service >/dev/null 2>&1
 
 # ------------------------------------------------------------------------------------------ 4. split: supervisor unit
 log "--- 4. split topology: tended-supervisor.service restarts the worker unit through systemctl"

@@ -59,6 +59,7 @@ public final class Worker {
     Files.createDirectories(config.dataDir());
     events.starting(config.supervisor().startupGrace());
     ledger = Ledger.open(config.ledgerFile(), clock);
+    events.startupStep("recovering interrupted items");
     int recovered = ledger.recoverInterrupted();
     if (recovered > 0) {
       log.warn("items_recovered count={} note=\"running at the last crash; back to pending, attempt counted\"", recovered);
