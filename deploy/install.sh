@@ -11,7 +11,12 @@
 #   --no-start        install and enable, but do not start (or restart) anything
 #
 # Installs: units in /etc/systemd/system, the user (sysusers.d), the data folders (tmpfiles.d),
-# /etc/tended/tended.yaml (only when absent), the polkit rule (split only). Needs root.
+# /etc/tended/tended.yaml and /etc/tended/jvm.options (only when absent; the shipped JVM options also
+# go to DIR/share/tended/jvm.options), the polkit rule (split only). Needs root.
+#
+# An existing /etc/tended/tended.yaml is never changed. When its supervisor.restartWith does not match
+# --topology (child: single, systemctl: split) it refuses (exit 2) rather than start a supervisor that
+# would fight the units; with --no-start it installs anyway and says which key to edit before starting.
 set -euo pipefail
 
 prefix=/usr/local
@@ -24,7 +29,7 @@ while (($#)); do
     --topology) topology=${2:?--topology needs single or split}; shift 2 ;;
     --topology=*) topology=${1#*=}; shift ;;
     --no-start) start=0; shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -42,12 +47,35 @@ done
 
 say() { printf 'install.sh: %s\n' "$*"; }
 systemd_running() { [[ -d /run/systemd/system ]]; }
+
+# 0. an existing configuration must agree with --topology (checked before anything is changed)
+want=$([[ $topology == split ]] && echo systemctl || echo child)
+if [[ -e /etc/tended/tended.yaml ]]; then
+  have=$(sed -n 's/^[[:space:]]*restartWith:[[:space:]]*\([A-Za-z]*\).*/\1/p' /etc/tended/tended.yaml | head -n1)
+  have=${have:-child} # the default when the key is absent
+  if [[ $have != "$want" ]]; then
+    other=$([[ $topology == split ]] && echo single || echo split)
+    mismatch="/etc/tended/tended.yaml has supervisor.restartWith: $have, but --topology $topology needs restartWith: $want"
+    edit="sed -i 's/^\\(  restartWith:\\) $have/\\1 $want/' /etc/tended/tended.yaml"
+    if ((start)); then
+      cat >&2 <<EOF
+install.sh: $mismatch. Nothing was changed.
+  To switch to $topology: set "restartWith: $want" under "supervisor:" in /etc/tended/tended.yaml, e.g.
+    $edit
+  then run install.sh --topology $topology again. To keep the configuration: install.sh --topology $other.
+  (--no-start installs and enables without starting, for editing the key before starting the units.)
+EOF
+      exit 2
+    fi
+    say "WARNING: $mismatch: installing without starting; before starting the units: $edit"
+  fi
+fi
 units=(tended.service tended-worker.service tended-supervisor.service)
 if [[ $topology == single ]]; then enabled=(tended.service); else enabled=(tended-worker.service tended-supervisor.service); fi
 
 # 1. programs
 install -d -m 0755 "$prefix/bin" "$prefix/share/tended/examples"
-install -m 0644 "$worker_jar" "$supervisor_jar" "$prefix/share/tended/"
+install -m 0644 "$worker_jar" "$supervisor_jar" "$src/deploy/jvm.options" "$prefix/share/tended/"
 install -m 0755 "$src"/deploy/examples/*.sh "$prefix/share/tended/examples/"
 install -m 0755 "$src/deploy/bin/tended" "$prefix/bin/tended"
 say "programs in $prefix/bin/tended and $prefix/share/tended/"
@@ -74,11 +102,14 @@ if [[ ! -e /etc/tended/tended.yaml ]]; then
   chmod 0644 /etc/tended/tended.yaml.new
   mv /etc/tended/tended.yaml.new /etc/tended/tended.yaml
   say "wrote /etc/tended/tended.yaml ($topology topology)"
-else
-  want=$([[ $topology == split ]] && echo systemctl || echo child)
-  if ! grep -Eq "^[[:space:]]*restartWith:[[:space:]]*$want([[:space:]]|$)" /etc/tended/tended.yaml; then
-    say "WARNING: /etc/tended/tended.yaml is kept as it is, but the $topology topology needs supervisor.restartWith: $want"
-  fi
+fi
+# JVM options (heap bounds, serial GC, heap dump on OOM), the operator's to edit: the launcher reads
+# /etc/tended/jvm.options first, else the shipped defaults in $prefix/share/tended/jvm.options.
+if [[ ! -e /etc/tended/jvm.options ]]; then
+  install -m 0644 "$src/deploy/jvm.options" /etc/tended/jvm.options
+  say "wrote /etc/tended/jvm.options"
+elif ! cmp -s "$src/deploy/jvm.options" /etc/tended/jvm.options; then
+  say "kept /etc/tended/jvm.options as it is; this version's defaults: $prefix/share/tended/jvm.options"
 fi
 
 # 4. units (ExecStart and the documentation point at the prefix) and the polkit rule

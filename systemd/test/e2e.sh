@@ -14,7 +14,8 @@
 #        MIRROR            Debian mirror for debootstrap (default: the first one apt uses here)
 #
 # Where it cannot run (not root, no systemd-nspawn and no apt-get to install it, container does not
-# boot) it prints "SKIP: <why>" and exits 0. Exit 1: a check failed. Every process it starts
+# boot) it prints "SKIP: <why>" and exits 0. Once the container runs, nothing is skipped: a missing
+# capability of the build (e.g. no `tended supervise`) fails its checks. Exit 1: a check failed. Every process it starts
 # (systemd-nspawn) is stopped by PID on exit; the rootfs is never modified by a run (--volatile=overlay).
 set -uo pipefail
 
@@ -167,6 +168,20 @@ dropin() { # dropin UNIT NAME CONTENT: a drop-in for the test, then daemon-reloa
   printf '%s\n' "$3" | ct tee "/etc/systemd/system/$1.d/$2.conf" >/dev/null
   ct systemctl daemon-reload
 }
+jvm_args() { # jvm_args PID: the JVM's arguments one a line, java @argfiles expanded as java does
+  local a
+  ct cat "/proc/$1/cmdline" | tr '\0' '\n' | while IFS= read -r a; do
+    if [[ $a == @* ]]; then ct sed -e 's/#.*//' -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' -e '/^$/d' "${a#@}" </dev/null
+    else printf '%s\n' "$a"; fi
+  done
+}
+jvm_has() { # jvm_has PID ARG: the JVM runs with exactly ARG (e.g. -Xmx128m)
+  [[ -n $1 && $1 != 0 ]] && jvm_args "$1" | grep -Fx -- "$2" >/dev/null
+}
+jvm_options_used() { # jvm_options_used PID: jvm.options (heap cap) and the units' heap dump path
+  jvm_has "$1" -Xmx128m && jvm_has "$1" -XX:+UseSerialGC && jvm_has "$1" -XX:HeapDumpPath=/var/lib/tended
+}
+worker_child() { ct pgrep -u tended -f tended-worker.jar | head -n1; }
 drop_queue() { # an idea that succeeds and one that dies (exit 65: no title), appended atomically
   ct runuser -u tended -- sh -c "printf '%s\n' '$1' > /var/lib/tended/queues/.ideas.tmp && mv /var/lib/tended/queues/.ideas.tmp /var/lib/tended/queues/ideas_log.json"
 }
@@ -178,6 +193,8 @@ check "dpkg -i succeeds" eval 'ct dpkg -i /payload/tended.deb > "$CACHE/dpkg.log
 log "    installed and started in $(since "$t") s"
 check "user tended exists (sysusers.d)" eval 'ct id tended >/dev/null'
 check "tended is on PATH" eval 'eq "$(ct sh -c "command -v tended")" /usr/bin/tended'
+check "jvm.options installed as a conffile in /etc/tended" eval '
+  ct test -f /etc/tended/jvm.options && ct dpkg-query -W -f="\${Conffiles}\n" tended | grep -F /etc/tended/jvm.options >/dev/null'
 check "tended.service enabled by the package" eq "$(ct systemctl is-enabled tended.service 2>/dev/null)" enabled
 check "tended.service reaches active" wait_for 60 active tended.service
 p0=$(prop tended.service MainPID)
@@ -200,10 +217,13 @@ ready_before_started() { # UNIT: the unit's own "sd_ready" log line precedes sys
   [[ -n $r && -n $s && $r -le $s ]]
 }
 have_supervise() { ct tended supervise --help 2>&1 | grep -- --config >/dev/null; }
-if have_supervise; then
+check "the installed build has 'tended supervise'" have_supervise
 check "single: READY=1 sent before systemd called tended.service started" ready_before_started tended.service
 check "single: the main process is the supervisor JVM" eval 'ct cat /proc/$(prop tended.service MainPID)/cmdline | tr "\0" " " | grep "tended-supervisor.jar supervise" >/dev/null'
 check "single: the worker runs as a child in the same unit" eval 'wait_for 30 eval "ct systemctl status tended.service --no-pager | grep tended-worker.jar >/dev/null"'
+check "single: the supervisor JVM runs with jvm.options (-Xmx128m, SerialGC) and HeapDumpPath=/var/lib/tended" \
+  eval 'jvm_options_used "$(prop tended.service MainPID)"'
+check "single: ...and so does its worker child" eval 'jvm_options_used "$(worker_child)"'
 check "single: systemctl status shows a Status: line" wait_for 20 eval 'ct systemctl status tended.service --no-pager | grep "Status: \"" >/dev/null'
 log "    StatusText: $(prop tended.service StatusText)"
 jcmd_in_unit() { # MAINPID TARGETPID: jcmd as tended, in the mount namespace (private /tmp) of MAINPID
@@ -215,15 +235,34 @@ check "single: jcmd from the supervisor's side reaches the worker child (thread 
 check "health-diagnose as root after install: healthy (exit 0)" eval 'wait_for 30 eval "ct tended health-diagnose --config /etc/tended/tended.yaml >\"$CACHE/diagnose.out\" 2>&1"'
 sed 's/^/    /' "$CACHE/diagnose.out"
 check "health-diagnose as the tended user works too" eval 'ct runuser -u tended -- tended health-diagnose --config /etc/tended/tended.yaml >/dev/null 2>&1'
+
+# The supervisor's own stall recorder in the one-unit topology: a wedged child gets a record with a
+# real thread dump (jcmd from the supervisor, same unit, same private /tmp).
+log "    single: wedging the child worker's ideas poller (test hook), staleAfter=20s"
+dropin tended.service 50-e2e "[Service]
+Environment=TENDED_TEST_HOOKS=1"
+ct sed -i 's/^\(  staleAfter:\) 120s/\1 20s/' /etc/tended/tended.yaml
+ct systemctl restart tended.service
+check "single: restarted with the test hooks on" wait_for 60 eval 'active tended.service && [[ -n $(worker_child) ]]'
+wchild=$(worker_child)
+ct runuser -u tended -- sh -c 'mkdir -p /var/lib/tended/test-hooks && touch /var/lib/tended/test-hooks/wedge-poller-ideas'
+t=$(now)
+check "single: the supervisor noticed the stall and recorded it" wait_for 60 journal_has tended.service "stall_recorded"
+log "    FIGURE: wedge -> supervisor's stall_recorded (single): $(since "$t") s"
+ct rm -f /var/lib/tended/test-hooks/wedge-poller-ideas
+record=$(ct sh -c 'ls -t /var/lib/tended/diagnostics/stall-*.txt 2>/dev/null | head -n1')
+check "single: the stall record holds a real thread dump of the wedged poller" \
+  eval '[[ -n $record ]] && ct grep -q "Full thread dump" "$record" && ct grep -q "maybeWedgePoller" "$record"'
+[[ -n $record ]] && ct grep -m1 -E "^reason:" "$record" | sed 's/^/    record: /'
+check "single: the supervisor restarted its child (new worker pid), the unit stayed active" \
+  wait_for 60 eval 'w=$(worker_child); [[ -n $w && $w != "$wchild" ]] && active tended.service'
+ct sh -c 'rm -f /var/lib/tended/diagnostics/stall-*.txt'
 t=$(now)
 check "single: systemctl stop returns" eval 'ct systemctl stop tended.service'
 log "    stop took $(since "$t") s"
 check "single: no tended process left after stop" no_tended_process
 check "single: the worker stopped cleanly (state stopped)" eval 'ct grep -q "\"state\" *: *\"stopped\"" /var/lib/tended/status.json'
-else
-  log "SKIP (single topology, health-diagnose): this build's supervisor has no 'supervise' command yet"
-  ct systemctl stop tended.service
-fi
+ct rm -rf /etc/systemd/system/tended.service.d
 
 # ------------------------------------------------------------------------------------------ 3. split: worker unit
 log "--- 3. split topology: tended-worker.service with WatchdogSec="
@@ -251,6 +290,8 @@ check "split: STATUS= line with queue figures" wait_for 20 eval '[[ $(prop tende
 log "    StatusText: $(prop tended-worker.service StatusText)"
 check "split: systemctl status shows it" eval 'ct systemctl status tended-worker.service --no-pager | grep "Status: \"ideas:" >/dev/null'
 check "split: WatchdogUSec=6s" eq "$(prop tended-worker.service WatchdogUSec)" 6s
+check "split: the worker JVM runs with jvm.options (-Xmx128m, SerialGC) and HeapDumpPath=/var/lib/tended" \
+  eval 'jvm_options_used "$(prop tended-worker.service MainPID)"'
 pid1=$(prop tended-worker.service MainPID)
 check "split: same process after 8 s of pings (watchdog kept happy)" eval 'sleep 8; eq "$(prop tended-worker.service MainPID)/$(prop tended-worker.service NRestarts)" "$pid1/0"'
 
@@ -272,41 +313,49 @@ check "split: journal lines carry no second timestamp" eval '! grep -qE "^[0-9]{
 log "    journalctl -u tended-worker -p warning:"
 journal_p tended-worker.service warning | grep -v "^ *at " | tail -n 4 | sed 's/^/      /'
 check "split: the rolling log file has the same events" eval 'ct grep -q item_succeeded /var/log/tended/worker.log'
+# Lines written straight to stderr (a bad configuration: exit 78) carry <3> too, and the supervisor
+# tells systemd why it did not start (ERRNO=, STATUS=).
+ct sh -c 'printf "dataDir: /tmp/tended-bad\nbogus: 1\n" > /tmp/bad.yaml'
+ct systemd-run -q --wait --unit=tended-e2e-badworker /usr/bin/tended worker --config /tmp/bad.yaml >/dev/null 2>&1
+ct systemd-run -q --wait --unit=tended-e2e-badsup -p Type=notify /usr/bin/tended supervise --config /tmp/bad.yaml >/dev/null 2>&1
+check "bad configuration: the worker's stderr line is an error in the journal (journalctl -p err)" \
+  eval 'journal_p tended-e2e-badworker.service err | grep -F "bad configuration: bogus" >/dev/null'
+check "bad configuration: the supervisor's too, and its STATUS= says why it failed to start" eval '
+  journal_p tended-e2e-badsup.service err | grep -F "config: bogus" >/dev/null \
+  && [[ $(prop tended-e2e-badsup.service StatusText) == "failed to start: bad configuration"* ]]'
+log "    tended-e2e-badsup StatusText: $(prop tended-e2e-badsup.service StatusText)"
+ct systemctl reset-failed tended-e2e-badworker.service tended-e2e-badsup.service >/dev/null 2>&1
 
 # ------------------------------------------------------------------------------------------ 4. split: supervisor unit
 log "--- 4. split topology: tended-supervisor.service restarts the worker unit through systemctl"
-if have_supervise; then
-  # The supervisor must act before systemd's own watchdog here: give the worker a long one for now.
-  dropin tended-worker.service 50-e2e "[Service]
+# The supervisor must act before systemd's own watchdog here: give the worker a long one for now.
+dropin tended-worker.service 50-e2e "[Service]
 WatchdogSec=120s
 RestartSec=1s
 Environment=TENDED_TEST_HOOKS=1"
-  ct systemctl restart tended-worker.service
-  check "split: systemctl start tended-supervisor returns (READY=1)" eval 'ct systemctl start tended-supervisor.service'
-  check "split: the supervisor's READY=1 came before systemd called it started" ready_before_started tended-supervisor.service
-  log "    tended-supervisor StatusText: $(prop tended-supervisor.service StatusText)"
-  wpid=$(prop tended-worker.service MainPID)
-  log "    wedging the worker's ideas poller (test hook): beats stop after staleAfter/2, the supervisor acts after staleAfter=20s"
-  ct runuser -u tended -- sh -c 'mkdir -p /var/lib/tended/test-hooks && touch /var/lib/tended/test-hooks/wedge-poller-ideas'
-  t=$(now)
-  check "split: the supervisor noticed the stall" wait_for 60 journal_has tended-supervisor.service "worker_stalled"
-  log "    FIGURE: wedge -> supervisor's worker_stalled: $(since "$t") s"
-  # Release the wedge so the restarted worker can complete its first poll and become ready.
-  ct rm -f /var/lib/tended/test-hooks/wedge-poller-ideas
-  check "split: the supervisor restarted tended-worker.service through systemctl (new MainPID, active)" \
-    wait_for 60 restarted tended-worker.service "$wpid"
-  log "    FIGURE: wedge -> worker unit active again after the supervisor's restart: $(since "$t") s"
-  check "split: the supervisor logged worker_unit_restarted" journal_has tended-supervisor.service "worker_unit_restarted unit=tended-worker.service"
-  ct journalctl -u tended-supervisor.service --no-pager -o cat | grep -E "worker_stalled|stall_recorded|worker_unit_restarted|worker_restarted" | sed 's/^/    /'
-  record=$(ct sh -c 'ls -t /var/lib/tended/diagnostics/stall-*.txt 2>/dev/null | head -n1')
-  check "split: a stall record was written" eval '[[ -n $record ]]'
-  check "split: jcmd in the supervisor's unit took the worker's thread dump (shared /tmp, chown allowed)" \
-    eval '[[ -n $record ]] && ct grep -q "Full thread dump" "$record"'
-  [[ -n $record ]] && ct grep -m1 -E "thread_dump|jcmd|SIGQUIT" "$record" | sed 's/^/    record: /'
-  check "split: tended-supervisor.service still active" active tended-supervisor.service
-else
-  log "SKIP (split supervisor): this build's supervisor has no 'supervise' command yet"
-fi
+ct systemctl restart tended-worker.service
+check "split: systemctl start tended-supervisor returns (READY=1)" eval 'ct systemctl start tended-supervisor.service'
+check "split: the supervisor's READY=1 came before systemd called it started" ready_before_started tended-supervisor.service
+log "    tended-supervisor StatusText: $(prop tended-supervisor.service StatusText)"
+wpid=$(prop tended-worker.service MainPID)
+log "    wedging the worker's ideas poller (test hook): beats stop after staleAfter/2, the supervisor acts after staleAfter=20s"
+ct runuser -u tended -- sh -c 'mkdir -p /var/lib/tended/test-hooks && touch /var/lib/tended/test-hooks/wedge-poller-ideas'
+t=$(now)
+check "split: the supervisor noticed the stall" wait_for 60 journal_has tended-supervisor.service "worker_stalled"
+log "    FIGURE: wedge -> supervisor's worker_stalled: $(since "$t") s"
+# Release the wedge so the restarted worker can complete its first poll and become ready.
+ct rm -f /var/lib/tended/test-hooks/wedge-poller-ideas
+check "split: the supervisor restarted tended-worker.service through systemctl (new MainPID, active)" \
+  wait_for 60 restarted tended-worker.service "$wpid"
+log "    FIGURE: wedge -> worker unit active again after the supervisor's restart: $(since "$t") s"
+check "split: the supervisor logged worker_unit_restarted" journal_has tended-supervisor.service "worker_unit_restarted unit=tended-worker.service"
+ct journalctl -u tended-supervisor.service --no-pager -o cat | grep -E "worker_stalled|stall_recorded|worker_unit_restarted|worker_restarted" | sed 's/^/    /'
+record=$(ct sh -c 'ls -t /var/lib/tended/diagnostics/stall-*.txt 2>/dev/null | head -n1')
+check "split: a stall record was written" eval '[[ -n $record ]]'
+check "split: jcmd in the supervisor's unit took the worker's thread dump (shared /tmp, chown allowed)" \
+  eval '[[ -n $record ]] && ct grep -q "Full thread dump" "$record"'
+[[ -n $record ]] && ct grep -m1 -E "thread_dump|jcmd|SIGQUIT" "$record" | sed 's/^/    record: /'
+check "split: tended-supervisor.service still active" active tended-supervisor.service
 t=$(now)
 check "split: systemctl stop both returns" eval 'ct systemctl stop tended-supervisor.service tended-worker.service'
 log "    stop took $(since "$t") s"
@@ -335,14 +384,29 @@ for i in 1 2; do
 done
 check "split install: the config says restartWith: systemctl" eval 'ct grep -qE "^  restartWith: systemctl" /etc/tended/tended.yaml'
 check "split install: the polkit rule is in place" eval 'ct test -f /etc/polkit-1/rules.d/50-tended.rules'
+check "split install: jvm.options in /etc/tended and the shipped defaults beside the jars" eval '
+  ct test -f /etc/tended/jvm.options && ct test -f /opt/tended/share/tended/jvm.options'
+check "split install: the worker JVM runs with them (-Xmx128m) and HeapDumpPath=/var/lib/tended" \
+  eval 'jvm_options_used "$(prop tended-worker.service MainPID)"'
 check "split install: ExecStart points into the prefix" eval 'ct systemctl cat tended-worker.service | grep "^ExecStart=/opt/tended/bin/tended worker" >/dev/null'
 check "split install: the tended user may restart the worker unit (polkit)" eval 'ct runuser -u tended -- systemctl restart tended-worker.service'
 check "split install: ...but not stop it, nor touch another unit" eval '! ct runuser -u tended -- systemctl stop tended-worker.service 2>/dev/null && ! ct runuser -u tended -- systemctl restart dbus.service 2>/dev/null'
-check "install.sh --topology single: keeps the split config and warns that it needs restartWith: child" eval '
+# Switching topology: refused while the config says otherwise (it would start a supervisor in child
+# mode beside the worker unit); --no-start installs and says which key to edit; then install again.
+wsplit=$(prop tended-worker.service MainPID)
+check "install.sh --topology single on the split config refuses: exit 2, names the key, changes nothing" eval '
+  ct /src/deploy/install.sh --prefix /opt/tended --topology single > "$CACHE/install-refused.log" 2>&1; rc=$?
+  [[ $rc == 2 ]] && grep -F "supervisor.restartWith: systemctl" "$CACHE/install-refused.log" >/dev/null \
+  && grep -F "\"restartWith: child\"" "$CACHE/install-refused.log" >/dev/null \
+  && eq "$(prop tended-worker.service MainPID)" "$wsplit" && active tended-supervisor.service \
+  && ! active tended.service && eq "$(ct systemctl is-enabled tended.service)" disabled'
+sed -n 1p "$CACHE/install-refused.log" | sed 's/^/    /'
+check "install.sh --topology single --no-start: installs, keeps the split config, says to set restartWith: child" eval '
   ct /src/deploy/install.sh --prefix /opt/tended --topology single --no-start > "$CACHE/install-3.log" 2>&1 \
-  && grep "restartWith: child" "$CACHE/install-3.log" >/dev/null'
+  && grep "restartWith: child" "$CACHE/install-3.log" >/dev/null && ct grep -qE "^  restartWith: systemctl" /etc/tended/tended.yaml'
 ct sed -i 's/^\(  restartWith:\) systemctl /\1 child /' /etc/tended/tended.yaml
-ct systemctl start tended.service
+check "after editing the key: install.sh --topology single starts tended.service" eval '
+  ct /src/deploy/install.sh --prefix /opt/tended --topology single > "$CACHE/install-4.log" 2>&1'
 check "after switching to single: tended.service enabled and active, the split units disabled and inactive" eval '
   wait_for 60 active tended.service && eq "$(ct systemctl is-enabled tended.service)" enabled \
   && eq "$(ct systemctl is-enabled tended-worker.service)" disabled && ! active tended-worker.service && ! active tended-supervisor.service'

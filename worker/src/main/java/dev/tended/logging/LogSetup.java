@@ -36,7 +36,7 @@ public final class LogSetup {
     ctx.reset();
     registerConverters(ctx);
 
-    boolean journal = System.getenv("JOURNAL_STREAM") != null;
+    boolean journal = JournalStream.stdout();
     ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
     console.setContext(ctx);
     console.setName("stdout");

@@ -59,7 +59,9 @@ public final class Worker {
   public void start() throws Exception {
     Files.createDirectories(config.dataDir());
     events.starting(config.supervisor().startupGrace());
+    events.startupStep("opening and checking the ledger");
     ledger = LedgerCheck.openTrusted(config.ledgerFile(), config.resultsDir(), clock);
+    events.startupStep("recovering interrupted items");
     int recovered = ledger.recoverInterrupted();
     if (recovered > 0) {
       log.warn("items_recovered count={} note=\"running at the last crash; back to pending, attempt counted\"", recovered);

@@ -4,6 +4,7 @@ import dev.tended.config.ConfigException;
 import dev.tended.config.ConfigLoader;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.DamagedLedgerException;
+import dev.tended.logging.JournalStream;
 import dev.tended.logging.LogSetup;
 import dev.tended.notify.Notifier;
 import dev.tended.worker.notify.SystemdNotifications;
@@ -52,7 +53,8 @@ public final class WorkerMain implements Callable<Integer> {
     try {
       config = ConfigLoader.load(configFile);
     } catch (ConfigException e) {
-      e.problems().forEach(p -> System.err.println("tended-worker: bad configuration: " + p));
+      String prefix = JournalStream.errPrefix(); // <3>: journalctl -p err shows it
+      e.problems().forEach(p -> System.err.println(prefix + "tended-worker: bad configuration: " + p));
       return EX_CONFIG;
     }
     if (checkOnly) {

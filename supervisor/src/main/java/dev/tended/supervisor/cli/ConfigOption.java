@@ -3,6 +3,7 @@ package dev.tended.supervisor.cli;
 import dev.tended.config.ConfigException;
 import dev.tended.config.ConfigLoader;
 import dev.tended.config.TendedConfig;
+import dev.tended.logging.JournalStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -24,8 +25,9 @@ final class ConfigOption {
   }
 
   static void report(ConfigException e, PrintWriter err) {
+    String prefix = JournalStream.errPrefix(); // <3>: journalctl -p err shows it
     for (String p : e.problems()) {
-      err.println("config: " + p);
+      err.println(prefix + "config: " + p);
     }
     err.flush();
   }

@@ -1,5 +1,6 @@
 package dev.tended.supervisor.cli;
 
+import dev.tended.logging.JournalStream;
 import dev.tended.logging.LogSetup;
 import dev.tended.config.ConfigException;
 import dev.tended.config.TendedConfig;
@@ -11,6 +12,7 @@ import dev.tended.supervisor.restart.StateFile;
 import dev.tended.supervisor.restart.Workers;
 import dev.tended.supervisor.watch.MonotonicClock;
 import dev.tended.supervisor.watch.Supervision;
+import dev.tended.worker.notify.SystemdNotifications;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
@@ -40,22 +42,28 @@ import picocli.CommandLine.Spec;
 final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(SuperviseCommand.class);
 
+  private static final int EAGAIN = 11;
+  private static final int EIO = 5;
+  private static final int EINVAL = 22;
+
   @Mixin ConfigOption config;
   @Spec CommandSpec spec;
+  private Notifier notifier;
 
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     TendedConfig cfg = config.loadOrReport(err);
     if (cfg == null) {
+      SupervisorNotifications.startFailed(systemd(), EINVAL, "bad configuration in " + config.file + " (see the log)");
       return ExitCodes.CONFIG;
     }
     try {
       Files.createDirectories(cfg.dataDir());
       Files.createDirectories(cfg.logging().dir());
     } catch (IOException e) {
-      err.println("dataDir " + cfg.dataDir() + ": cannot be created: " + e.getMessage());
-      return ExitCodes.FAILURE;
+      return startFailed(err, SystemdNotifications.errnoFor(e),
+          "dataDir " + cfg.dataDir() + ": cannot be created: " + e.getMessage());
     }
     LogSetup.configure(cfg.logging(), "supervisor");
     Path lockFile = cfg.dataDir().resolve("supervisor.lock");
@@ -63,14 +71,31 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
          FileLock lock = ch.tryLock()) {
       if (lock == null) {
         log.error("supervisor_already_running lock={}", lockFile);
-        err.println("another supervisor is already watching " + cfg.dataDir() + " (" + lockFile + " is locked)");
-        return ExitCodes.FAILURE;
+        return startFailed(err, EAGAIN, "another supervisor is already watching " + cfg.dataDir()
+            + " (" + lockFile + " is locked)");
       }
       return supervise(cfg, err);
     } catch (IOException e) {
       log.error("supervisor_lock_failed lock={} error=\"{}\"", lockFile, e.getMessage());
+      SupervisorNotifications.startFailed(systemd(), EIO, "cannot lock " + lockFile + ": " + e.getMessage());
       return ExitCodes.FAILURE;
     }
+  }
+
+  /** sd_notify, made on first use: after logging is set up, where it gets that far. */
+  private Notifier systemd() {
+    if (notifier == null) {
+      notifier = Notifier.fromEnvironment();
+    }
+    return notifier;
+  }
+
+  /** The start failed: says why on stderr ({@code <3>} under the journal) and to systemd; exit 1. */
+  private int startFailed(PrintWriter err, int errno, String reason) {
+    err.println(JournalStream.errPrefix() + reason);
+    err.flush();
+    SupervisorNotifications.startFailed(systemd(), errno, reason);
+    return ExitCodes.FAILURE;
   }
 
   private int supervise(TendedConfig cfg, PrintWriter err) {
@@ -81,6 +106,7 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
     } catch (ConfigException e) {
       ConfigOption.report(e, err);
       log.error("supervisor_config_invalid problems=\"{}\"", String.join("; ", e.problems()));
+      SupervisorNotifications.startFailed(systemd(), EINVAL, "bad configuration: " + e.problems().get(0));
       return ExitCodes.CONFIG;
     }
     if (cfg.supervisor().restartWith() == dev.tended.config.RestartMode.CHILD) {
@@ -96,7 +122,7 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
         RestartLog.open(StateFile.in(cfg.dataDir()), cfg.supervisor().restartWith().configName(), Clock.systemUTC()),
         MonotonicClock.SYSTEM, Clock.systemUTC());
 
-    SupervisorNotifications systemd = new SupervisorNotifications(Notifier.fromEnvironment(), cfg);
+    SupervisorNotifications systemd = new SupervisorNotifications(systemd(), cfg);
     supervision.afterEachTick(systemd::afterTick);
 
     Signals.onTermination(signal -> {

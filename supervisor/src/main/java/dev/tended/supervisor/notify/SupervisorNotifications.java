@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * {@code READY=1} once it watches (with {@code restartWith: child}, once its worker has written a first
  * heartbeat, so the one-unit topology is "active" only when work is being done), a {@code STATUS=}
  * line with the worker's queue figures, {@code WATCHDOG=1} while the watch loop keeps completing its
- * checks, {@code STOPPING=1}.
+ * checks, {@code STOPPING=1}; {@code ERRNO=} and the reason when it cannot start at all.
  *
  * <p>{@link #afterTick()} runs on the {@code watch} thread, which owns {@code ready} and the status
  * bookkeeping; the pinger reads only the volatile time of the last check.
@@ -123,6 +123,16 @@ public final class SupervisorNotifications {
   /** The watch loop has completed a check recently enough. */
   boolean progressing() {
     return !stopping && nanoTime.getAsLong() - lastTickNanos <= maxCheckGapNanos;
+  }
+
+  /**
+   * The supervisor could not start, possibly before it has a configuration: {@code ERRNO=errno} and
+   * {@code STATUS=failed to start: <reason>}, the line {@code systemctl status} then shows beside
+   * "failed" (as the worker does, {@code SystemdNotifications#startFailed}).
+   */
+  public static void startFailed(Notifier notifier, int errno, String reason) {
+    log.info("sd_start_failed errno={} reason=\"{}\"", errno, reason);
+    notifier.failing(errno, "failed to start: " + reason);
   }
 
   /** A stop has begun: no more pings, {@code STOPPING=1}. Idempotent. */

@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.tended.testing.NotifySocket;
 import dev.tended.testing.Queues;
 import dev.tended.testing.TestConfig;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -58,6 +61,28 @@ class SupervisorNotifyIT {
           .noneMatch(m -> m.hasPrefix("EXTEND_TIMEOUT_USEC="));
       assertThat(sup.log().lines().filter(l -> l.contains("sd_notify_on socket="))).as("only the supervisor").hasSize(1);
       assertThat(sup.log()).contains("sd_notify_off reason=\"NOTIFY_SOCKET is not set");
+    }
+  }
+
+  @Test
+  void aSupervisorThatCannotStartTellsSystemdWhyWithAnErrno() throws Exception {
+    TestConfig c = new TestConfig(dir);
+    Path handler = c.script("ok.sh", "cat > /dev/null; exit 0");
+    c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, "")).supervisor("{ stopGrace: 2s }");
+    Files.createDirectories(c.dataDir());
+    c.write();
+    // Another supervisor (this test) holds the data folder's lock.
+    try (FileChannel ch = FileChannel.open(c.dataDir().resolve("supervisor.lock"), StandardOpenOption.CREATE,
+             StandardOpenOption.WRITE);
+         FileLock lock = ch.lock();
+         NotifySocket systemd = NotifySocket.bind(dir.resolve("notify.sock"));
+         Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of("NOTIFY_SOCKET", systemd.path().toString()))) {
+      assertThat(sup.process().awaitExit(Duration.ofSeconds(20))).as(sup.log()).isEqualTo(1);
+      await("ERRNO=").atMost(Duration.ofSeconds(5)).until(() -> systemd.first(m -> m.hasPrefix("ERRNO=")).isPresent());
+      assertThat(systemd.first(m -> m.hasPrefix("ERRNO=")).orElseThrow().lines())
+          .contains("ERRNO=11").anyMatch(l -> l.startsWith("STATUS=failed to start: another supervisor is already watching"));
+      assertThat(systemd.messages()).noneMatch(m -> m.has("READY=1"));
+      assertThat(sup.log()).contains("another supervisor is already watching");
     }
   }
 }

@@ -18,6 +18,9 @@ public interface ServiceEvents extends BeatListener {
   /** Opening the ledger and recovering may take up to {@code mayTake}. */
   default void starting(Duration mayTake) {}
 
+  /** A long start-up step begins (e.g. recovering interrupted items); it too may take {@code mayTake}. */
+  default void startupStep(String what) {}
+
   /** Every part is started; {@code polls} tells when each source has completed a first poll. */
   default void running(ProgressBoard progress, Duration wedgeLimit, Supplier<Map<String, PollReport>> polls) {}
 

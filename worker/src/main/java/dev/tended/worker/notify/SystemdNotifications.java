@@ -21,8 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells systemd what the worker is doing: {@code EXTEND_TIMEOUT_USEC} while the ledger opens,
- * {@code READY=1} once every source has completed a first poll, a {@code STATUS=} line when it
+ * Tells systemd what the worker is doing: {@code EXTEND_TIMEOUT_USEC} before each long start-up step
+ * (opening the ledger, recovering interrupted items, waiting for the first polls: systemd expects a
+ * new message within each extension, so a slow start is extended step by step), {@code READY=1} once
+ * every source has completed a first poll, a {@code STATUS=} line when it
  * changes, {@code WATCHDOG=1} only while the heartbeat proves progress, {@code STOPPING=1}.
  *
  * <p>The watchdog follows exactly the heartbeat's condition: no part wedged past the wedge limit, and
@@ -50,6 +52,7 @@ public final class SystemdNotifications implements ServiceEvents {
   private volatile long lastBeatNanos;
   private volatile boolean withheld;
   private volatile String lastStatus = "";
+  private volatile Duration startStep = Duration.ZERO;
 
   public SystemdNotifications(Notifier notifier, TendedConfig config) {
     this(notifier, config.heartbeat().interval(), System::nanoTime);
@@ -64,7 +67,15 @@ public final class SystemdNotifications implements ServiceEvents {
 
   @Override
   public void starting(Duration mayTake) {
+    startStep = mayTake;
     notifier.extendTimeout(mayTake, "opening the ledger");
+  }
+
+  @Override
+  public void startupStep(String what) {
+    if (!startStep.isZero() && !ready.get() && !stopping.get()) {
+      notifier.extendTimeout(startStep, what);
+    }
   }
 
   @Override
@@ -74,7 +85,11 @@ public final class SystemdNotifications implements ServiceEvents {
     if (!notifier.active() || stopping.get()) {
       return;
     }
-    notifier.status("waiting for the first poll of every source");
+    if (startStep.isZero()) {
+      notifier.status("waiting for the first poll of every source");
+    } else {
+      startupStep("waiting for the first poll of every source");
+    }
     pinger = WatchdogPinger.forNotifier(notifier, this::progressing);
     pinger.start();
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "sd-ready"));
@@ -170,8 +185,8 @@ public final class SystemdNotifications implements ServiceEvents {
     }
   }
 
-  /** EIO for a storage failure, else EPERM/ENOENT where the cause says so, else a generic EIO. */
-  static int errnoFor(Throwable cause) {
+  /** EACCES or ENOENT where the cause says so, else a generic EIO (also used by the supervisor). */
+  public static int errnoFor(Throwable cause) {
     for (Throwable t = cause; t != null; t = t.getCause()) {
       if (t instanceof java.nio.file.AccessDeniedException) {
         return 13; // EACCES

@@ -109,6 +109,23 @@ class SystemdNotificationsTest {
   }
 
   @Test
+  void eachLongStartUpStepExtendsTheStartTimeoutAgainUntilReady() {
+    polls.put("ideas", PollReport.NOT_YET);
+    notifications.starting(Duration.ofSeconds(60));
+    notifications.startupStep("recovering interrupted items");
+    notifications.running(board, LIMIT, () -> Map.copyOf(polls));
+
+    assertThat(systemd.lines()).containsSubsequence(
+        "EXTEND_TIMEOUT_USEC=60000000", "STATUS=opening the ledger",
+        "EXTEND_TIMEOUT_USEC=60000000", "STATUS=recovering interrupted items",
+        "EXTEND_TIMEOUT_USEC=60000000", "STATUS=waiting for the first poll of every source");
+    polls.put("ideas", new PollReport(Instant.now(), true, null, null));
+    await().atMost(Duration.ofSeconds(5)).until(() -> systemd.count("READY=1") == 1);
+    notifications.startupStep("late");
+    assertThat(systemd.count("EXTEND_TIMEOUT_USEC=60000000")).as("nothing to extend once ready").isEqualTo(3);
+  }
+
+  @Test
   void aFailedStartSaysWhyWithAnErrnoAndKeepsThatLineThroughTheStop() {
     notifications.starting(Duration.ofSeconds(60));
     notifications.startFailed(new java.nio.file.AccessDeniedException("/var/lib/tended/ledger.db"));
