@@ -59,7 +59,6 @@ public final class Worker {
   public void start() throws Exception {
     Files.createDirectories(config.dataDir());
     events.starting(config.supervisor().startupGrace());
-    events.startupStep("opening and checking the ledger");
     ledger = LedgerCheck.openTrusted(config.ledgerFile(), config.resultsDir(), clock);
     events.startupStep("recovering interrupted items");
     int recovered = ledger.recoverInterrupted();
