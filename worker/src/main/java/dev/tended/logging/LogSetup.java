@@ -90,7 +90,7 @@ public final class LogSetup {
   }
 
   /** Our pattern words: {@code %syslogprio} and {@code %onelineex}. */
-  private static void registerConverters(LoggerContext ctx) {
+  static void registerConverters(LoggerContext ctx) {
     @SuppressWarnings("unchecked")
     Map<String, String> rules = (Map<String, String>) ctx.getObject(CoreConstants.PATTERN_RULE_REGISTRY);
     if (rules == null) {

@@ -7,9 +7,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.LoggingEvent;
-import ch.qos.logback.core.CoreConstants;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The journal's line: the sd-daemon priority prefix journald reads, and no timestamp of our own. */
@@ -34,13 +31,7 @@ class SyslogPriorityConverterTest {
   }
 
   private PatternLayout layout(String pattern) {
-    @SuppressWarnings("unchecked")
-    Map<String, String> rules = (Map<String, String>) ctx.getObject(CoreConstants.PATTERN_RULE_REGISTRY);
-    if (rules == null) {
-      rules = new HashMap<>();
-      ctx.putObject(CoreConstants.PATTERN_RULE_REGISTRY, rules);
-    }
-    rules.put("syslogprio", SyslogPriorityConverter.class.getName());
+    LogSetup.registerConverters(ctx);
     PatternLayout l = new PatternLayout();
     l.setContext(ctx);
     l.setPattern(pattern);
