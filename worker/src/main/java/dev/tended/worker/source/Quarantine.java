@@ -1,11 +1,11 @@
 package dev.tended.worker.source;
 
+import dev.tended.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -37,12 +37,12 @@ final class Quarantine {
    * half copy is never mistaken for a kept version.
    */
   Path keep(Path file) throws IOException {
-    Files.createDirectories(folder);
+    AtomicFiles.createDirectories(folder);
     String prefix = file.getFileName().toString() + ".";
     Path temp = folder.resolve(
         "." + prefix + "tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     try {
-      Files.copy(file, temp, StandardCopyOption.REPLACE_EXISTING);
+      AtomicFiles.copy(file, temp);
       Path same = findIdentical(prefix, temp);
       if (same != null) {
         return same;
@@ -52,7 +52,7 @@ final class Quarantine {
       for (int n = 2; Files.exists(target, LinkOption.NOFOLLOW_LINKS); n++) {
         target = folder.resolve(base + "-" + n); // another broken version within the same second
       }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.move(temp, target);
       return target;
     } finally {
       Files.deleteIfExists(temp);
