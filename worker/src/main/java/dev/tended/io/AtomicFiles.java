@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -22,6 +24,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * test hooks ask for a recording or failing one (see {@link FileOps#fromEnvironment}).
  */
 public final class AtomicFiles {
+  /** Folders this process has made sure of (created or found, then their parent forced). */
+  private static final Set<Path> DURABLE_FOLDERS = ConcurrentHashMap.newKeySet();
+
   private AtomicFiles() {}
 
   /** Chosen once per process, from the environment. */
@@ -58,7 +63,10 @@ public final class AtomicFiles {
     }
   }
 
-  /** Copies {@code source} into {@code copy}, a new file. */
+  /**
+   * Copies {@code source} into {@code copy}, a new file, and forces it; after a failure {@code copy}
+   * may hold anything and must not be used (the caller removes it and starts again).
+   */
   public static void copy(Path source, Path copy) throws IOException {
     copy(source, copy, Current.OPS);
   }
@@ -75,25 +83,37 @@ public final class AtomicFiles {
         }
         done += n;
       }
+      ops.force(out, copy);
     }
   }
 
-  /** Renames {@code from} to {@code to} atomically. */
+  /** Renames {@code from} to {@code to} (in the same folder) atomically, then forces that folder. */
   public static void move(Path from, Path to) throws IOException {
     move(from, to, Current.OPS);
   }
 
   static void move(Path from, Path to, FileOps ops) throws IOException {
     ops.move(from, to);
+    ops.forceDirectory(to.toAbsolutePath().getParent());
   }
 
-  /** Creates {@code dir} and any missing parents. */
+  /**
+   * Creates {@code dir} and any missing parents so that they survive a power cut: each folder created
+   * is followed by a force of its parent, since a new folder's name lives in its parent. The first
+   * time a process uses a folder that was already there it forces that folder's parent too: an
+   * earlier process may have been killed between creating it and forcing, or another thread may
+   * still be about to force it. (Older ancestors are not revisited; the data folder itself is forced
+   * by every status write.)
+   */
   public static void createDirectories(Path dir) throws IOException {
     createDirectories(dir, Current.OPS);
   }
 
   static void createDirectories(Path dir, FileOps ops) throws IOException {
     Path abs = dir.toAbsolutePath().normalize();
+    if (DURABLE_FOLDERS.contains(abs) && Files.isDirectory(abs)) {
+      return;
+    }
     Deque<Path> missing = new ArrayDeque<>();
     for (Path p = abs; p != null && !Files.isDirectory(p); p = p.getParent()) {
       missing.push(p);
@@ -106,7 +126,14 @@ public final class AtomicFiles {
           throw e;
         }
       }
+      if (p.getParent() != null) {
+        ops.forceDirectory(p.getParent());
+      }
     }
+    if (missing.isEmpty() && abs.getParent() != null) {
+      ops.forceDirectory(abs.getParent());
+    }
+    DURABLE_FOLDERS.add(abs);
   }
 
   /** Forces a folder's entries (a rename or a new file in it) to stable storage. */

@@ -101,4 +101,42 @@ class PowerCutTest {
     assertThat(cut()).isEmpty();
     assertThat(Files.readString(status)).isEqualTo("version one");
   }
+
+  @Test
+  void aResultWrittenIntoNewFoldersSurvivesTheCutWithItsFolders() throws Exception {
+    Path result = data.resolve("results/ideas/idea-1.json");
+    AtomicFiles.write(result, bytes("{\"status\": \"succeeded\"}"), ops);
+
+    List<PowerCut.Change> changes = cut();
+
+    assertThat(changes).isEmpty();
+    assertThat(Files.readString(result)).isEqualTo("{\"status\": \"succeeded\"}");
+  }
+
+  @Test
+  void aCopyMovedIntoPlaceIsNeitherDroppedNorTorn() throws Exception {
+    Path source = Files.writeString(tmp.resolve("broken.json"), "[{\"id\": \"a\"}, {\"id".repeat(2_000));
+    Path folder = data.resolve("quarantine/broken");
+    AtomicFiles.createDirectories(folder, ops);
+    Path temp = folder.resolve(".broken.json.tmp");
+    AtomicFiles.copy(source, temp, ops);
+    AtomicFiles.move(temp, folder.resolve("broken.json.1"), ops);
+
+    List<PowerCut.Change> changes = cut();
+
+    assertThat(changes).isEmpty();
+    assertThat(Files.mismatch(source, folder.resolve("broken.json.1"))).isEqualTo(-1L);
+  }
+
+  @Test
+  void aCopyWhoseForceFailsIsNeverLeftLookingComplete() throws Exception {
+    Path source = Files.writeString(tmp.resolve("broken.json"), "x".repeat(50_000));
+    Path temp = data.resolve(".copy.tmp");
+    FileOps failing = new FailingForces(ops, 1, new Random(3));
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> AtomicFiles.copy(source, temp, failing))
+        .isInstanceOf(java.io.IOException.class).hasMessageContaining("simulated failure");
+
+    assertThat(Files.size(temp)).isLessThan(50_000L);
+  }
 }

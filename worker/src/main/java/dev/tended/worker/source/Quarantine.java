@@ -33,8 +33,10 @@ final class Quarantine {
 
   /**
    * Copies {@code file} into the quarantine folder unless an identical copy is already there, and
-   * returns the copy's path. The copy is made under a hidden temporary name and then renamed, so a
-   * half copy is never mistaken for a kept version.
+   * returns the copy's path. The copy is made under a hidden temporary name, forced, renamed and its
+   * folder forced, so a half copy is never mistaken for a kept version, not even after a power cut,
+   * and the copy is on disk before anything (the status file) names it. A failure leaves no copy;
+   * the next call copies afresh.
    */
   Path keep(Path file) throws IOException {
     AtomicFiles.createDirectories(folder);
@@ -45,6 +47,7 @@ final class Quarantine {
       AtomicFiles.copy(file, temp);
       Path same = findIdentical(prefix, temp);
       if (same != null) {
+        AtomicFiles.forceDirectory(folder); // kept by a process that may have died before forcing it
         return same;
       }
       String base = prefix + STAMP.format(clock.instant());
