@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -32,19 +33,24 @@ final class Quarantine {
   }
 
   /**
-   * Copies {@code file} into the quarantine folder unless an identical copy is already there, and
-   * returns the copy's path. The copy is made under a hidden temporary name, forced, renamed and its
+   * Copies {@code file}, which must still be {@code version} when the copy is done (a producer that
+   * appends in place may have moved on), into the quarantine folder unless an identical copy is
+   * already there, and returns the copy's path. The copy is made under a hidden temporary name, forced, renamed and its
    * folder forced, so a half copy is never mistaken for a kept version, not even after a power cut,
    * and the copy is on disk before anything (the status file) names it. A failure leaves no copy;
    * the next call copies afresh.
    */
-  Path keep(Path file) throws IOException {
+  Path keep(Path file, FileStamp version) throws IOException {
     AtomicFiles.createDirectories(folder);
     String prefix = file.getFileName().toString() + ".";
     Path temp = folder.resolve(
         "." + prefix + "tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     try {
       AtomicFiles.copy(file, temp);
+      FileStamp now = FileStamp.of(Files.readAttributes(file, BasicFileAttributes.class));
+      if (!now.equals(version)) {
+        throw new IOException(file + " changed while it was copied, so the copy is not the broken version; not kept");
+      }
       Path same = findIdentical(prefix, temp);
       if (same != null) {
         AtomicFiles.forceDirectory(folder); // kept by a process that may have died before forcing it
