@@ -104,10 +104,15 @@ final class PowerCutScenario implements Scenario {
       Audit audit = Audit.of(rig.dataDir(), produced, RunLog.read(rig.runLog()));
       int copies = countCopies(rig.dataDir().resolve("quarantine").resolve(BROKEN));
       long failedForces = countOccurrences(rig.outputText(), "simulated failure to force");
+      long recordRetries = countOccurrences(rig.outputText(), "item_record_failed");
       boolean ok = audit.clean() && exit == 0 && problems.isEmpty();
-      String note = "per kind " + effects + "; quarantine copies kept " + copies
+      String worker = rig.outputText();
+      String note = "names dropped/rolled back/torn: " + perKind(effects) + "; quarantine copies kept " + copies
+          + " (failed " + countOccurrences(worker, "queue_quarantine_failed ") + ", made afresh later "
+          + countOccurrences(worker, "on a later poll, the first copy failed") + ")"
           + "; leftover temp copies " + temps
-          + (extraEnv.isEmpty() ? "" : "; failed forces logged " + failedForces)
+          + (extraEnv.isEmpty() ? "" : "; failed forces logged " + failedForces + " (results written again "
+              + recordRetries + ")")
           + "; interrupted runs " + audit.interruptedRuns()
           + (exit == 0 ? "" : "; last stop exit " + exit)
           + (problems.isEmpty() ? "" : "; DEFECTS (" + problems.size() + "): "
@@ -116,6 +121,16 @@ final class PowerCutScenario implements Scenario {
       return new Outcome(fault, cuts, audit.produced(), audit.succeeded(), audit.lost(), audit.rerunAfterFinish(),
           maxRecovery, Outcome.verdict(ok), note);
     }
+  }
+
+  private static String perKind(Map<String, Map<PowerCut.Effect, Integer>> effects) {
+    List<String> parts = new ArrayList<>();
+    for (String kind : List.of("status", "results", "quarantine")) {
+      Map<PowerCut.Effect, Integer> e = effects.getOrDefault(kind, Map.of());
+      parts.add(kind + " " + e.getOrDefault(PowerCut.Effect.DROPPED, 0) + "/"
+          + e.getOrDefault(PowerCut.Effect.ROLLED_BACK, 0) + "/" + e.getOrDefault(PowerCut.Effect.TORN, 0));
+    }
+    return String.join(", ", parts);
   }
 
   /** status, results or quarantine: which of the worker's own files a changed name belongs to. */
