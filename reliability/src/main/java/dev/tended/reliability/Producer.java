@@ -143,4 +143,80 @@ abstract class Producer implements AutoCloseable {
       }
     }
   }
+
+  /**
+   * Replaces {@code file} atomically like {@link AtomicReplace}, but every fourth version ends in a
+   * half item and stays for {@code brokenFor}, long enough for the worker to confirm the fault and
+   * quarantine a copy. Remembers every version it wrote (as SHA-256), so a quarantine copy can be
+   * checked against them; {@link #close()} leaves a complete version.
+   */
+  static final class SometimesBroken extends Producer {
+    private final Path file;
+    private final Duration brokenFor;
+    private final java.util.Set<String> versions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private int written;
+    private int last;
+
+    SometimesBroken(Path file, String prefix, Duration every, Duration brokenFor) {
+      super(prefix, every);
+      this.file = file;
+      this.brokenFor = brokenFor;
+    }
+
+    @Override
+    Path file() {
+      return file;
+    }
+
+    /** SHA-256 (hex) of every version written. */
+    java.util.Set<String> versions() {
+      return versions;
+    }
+
+    @Override
+    void write(int from, int to) throws IOException {
+      boolean broken = ++written % 4 == 0;
+      replace(to, broken);
+      if (broken) {
+        try {
+          Thread.sleep(brokenFor.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    private void replace(int to, boolean broken) throws IOException {
+      StringBuilder b = new StringBuilder("[\n");
+      for (int n = 0; n < to; n++) {
+        b.append(n == 0 ? "  " : ",\n  ").append(item(n));
+      }
+      if (broken) {
+        b.append(to == 0 ? "  " : ",\n  ").append("{\"id\": \"half-").append(written).append("\", \"text\": \"cut");
+      } else {
+        b.append("\n]\n");
+      }
+      byte[] bytes = b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      versions.add(sha256(bytes));
+      last = to;
+      Path temp = file.resolveSibling("." + file.getFileName() + ".producer-tmp");
+      java.nio.file.Files.write(temp, bytes);
+      java.nio.file.Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Override
+    public void close() throws IOException {
+      super.close();
+      replace(Math.max(last, ids().size()), false);
+    }
+
+    static String sha256(byte[] bytes) {
+      try {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
 }

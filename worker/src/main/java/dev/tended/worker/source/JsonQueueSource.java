@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Otherwise the broken version (its stamp and where it broke) is suspected. If the next poll
  *       finds the very same stamp, the producer had a whole poll interval to finish and did not: the
  *       fault is confirmed, a copy is quarantined, and the fault is reported on every poll until
- *       the file parses again. If the stamp differs, the new version is simply read.
+ *       the file parses again. A copy that could not be made is tried again, from scratch, at each
+ *       later poll of the same version. If the stamp differs, the new version is simply read.
  * </ol>
  *
  * Items complete before a fault are handed over at the first sighting either way: a complete item
@@ -95,10 +96,13 @@ final class JsonQueueSource implements QueueSource {
     }
     FileStamp before = FileStamp.of(attrs.get());
     if (before.equals(done)) {
+      if (fault != null && fault.quarantinedAs() == null) {
+        retryQuarantine(before); // the copy failed (a full disk, a failed force): made afresh, never trusted
+      }
       return outcome(false, 0);
     }
     if (suspect != null && suspect.stamp().equals(before)) {
-      confirm(suspect.fault());
+      confirm(suspect.fault(), before);
       done = before;
       suspect = null;
       return outcome(false, 0);
@@ -154,10 +158,10 @@ final class JsonQueueSource implements QueueSource {
     return parses;
   }
 
-  private void confirm(JsonItemReader.SyntaxFault f) {
+  private void confirm(JsonItemReader.SyntaxFault f, FileStamp version) {
     String copy = null;
     try {
-      copy = quarantine.keep(file).toString();
+      copy = quarantine.keep(file, version).toString();
     } catch (IOException e) {
       log.warn("queue_quarantine_failed source={} file={} error={}", name, Kv.q(file), Kv.q(e.toString()));
     }
@@ -165,6 +169,17 @@ final class JsonQueueSource implements QueueSource {
         file.getFileName().toString(), f.line(), f.column(), f.reason(), copy,
         fault != null ? fault.since() : clock.instant());
     fault = confirmed;
+  }
+
+  private void retryQuarantine(FileStamp version) {
+    try {
+      String copy = quarantine.keep(file, version).toString();
+      fault = new QueueFault(fault.file(), fault.line(), fault.column(), fault.reason(), copy, fault.since());
+      log.info("queue_quarantined source={} file={} copy={} note=\"on a later poll, the first copy failed\"",
+          name, Kv.q(file), Kv.q(copy));
+    } catch (IOException e) {
+      log.debug("queue_quarantine_failed_again source={} file={} error={}", name, Kv.q(file), Kv.q(e.toString()));
+    }
   }
 
   /** The path no longer holds a readable file: nothing about an earlier version applies. */

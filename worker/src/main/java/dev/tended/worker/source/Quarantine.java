@@ -1,11 +1,12 @@
 package dev.tended.worker.source;
 
+import dev.tended.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -32,19 +33,27 @@ final class Quarantine {
   }
 
   /**
-   * Copies {@code file} into the quarantine folder unless an identical copy is already there, and
-   * returns the copy's path. The copy is made under a hidden temporary name and then renamed, so a
-   * half copy is never mistaken for a kept version.
+   * Copies {@code file}, which must still be {@code version} when the copy is done (a producer that
+   * appends in place may have moved on), into the quarantine folder unless an identical copy is
+   * already there, and returns the copy's path. The copy is made under a hidden temporary name, forced, renamed and its
+   * folder forced, so a half copy is never mistaken for a kept version, not even after a power cut,
+   * and the copy is on disk before anything (the status file) names it. A failure leaves no copy;
+   * the next call copies afresh.
    */
-  Path keep(Path file) throws IOException {
-    Files.createDirectories(folder);
+  Path keep(Path file, FileStamp version) throws IOException {
+    AtomicFiles.createDirectories(folder);
     String prefix = file.getFileName().toString() + ".";
     Path temp = folder.resolve(
         "." + prefix + "tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     try {
-      Files.copy(file, temp, StandardCopyOption.REPLACE_EXISTING);
+      AtomicFiles.copy(file, temp);
+      FileStamp now = FileStamp.of(Files.readAttributes(file, BasicFileAttributes.class));
+      if (!now.equals(version)) {
+        throw new IOException(file + " changed while it was copied, so the copy is not the broken version; not kept");
+      }
       Path same = findIdentical(prefix, temp);
       if (same != null) {
+        AtomicFiles.forceDirectory(folder); // kept by a process that may have died before forcing it
         return same;
       }
       String base = prefix + STAMP.format(clock.instant());
@@ -52,7 +61,7 @@ final class Quarantine {
       for (int n = 2; Files.exists(target, LinkOption.NOFOLLOW_LINKS); n++) {
         target = folder.resolve(base + "-" + n); // another broken version within the same second
       }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.move(temp, target);
       return target;
     } finally {
       Files.deleteIfExists(temp);

@@ -238,6 +238,27 @@ class JsonQueueSourceTest {
   }
 
   @Test
+  void aQuarantineCopyThatFailedIsMadeAfreshAtALaterPollOfTheSameVersion() throws IOException {
+    Files.createDirectories(quarantineDir.getParent());
+    Files.writeString(quarantineDir, "a file where the quarantine folder should be");
+    write("{\"id\": \"a\"}\n{\"id\": ");
+    source.poll(sink);
+
+    PollOutcome failed = source.poll(sink);
+
+    assertThat(failed.fault().orElseThrow().quarantinedAs()).isNull();
+    Files.delete(quarantineDir);
+
+    PollOutcome retried = source.poll(sink);
+
+    Path copy = quarantineDir.resolve("ideas_log.json." + TestSources.NOW_SUFFIX);
+    assertThat(retried.readFile()).isFalse();
+    assertThat(retried.fault().orElseThrow().quarantinedAs()).isEqualTo(copy.toString());
+    assertThat(retried.fault().orElseThrow().since()).isEqualTo(failed.fault().orElseThrow().since());
+    assertThat(copy).hasContent("{\"id\": \"a\"}\n{\"id\": ");
+  }
+
+  @Test
   void aRestartedSourceDoesNotQuarantineTheSameBrokenVersionTwice() throws IOException {
     write("{\"id\": \"a\"}\n{\"id\": ");
     source.poll(sink);
