@@ -22,6 +22,14 @@ public record Machine(String cpu, int cores, long memoryMiB, String kernel, Stri
         Instant.now().truncatedTo(ChronoUnit.SECONDS), loadAverage());
   }
 
+  /** The machine, the JVM and the date as the first rows of a two-column Markdown table, header included. */
+  public String markdownRows() {
+    return "| machine | " + cpu + ", " + cores + " cores, " + memoryMiB + " MiB, Linux " + kernel + " |\n"
+        + "|---|---|\n"
+        + "| JVM | " + jvm + " |\n"
+        + "| date | " + date + " |\n";
+  }
+
   /** The 1, 5 and 15 minute load averages, as {@code /proc/loadavg} has them. */
   public static String loadAverage() {
     String line = firstLine(Path.of("/proc/loadavg"), "? ? ?");

@@ -32,11 +32,7 @@ public final class Report {
   /** The table as Markdown. */
   public synchronized String render(String loadAtEnd, String profile, long tookSeconds) {
     StringBuilder b = new StringBuilder();
-    b.append("| machine | ").append(machine.cpu()).append(", ").append(machine.cores()).append(" cores, ")
-        .append(machine.memoryMiB()).append(" MiB, Linux ").append(machine.kernel()).append(" |\n");
-    b.append("|---|---|\n");
-    b.append("| JVM | ").append(machine.jvm()).append(" |\n");
-    b.append("| date | ").append(machine.date()).append(" |\n");
+    b.append(machine.markdownRows());
     b.append("| load average (1/5/15 min) | start ").append(machine.load()).append(", end ").append(loadAtEnd)
         .append(" |\n");
     b.append("| run | profile ").append(profile).append(", ").append(tookSeconds).append(" s |\n\n");

@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Full disk: the data folder is a small tmpfs; mid-run a ballast file fills it, so the ledger, the
@@ -35,14 +34,14 @@ final class FullDiskScenario implements Scenario {
     }
     try (Rig rig = new Rig(suite, "disk")) {
       Files.createDirectories(rig.dataDir());
-      if (run("mount", "-t", "tmpfs", "-o", "size=16m", "tended-full-disk", rig.dataDir().toString()) != 0) {
+      if (Commands.run("mount", "-t", "tmpfs", "-o", "size=16m", "tended-full-disk", rig.dataDir().toString()) != 0) {
         return List.of(Outcome.skipped(FAULT, "mount -t tmpfs failed here"));
       }
       try {
         return List.of(fill(rig));
       } finally {
         rig.close();
-        run("umount", "-l", rig.dataDir().toString());
+        Commands.run("umount", "-l", rig.dataDir().toString());
       }
     }
   }
@@ -111,8 +110,4 @@ final class FullDiskScenario implements Scenario {
     }
   }
 
-  private static int run(String... cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
-  }
 }

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Permissions: as a user who may not read one source's queue file, nor write another source's
@@ -48,14 +47,14 @@ final class PermissionsScenario implements Scenario {
       Files.setPosixFilePermissions(unreadable, PosixFilePermissions.fromString("---------"));
       List<String> prefix = List.of();
       if (root) {
-        if (run("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "true") != 0) {
+        if (Commands.run("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "true") != 0) {
           return List.of(Outcome.skipped(FAULT, "root, and setpriv cannot switch to nobody here"));
         }
         openUpFor(suite.work(), rig);
         Files.createFile(rig.runLog());
         Files.setPosixFilePermissions(rig.runLog(), PosixFilePermissions.fromString("rw-rw-rw-"));
-        run("chown", "-R", "65534:65534", rig.dataDir().toString());
-        run("chown", "0:0", unreadable.toString(), unwritable.toString());
+        Commands.run("chown", "-R", "65534:65534", rig.dataDir().toString());
+        Commands.run("chown", "0:0", unreadable.toString(), unwritable.toString());
         Files.setPosixFilePermissions(unwritable, PosixFilePermissions.fromString("r-xr-xr-x"));
         prefix = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--");
       } else {
@@ -111,8 +110,4 @@ final class PermissionsScenario implements Scenario {
     }
   }
 
-  private static int run(String... cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
-  }
 }

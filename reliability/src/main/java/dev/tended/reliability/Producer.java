@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * sometimes reads half a line. Ids are {@code <prefix>-<n>}, n from 0.
  */
 abstract class Producer implements AutoCloseable {
+  private final Path file;
   private final String prefix;
   private final Duration every;
   private final AtomicInteger produced = new AtomicInteger();
@@ -23,7 +24,8 @@ abstract class Producer implements AutoCloseable {
   private Thread thread;
   private volatile IOException failure;
 
-  Producer(String prefix, Duration every) {
+  Producer(Path file, String prefix, Duration every) {
+    this.file = Objects.requireNonNull(file);
     this.prefix = Objects.requireNonNull(prefix);
     this.every = Objects.requireNonNull(every);
   }
@@ -41,7 +43,9 @@ abstract class Producer implements AutoCloseable {
   abstract void write(int from, int to) throws IOException;
 
   /** The queue file. */
-  abstract Path file();
+  final Path file() {
+    return file;
+  }
 
   void start() {
     running.set(true);
@@ -87,16 +91,9 @@ abstract class Producer implements AutoCloseable {
 
   /** Replaces {@code file} atomically with every item produced so far, as a JSON array. */
   static final class AtomicReplace extends Producer {
-    private final Path file;
 
     AtomicReplace(Path file, String prefix, Duration every) {
-      super(prefix, every);
-      this.file = file;
-    }
-
-    @Override
-    Path file() {
-      return file;
+      super(file, prefix, every);
     }
 
     @Override
@@ -106,30 +103,20 @@ abstract class Producer implements AutoCloseable {
         b.append(n == 0 ? "  " : ",\n  ").append(item(n));
       }
       b.append("\n]\n");
-      Path temp = file.resolveSibling("." + file.getFileName() + ".producer-tmp");
-      java.nio.file.Files.writeString(temp, b);
-      java.nio.file.Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Queues.replaceAtomically(file(), b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
   }
 
   /** Appends one JSON line per item with two plain writes and a pause between them. */
   static final class CarelessAppend extends Producer {
-    private final Path file;
 
     CarelessAppend(Path file, String prefix, Duration every) {
-      super(prefix, every);
-      this.file = file;
-    }
-
-    @Override
-    Path file() {
-      return file;
+      super(file, prefix, every);
     }
 
     @Override
     void write(int from, int to) throws IOException {
-      try (var out = new java.io.FileOutputStream(file.toFile(), true)) {
+      try (var out = new java.io.FileOutputStream(file().toFile(), true)) {
         for (int n = from; n < to; n++) {
           byte[] line = (item(n) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
           int cut = 1 + ThreadLocalRandom.current().nextInt(line.length - 1);
@@ -151,21 +138,14 @@ abstract class Producer implements AutoCloseable {
    * checked against them; {@link #close()} leaves a complete version.
    */
   static final class SometimesBroken extends Producer {
-    private final Path file;
     private final Duration brokenFor;
     private final java.util.Set<String> versions = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private int written;
     private int last;
 
     SometimesBroken(Path file, String prefix, Duration every, Duration brokenFor) {
-      super(prefix, every);
-      this.file = file;
+      super(file, prefix, every);
       this.brokenFor = brokenFor;
-    }
-
-    @Override
-    Path file() {
-      return file;
     }
 
     /** SHA-256 (hex) of every version written. */
@@ -199,10 +179,7 @@ abstract class Producer implements AutoCloseable {
       byte[] bytes = b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
       versions.add(sha256(bytes));
       last = to;
-      Path temp = file.resolveSibling("." + file.getFileName() + ".producer-tmp");
-      java.nio.file.Files.write(temp, bytes);
-      java.nio.file.Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Queues.replaceAtomically(file(), bytes);
     }
 
     @Override

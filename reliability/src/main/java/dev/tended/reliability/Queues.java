@@ -1,6 +1,7 @@
 package dev.tended.reliability;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -30,8 +31,13 @@ final class Queues {
           .append("\", \"text\": \"item ").append(i).append("\"}");
     }
     b.append("]\n");
-    Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    Files.writeString(temp, b);
+    replaceAtomically(file, b.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** What a careful producer does: write a temporary file beside {@code file}, rename it over. */
+  static void replaceAtomically(Path file, byte[] bytes) throws IOException {
+    Path temp = file.resolveSibling("." + file.getFileName() + ".producer-tmp");
+    Files.write(temp, bytes);
     Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 

@@ -28,11 +28,11 @@ final class SizeScenario implements Scenario {
     long bytes = suite.profile().bigQueueBytes();
     int bigItemChars = 16 * 1024;
     int bigItems = (int) (bytes / (bigItemChars + 40));
-    rows.add(take(suite, "size-big-file", String.format("one %,d MiB queue file (%,d items of 16 KiB), -Xmx128m",
-        bytes >> 20, bigItems).replace(',', ' '), bigItems, bigItemChars));
+    rows.add(take(suite, "size-big-file", "one " + spaced(bytes >> 20) + " MiB queue file (" + spaced(bigItems)
+        + " items of 16 KiB), -Xmx128m", bigItems, bigItemChars));
     int backlog = suite.profile().backlogItems();
-    rows.add(take(suite, "size-backlog", String.format("a backlog of %,d ideas in one file, -Xmx128m", backlog)
-        .replace(',', ' '), backlog, 20));
+    rows.add(take(suite, "size-backlog", "a backlog of " + spaced(backlog) + " ideas in one file, -Xmx128m",
+        backlog, 20));
     return rows;
   }
 
@@ -63,6 +63,11 @@ final class SizeScenario implements Scenario {
           fileBytes >> 20, items, recordedMs, probe.heapUsedKiB(), ledgerBytes >> 20,
           oom ? "OutOfMemoryError!" : "no OutOfMemoryError").replace(',', ' ') + "; lost 0 = every item recorded; the rest is not waited for");
     }
+  }
+
+  /** 1234567 as "1 234 567". */
+  static String spaced(long n) {
+    return String.format("%,d", n).replace(',', ' ');
   }
 
   private static long sizeOrZero(Path p) throws IOException {

@@ -9,11 +9,7 @@ final class Table {
 
   static String render(Machine machine, String profile, long tookSeconds, List<Outcome> rows) {
     StringBuilder b = new StringBuilder();
-    b.append("| machine | ").append(machine.cpu()).append(", ").append(machine.cores()).append(" cores, ")
-        .append(machine.memoryMiB()).append(" MiB, Linux ").append(machine.kernel()).append(" |\n");
-    b.append("|---|---|\n");
-    b.append("| JVM | ").append(machine.jvm()).append(" |\n");
-    b.append("| date | ").append(machine.date()).append(" |\n");
+    b.append(machine.markdownRows());
     b.append("| run | profile ").append(profile).append(", ").append(tookSeconds).append(" s, load at start ")
         .append(machine.load()).append(" |\n\n");
     b.append("| fault | injected | produced | succeeded | lost | run again after finishing | max recovery | verdict | note |\n");
