@@ -3,7 +3,7 @@
 # (also written to reliability/target/reliability-result.md). Exit 1 when a row failed.
 #   (no argument)   the CI profile: a few minutes (mvn -B verify runs it too, as ReliabilityCiProfileIT)
 #   --soak          the soak profile: 500 kills, 20 000 items, a 1 GB queue file; about half an hour
-#   --only a,b      some scenarios: crash, powercut, hangs, disk, damage, hostile, size, leaks, permissions
+#   --only a,b      some scenarios: crash, hangs, damage, disk, permissions, powercut, hostile, leaks, size
 #   --keep          keep the scratch folders (printed at the end)
 set -eu
 cd "$(dirname "$0")/.."

@@ -28,7 +28,8 @@ public final class ReliabilityMain {
   /** Every scenario, in the order they run. */
   static List<Scenario> scenarios() {
     return List.of(new CrashScenario(), new HangScenario(), new DamageScenario(), new FullDiskScenario(),
-        new PermissionsScenario(), new PowerCutScenario(), new LeakScenario(), new SizeScenario());
+        new PermissionsScenario(), new PowerCutScenario(), new HostileScenario(), new LeakScenario(),
+        new SizeScenario());
   }
 
   public static void main(String[] args) throws Exception {
