@@ -12,20 +12,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stops a worker and everything it started: SIGTERM and then SIGCONT to the worker and every
- * descendant, {@code grace}, then SIGKILL to whatever of them is left.
+ * Stops a worker and everything it started: SIGTERM and then SIGCONT to the worker, {@code grace},
+ * SIGKILL if it is still there; then whatever it left running gets SIGTERM and the rest of the grace,
+ * then SIGKILL.
  *
- * <p>Why the whole tree gets TERM: a handler is told to stop, and given the same grace, whether or
- * not the worker is still able to pass the word on (a wedged or frozen worker cannot). Why TERM then
- * CONT: a worker frozen with SIGSTOP does not act on SIGTERM until it is continued. Sending TERM
- * first makes it pending, so the moment CONT resumes the JVM its shutdown starts before anything
- * else runs; a JVM that was merely frozen (not wedged) then stops cleanly, hands back its running
- * items and writes {@code state: "stopped"}. A JVM that is really wedged cannot finish its shutdown
- * and is killed when the grace runs out; KILL needs no CONT. Descendants are collected before TERM
- * and again before KILL, because once the worker dies they are re-parented and can no longer be
- * found through it. {@link ProcessHandle} carries the start time, so a recycled pid is never killed
- * by mistake. Descendants that end up as the supervisor's children (it is a {@link Subreaper}) are
- * reaped once gone.
+ * <p>Why only the worker gets TERM first: a worker that can still act stops its handlers itself,
+ * letting them finish within part of the grace and handing back the items of those it has to stop,
+ * so no attempt is counted for a stop; a handler that got TERM behind the worker's back would exit
+ * and be recorded as a failed attempt. Only what outlives the worker (a wedged or frozen worker
+ * cannot pass the word on) is told directly. Why TERM then CONT: a worker frozen with SIGSTOP does
+ * not act on SIGTERM until it is continued. Sending TERM first makes it pending, so the moment CONT
+ * resumes the JVM its shutdown starts before anything else runs; a JVM that was merely frozen (not
+ * wedged) then stops cleanly and writes {@code state: "stopped"}. A JVM that is really wedged cannot
+ * finish its shutdown and is killed when the grace runs out; KILL needs no CONT. Descendants are
+ * collected before TERM and again before KILL, because once the worker dies they are re-parented
+ * and can no longer be found through it. {@link ProcessHandle} carries the start time, so a recycled
+ * pid is never killed by mistake. Descendants that end up as the supervisor's children (it is a
+ * {@link Subreaper}) are reaped once gone.
  */
 final class ProcessTree {
   private static final Logger log = LoggerFactory.getLogger(ProcessTree.class);
@@ -40,7 +43,6 @@ final class ProcessTree {
     boolean graceful = false;
     if (root.isAlive()) {
       terminate(root);
-      tree.values().forEach(ProcessTree::terminate);
       graceful = waitFor(root, grace);
     }
     if (!graceful && root.isAlive()) {
@@ -49,9 +51,9 @@ final class ProcessTree {
           root.pid(), grace.toMillis(), why, tree.size() + 1);
       root.destroyForcibly();
     }
-    // The worker is gone: what it started has the rest of the grace to finish, then is killed.
+    // The worker is gone: what it left running is told to stop, has the rest of the grace, then is killed.
     long left = grace.toNanos() - (System.nanoTime() - started);
-    int killed = stopRest(tree.values(), Duration.ofNanos(Math.max(0, left)));
+    int killed = stopAll(tree.values(), Duration.ofNanos(Math.max(Duration.ofSeconds(1).toNanos(), left)));
     boolean gone = waitFor(root, Duration.ofSeconds(5)) && allGone(tree.values(), Duration.ofSeconds(1));
     log.info("worker_process_stopped pid={} reason={} graceful={} killed_descendants={} took_ms={} all_gone={}",
         root.pid(), why, graceful, killed, (System.nanoTime() - started) / 1_000_000, gone);

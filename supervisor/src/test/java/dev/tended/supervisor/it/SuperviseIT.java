@@ -123,6 +123,29 @@ class SuperviseIT {
   }
 
   @Test
+  void stoppingTheSupervisorLetsTheWorkerHandBackARunningItemWithoutCountingAnAttempt() throws Exception {
+    TestConfig c = new TestConfig(dir);
+    Path handler = c.script("slow.sh", "cat > /dev/null; echo started >> slow.log; sleep 30");
+    c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, "")).heartbeatInterval("300ms")
+        .supervisor("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 4s }");
+    Files.createDirectories(c.dataDir());
+    Queues.replaceAtomically(c.dataDir().resolve("ideas_log.json"), Queues.ideas("slow", 0, 1));
+    c.write();
+    try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
+      await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(c.dataDir().resolve("slow.log")));
+      sup.process().signal("TERM");
+      assertThat(sup.process().awaitExit(Duration.ofSeconds(4 + 5))).isZero();
+    }
+    try (dev.tended.ledger.Ledger ledger = dev.tended.ledger.Ledger.open(c.dataDir().resolve("ledger.db"),
+        java.time.Clock.systemUTC())) {
+      var item = ledger.versions("ideas", "slow0").get(0);
+      assertThat(item.state()).as("handed back, not failed").isEqualTo(dev.tended.ledger.ItemState.PENDING);
+      assertThat(item.attempts()).as("a stop does not count as an attempt").isZero();
+    }
+  }
+
+  @Test
   void workerLeftByAKilledSupervisorIsStoppedBeforeANewOneStarts() throws Exception {
     TestConfig c = config("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 2s }");
     long leftover;
