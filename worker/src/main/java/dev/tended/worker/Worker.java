@@ -2,6 +2,7 @@ package dev.tended.worker;
 
 import dev.tended.config.SourceConfig;
 import dev.tended.config.TendedConfig;
+import dev.tended.io.DataFolderLock;
 import dev.tended.ledger.Ledger;
 import dev.tended.ledger.LedgerCheck;
 import dev.tended.logging.Kv;
@@ -18,6 +19,7 @@ import dev.tended.worker.source.QueueWatcher;
 import dev.tended.worker.source.SourcePoller;
 import dev.tended.worker.source.TestHooks;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +41,7 @@ public final class Worker {
   private final ServiceEvents events;
   private final Clock clock = Clock.systemUTC();
   private final AtomicBoolean stopped = new AtomicBoolean();
+  private DataFolderLock lock;
   private Ledger ledger;
   private Dispatcher dispatcher;
   private PollScheduler polls;
@@ -58,6 +61,10 @@ public final class Worker {
   /** Starts everything; throws when the worker cannot run at all (e.g. the ledger cannot be opened). */
   public void start() throws Exception {
     Files.createDirectories(config.dataDir());
+    Path lockFile = config.dataDir().resolve("worker.lock");
+    lock = DataFolderLock.tryAcquire(lockFile).orElseThrow(() -> new IllegalStateException("another worker"
+        + DataFolderLock.holder(lockFile).map(pid -> " (pid " + pid + ")").orElse("") + " runs on " + config.dataDir()
+        + ": " + lockFile + " is locked; two workers on one ledger would run items twice"));
     events.starting(config.supervisor().startupGrace());
     ledger = LedgerCheck.openTrusted(config.ledgerFile(), config.resultsDir(), clock);
     events.startupStep("recovering interrupted items");
@@ -117,6 +124,9 @@ public final class Worker {
     } finally {
       if (ledger != null) {
         ledger.close();
+      }
+      if (lock != null) {
+        lock.close();
       }
       events.stopped();
       log.info("worker_stopped took_ms={}", (System.nanoTime() - t0) / 1_000_000);
