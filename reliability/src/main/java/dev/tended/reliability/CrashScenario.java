@@ -38,8 +38,10 @@ final class CrashScenario implements Scenario {
           .source(Rig.jsonQueue("qa-issues", "QAissue.json", 1, handler, ""))
           .heartbeat("100ms")
           .write();
-      Producer ideas = new Producer.AtomicReplace(rig.dataDir().resolve("ideas_log.json"), "idea", Duration.ofMillis(60));
-      Producer qa = new Producer.CarelessAppend(rig.dataDir().resolve("QAissue.json"), "qa", Duration.ofMillis(80));
+      Duration every = suite.profile().produceEvery();
+      Producer ideas = new Producer.AtomicReplace(rig.dataDir().resolve("ideas_log.json"), "idea", every);
+      Producer qa = new Producer.CarelessAppend(rig.dataDir().resolve("QAissue.json"), "qa",
+          every.multipliedBy(4).dividedBy(3));
       long maxRecovery = 0;
       java.util.Set<String> cutWrites = new java.util.HashSet<>();
       int orphansStopped = 0;

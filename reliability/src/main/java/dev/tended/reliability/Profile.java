@@ -13,17 +13,19 @@ import java.time.Duration;
  * @param bigQueueBytes size of the one huge queue file
  * @param backlogItems ideas in the backlog the worker takes at {@code -Xmx128m}
  * @param drainLimit how long the worker may take to finish everything after the faults stop
+ * @param produceEvery the producers' pause between writes in the crash scenario: slow enough that the
+ *     worker, killed every second or so, is not left with a backlog larger than it can drain
  */
 public record Profile(String name, int kills, int powerCuts, int leakItems, long bigQueueBytes, int backlogItems,
-    Duration drainLimit) {
+    Duration drainLimit, Duration produceEvery) {
 
   /** A few minutes: what CI runs. */
   public static Profile ci() {
-    return new Profile("ci", 20, 6, 1_000, 64L << 20, 50_000, Duration.ofMinutes(3));
+    return new Profile("ci", 20, 6, 1_000, 64L << 20, 50_000, Duration.ofMinutes(3), Duration.ofMillis(60));
   }
 
   /** About half an hour: 500 kills, 20 000 items for the leak check, a 1 GB file, a million ideas. */
   public static Profile soak() {
-    return new Profile("soak", 500, 50, 20_000, 1L << 30, 1_000_000, Duration.ofMinutes(15));
+    return new Profile("soak", 500, 50, 20_000, 1L << 30, 1_000_000, Duration.ofMinutes(15), Duration.ofMillis(300));
   }
 }
