@@ -93,7 +93,7 @@ public final class IdleSection {
       }
       if (jars.supervisor().isEmpty()) {
         out.add(Figure.notMeasured("idle supervisor: RSS / CPU", "watching an idle worker", "≤ 48 MiB / ≤ 0.1 %",
-            "supervisor jar not built: it is not on main yet"));
+            "supervisor jar not built (bench/run.sh builds it)"));
       }
       return out;
     } finally {
