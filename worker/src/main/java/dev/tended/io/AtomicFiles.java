@@ -136,6 +136,29 @@ public final class AtomicFiles {
     DURABLE_FOLDERS.add(abs);
   }
 
+  /**
+   * Removes the temporary files that writes of {@code target} left behind when their process was
+   * killed between creating and renaming them ({@code .<name>.tmp-*}); returns how many. Only for a
+   * caller that is the one writer of {@code target} (the worker holds its data folder's lock), since a
+   * live writer's temporary file would be taken from under it.
+   */
+  public static int removeStaleTemps(Path target) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    int removed = 0;
+    try (java.nio.file.DirectoryStream<Path> temps =
+        Files.newDirectoryStream(dir, "." + target.getFileName() + ".tmp-*")) {
+      for (Path t : temps) {
+        if (Files.deleteIfExists(t)) {
+          removed++;
+        }
+      }
+    }
+    return removed;
+  }
+
   /** Forces a folder's entries (a rename or a new file in it) to stable storage. */
   public static void forceDirectory(Path dir) throws IOException {
     Current.OPS.forceDirectory(dir);

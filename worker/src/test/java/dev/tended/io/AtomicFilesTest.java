@@ -23,6 +23,17 @@ class AtomicFilesTest {
   }
 
   @Test
+  void temporaryFilesLeftByAKilledWriterAreRemovedAndNothingElse() throws Exception {
+    Path target = dir.resolve("status.json");
+    AtomicFiles.write(target, "{}".getBytes(StandardCharsets.UTF_8));
+    Files.writeString(dir.resolve(".status.json.tmp-1a2b"), "half");
+    Files.writeString(dir.resolve(".status.json.tmp-ffff"), "");
+    Files.writeString(dir.resolve(".other.json.tmp-1a2b"), "not ours");
+    assertThat(AtomicFiles.removeStaleTemps(target)).isEqualTo(2);
+    assertThat(names()).containsExactly(".other.json.tmp-1a2b", "status.json");
+  }
+
+  @Test
   void targetIsReplacedWholeAndNoTemporaryFileIsLeft() throws Exception {
     Path target = dir.resolve("status.json");
     AtomicFiles.write(target, "a much longer first version of the content".getBytes(StandardCharsets.UTF_8));

@@ -3,6 +3,7 @@ package dev.tended.worker.heartbeat;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.Ledger;
+import dev.tended.io.AtomicFiles;
 import dev.tended.io.IoErrors;
 import dev.tended.logging.Kv;
 import dev.tended.status.BreakerStatus;
@@ -76,6 +77,15 @@ public final class Heartbeat {
 
   /** Writes the first beat now and then one every interval. */
   public void start() {
+    try {
+      int removed = AtomicFiles.removeStaleTemps(config.heartbeat().file());
+      if (removed > 0) {
+        log.info("stale_temp_files_removed file={} count={}", Kv.q(config.heartbeat().file()), removed);
+      }
+    } catch (java.io.IOException e) {
+      log.warn("stale_temp_files_not_removed file={} error={}", Kv.q(config.heartbeat().file()),
+          Kv.q(IoErrors.describe(e)));
+    }
     long every = config.heartbeat().interval().toMillis();
     timer.scheduleAtFixedRate(this::tick, 0, every, TimeUnit.MILLISECONDS);
   }
