@@ -1,0 +1,62 @@
+package dev.tended.supervisor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tended.ledger.ItemRecord;
+import dev.tended.ledger.ItemState;
+import dev.tended.ledger.Ledger;
+import dev.tended.testing.Queues;
+import dev.tended.testing.TestConfig;
+import dev.tended.testing.WorkerProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code tended recover-ledger}: after a damaged ledger, finished items are known again and nothing finished reruns. */
+class RecoverLedgerIT {
+  @TempDir Path dir;
+
+  @Test
+  void aDamagedLedgerIsKeptAsideAndRebuiltFromResultsSoFinishedItemsAreKnownAgain() throws Exception {
+    TestConfig c = new TestConfig(dir);
+    Path handler = c.script("handle.sh", "cat > /dev/null; [ \"$TENDED_ITEM_ID\" = bad ] && exit 65; exit 0");
+    c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, "")).write();
+    Path queue = c.dataDir().resolve("ideas_log.json");
+    Queues.replaceAtomically(queue, "[{\"id\": \"good\", \"title\": \"a\"}, {\"id\": \"bad\", \"title\": \"b\"}]");
+    Path ledgerFile = c.dataDir().resolve("ledger.db");
+    try (WorkerProcess w = WorkerProcess.startWorker(c.file(), dir.resolve("w1.out"))) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(c.dataDir().resolve("results/ideas/bad.json"))
+          && Files.exists(c.dataDir().resolve("results/ideas/good.json")));
+      Supervisor.Result whileRunning = Supervisor.run("recover-ledger", "--config", c.file().toString());
+      assertThat(whileRunning.exitCode()).as("refused while a worker runs").isEqualTo(1);
+      assertThat(whileRunning.err()).contains("worker " + w.pid() + " is running");
+      w.signal("TERM");
+      assertThat(w.awaitExit(Duration.ofSeconds(15))).isZero();
+    }
+    byte[] garbage = new byte[(int) Files.size(ledgerFile)];
+    new Random(3).nextBytes(garbage);
+    Files.write(ledgerFile, garbage);
+
+    Supervisor.Result r = Supervisor.run("recover-ledger", "--config", c.file().toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("knows 2 finished items");
+    try (Stream<Path> kept = Files.list(c.dataDir())) {
+      List<Path> aside = kept.filter(p -> p.getFileName().toString().startsWith("ledger.db.damaged-")).toList();
+      assertThat(aside).anySatisfy(p -> assertThat(Files.readAllBytes(p)).isEqualTo(garbage));
+    }
+    try (Ledger ledger = Ledger.open(ledgerFile, Clock.systemUTC())) {
+      assertThat(ledger.versions("ideas", "good")).extracting(ItemRecord::state).containsExactly(ItemState.SUCCEEDED);
+      ItemRecord bad = ledger.versions("ideas", "bad").get(0);
+      assertThat(bad.state()).isEqualTo(ItemState.DEAD);
+      assertThat(bad.payload()).as("the input the handler had, for a retry").contains("\"id\":\"bad\"");
+    }
+    assertThat(Supervisor.run("retry", "--config", c.file().toString(), "ideas", "bad").exitCode()).isZero();
+  }
+}
