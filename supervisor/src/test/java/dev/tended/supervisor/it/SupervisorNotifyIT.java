@@ -3,7 +3,7 @@ package dev.tended.supervisor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tended.testing.NotifySocket;
+import dev.tended.notify.NotifySocket;
 import dev.tended.testing.Queues;
 import dev.tended.testing.TestConfig;
 import java.nio.channels.FileChannel;

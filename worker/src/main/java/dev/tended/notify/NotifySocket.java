@@ -1,4 +1,4 @@
-package dev.tended.testing;
+package dev.tended.notify;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
@@ -13,8 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /**
- * A real {@code AF_UNIX} datagram socket standing in for systemd's notification socket: tests give its
- * path to a daemon as {@code NOTIFY_SOCKET} and read what it sent, each message with its arrival time.
+ * A real {@code AF_UNIX} datagram socket standing in for systemd's notification socket: tests and the
+ * benchmark give its path to a daemon as {@code NOTIFY_SOCKET} and read what it sent, each message with
+ * its arrival time (the benchmark times start → {@code READY=1} with it). Not used by the daemons.
  * Java's own channels cannot bind a Unix datagram socket, so this calls libc through JNA.
  *
  * <p>Owns one thread ({@code notify-receiver}); {@link #close()} stops it and closes the socket.
