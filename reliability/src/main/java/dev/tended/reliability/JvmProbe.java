@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  * threads from {@code /proc}, and the heap in use right after a full GC through {@code jcmd}.
  *
  * @param fds entries in {@code /proc/<pid>/fd}
- * @param threads the {@code Threads:} line of {@code /proc/<pid>/status}
+ * @param threads the process's threads ({@code /proc/<pid>/task}) except the JDK's "process reaper"
+ *     threads, a cached pool that grows with the handlers running at once and shrinks after a minute
+ *     idle: not a leak, and it would make the count depend on timing
  * @param heapUsedKiB heap in use after {@code GC.run}, -1 when jcmd could not tell
  */
 record JvmProbe(long fds, long threads, long heapUsedKiB) {
@@ -24,11 +26,20 @@ record JvmProbe(long fds, long threads, long heapUsedKiB) {
     try (var s = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
       fds = s.count();
     }
-    long threads = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-        .filter(l -> l.startsWith("Threads:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst()
-        .orElse(-1);
+    long threads;
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      threads = tasks.filter(t -> !comm(t).equals("process reaper")).count();
+    }
     jcmd(pid, "GC.run");
     return new JvmProbe(fds, threads, heapUsedKiB(jcmd(pid, "GC.heap_info")));
+  }
+
+  private static String comm(Path task) {
+    try {
+      return Files.readString(task.resolve("comm")).trim();
+    } catch (IOException e) {
+      return ""; // the thread ended meanwhile
+    }
   }
 
   /** The sum of the generations' "used" figures (SerialGC: def new + tenured; G1: the heap line). */
