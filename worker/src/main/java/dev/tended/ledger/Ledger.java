@@ -284,7 +284,9 @@ public final class Ledger implements AutoCloseable {
         up.setLong(2, now);
         up.setString(3, detail);
         up.setLong(4, seq);
-        up.executeUpdate();
+        if (up.executeUpdate() != 1) {
+          return null; // not running (any more): nothing to hand back, and no transition to record
+        }
       }
       transition(seq, now, ItemState.RUNNING, ItemState.PENDING, Math.max(attempt - 1, 0), null, detail);
       return null;

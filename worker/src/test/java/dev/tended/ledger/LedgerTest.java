@@ -32,6 +32,19 @@ class LedgerTest {
   }
 
   @Test
+  void handingBackAnItemThatIsNoLongerRunningChangesNothingAndRecordsNoTransition() {
+    try (Ledger ledger = open()) {
+      ledger.recordSeen("ideas", List.of(item("h", "x")));
+      ItemRecord claimed = ledger.claimDue("ideas", 1).get(0);
+      ledger.finish(claimed.seq(), ItemState.SUCCEEDED, 0, "ok", null);
+      int before = ledger.transitionsTo(claimed.seq(), ItemState.PENDING);
+      ledger.handBack(claimed.seq(), "late hand-back");
+      assertThat(ledger.versions("ideas", "h").get(0).state()).isEqualTo(ItemState.SUCCEEDED);
+      assertThat(ledger.transitionsTo(claimed.seq(), ItemState.PENDING)).isEqualTo(before);
+    }
+  }
+
+  @Test
   void itemsAreClaimedInFirstSeenOrderWithTheirAttemptCounted() {
     try (Ledger ledger = open()) {
       ledger.recordSeen("ideas", List.of(item("b", "x"), item("a", "x"), item("c", "x")));

@@ -18,10 +18,18 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigAndInputIT {
   @TempDir Path dir;
 
+  /** The worker jar on a configuration file holding {@code yaml}, with {@code more} arguments. */
+  private WorkerProcess startOn(String yaml, String... more) throws Exception {
+    Path config = Files.createTempFile(dir, "tended", ".yaml");
+    Files.writeString(config, yaml);
+    List<String> args = new java.util.ArrayList<>(List.of("--config", config.toString()));
+    args.addAll(List.of(more));
+    return WorkerProcess.start(WorkerProcess.workerJar(), args, Map.of(), dir.resolve(config.getFileName() + ".out"));
+  }
+
   @Test
   void badConfigurationExits78NamingTheKeysPath() throws Exception {
-    Path config = dir.resolve("bad.yaml");
-    Files.writeString(config, """
+    WorkerProcess p = startOn("""
         dataDir: ./var
         sources:
           - name: ideas
@@ -30,25 +38,20 @@ class ConfigAndInputIT {
             pollInterval: 2x
             handler: { command: ["/bin/true"] }
         """);
-    WorkerProcess p = WorkerProcess.start(WorkerProcess.workerJar(), List.of("--config", config.toString()),
-        Map.of(), dir.resolve("out"));
     assertThat(p.awaitExit(Duration.ofSeconds(30))).isEqualTo(78);
     assertThat(p.output()).contains("sources[0].pollInterval: \"2x\" is not a duration");
   }
 
   @Test
   void checkConfigRefusesAZeroMaxOutputWithExit78() throws Exception {
-    Path config = dir.resolve("zero.yaml");
-    Files.writeString(config, """
+    WorkerProcess p = startOn("""
         dataDir: ./var
         sources:
           - name: ideas
             type: json-queue
             path: ideas_log.json
             handler: { command: ["/bin/true"], maxOutput: 0 }
-        """);
-    WorkerProcess p = WorkerProcess.start(WorkerProcess.workerJar(),
-        List.of("--config", config.toString(), "--check-config"), Map.of(), dir.resolve("out"));
+        """, "--check-config");
     assertThat(p.awaitExit(Duration.ofSeconds(30))).isEqualTo(78);
     assertThat(p.output()).contains("sources[0].handler.maxOutput: must be more than 0 bytes");
   }

@@ -69,7 +69,7 @@ public record HandlerRequest(
 
   /** Variables the operating system cannot carry would make {@link ProcessBuilder} throw later; all are named. */
   private static void checkEnvironment(Map<String, String> environment) {
-    for (String name : new java.util.TreeSet<>(environment.keySet())) {
+    for (String name : environment.keySet()) {
       if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
         throw new IllegalArgumentException("environment: " + Kv.q(name) + " is not a valid variable name");
       }
