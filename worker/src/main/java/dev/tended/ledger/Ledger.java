@@ -12,6 +12,7 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,8 @@ import org.sqlite.SQLiteConfig;
  * {@code synchronous=FULL}: each method is one transaction, committed (and synced) before it returns,
  * so a transition is durable before the caller acts on it.
  *
- * <p>Thread-safe: every method holds this object's lock around its one connection. Other processes
+ * <p>Thread-safe: every method holds this object's lock around its one connection; {@link #finish}
+ * queues first, so that concurrent finishes share one commit. Other processes
  * (the supervisor's {@code status} and {@code retry}) may open the same file at the same time.
  */
 public final class Ledger implements AutoCloseable {
@@ -36,10 +38,12 @@ public final class Ledger implements AutoCloseable {
 
   private final Connection db;
   private final Clock clock;
+  private final GroupCommit<Finish> finishes;
 
   private Ledger(Connection db, Clock clock) {
     this.db = db;
     this.clock = clock;
+    this.finishes = new GroupCommit<>(this, this::commitFinishes);
   }
 
   /** Opens (creating when absent) the ledger at {@code file}. */
@@ -108,13 +112,14 @@ public final class Ledger implements AutoCloseable {
     }
     long now = clock.millis();
     return inTransaction("record items of " + source, () -> {
+      long before;
+      try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM items")) {
+        before = rs.getLong(1);
+      }
       int added = 0;
       try (PreparedStatement ins = db.prepareStatement(
-              "INSERT OR IGNORE INTO items (source, item_id, content_hash, payload, state, attempts,"
-                  + " next_attempt_at, first_seen_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)");
-          PreparedStatement tr = db.prepareStatement(
-              "INSERT INTO transitions (item_seq, at, from_state, to_state, attempt, detail)"
-                  + " VALUES (last_insert_rowid(), ?, NULL, 'pending', 0, 'seen')")) {
+          "INSERT OR IGNORE INTO items (source, item_id, content_hash, payload, state, attempts,"
+              + " next_attempt_at, first_seen_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)")) {
         for (NewItem item : items) {
           ins.setString(1, source);
           ins.setString(2, item.id());
@@ -123,11 +128,17 @@ public final class Ledger implements AutoCloseable {
           ins.setLong(5, now);
           ins.setLong(6, now);
           ins.setLong(7, now);
-          if (ins.executeUpdate() == 1) {
-            tr.setLong(1, now);
-            tr.executeUpdate();
-            added++;
-          }
+          added += ins.executeUpdate();
+        }
+      }
+      if (added > 0) {
+        // seq only grows (AUTOINCREMENT): the rows after the largest one before are those just added
+        try (PreparedStatement tr = db.prepareStatement("INSERT INTO transitions"
+            + " (item_seq, at, from_state, to_state, attempt, detail)"
+            + " SELECT seq, ?, NULL, 'pending', 0, 'seen' FROM items WHERE seq > ?")) {
+          tr.setLong(1, now);
+          tr.setLong(2, before);
+          tr.executeUpdate();
         }
       }
       return added;
@@ -207,64 +218,84 @@ public final class Ledger implements AutoCloseable {
     }
     long now = clock.millis();
     return inTransaction("claim items of " + source, () -> {
-      List<ItemRecord> due = new ArrayList<>();
-      try (PreparedStatement q = db.prepareStatement("SELECT " + COLUMNS + " FROM items"
-          + " WHERE source = ? AND state IN ('pending', 'failed') AND next_attempt_at <= ?"
-          + " ORDER BY seq LIMIT ?")) {
-        q.setString(1, source);
-        q.setLong(2, now);
-        q.setInt(3, limit);
-        try (ResultSet rs = q.executeQuery()) {
+      // Two statements for the whole batch, whatever its size: the transitions (which need each
+      // item's state before the claim), then the claim itself, returning the claimed rows. Both pick
+      // the same items: the same condition and order in one transaction.
+      String due = "SELECT seq FROM items WHERE source = ? AND state IN ('pending', 'failed')"
+          + " AND next_attempt_at <= ? ORDER BY seq LIMIT ?";
+      try (PreparedStatement tr = db.prepareStatement("INSERT INTO transitions"
+          + " (item_seq, at, from_state, to_state, attempt, exit_code, detail)"
+          + " SELECT seq, ?, state, 'running', attempts + 1, NULL, NULL FROM items WHERE seq IN (" + due + ")")) {
+        tr.setLong(1, now);
+        tr.setString(2, source);
+        tr.setLong(3, now);
+        tr.setInt(4, limit);
+        tr.executeUpdate();
+      }
+      List<ItemRecord> claimed = new ArrayList<>();
+      try (PreparedStatement up = db.prepareStatement("UPDATE items SET state = 'running',"
+          + " attempts = attempts + 1, last_started_at = ?, updated_at = ? WHERE seq IN (" + due + ")"
+          + " RETURNING " + COLUMNS)) {
+        up.setLong(1, now);
+        up.setLong(2, now);
+        up.setString(3, source);
+        up.setLong(4, now);
+        up.setInt(5, limit);
+        try (ResultSet rs = up.executeQuery()) {
           while (rs.next()) {
-            due.add(read(rs));
+            claimed.add(read(rs));
           }
         }
       }
-      List<ItemRecord> claimed = new ArrayList<>(due.size());
-      try (PreparedStatement up = db.prepareStatement("UPDATE items SET state = 'running',"
-          + " attempts = attempts + 1, last_started_at = ?, updated_at = ? WHERE seq = ?")) {
-        for (ItemRecord r : due) {
-          up.setLong(1, now);
-          up.setLong(2, now);
-          up.setLong(3, r.seq());
-          up.executeUpdate();
-          transition(r.seq(), now, r.state(), ItemState.RUNNING, r.attempts() + 1, null, null);
-          claimed.add(new ItemRecord(r.seq(), r.source(), r.id(), r.contentHash(), r.payload(),
-              ItemState.RUNNING, r.attempts() + 1, r.nextAttemptAt(), r.firstSeenAt(),
-              Instant.ofEpochMilli(now), Instant.ofEpochMilli(now), r.lastFinishedAt(),
-              r.lastExitCode(), r.lastError()));
-        }
-      }
+      claimed.sort(Comparator.comparingLong(ItemRecord::seq));
       return claimed;
     });
   }
 
   /**
    * Ends a running attempt: {@code to} is SUCCEEDED, FAILED (runs again at {@code nextAttemptAt}) or
-   * DEAD. {@code exitCode} may be null (timeout, failed to start).
+   * DEAD. {@code exitCode} may be null (timeout, failed to start). Durable when it returns; attempts
+   * finishing at the same time on other threads share one commit ({@link GroupCommit}).
    */
-  public synchronized void finish(long seq, ItemState to, Integer exitCode, String detail, Instant nextAttemptAt) {
+  public void finish(long seq, ItemState to, Integer exitCode, String detail, Instant nextAttemptAt) {
     if (to != ItemState.SUCCEEDED && to != ItemState.FAILED && to != ItemState.DEAD) {
       throw new IllegalArgumentException("an attempt cannot end in " + to);
     }
-    long now = clock.millis();
-    inTransaction("finish item " + seq, () -> {
-      int attempt = attemptsOf(seq);
-      try (PreparedStatement up = db.prepareStatement("UPDATE items SET state = ?, next_attempt_at = ?,"
-          + " last_finished_at = ?, last_exit_code = ?, last_error = ?, updated_at = ?"
-          + " WHERE seq = ? AND state = 'running'")) {
-        up.setString(1, to.wireName());
-        up.setLong(2, nextAttemptAt == null ? now : nextAttemptAt.toEpochMilli());
-        up.setLong(3, now);
-        setInteger(up, 4, exitCode);
-        up.setString(5, to == ItemState.SUCCEEDED ? null : detail);
-        up.setLong(6, now);
-        up.setLong(7, seq);
-        if (up.executeUpdate() != 1) {
-          throw new SQLException("item " + seq + " is not running");
+    finishes.submit(new Finish(seq, to, exitCode, detail, nextAttemptAt, clock.millis()), "finish item " + seq);
+  }
+
+  /** One attempt's end, as queued for a shared commit. */
+  private record Finish(long seq, ItemState to, Integer exitCode, String detail, Instant nextAttemptAt, long at) {}
+
+  /** Commits every queued end of an attempt in one transaction; an item not running fails alone. */
+  private void commitFinishes(List<GroupCommit.Entry<Finish>> batch) {
+    inTransaction("finish " + batch.size() + " item(s)", () -> {
+      try (PreparedStatement tr = db.prepareStatement("INSERT INTO transitions"
+              + " (item_seq, at, from_state, to_state, attempt, exit_code, detail)"
+              + " SELECT seq, ?, 'running', ?, attempts, ?, ? FROM items WHERE seq = ? AND state = 'running'");
+          PreparedStatement up = db.prepareStatement("UPDATE items SET state = ?, next_attempt_at = ?,"
+              + " last_finished_at = ?, last_exit_code = ?, last_error = ?, updated_at = ? WHERE seq = ?")) {
+        for (GroupCommit.Entry<Finish> entry : batch) {
+          Finish f = entry.request();
+          tr.setLong(1, f.at());
+          tr.setString(2, f.to().wireName());
+          setInteger(tr, 3, f.exitCode());
+          tr.setString(4, f.detail());
+          tr.setLong(5, f.seq());
+          if (tr.executeUpdate() != 1) {
+            entry.fail(new SQLException("item " + f.seq() + " is not running"));
+            continue;
+          }
+          up.setString(1, f.to().wireName());
+          up.setLong(2, f.nextAttemptAt() == null ? f.at() : f.nextAttemptAt().toEpochMilli());
+          up.setLong(3, f.at());
+          setInteger(up, 4, f.exitCode());
+          up.setString(5, f.to() == ItemState.SUCCEEDED ? null : f.detail());
+          up.setLong(6, f.at());
+          up.setLong(7, f.seq());
+          up.executeUpdate();
         }
       }
-      transition(seq, now, ItemState.RUNNING, to, attempt, exitCode, detail);
       return null;
     });
   }

@@ -28,6 +28,58 @@ class LedgerTest {
       assertThat(ledger.recordSeen("ideas", List.of(item("1", "b")))).isEqualTo(1);
       assertThat(ledger.versions("ideas", "1")).hasSize(2);
       assertThat(ledger.counts("ideas").get(ItemState.PENDING)).isEqualTo(3);
+      for (String id : List.of("1", "2")) {
+        assertThat(ledger.versions("ideas", id)).allSatisfy(
+            v -> assertThat(ledger.transitionsTo(v.seq(), ItemState.PENDING)).as("seen once: %s", v).isEqualTo(1));
+      }
+    }
+  }
+
+  @Test
+  void itemsFinishedOnManyThreadsAtOnceAreEachFinishedOnceWithTheirOwnOutcome() throws Exception {
+    try (Ledger ledger = open()) {
+      List<NewItem> items = java.util.stream.IntStream.range(0, 400).mapToObj(i -> item("c" + i, "x")).toList();
+      ledger.recordSeen("ideas", items);
+      List<ItemRecord> claimed = ledger.claimDue("ideas", 400);
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+      try {
+        List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        for (ItemRecord r : claimed) {
+          boolean even = Integer.parseInt(r.id().substring(1)) % 2 == 0;
+          done.add(pool.submit(() -> ledger.finish(r.seq(), even ? ItemState.SUCCEEDED : ItemState.DEAD,
+              even ? 0 : 3, even ? null : "exit 3", null)));
+        }
+        for (java.util.concurrent.Future<?> f : done) {
+          f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdown();
+      }
+      assertThat(ledger.counts("ideas").get(ItemState.SUCCEEDED)).isEqualTo(200);
+      assertThat(ledger.counts("ideas").get(ItemState.DEAD)).isEqualTo(200);
+      assertThat(ledger.inState("ideas", ItemState.DEAD)).allSatisfy(r -> {
+        assertThat(r.lastExitCode()).isEqualTo(3);
+        assertThat(r.lastError()).isEqualTo("exit 3");
+      });
+      for (ItemRecord r : claimed) {
+        assertThat(ledger.transitionsTo(r.seq(), ItemState.SUCCEEDED) + ledger.transitionsTo(r.seq(), ItemState.DEAD))
+            .isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void finishingAnItemThatIsNotRunningFailsAndChangesNothing() {
+    try (Ledger ledger = open()) {
+      ledger.recordSeen("ideas", List.of(item("f", "x")));
+      ItemRecord claimed = ledger.claimDue("ideas", 1).get(0);
+      ledger.finish(claimed.seq(), ItemState.SUCCEEDED, 0, null, null);
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> ledger.finish(claimed.seq(), ItemState.DEAD, 1, "late", null))
+          .isInstanceOf(LedgerException.class)
+          .hasMessageContaining("is not running");
+      assertThat(ledger.versions("ideas", "f").get(0).state()).isEqualTo(ItemState.SUCCEEDED);
+      assertThat(ledger.transitionsTo(claimed.seq(), ItemState.DEAD)).isZero();
     }
   }
 

@@ -86,6 +86,19 @@ public final class Fixtures {
     return batch.stream().map(i -> new NewItem(i.id(), i.contentHash(), i.json())).toList();
   }
 
+  /**
+   * {@code count} small new items for round {@code round} of a benchmark: ids and hashes that no
+   * other round uses, so every round records {@code count} new versions.
+   */
+  public static List<NewItem> newItems(long round, int count) {
+    List<NewItem> batch = new java.util.ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      String id = "idea-" + round + "-" + i;
+      batch.add(new NewItem(id, Long.toHexString(round * count + i), "{\"id\":\"" + id + "\"}"));
+    }
+    return batch;
+  }
+
   /** Removes {@code dir} and everything under it; quiet about what is already gone. */
   public static void delete(Path dir) {
     if (dir == null || !Files.exists(dir)) {

@@ -4,7 +4,6 @@ import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.Ledger;
-import dev.tended.ledger.NewItem;
 import dev.tended.worker.results.ItemResult;
 import dev.tended.worker.results.ResultWriter;
 import java.io.IOException;
@@ -13,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -95,12 +93,6 @@ public class LedgerPathBenchmark {
   }
 
   private void record() {
-    long r = round++;
-    List<NewItem> batch = new ArrayList<>(ITEMS);
-    for (int i = 0; i < ITEMS; i++) {
-      String id = "idea-" + r + "-" + i;
-      batch.add(new NewItem(id, Long.toHexString(r * ITEMS + i), "{\"id\":\"" + id + "\"}"));
-    }
-    ledger.recordSeen("ideas", batch);
+    ledger.recordSeen("ideas", Fixtures.newItems(round++, ITEMS));
   }
 }

@@ -8,7 +8,7 @@ import dev.tended.ledger.ItemState;
 import dev.tended.ledger.Ledger;
 import dev.tended.io.IoErrors;
 import dev.tended.logging.Kv;
-import dev.tended.worker.handler.CommandRunner;
+import dev.tended.worker.handler.HandlerStarter;
 import dev.tended.worker.handler.HandlerRequest;
 import dev.tended.worker.handler.HandlerResult;
 import dev.tended.worker.handler.RunningHandler;
@@ -42,7 +42,7 @@ final class AttemptRunner {
 
   private final TendedConfig config;
   private final Ledger ledger;
-  private final CommandRunner runner;
+  private final HandlerStarter runner;
   private final ResultWriter results;
   private final Clock clock;
   private final BooleanSupplier stopping;
@@ -50,7 +50,7 @@ final class AttemptRunner {
   private final Map<String, String> recordErrors;
   private final Set<RunningHandler> active = ConcurrentHashMap.newKeySet();
 
-  AttemptRunner(TendedConfig config, Ledger ledger, CommandRunner runner, ResultWriter results, Clock clock,
+  AttemptRunner(TendedConfig config, Ledger ledger, HandlerStarter runner, ResultWriter results, Clock clock,
       BooleanSupplier stopping, Map<String, String> recordErrors) {
     this.recordErrors = recordErrors;
     this.config = config;

@@ -6,7 +6,7 @@ import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.Ledger;
 import dev.tended.logging.Kv;
 import dev.tended.status.BreakerStatus;
-import dev.tended.worker.handler.CommandRunner;
+import dev.tended.worker.handler.HandlerStarter;
 import dev.tended.worker.heartbeat.ProgressBoard;
 import dev.tended.worker.results.ResultWriter;
 import java.time.Clock;
@@ -58,7 +58,7 @@ public final class Dispatcher {
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final Thread thread;
 
-  public Dispatcher(TendedConfig config, Ledger ledger, CommandRunner runner, ResultWriter results,
+  public Dispatcher(TendedConfig config, Ledger ledger, HandlerStarter runner, ResultWriter results,
       ProgressBoard progress, Clock clock, DoubleSupplier random) {
     this.ledger = ledger;
     this.clock = clock;

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe and stateless apart from the clock that stamps results.
  */
-public final class CommandRunner {
+public final class CommandRunner implements HandlerStarter {
   private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
   private static final String SETSID = "setsid";
 
@@ -56,6 +56,7 @@ public final class CommandRunner {
    * Starts one attempt. Never throws for a program that cannot run: the attempt then ends at once
    * as {@link Ending#FAILED_TO_START} with the reason in its detail.
    */
+  @Override
   public RunningHandler start(HandlerRequest request) {
     Objects.requireNonNull(request, "request");
     Instant startedAt = clock.instant();

@@ -1,0 +1,109 @@
+package dev.tended.bench.jmh;
+
+import dev.tended.bench.RigConfig;
+import dev.tended.config.ConfigLoader;
+import dev.tended.config.TendedConfig;
+import dev.tended.ledger.ItemState;
+import dev.tended.ledger.Ledger;
+import dev.tended.ledger.NewItem;
+import dev.tended.worker.dispatch.Dispatcher;
+import dev.tended.worker.handler.HandlerResult;
+import dev.tended.worker.handler.HandlerStarter;
+import dev.tended.worker.handler.RunningHandler;
+import dev.tended.worker.heartbeat.ProgressBoard;
+import dev.tended.worker.results.ResultWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The worker's own path through its real classes, with an in-process handler that ends every attempt
+ * at once: the {@link Dispatcher} claims into free slots of a source with {@code concurrency} handler
+ * threads, and each attempt writes {@code input.json}, its forced result file and its final ledger
+ * transition, as in the worker. Each invocation gets a new data folder, ledger and dispatcher (not
+ * timed), records a batch and times until every item is succeeded. Scores are items per second.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class WorkerPathBenchmark {
+  /** Items per benchmark invocation. */
+  static final int ITEMS = 1_000;
+  private static final HandlerStarter ENDS_AT_ONCE = request -> new RunningHandler() {
+    private final Instant at = Instant.now();
+
+    @Override
+    public long pid() {
+      return -1;
+    }
+
+    @Override
+    public HandlerResult awaitResult() {
+      return new HandlerResult(HandlerResult.Ending.EXITED, 0, at, at, "", "", "");
+    }
+
+    @Override
+    public void cancel() {}
+  };
+
+  @Param({"8", "64"})
+  public int concurrency;
+
+  private Path dir;
+  private Ledger ledger;
+  private Dispatcher dispatcher;
+  private List<NewItem> batch;
+
+  @Setup(Level.Invocation)
+  public void setUp() throws Exception {
+    dir = Files.createTempDirectory("tended-bench-worker-path-");
+    TendedConfig config = ConfigLoader.load(
+        new RigConfig(dir).jsonQueue("ideas", "ideas_log.json", "1h", concurrency, Path.of("/bin/true")).write());
+    ledger = Ledger.open(config.ledgerFile(), Clock.systemUTC());
+    ProgressBoard progress = new ProgressBoard(System::nanoTime);
+    dispatcher = new Dispatcher(config, ledger, ENDS_AT_ONCE, new ResultWriter(config.resultsDir()), progress,
+        Clock.systemUTC(), Math::random);
+    batch = Fixtures.newItems(0, ITEMS);
+    dispatcher.start();
+  }
+
+  @TearDown(Level.Invocation)
+  public void tearDown() {
+    dispatcher.stop(Duration.ofSeconds(10));
+    ledger.close();
+    Fixtures.delete(dir);
+  }
+
+  /** Records the batch as a poll would, nudges the dispatcher, and returns once every item succeeded. */
+  @Benchmark
+  @OperationsPerInvocation(ITEMS)
+  public long recordDispatchRunRecord() {
+    ledger.recordSeen("ideas", batch);
+    dispatcher.nudge();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    long done;
+    while ((done = ledger.countInState(ItemState.SUCCEEDED)) < ITEMS) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("only " + done + " of " + ITEMS + " items succeeded in 2 minutes");
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+    return done;
+  }
+}
