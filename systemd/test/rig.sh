@@ -10,6 +10,7 @@
 #   env: TENDED_E2E_CACHE  rootfs cache (default ~/.cache/tended-e2e), built once with debootstrap
 #        TENDED_DEB        the package (default packaging/target/tended_*_all.deb)
 #        MIRROR            Debian mirror for debootstrap (default: the first one apt uses here)
+#        RIG_NO_BUILD=1    skip (exit 0) rather than build a missing rootfs
 #
 # skip() prints "SKIP: <why>" and exits 0 (where the rig cannot run); rig_exit stops systemd-nspawn by
 # PID (SIGTERM, then SIGKILL of its init after 15 s), removes the payload and calls rig_on_exit RC if
@@ -76,12 +77,13 @@ rig_mirror() {
     grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}'; } | grep -v security | sed -n 1p
 }
 
-rig_rootfs() { # builds $ROOT once (a few minutes), or reuses it
+rig_rootfs() { # builds $ROOT once (a few minutes), or reuses it; with RIG_NO_BUILD=1 skips instead of building
   local t
   if [[ -f $ROOT/.tended-e2e-complete ]]; then
     log "reusing rootfs $ROOT"
     return
   fi
+  [[ ${RIG_NO_BUILD:-0} == 1 ]] && skip "no rootfs cached in $CACHE yet: systemd/test/e2e.sh builds it once (debootstrap, a few minutes)"
   MIRROR=${MIRROR:-$(rig_mirror)}
   MIRROR=${MIRROR:-http://deb.debian.org/debian}
   log "building rootfs once (debootstrap bookworm with systemd, polkitd and a JDK; a few minutes)"
