@@ -2,10 +2,25 @@
 # Builds the jars and the benchmark, then prints the benchmark table (also written to
 # bench/target/bench-result.md). Arguments go to the benchmark:
 #   --long                idle figures over 10 minutes and more samples (about 25 minutes in all)
-#   --only a,b            some sections: jmh, pickup, throughput, startup, restart, idle
+#   --only a,b            some sections: jmh, pickup, throughput, startup, restart, systemd, idle
 #   --worker-jar FILE     measure another worker jar (e.g. one built before a change)
 # Takes under 10 minutes by default. Run it on a quiet machine: the table shows the load average.
+# The systemd section needs root: then the .deb is built too (Maven profile deb), for the container.
 set -eu
 cd "$(dirname "$0")/.."
-mvn -B -q -Pbench -DskipTests -pl worker,supervisor,bench -am package
+
+# Whether the systemd section runs: it does unless --only leaves it out.
+runs_systemd() {
+  while [ $# -gt 0 ]; do
+    if [ "$1" = --only ]; then
+      case ",${2:-}," in *,systemd,*) ;; *) return 1 ;; esac
+    fi
+    shift
+  done
+}
+if runs_systemd "$@" && [ "$(id -u)" = 0 ]; then
+  mvn -B -q -Pbench,deb -DskipTests -pl worker,supervisor,bench,packaging -am package
+else
+  mvn -B -q -Pbench -DskipTests -pl worker,supervisor,bench -am package
+fi
 exec java -jar bench/target/tended-bench.jar "$@"

@@ -9,9 +9,7 @@
 #
 #   usage (as root, from a built tree):  mvn -B -Pdeb package -DskipTests && systemd/test/e2e.sh
 #
-#   env: TENDED_E2E_CACHE  rootfs cache (default ~/.cache/tended-e2e), built once with debootstrap
-#        TENDED_DEB        the package (default packaging/target/tended_*_all.deb)
-#        MIRROR            Debian mirror for debootstrap (default: the first one apt uses here)
+#   env: TENDED_E2E_CACHE, TENDED_DEB, MIRROR: see rig.sh (the container boot, shared with watchdog-bench.sh)
 #
 # Where it cannot run (not root, no systemd-nspawn and no apt-get to install it, container does not
 # boot) it prints "SKIP: <why>" and exits 0. Once the container runs, nothing is skipped: a missing
@@ -19,138 +17,33 @@
 # (systemd-nspawn) is stopped by PID on exit; the rootfs is never modified by a run (--volatile=overlay).
 set -uo pipefail
 
-repo=$(cd "$(dirname "$0")/../.." && pwd)
-CACHE=${TENDED_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tended-e2e}
-ROOT=$CACHE/rootfs
+RIG_TAG=e2e
 MACHINE=tended-e2e
-PAYLOAD=""
-NSPAWN_PID=""
-LEADER=""
+RIG_SKIP_NOTE="the real-systemd test did not run; nothing was checked"
+# shellcheck source=systemd/test/rig.sh
+. "$(dirname "$0")/rig.sh"
 PASS=0
 FAIL=0
-T0=$(date +%s.%N)
-
-log()   { printf '[e2e %s] %s\n' "$(date +%T)" "$*"; }
-skip()  { log "SKIP: $*"; log "the real-systemd test did not run; nothing was checked"; exit 0; }
-now()   { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
-alive() { [[ -n $1 && -r /proc/$1/stat ]] && [[ $(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) != Z ]]; }
+T0=$(now)
 
 # ------------------------------------------------------------------------------------------ preflight
-[[ $(id -u) == 0 ]] || skip "must run as root (systemd-nspawn boots a container)"
-DEB=${TENDED_DEB:-$(ls "$repo"/packaging/target/tended_*_all.deb 2>/dev/null | head -n1)}
-[[ -n $DEB && -f $DEB ]] || { log "FATAL: no .deb: build it first with 'mvn -B -Pdeb package -DskipTests'"; exit 1; }
+rig_preflight
 for f in worker/target/tended-worker.jar supervisor/target/tended-supervisor.jar; do
   [[ -f $repo/$f ]] || { log "FATAL: $f missing: build first"; exit 1; }
 done
-need=()
-command -v systemd-nspawn >/dev/null || need+=(systemd-container)
-command -v debootstrap >/dev/null || need+=(debootstrap)
-command -v nsenter >/dev/null || need+=(util-linux)
-if ((${#need[@]})); then
-  command -v apt-get >/dev/null || skip "needs ${need[*]} and there is no apt-get to install them"
-  log "installing host packages: ${need[*]}"
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"; } >/dev/null 2>&1 \
-    || skip "could not install ${need[*]}"
-fi
-[[ -d /sys/fs/cgroup ]] || skip "no cgroup file system: systemd cannot run as a container's PID 1 here"
-
-# ------------------------------------------------------------------------------------------ teardown
-teardown() {
-  local rc=$? i
-  trap - EXIT INT TERM
-  if alive "$NSPAWN_PID"; then
-    log "halting the container (systemd-nspawn pid $NSPAWN_PID)"
-    kill -TERM "$NSPAWN_PID" 2>/dev/null
-    for i in $(seq 1 150); do alive "$NSPAWN_PID" || break; sleep 0.1; done
-    if alive "$NSPAWN_PID"; then
-      log "container still running after 15 s: SIGKILL to its init $LEADER and to systemd-nspawn $NSPAWN_PID"
-      [[ -n $LEADER ]] && kill -KILL "$LEADER" 2>/dev/null
-      kill -KILL "$NSPAWN_PID" 2>/dev/null
-    fi
-  fi
-  [[ -n $NSPAWN_PID ]] && wait "$NSPAWN_PID" 2>/dev/null
-  [[ -n $PAYLOAD && -d $PAYLOAD ]] && rm -rf "$PAYLOAD"
-  rmdir "/run/systemd/nspawn/propagate/$MACHINE" 2>/dev/null
-  if ((rc <= 1)); then
-    log "RESULT: $PASS passed, $FAIL failed, $(since "$T0") s in all"
-  fi
-  exit "$rc"
-}
-trap teardown EXIT
+rig_on_exit() { (($1 <= 1)) && log "RESULT: $PASS passed, $FAIL failed, $(since "$T0") s in all"; }
+trap rig_exit EXIT
 trap 'exit 130' INT TERM
 
-# ------------------------------------------------------------------------------------------ rootfs (once)
-mirror() {
-  { grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}'
-    grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}'; } | grep -v security | head -n1
-}
-if [[ -f $ROOT/.tended-e2e-complete ]]; then
-  log "reusing rootfs $ROOT"
-else
-  MIRROR=${MIRROR:-$(mirror)}
-  MIRROR=${MIRROR:-http://deb.debian.org/debian}
-  log "building rootfs once (debootstrap bookworm with systemd, polkitd and a JDK; a few minutes)"
-  t=$(now)
-  mkdir -p "$CACHE"
-  rm -rf "$ROOT.tmp"
-  # libpam-systemd + systemd-sysv: polkitd needs a logind; the JDK brings jcmd for thread dumps.
-  debootstrap --variant=minbase \
-      --include=systemd,systemd-sysv,dbus,libnss-systemd,libpam-systemd,polkitd,procps,openjdk-17-jdk-headless \
-      bookworm "$ROOT.tmp" "$MIRROR" > "$CACHE/debootstrap.log" 2>&1 \
-    || skip "debootstrap failed (no network or mirror?), see $CACHE/debootstrap.log"
-  echo "$MACHINE" > "$ROOT.tmp/etc/hostname"
-  rm -f "$ROOT.tmp"/var/cache/apt/archives/*.deb
-  rm -rf "$ROOT"
-  mv "$ROOT.tmp" "$ROOT"
-  touch "$ROOT/.tended-e2e-complete"
-  log "rootfs built in $(since "$t") s"
-fi
-
-# ------------------------------------------------------------------------------------------ payload
-PAYLOAD=$(mktemp -d /tmp/tended-e2e.XXXXXX)
-cp "$DEB" "$PAYLOAD/tended.deb"
-chmod 755 "$PAYLOAD"
-
 # ------------------------------------------------------------------------------------------ boot
-log "booting systemd in a container (systemd-nspawn -b --volatile=overlay)"
-t=$(now)
-systemd-nspawn -q -D "$ROOT" -M "$MACHINE" --register=no --keep-unit -b --console=pipe \
-    --volatile=overlay --private-network \
-    --bind-ro="$PAYLOAD:/payload" --bind-ro="$repo:/src" \
-    </dev/null >"$CACHE/boot.log" 2>&1 &
-NSPAWN_PID=$!
-
-ct() { # run a command inside the container, in all its namespaces
-  nsenter -t "$LEADER" -a env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    LANG=C.UTF-8 SYSTEMD_PAGER= SYSTEMD_COLORS=0 "$@"
-}
-prop() { ct systemctl show -P "$2" "$1" 2>/dev/null; }
-
-state=""
-for _ in $(seq 1 300); do
-  alive "$NSPAWN_PID" || skip "systemd-nspawn exited at once: $(tail -n 5 "$CACHE/boot.log")"
-  LEADER=$(awk '{print $1}' "/proc/$NSPAWN_PID/task/$NSPAWN_PID/children" 2>/dev/null)
-  if [[ -n $LEADER && $(cat "/proc/$LEADER/comm" 2>/dev/null) == systemd ]]; then
-    state=$(ct systemctl is-system-running 2>/dev/null)
-    [[ $state == running || $state == degraded ]] && break
-  fi
-  sleep 0.1
-done
-[[ $state == running || $state == degraded ]] || skip "the container did not boot within 30 s (state '$state'), see $CACHE/boot.log"
-log "container up in $(since "$t") s: $(ct systemctl --version | head -n1)"
+rig_rootfs
+rig_boot
 
 # ------------------------------------------------------------------------------------------ helpers
 check() {
   local what=$1; shift
   if "$@"; then log "PASS: $what"; PASS=$((PASS + 1)); else log "FAIL: $what"; FAIL=$((FAIL + 1)); fi
 }
-wait_for() { # wait_for SECONDS command...
-  local end=$(($(date +%s) + $1)); shift
-  until "$@"; do (($(date +%s) >= end)) && return 1; sleep 0.2; done
-}
-eq() { [[ $1 == "$2" ]]; }
-active() { [[ $(prop "$1" ActiveState) == active ]]; }
 # (grep reads all its input: `grep -q` would make journalctl die of SIGPIPE and pipefail fail the check)
 journal_has() { ct journalctl -u "$1" --no-pager -o cat | grep -F -- "$2" >/dev/null; }
 journal_p() { ct journalctl -u "$1" -p "$2" --no-pager -o cat; }
@@ -158,15 +51,6 @@ no_tended_process() { ! ct pgrep -u tended >/dev/null 2>&1; }
 mono_us() { # monotonic µs of the first journal line of unit $1 matching $2 (fixed string)
   ct journalctl -u "$1" --no-pager -o json --output-fields=MESSAGE,_SOURCE_MONOTONIC_TIMESTAMP,__MONOTONIC_TIMESTAMP \
     | grep -F -- "$2" | head -n1 | sed -n 's/.*"__MONOTONIC_TIMESTAMP":"\([0-9]*\)".*/\1/p'
-}
-restarted() { # restarted UNIT OLD_PID: a new main process is up and active
-  local p; p=$(prop "$1" MainPID)
-  active "$1" && [[ -n $p && $p != 0 && $p != "$2" ]]
-}
-dropin() { # dropin UNIT NAME CONTENT: a drop-in for the test, then daemon-reload
-  ct mkdir -p "/etc/systemd/system/$1.d"
-  printf '%s\n' "$3" | ct tee "/etc/systemd/system/$1.d/$2.conf" >/dev/null
-  ct systemctl daemon-reload
 }
 jvm_args() { # jvm_args PID: the JVM's arguments one a line, java @argfiles expanded as java does
   local a

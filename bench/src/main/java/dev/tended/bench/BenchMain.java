@@ -5,6 +5,7 @@ import dev.tended.bench.e2e.Jars;
 import dev.tended.bench.e2e.PickupSection;
 import dev.tended.bench.e2e.RestartSection;
 import dev.tended.bench.e2e.StartupSection;
+import dev.tended.bench.e2e.SystemdSection;
 import dev.tended.bench.e2e.ThroughputSection;
 import dev.tended.bench.jmh.Fixtures;
 import java.nio.file.Files;
@@ -21,13 +22,14 @@ import java.util.Set;
  *
  * <pre>
  * --long                 idle figures over 10 min, more samples (default: quick, under 10 min)
- * --only a,b             sections: jmh, pickup, throughput, startup, restart, idle
+ * --only a,b             sections: jmh, pickup, throughput, startup, restart, systemd, idle
  * --worker-jar FILE      measure another worker jar (e.g. one built before a change)
  * --keep                 keep the temporary folders
  * </pre>
  */
 public final class BenchMain {
-  private static final List<String> SECTIONS = List.of("jmh", "pickup", "throughput", "startup", "idle", "restart");
+  private static final List<String> SECTIONS = List.of("jmh", "pickup", "throughput", "startup", "restart", "systemd",
+      "idle");
 
   private BenchMain() {}
 
@@ -36,10 +38,14 @@ public final class BenchMain {
     Set<String> only = new LinkedHashSet<>(SECTIONS);
     Optional<Path> workerJar = Optional.empty();
     boolean keep = false;
+    boolean chosen = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--long" -> profile = Profile.longer();
-        case "--only" -> only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
+        case "--only" -> {
+          only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
+          chosen = true;
+        }
         case "--worker-jar" -> workerJar = Optional.of(Path.of(args[++i]));
         case "--keep" -> keep = true;
         default -> {
@@ -82,6 +88,14 @@ public final class BenchMain {
       if (only.contains("restart")) {
         step("restart");
         report.addAll(new RestartSection(jars, tuned, work).run());
+      }
+      if (only.contains("systemd")) {
+        step("systemd");
+        // A rootfs is built (debootstrap, minutes) only when asked for: --only systemd, or --long.
+        boolean mayBuild = chosen || profile.name().equals("long");
+        report.addAll(new SystemdSection(Path.of("").toAbsolutePath(), profile.freezes(), mayBuild).run());
+      } else if (only.contains("restart")) {
+        report.addAll(SystemdSection.notSelected());
       }
       if (only.contains("idle")) {
         step("idle");

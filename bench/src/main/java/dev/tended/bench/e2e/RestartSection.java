@@ -14,6 +14,7 @@ import java.util.List;
  * Crash ({@code kill -9}) and freeze ({@code SIGSTOP}) of a worker → the new worker's first beat,
  * under tended's supervisor and under monit, on the same kind of data folder with the same threshold
  * ({@code staleAfter} 10 s, heartbeat every 2 s). The freeze comes right after a beat, the worst case.
+ * Under systemd's own watchdog: {@link SystemdSection}.
  */
 public final class RestartSection {
   static final int STALE_AFTER_S = 10;
@@ -44,9 +45,6 @@ public final class RestartSection {
       out.add(Figure.notMeasured("freeze → new worker's first beat (monit)", "SIGSTOP", "-",
           "monit is not installed (apt-get install monit)"));
     }
-    out.add(Figure.notMeasured("freeze → new worker's first beat (systemd watchdog)", "SIGSTOP, WatchdogSec=10",
-        "-", "needs a real systemd: systemd/test/e2e.sh measures it (SIGSTOP → unit active again, WatchdogSec=6s,"
-            + " TimeoutAbortSec=4s, RestartSec=1s) and prints it as \"watchdog restart\""));
     return out;
   }
 
