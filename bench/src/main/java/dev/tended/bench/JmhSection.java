@@ -2,8 +2,10 @@ package dev.tended.bench;
 
 import dev.tended.bench.jmh.ChangedQueueBenchmark;
 import dev.tended.bench.jmh.HeapGrowthProbe;
+import dev.tended.bench.jmh.LedgerDispatchBenchmark;
 import dev.tended.bench.jmh.LedgerPathBenchmark;
 import dev.tended.bench.jmh.UnchangedRecheckBenchmark;
+import dev.tended.bench.jmh.WorkerPathBenchmark;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -44,11 +46,22 @@ final class JmhSection {
     double recheck = s.get("pollUnchanged");
     out.add(Figure.atMost("unchanged queue file re-check", "JMH avgt, one poll of an unchanged 1 000-item file",
         recheck, "µs", 50, "a bare stat of the same file: " + Format.number(s.get("statOnly")) + " µs"));
-    out.add(Figure.atLeast("worker's own path, ledger only", "JMH thrpt: record, claim, finish per item, durable",
-        s.get("ledgerOneAtATime"), "items/s", 20_000,
-        "one fsync'd SQLite commit per transition (claim, finish): bounded by fsync latency"));
-    out.add(Figure.info("worker's own path, ledger + files", "JMH thrpt: as above plus input.json and the forced result file",
+    for (String c : List.of("1", "8", "64")) {
+      out.add(Figure.atLeast("worker's own path, ledger + dispatch, concurrency " + c,
+          "JMH thrpt: record, claim into free slots, finish on " + c + " handler thread(s) at once, durable",
+          s.get("claimIntoFreeSlotsFinishConcurrently:" + c), "items/s", 20_000,
+          c.equals("1") ? "two fsync'd commits per item (claim, finish): bounded by fsync latency"
+              : "concurrent finishes share a commit (group commit)"));
+    }
+    out.add(Figure.info("worker's own path, ledger + files, one at a time",
+        "JMH thrpt: as above at concurrency 1, plus input.json and the forced result file",
         Format.number(s.get("workerPathOneAtATime")) + " items/s", "what the worker adds around each handler"));
+    for (String c : List.of("8", "64")) {
+      out.add(Figure.info("worker's own path, real dispatcher + files, concurrency " + c,
+          "JMH thrpt: the worker's Dispatcher with an in-process handler that ends at once, 1 000 items",
+          Format.number(s.get("recordDispatchRunRecord:" + c)) + " items/s",
+          "per item also its work folder, input.json and its result file forced with its folder"));
+    }
     out.add(Figure.atMost("changed 100 000-item file: parse + diff", "JMH single shot, median of "
         + profile.shots() + ", the worker's poller: parse, skip items the last read offered, record the new one", s.get("pollChanged"), "ms", 300,
         "parse alone (items dropped): " + Format.number(s.get("parseOnly")) + " ms"));
@@ -68,6 +81,8 @@ final class JmhSection {
     Options steady = base()
         .include(UnchangedRecheckBenchmark.class.getName())
         .include(LedgerPathBenchmark.class.getName())
+        .include(LedgerDispatchBenchmark.class.getName())
+        .include(WorkerPathBenchmark.class.getName())
         .warmupIterations(profile.warmups()).warmupTime(TimeValue.seconds(1))
         .measurementIterations(profile.iterations()).measurementTime(TimeValue.seconds(2))
         .build();
@@ -100,9 +115,12 @@ final class JmhSection {
     }
   }
 
+  /** The benchmark method's name, then {@code :value} of its {@code concurrency} parameter if it has one. */
   private static String method(RunResult r) {
     String b = r.getParams().getBenchmark();
-    return b.substring(b.lastIndexOf('.') + 1);
+    String name = b.substring(b.lastIndexOf('.') + 1);
+    String concurrency = r.getParams().getParam("concurrency");
+    return concurrency == null ? name : name + ":" + concurrency;
   }
 
   private static double fsyncMillis() throws IOException {

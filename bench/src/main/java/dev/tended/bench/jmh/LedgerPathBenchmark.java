@@ -26,11 +26,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The worker's own path for an item with a handler that takes no time, measured on the same public
- * parts the dispatcher and the attempt runner use, durably ({@code synchronous=FULL}): a poll records
- * a batch as pending, then per item the dispatcher claims it (marks it running) and the attempt runner
- * writes its input, its result file (atomically, forced) and its final transition. Scores are items
- * per second.
+ * The worker's own path for an item with a handler that takes no time, one item at a time, measured
+ * on the same public parts the dispatcher and the attempt runner use, durably ({@code synchronous=FULL}):
+ * a poll records a batch as pending, then per item the dispatcher claims it (marks it running) and the
+ * attempt runner writes its input, its result file (atomically, forced) and its final transition.
+ * Scores are items per second. ({@link LedgerDispatchBenchmark} has the ledger alone, at several
+ * concurrencies.)
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -57,19 +58,6 @@ public class LedgerPathBenchmark {
   public void tearDown() {
     ledger.close();
     Fixtures.delete(dir);
-  }
-
-  /** Ledger only, one item claimed and finished at a time (the worker at concurrency 1). */
-  @Benchmark
-  @OperationsPerInvocation(ITEMS)
-  public int ledgerOneAtATime() {
-    record();
-    int done = 0;
-    for (List<ItemRecord> c; !(c = ledger.claimDue("ideas", 1)).isEmpty(); ) {
-      ledger.finish(c.get(0).seq(), ItemState.SUCCEEDED, 0, null, null);
-      done++;
-    }
-    return done;
   }
 
   /** Ledger, input file and forced result file per item: everything the worker does around a handler. */
