@@ -5,19 +5,19 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
  * Lets concurrent callers share one durable commit, because with {@code synchronous=FULL} every
  * commit waits for an fsync and handler threads finishing at the same time would otherwise queue for
- * one fsync each. A caller queues its request; if no commit is being led, it leads one: takes the
- * ledger's lock and commits every request queued so far in one transaction. Otherwise it waits until
- * the commit in progress ends and looks again: either that commit took its request, or it leads the
- * next. Waiting callers do not need the ledger's lock to learn that they are done, so a whole batch
- * returns at once instead of one by one behind other users of the connection. No thread of its own,
- * nothing to start or stop.
+ * one fsync each. A caller queues its request; one caller at a time is the leader, which takes the
+ * ledger's lock and commits every request queued so far in one transaction, wakes exactly the
+ * callers whose requests that commit carried, and hands the lead to the oldest request still queued
+ * (or gives it up when none is). The others sleep until their request is committed or the lead is
+ * theirs: no caller wakes for a commit that is not its own, and none needs the ledger's lock to learn
+ * that it is done. No thread of its own, nothing to start or stop.
  *
  * <p>Each caller still returns only once its own request is on disk (or throws what went wrong with
  * it), so the promise of the ledger's methods is unchanged: durable before the caller acts.
@@ -28,10 +28,8 @@ final class GroupCommit<R> {
   private final Object ledgerLock;
   private final Consumer<List<Entry<R>>> commitAll;
   private final Queue<Entry<R>> queued = new ConcurrentLinkedQueue<>();
-  /** Guards {@link #leading} and every entry's {@code done}. */
-  private final ReentrantLock state = new ReentrantLock();
-  private final Condition commitEnded = state.newCondition();
-  private boolean leading;
+  /** True while some caller holds the lead (is committing, or has been handed the lead). */
+  private final AtomicBoolean leading = new AtomicBoolean();
 
   /**
    * @param ledgerLock the monitor every other use of the connection holds
@@ -46,32 +44,24 @@ final class GroupCommit<R> {
 
   /** Returns once {@code request} is committed; throws what failed it, as a {@link LedgerException}. */
   void submit(R request, String operation) {
-    Entry<R> mine = new Entry<>(request);
+    Entry<R> mine = new Entry<>(request, Thread.currentThread());
     queued.add(mine);
-    state.lock();
-    try {
-      while (!mine.done) {
-        if (leading) {
-          commitEnded.awaitUninterruptibly();
-          continue;
-        }
-        leading = true;
-        state.unlock();
-        List<Entry<R>> batch = List.of();
-        try {
-          batch = commitQueued();
-        } finally {
-          state.lock();
-          batch.forEach(e -> e.done = true);
-          leading = false;
-          commitEnded.signalAll();
-        }
-      }
-      if (mine.failure != null) {
-        throw new LedgerException(operation, mine.failure);
-      }
-    } finally {
-      state.unlock();
+    if (leading.compareAndSet(false, true)) {
+      mine.lead = true;
+    }
+    boolean interrupted = false;
+    while (!mine.done && !mine.lead) {
+      LockSupport.park(this);
+      interrupted |= Thread.interrupted(); // a commit cannot be abandoned half-way: wait, keep the flag
+    }
+    if (!mine.done) {
+      lead(mine);
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (mine.failure != null) {
+      throw new LedgerException(operation, mine.failure);
     }
   }
 
@@ -80,37 +70,64 @@ final class GroupCommit<R> {
     return queued.size();
   }
 
-  /** Commits what is queued; every entry taken comes back, with its failure if it has one. */
-  private List<Entry<R>> commitQueued() {
-    synchronized (ledgerLock) {
-      List<Entry<R>> batch = new ArrayList<>();
-      for (Entry<R> e; (e = queued.poll()) != null; ) {
-        batch.add(e);
-      }
-      try {
+  /** Commits what is queued (at least {@code mine}), wakes whom it concerns, passes the lead on. */
+  private void lead(Entry<R> mine) {
+    List<Entry<R>> batch = new ArrayList<>();
+    try {
+      synchronized (ledgerLock) {
+        for (Entry<R> e; (e = queued.poll()) != null; ) {
+          batch.add(e);
+        }
         commitAll.accept(batch);
-      } catch (RuntimeException | Error whole) { // an Error too: no taken entry may be left undone
-        for (Entry<R> e : batch) {
-          if (e.failure == null) {
-            e.failure = whole;
-          }
+      }
+    } catch (RuntimeException | Error whole) { // an Error too: no taken entry may be left undone
+      for (Entry<R> e : batch) {
+        if (e.failure == null) {
+          e.failure = whole;
         }
       }
-      return batch;
+    } finally {
+      for (Entry<R> e : batch) {
+        e.done = true;
+        if (e != mine) {
+          LockSupport.unpark(e.thread);
+        }
+      }
+      passLead();
     }
   }
 
   /**
+   * Hands the lead to the oldest queued request, or gives it up. A request queued just as the lead is
+   * given up either takes the lead itself or is seen by the second look here, so none is stranded.
+   */
+  private void passLead() {
+    Entry<R> next = queued.peek();
+    if (next == null) {
+      leading.set(false);
+      next = queued.peek();
+      if (next == null || !leading.compareAndSet(false, true)) {
+        return;
+      }
+    }
+    next.lead = true;
+    LockSupport.unpark(next.thread);
+  }
+
+  /**
    * One queued request and, once its commit ran, how it ended: {@code failure} is written by the
-   * leader before it marks the entry done under the state lock, and read only after that.
+   * leader before it sets {@code done} (volatile), and read only after that.
    */
   static final class Entry<R> {
     private final R request;
-    private boolean done;
+    private final Thread thread;
+    private volatile boolean done;
+    private volatile boolean lead;
     private Throwable failure;
 
-    private Entry(R request) {
+    private Entry(R request, Thread thread) {
       this.request = request;
+      this.thread = thread;
     }
 
     R request() {

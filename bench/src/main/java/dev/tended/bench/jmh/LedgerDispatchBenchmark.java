@@ -73,9 +73,6 @@ public class LedgerDispatchBenchmark {
     int claimedTotal = 0;
     while (true) {
       free.acquire();
-      if (free.availablePermits() + 1 < concurrency) {
-        free.tryAcquire(concurrency, 1, TimeUnit.MILLISECONDS);
-      }
       int slots = 1 + free.drainPermits();
       List<ItemRecord> claimed = ledger.claimDue("ideas", slots);
       free.release(slots - claimed.size());
