@@ -60,6 +60,9 @@ final class GroupCommit<R> {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+    if (mine.failure instanceof ItemNotRunningException refused) {
+      throw new ItemNotRunningException(refused);
+    }
     if (mine.failure != null) {
       throw new LedgerException(operation, mine.failure);
     }

@@ -256,6 +256,8 @@ public final class Ledger implements AutoCloseable {
    * Ends a running attempt: {@code to} is SUCCEEDED, FAILED (runs again at {@code nextAttemptAt}) or
    * DEAD. {@code exitCode} may be null (timeout, failed to start). Durable when it returns; attempts
    * finishing at the same time on other threads share one commit ({@link GroupCommit}).
+   *
+   * @throws ItemNotRunningException when the item is not running (nothing is changed)
    */
   public void finish(long seq, ItemState to, Integer exitCode, String detail, Instant nextAttemptAt) {
     if (to != ItemState.SUCCEEDED && to != ItemState.FAILED && to != ItemState.DEAD) {
@@ -283,7 +285,7 @@ public final class Ledger implements AutoCloseable {
           tr.setString(4, f.detail());
           tr.setLong(5, f.seq());
           if (tr.executeUpdate() != 1) {
-            entry.fail(new SQLException("item " + f.seq() + " is not running"));
+            entry.fail(new ItemNotRunningException(f.seq()));
             continue;
           }
           up.setString(1, f.to().wireName());
@@ -342,7 +344,7 @@ public final class Ledger implements AutoCloseable {
         up.setLong(4, now);
         up.setLong(5, seq);
         if (up.executeUpdate() != 1) {
-          throw new SQLException("item " + seq + " is not running");
+          throw new ItemNotRunningException(seq);
         }
       }
       transition(seq, now, ItemState.RUNNING, ItemState.DEAD, Math.max(attempt - 1, 0), null, detail);

@@ -76,7 +76,7 @@ class LedgerTest {
       ledger.finish(claimed.seq(), ItemState.SUCCEEDED, 0, null, null);
       org.assertj.core.api.Assertions.assertThatThrownBy(
               () -> ledger.finish(claimed.seq(), ItemState.DEAD, 1, "late", null))
-          .isInstanceOf(LedgerException.class)
+          .isInstanceOf(ItemNotRunningException.class)
           .hasMessageContaining("is not running");
       assertThat(ledger.versions("ideas", "f").get(0).state()).isEqualTo(ItemState.SUCCEEDED);
       assertThat(ledger.transitionsTo(claimed.seq(), ItemState.DEAD)).isZero();

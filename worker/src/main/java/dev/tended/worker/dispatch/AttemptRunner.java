@@ -4,6 +4,7 @@ import dev.tended.config.SourceConfig;
 import dev.tended.config.TendedConfig;
 import dev.tended.io.SafeFileNames;
 import dev.tended.ledger.ItemRecord;
+import dev.tended.ledger.ItemNotRunningException;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.Ledger;
 import dev.tended.io.IoErrors;
@@ -226,7 +227,8 @@ final class AttemptRunner {
 
   /**
    * Writes the outcome durably: {@code written} (when not null) to the results folder, then the
-   * ledger step. False when the worker stopped before it could (the item stays running → recovered).
+   * ledger step. False when the worker stopped before it could (the item stays running → recovered)
+   * or the ledger no longer has the item running (retrying cannot help).
    */
   private boolean record(SourceConfig source, ItemRecord item, ItemResult written, LedgerStep ledgerStep) {
     Duration wait = Duration.ofMillis(250);
@@ -238,6 +240,12 @@ final class AttemptRunner {
         ledgerStep.run();
         recordErrors.remove(source.name());
         return true;
+      } catch (ItemNotRunningException e) {
+        recordErrors.remove(source.name());
+        log.error("item_record_abandoned source={} id={} attempt={} reason={}", source.name(), Kv.q(item.id()),
+            item.attempts(), Kv.q(e.getMessage() + ": the ledger was changed behind the worker; its outcome is not"
+                + " recorded there"));
+        return false;
       } catch (IOException | RuntimeException e) {
         String why = IoErrors.describe(e);
         recordErrors.put(source.name(), "cannot record the outcome of " + item.id() + ": " + why);

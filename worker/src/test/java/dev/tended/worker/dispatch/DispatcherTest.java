@@ -86,6 +86,26 @@ class DispatcherTest {
   }
 
   @Test
+  void anAttemptWhoseItemWasEndedBehindTheWorkersBackIsNotRetriedForeverAndTheSourceMovesOn() throws Exception {
+    Path go = dir.resolve("go");
+    TendedConfig config = config("""
+        i=0
+        while [ ! -e '%s' ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+        exit 0""".formatted(go), "");
+    ledger.recordSeen("ideas", List.of(item("changed"), item("after")));
+    startDispatcher(config);
+    await().atMost(Duration.ofSeconds(20)).until(() -> runLines().contains("changed 1"));
+    long seq = ledger.versions("ideas", "changed").get(0).seq();
+    ledger.finish(seq, ItemState.DEAD, null, "ended by hand", null);
+    Files.createFile(go);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> count(ItemState.SUCCEEDED) == 1);
+    assertThat(ledger.versions("ideas", "after").get(0).state()).isEqualTo(ItemState.SUCCEEDED);
+    assertThat(ledger.versions("ideas", "changed").get(0).lastError()).isEqualTo("ended by hand");
+    assertThat(dispatcher.recordErrors()).isEmpty();
+  }
+
+  @Test
   void itemInterruptedDuringItsLastAttemptGoesDeadWithoutRunningAgain() throws Exception {
     TendedConfig config = config("exit 0", "");
     ledger.recordSeen("ideas", List.of(item("last"), item("second")));
