@@ -51,6 +51,12 @@ final class ItemBytes extends FilterInputStream {
     return window[(int) (offset - base)];
   }
 
+  /** A copy of the bytes of stream offsets {@code [from, to)}, which must be held. */
+  byte[] copy(long from, long to) {
+    int start = (int) (from - base);
+    return java.util.Arrays.copyOfRange(window, start, start + (int) (to - from));
+  }
+
   /** Fingerprints the bytes of stream offsets {@code [from, to)}, which must be held. */
   void fingerprint(long from, long to, long[] out) {
     ItemFingerprint.of(window, (int) (from - base), (int) (to - from), out);

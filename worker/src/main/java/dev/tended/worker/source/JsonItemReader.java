@@ -35,9 +35,10 @@ import java.util.Optional;
  * Ambiguity accepted: a JSON Lines file whose only line is {@code {"tags": [...]}} reads as a wrapper
  * until a second line arrives.
  *
- * <p>Each item is handed over lazy ({@link QueueItem#lazy}) with the {@link ItemFingerprint} of its
- * exact bytes in the file, taken from a window of the input ({@link ItemBytes}) instead of being
- * written out again: its canonical JSON and SHA-256 are worked out only if someone asks, and the
+ * <p>Each item is handed over lazy ({@link QueueItem#lazy}): a copy of its exact bytes in the file
+ * and their {@link ItemFingerprint}, taken from a window of the input ({@link ItemBytes}) instead of
+ * being written out again; its tree is dropped, and its canonical JSON and SHA-256 are worked out
+ * (from the bytes) only if someone asks, and the
  * poller asks only for items its last read did not offer. An item longer than the window, or any
  * item of a file that is not UTF-8 (the parser counts its offsets in chars), is made at once.
  *
@@ -164,7 +165,7 @@ final class JsonItemReader {
       if (from >= 0 && bytes.holds(from, to) && startsAValue(bytes.at(from))) {
         // the item's exact text, as it stands in the file: equal text, equal item
         bytes.fingerprint(from, to, fingerprint);
-        return QueueItem.lazy(tree, idField, fingerprint[0], fingerprint[1]);
+        return QueueItem.lazy(bytes.copy(from, to), idField, fingerprint[0], fingerprint[1]);
       }
       return CanonicalJson.item(tree, idField); // too long for the window, or not UTF-8
     }

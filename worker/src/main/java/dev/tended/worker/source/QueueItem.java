@@ -1,7 +1,10 @@
 package dev.tended.worker.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import dev.tended.io.SafeFileNames;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Objects;
 
 /**
@@ -9,9 +12,10 @@ import java.util.Objects;
  * is, and its content. Two reads of the same content give equal items, so the ledger can tell a
  * re-read from a new version without remembering anything about the file.
  *
- * <p>An item read from a JSON queue file is usually lazy: it keeps its parsed tree and a
- * fingerprint of its exact bytes in the file, and works out its canonical JSON, its SHA-256 and (if
- * it has no usable id field) its id only when first asked. The poller asks only for the items its
+ * <p>An item read from a JSON queue file is usually lazy: it keeps a copy of its exact bytes in the
+ * file (no larger than its text, unlike a parsed tree) and their fingerprint, and parses them again
+ * to work out its canonical JSON, its SHA-256 and (if it has no usable id field) its id only when
+ * first asked. The poller asks only for the items its
  * last read did not offer, so a re-read of a long file with one new item serialises and hashes one
  * item, not all of them. To its users it behaves as an immutable value, like a record: the three
  * values are the same whenever and on whichever thread they are asked for (worked out at most once
@@ -27,7 +31,7 @@ public final class QueueItem {
     }
   }
 
-  private final JsonNode tree; // null for an eager item
+  private final byte[] text; // UTF-8, parsed once already; null for an eager item
   private final String idField;
   private final long fingerprintA;
   private final long fingerprintB;
@@ -45,27 +49,28 @@ public final class QueueItem {
    */
   public QueueItem(String id, String contentHash, String json) {
     this.content = new Content(id, contentHash, json);
-    this.tree = null;
+    this.text = null;
     this.idField = null;
     // top bit set: never equal to a fingerprint of file bytes (ItemFingerprint's are below 2^61)
     this.fingerprintA = KnownItems.high(contentHash) | Long.MIN_VALUE;
     this.fingerprintB = KnownItems.low(contentHash, id);
   }
 
-  private QueueItem(JsonNode tree, String idField, long fingerprintA, long fingerprintB) {
-    this.tree = Objects.requireNonNull(tree, "tree");
+  private QueueItem(byte[] text, String idField, long fingerprintA, long fingerprintB) {
+    this.text = Objects.requireNonNull(text, "text");
     this.idField = Objects.requireNonNull(idField, "idField");
     this.fingerprintA = fingerprintA;
     this.fingerprintB = fingerprintB;
   }
 
   /**
-   * An item read from a JSON queue file whose exact bytes there have the {@link ItemFingerprint}
-   * {@code (a, b)}: equal bytes always make an equal item (same id, hash and canonical JSON), so the
-   * fingerprint stands for the item until its values are asked for.
+   * An item read from a JSON queue file: {@code text}, its exact bytes there (one JSON value in UTF-8
+   * that has parsed, owned by the item from now on), have the {@link ItemFingerprint} {@code (a, b)}.
+   * The item is a function of its bytes (same bytes, same id, hash and canonical JSON), so the
+   * fingerprint stands for it until its values are asked for.
    */
-  static QueueItem lazy(JsonNode tree, String idField, long a, long b) {
-    return new QueueItem(tree, idField, a, b);
+  static QueueItem lazy(byte[] text, String idField, long a, long b) {
+    return new QueueItem(text, idField, a, b);
   }
 
   /** See {@link #QueueItem(String, String, String)}. */
@@ -101,6 +106,15 @@ public final class QueueItem {
   private Content content() {
     Content c = content;
     if (c == null) {
+      JsonNode tree;
+      try {
+        tree = CanonicalJson.MAPPER.readTree(text);
+      } catch (IOException e) {
+        throw new UncheckedIOException("bytes that parsed once no longer parse", e);
+      }
+      if (tree == null) {
+        tree = NullNode.getInstance();
+      }
       String json = CanonicalJson.write(tree);
       String hash = SafeFileNames.sha256Hex(json);
       c = new Content(CanonicalJson.idOf(tree, idField, hash), hash, json);
