@@ -52,7 +52,8 @@ final class CanonicalJson {
     return new QueueItem(idOf(node, idField, hash), hash, json);
   }
 
-  private static String idOf(JsonNode node, String idField, String hash) {
+  /** The id of {@code node}, whose canonical JSON hashes to {@code hash}: see {@link #item}. */
+  static String idOf(JsonNode node, String idField, String hash) {
     JsonNode id = node.isObject() ? node.get(idField) : null;
     if (id != null && id.isNumber()) {
       return id.asText();

@@ -35,6 +35,13 @@ import java.util.Optional;
  * Ambiguity accepted: a JSON Lines file whose only line is {@code {"tags": [...]}} reads as a wrapper
  * until a second line arrives.
  *
+ * <p>Each item is handed over lazy ({@link QueueItem#lazy}): a copy of its exact bytes in the file
+ * and their {@link ItemFingerprint}, taken from a window of the input ({@link ItemBytes}) instead of
+ * being written out again; its tree is dropped, and its canonical JSON and SHA-256 are worked out
+ * (from the bytes) only if someone asks, and the
+ * poller asks only for items its last read did not offer. An item longer than the window, or any
+ * item of a file that is not UTF-8 (the parser counts its offsets in chars), is made at once.
+ *
  * <p>Reading stops at the first syntax fault: a JSON parser cannot tell where the next value starts
  * after one, so what follows is not guessed at. Items complete before the fault have been handed
  * over. Not thread-safe; create one per source.
@@ -61,9 +68,16 @@ final class JsonItemReader {
   private final String idField;
   private final long maxItemBytes;
   private final JsonFactory factory;
+  private final int windowBytes;
 
   /** Items larger than {@code maxItemBytes} (JSON text) are refused as a fault at their start. */
   JsonItemReader(String idField, long maxItemBytes) {
+    this(idField, maxItemBytes, ItemBytes.WINDOW);
+  }
+
+  /** For tests: items are fingerprinted from a window of {@code windowBytes} (see {@link ItemBytes}). */
+  JsonItemReader(String idField, long maxItemBytes, int windowBytes) {
+    this.windowBytes = windowBytes;
     this.idField = Objects.requireNonNull(idField, "idField");
     if (maxItemBytes < 1) {
       throw new IllegalArgumentException("maxItemBytes must be positive, was " + maxItemBytes);
@@ -81,22 +95,24 @@ final class JsonItemReader {
    */
   Optional<SyntaxFault> read(Opener opener, Batcher out) throws IOException {
     boolean wrapper = isWrapper(opener);
-    try (ItemSizeGuard in = new ItemSizeGuard(opener.open(), maxItemBytes);
+    try (ItemBytes bytes = new ItemBytes(opener.open(), windowBytes);
+        ItemSizeGuard in = new ItemSizeGuard(bytes, maxItemBytes);
         JsonParser parser = factory.createParser(in)) {
+      Items items = new Items(parser, in, bytes);
       try {
         JsonToken token;
         while ((token = parser.nextToken()) != null) {
           if (token == JsonToken.START_ARRAY) {
-            readElements(parser, out, in);
+            readElements(parser, out, items);
           } else if (wrapper && token == JsonToken.START_OBJECT) {
             if (parser.nextToken() != JsonToken.FIELD_NAME
                 || parser.nextToken() != JsonToken.START_ARRAY) {
               return Optional.of(changedUnderfoot(parser));
             }
-            readElements(parser, out, in);
+            readElements(parser, out, items);
             parser.nextToken(); // END_OBJECT, or a fault
           } else {
-            out.add(item(parser, in));
+            out.add(items.next());
           }
         }
         return Optional.empty();
@@ -106,28 +122,62 @@ final class JsonItemReader {
     }
   }
 
-  private void readElements(JsonParser parser, Batcher out, ItemSizeGuard guard) throws IOException {
+  private static void readElements(JsonParser parser, Batcher out, Items items) throws IOException {
     while (parser.nextToken() != JsonToken.END_ARRAY) {
-      out.add(item(parser, guard));
+      out.add(items.next());
     }
   }
 
-  private QueueItem item(JsonParser parser, ItemSizeGuard guard) throws IOException {
-    JsonLocation start = parser.currentTokenLocation();
-    JsonNode node;
-    guard.arm();
-    try {
-      node = CanonicalJson.MAPPER.readTree(parser);
-    } catch (ItemSizeGuard.ItemTooLargeException e) {
-      throw new ItemTooLarge(start, e.getMessage());
-    } finally {
-      guard.disarm();
+  /** Builds one item at a time from where the parser stands; lives for one read. */
+  private final class Items {
+    private final JsonParser parser;
+    private final ItemSizeGuard guard;
+    private final ItemBytes bytes;
+    private final long[] fingerprint = new long[2];
+
+    Items(JsonParser parser, ItemSizeGuard guard, ItemBytes bytes) {
+      this.parser = parser;
+      this.guard = guard;
+      this.bytes = bytes;
     }
-    long end = parser.currentLocation().getByteOffset();
-    if (start.getByteOffset() >= 0 && end - start.getByteOffset() > maxItemBytes) {
-      throw new ItemTooLarge(start, "item larger than maxItemBytes (" + maxItemBytes + " bytes)");
+
+    /** The item whose first token the parser has just returned. */
+    QueueItem next() throws IOException {
+      JsonLocation start = parser.currentTokenLocation();
+      long from = start.getByteOffset(); // -1 unless the input is UTF-8 (other encodings go through a Reader)
+      if (from >= 0) {
+        bytes.keepFrom(from);
+      }
+      JsonNode node;
+      guard.arm();
+      try {
+        node = CanonicalJson.MAPPER.readTree(parser);
+      } catch (ItemSizeGuard.ItemTooLargeException e) {
+        throw new ItemTooLarge(start, e.getMessage());
+      } finally {
+        guard.disarm();
+      }
+      long to = parser.currentLocation().getByteOffset();
+      if (from >= 0 && to - from > maxItemBytes) {
+        throw new ItemTooLarge(start, "item larger than maxItemBytes (" + maxItemBytes + " bytes)");
+      }
+      JsonNode tree = node == null ? NullNode.getInstance() : node;
+      if (from >= 0 && bytes.holds(from, to) && startsAValue(bytes.at(from))) {
+        // the item's exact text, as it stands in the file: equal text, equal item
+        bytes.fingerprint(from, to, fingerprint);
+        return QueueItem.lazy(bytes.copy(from, to), idField, fingerprint[0], fingerprint[1]);
+      }
+      return CanonicalJson.item(tree, idField); // too long for the window, or not UTF-8
     }
-    return CanonicalJson.item(node == null ? NullNode.getInstance() : node, idField);
+  }
+
+  /**
+   * A byte a JSON value can start with: a check that the parser's offsets and the window agree
+   * (they always should); if not, the item is made the slow way.
+   */
+  private static boolean startsAValue(byte b) {
+    return b == '{' || b == '[' || b == '"' || b == '-' || (b >= '0' && b <= '9') || b == 't' || b == 'f'
+        || b == 'n';
   }
 
   /** An item over the bound: reported like a syntax fault, at the item's first character. */

@@ -3,46 +3,73 @@ package dev.tended.worker.source;
 import java.util.Arrays;
 
 /**
- * Compact fingerprints of the items one complete poll offered, all of which the ledger holds by the
- * time the poll ends, so that the next read of a changed file sends the ledger only what is new
- * instead of re-inserting every item (a 100 000-item file with one new item costs one insert, not
- * 100 000). Two independent 64-bit halves of an item's identity are kept in two sorted arrays; an
- * item counts as known only when both are found, so a new item is mistaken for a known one with a
- * probability of about {@code (n / 2^64)^2} — and even then it is only skipped until it is next
- * offered by a read that does not know it. About 16 bytes per item.
+ * The keys of the items one complete poll offered, all of which the ledger holds by the time the
+ * poll ends, so that the next read of a changed file sends the ledger only what is new instead of
+ * re-inserting every item (a 100 000-item file with one new item costs one insert, not 100 000).
  *
- * <p>Immutable once built; the {@link Builder} is used by one poller thread.
+ * <p>An item's key is two 64-bit halves ({@link QueueItem#keyA()}, {@link QueueItem#keyB()}): for
+ * an item of a JSON queue file the {@link ItemFingerprint} of its bytes there, otherwise bits of its
+ * SHA-256 content hash mixed with its id. An item counts as known only when both halves match one
+ * entry; a new item mistaken for a known one would be skipped, so the keys are made so that this
+ * happens with a probability far below that of a hardware fault. An item that is the same but
+ * written differently (other whitespace, other key order) has another key: it is offered to the
+ * ledger, which recognises it by id and content hash.
+ *
+ * <p>An open-addressing table, at most two-thirds full: a look-up is one or two probes of two
+ * arrays, about 20 to 40 bytes per item. Immutable once built; the {@link Builder} is used by one
+ * poller thread.
  */
 final class KnownItems {
-  static final KnownItems NONE = new KnownItems(new long[0], new long[0]);
+  static final KnownItems NONE = new KnownItems(new long[1], new long[1], 0);
 
-  private final long[] highs;
-  private final long[] lows;
+  private final long[] as;
+  private final long[] bs;
+  private final int mask;
+  private final int size;
 
-  private KnownItems(long[] highs, long[] lows) {
-    this.highs = highs;
-    this.lows = lows;
+  private KnownItems(long[] as, long[] bs, int size) {
+    this.as = as;
+    this.bs = bs;
+    this.mask = as.length - 1;
+    this.size = size;
   }
 
   boolean contains(QueueItem item) {
-    return Arrays.binarySearch(highs, high(item)) >= 0 && Arrays.binarySearch(lows, low(item)) >= 0;
+    long a = item.keyA();
+    long b = item.keyB();
+    if (a == 0 && b == 0) {
+      return false; // the empty slot's value: such an item is never known, only offered again
+    }
+    for (int i = slot(a, b, mask); ; i = (i + 1) & mask) {
+      if (as[i] == a && bs[i] == b) {
+        return true;
+      }
+      if (as[i] == 0 && bs[i] == 0) {
+        return false;
+      }
+    }
   }
 
+  /** How many different keys are held. */
   int size() {
-    return highs.length;
+    return size;
   }
 
-  /** The first half: from the content hash (already a uniform SHA-256). */
-  static long high(QueueItem item) {
-    String h = item.contentHash();
-    return h.length() >= 16 ? Long.parseUnsignedLong(h.substring(0, 16), 16) : fnv(h, 0);
+  private static int slot(long a, long b, int mask) {
+    long h = (a ^ Long.rotateLeft(b, 29)) * 0x9E3779B97F4A7C15L;
+    return (int) (h >>> 32) & mask;
   }
 
-  /** The second half: the next bits of the content hash mixed with the id (entries may share content). */
-  static long low(QueueItem item) {
-    String h = item.contentHash();
-    long fromHash = h.length() >= 32 ? Long.parseUnsignedLong(h.substring(16, 32), 16) : fnv(h, 1);
-    return fromHash ^ fnv(item.id(), 2);
+  /** The first 64 bits of a content hash in hex (already a uniform SHA-256). */
+  static long high(String contentHash) {
+    return contentHash.length() >= 16 ? Long.parseUnsignedLong(contentHash, 0, 16, 16) : fnv(contentHash, 0);
+  }
+
+  /** The next 64 bits of a content hash mixed with the id (entries may share content). */
+  static long low(String contentHash, String id) {
+    long fromHash = contentHash.length() >= 32
+        ? Long.parseUnsignedLong(contentHash, 16, 32, 16) : fnv(contentHash, 1);
+    return fromHash ^ fnv(id, 2);
   }
 
   private static long fnv(String s, long seed) {
@@ -54,28 +81,45 @@ final class KnownItems {
     return x;
   }
 
-  /** Collects the fingerprints of one poll's items. */
+  /** Collects the keys of one poll's items. */
   static final class Builder {
-    private long[] highs = new long[64];
-    private long[] lows = new long[64];
+    private long[] as = new long[64];
+    private long[] bs = new long[64];
     private int n;
 
     void add(QueueItem item) {
-      if (n == highs.length) {
-        highs = Arrays.copyOf(highs, n * 2);
-        lows = Arrays.copyOf(lows, n * 2);
+      if (n == as.length) {
+        as = Arrays.copyOf(as, n * 2);
+        bs = Arrays.copyOf(bs, n * 2);
       }
-      highs[n] = high(item);
-      lows[n] = low(item);
+      as[n] = item.keyA();
+      bs[n] = item.keyB();
       n++;
     }
 
     KnownItems build() {
-      long[] h = Arrays.copyOf(highs, n);
-      long[] l = Arrays.copyOf(lows, n);
-      Arrays.sort(h);
-      Arrays.sort(l);
-      return new KnownItems(h, l);
+      int capacity = Integer.highestOneBit(Math.max(4, n + n / 2) * 2 - 1); // a power of two >= 1.5 n
+      long[] ta = new long[capacity];
+      long[] tb = new long[capacity];
+      int mask = capacity - 1;
+      int size = 0;
+      for (int k = 0; k < n; k++) {
+        long a = as[k];
+        long b = bs[k];
+        if (a == 0 && b == 0) {
+          continue;
+        }
+        int i = slot(a, b, mask);
+        while (!(ta[i] == 0 && tb[i] == 0) && !(ta[i] == a && tb[i] == b)) {
+          i = (i + 1) & mask;
+        }
+        if (ta[i] == 0 && tb[i] == 0) {
+          ta[i] = a;
+          tb[i] = b;
+          size++;
+        }
+      }
+      return new KnownItems(ta, tb, size);
     }
   }
 }

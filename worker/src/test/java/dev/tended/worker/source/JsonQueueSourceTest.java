@@ -314,6 +314,21 @@ class JsonQueueSourceTest {
   }
 
   @Test
+  void aFaultInAnAppendedTailIsReportedAtItsLineAndColumnInTheWholeFile() throws IOException {
+    write("{\"id\": \"a\"}\n{\"id\": \"b\"}\n");
+    source.poll(sink);
+    sink.clear();
+    append("{\"id\": \"c\"}\n  {\"id\": oops}\n");
+
+    source.poll(sink);
+    PollOutcome confirmed = source.poll(sink);
+
+    assertThat(sink.ids()).containsExactly("a", "b", "c");
+    assertThat(confirmed.fault().orElseThrow().describe()).isEqualTo("ideas_log.json: line 4, column 15: unrecognized"
+        + " token 'oops': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')");
+  }
+
+  @Test
   void aFifoWhereTheFileShouldBeIsAnErrorNotAHang() throws Exception {
     assumeTrue(TestSources.makeFifo(file), "mkfifo is available");
 
