@@ -65,6 +65,9 @@ final class JmhSection {
     out.add(Figure.atMost("changed 100 000-item file: parse + diff", "JMH single shot, median of "
         + profile.shots() + ", the worker's poller: parse, skip items the last read offered, record the new one", s.get("pollChanged"), "ms", 300,
         "parse alone (items dropped): " + Format.number(s.get("parseOnly")) + " ms"));
+    out.add(Figure.info("100 000 new items: parse + identity of each", "JMH single shot, median of " + profile.shots()
+            + ": parse, then canonical JSON and SHA-256 of every item (what a first read of new items pays)",
+        Format.number(s.get("parseAndHashEveryItem")) + " ms", "then recorded in the ledger as pending"));
     out.add(Figure.info("fsync of a small append (context)", "200 × write 100 B + force, temp folder",
         Format.number(fsyncMillis()) + " ms", "every durable ledger commit pays one: the ceiling of per-item commits"));
     for (JvmFlags flags : List.of(JvmFlags.defaults(), tuned)) {
