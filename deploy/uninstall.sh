@@ -42,7 +42,7 @@ for u in "${units[@]}"; do
   [[ -d /run/systemd/system ]] && systemctl reset-failed "$u" >/dev/null 2>&1 || true
 done
 rm -f "$prefix/bin/tended"
-rm -rf "$prefix/share/tended"
+rm -rf "$prefix/share/tended" /var/cache/tended
 say "removed the units and $prefix/bin/tended, $prefix/share/tended"
 
 if ((purge)); then

@@ -108,6 +108,14 @@ check "single: the worker runs as a child in the same unit" eval 'wait_for 30 ev
 check "single: the supervisor JVM runs with jvm.options (-Xmx128m, SerialGC) and HeapDumpPath=/var/lib/tended" \
   eval 'jvm_options_used "$(prop tended.service MainPID)"'
 check "single: ...and so does its worker child" eval 'jvm_options_used "$(worker_child)"'
+check "single: the supervisor has its own smaller heap (-Xmx32m after jvm.options); its worker child does not" \
+  eval 'jvm_has "$(prop tended.service MainPID)" -Xmx32m && ! jvm_has "$(worker_child)" -Xmx32m'
+check "postinst made both AppCDS archives in /var/cache/tended" \
+  eval 'ct test -s /var/cache/tended/tended-worker.jsa && ct test -s /var/cache/tended/tended-supervisor.jsa'
+check "single: the supervisor and its worker child map their own archives" eval '
+  jvm_has "$(prop tended.service MainPID)" -XX:SharedArchiveFile=/var/cache/tended/tended-supervisor.jsa &&
+  jvm_has "$(worker_child)" -XX:SharedArchiveFile=/var/cache/tended/tended-worker.jsa'
+check "single: no archive was refused (no CDS warning in the journal)" eval '! journal_has tended.service "shared archive"'
 check "single: systemctl status shows a Status: line" wait_for 20 eval 'ct systemctl status tended.service --no-pager | grep "Status: \"" >/dev/null'
 log "    StatusText: $(prop tended.service StatusText)"
 jcmd_in_unit() { # MAINPID TARGETPID: jcmd as tended, in the mount namespace (private /tmp) of MAINPID

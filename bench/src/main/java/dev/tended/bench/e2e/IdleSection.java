@@ -19,7 +19,10 @@ import java.util.Map;
  * Idle footprint: workers with three sources polling (two JSON queues every 2 s, a folder every 3 s,
  * heartbeat every 5 s), their items done, watched for the profile's idle time: one with the JVM's
  * defaults, one with {@code deploy/jvm.options}; beside them monit watching a status file and, when
- * built, the supervisor with its worker. All run at once, so they share the same minutes.
+ * built, the supervisor with its worker, started with {@code java -jar} and once more through the
+ * launcher {@code deploy/bin/tended supervise} as an installed system runs it (the supervisor's own
+ * options, AppCDS archives, the worker started through the launcher). All run at once, so they share
+ * the same minutes.
  */
 public final class IdleSection {
   private final Profile profile;
@@ -55,6 +58,16 @@ public final class IdleSection {
         pids.put("supervisor (jvm.options)", sup.pid());
         settled.add(new StatusWatch(config.statusFile()));
       }
+      Long launched = null;
+      if (jars.supervisor().isPresent() && Files.isExecutable(jars.launcher())) {
+        RigConfig config = threeSources("idle-launcher");
+        config.supervisor("{ staleAfter: 120s, startupGrace: 60s, stopGrace: 4s, restartWith: child }").write();
+        JarProcess p = JarProcess.start(List.of(jars.launcher().toString(), "supervise", "--config",
+            config.file().toString()), config.dir().resolve("supervisor.out"));
+        running.add(p);
+        launched = p.pid();
+        settled.add(new StatusWatch(config.statusFile()));
+      }
       if (Watchers.monitInstalled()) {
         RigConfig config = threeSources("idle-monit");
         List<String> workerCmd = new WorkerRig(config, jars.worker()).workerCommand(tuned);
@@ -65,6 +78,12 @@ public final class IdleSection {
       }
       for (StatusWatch s : settled) {
         s.await(IdleSection::allDone, Duration.ofSeconds(60));
+      }
+      if (launched != null) {
+        long child = ProcessHandle.of(launched).flatMap(h -> h.children().findFirst()).map(ProcessHandle::pid)
+            .orElseThrow(() -> new IllegalStateException("the launcher's supervisor has no worker child"));
+        pids.put("supervisor (launcher)", launched);
+        pids.put("worker (launcher, the supervisor's child)", child);
       }
       Thread.sleep(10_000); // let start-up work (JIT, first GCs) finish
       Map<String, ProcStats> before = new LinkedHashMap<>();

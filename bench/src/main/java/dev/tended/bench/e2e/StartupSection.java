@@ -18,7 +18,11 @@ import java.util.Optional;
 /**
  * Start → first heartbeat of the worker jar, with the JVM's defaults, with {@code deploy/jvm.options}
  * and with those plus an AppCDS archive made by a first run ({@code -XX:ArchiveClassesAtExit}); and
- * start → {@code READY=1} of the worker and of the supervisor, on a notification socket of our own.
+ * start → {@code READY=1} of the worker and of the supervisor, on a notification socket of our own:
+ * with {@code java -jar} and {@code jvm.options}, and through the launcher {@code deploy/bin/tended}
+ * as an installed system runs them (the supervisor's own options, each daemon's AppCDS archive, the
+ * supervisor starting its worker through the launcher too). The launcher makes its archives on its
+ * first run; that run is not measured.
  */
 public final class StartupSection {
   private final Profile profile;
@@ -58,7 +62,7 @@ public final class StartupSection {
       }
       List<Double> ms = new ArrayList<>();
       for (int i = 0; i < profile.startRuns(); i++) {
-        ms.add(readyOnce(tuned, daemon, daemon + "-ready-" + i) / 1e6);
+        ms.add(readyOnce(daemon, daemon + "-ready-" + i, jarCommand(tuned, daemon)) / 1e6);
       }
       Stats s = Stats.of(ms);
       out.add(Figure.atMost(daemon + " start → READY=1 (jvm.options)",
@@ -67,19 +71,59 @@ public final class StartupSection {
               + (daemon.equals("supervisor") ? "; child mode: READY=1 waits for its worker's first beat, so two JVM"
                   + " starts in a row" : "; sent once the ledger is open and every source was polled once")));
     }
+    if (jars.supervisor().isPresent() && Files.isExecutable(jars.launcher())) {
+      out.addAll(throughLauncher());
+    }
     return out;
   }
 
+  /** The launcher's rows: one unmeasured run (it makes the archives when missing), then the starts. */
+  private List<Figure> throughLauncher() throws Exception {
+    readyOnce("worker", "launcher-warm-up", launcherCommand("worker"));
+    List<Figure> out = new ArrayList<>();
+    for (String daemon : List.of("worker", "supervisor")) {
+      List<Double> ms = new ArrayList<>();
+      for (int i = 0; i < profile.startRuns(); i++) {
+        ms.add(readyOnce(daemon, daemon + "-launcher-" + i, launcherCommand(daemon)) / 1e6);
+      }
+      Stats s = Stats.of(ms);
+      out.add(Figure.atMost(daemon + " start → READY=1 (launcher: jvm.options + AppCDS)",
+          "deploy/bin/tended " + (daemon.equals("worker") ? "worker" : "supervise") + " to READY=1, median of "
+              + s.count(), s.p50(), "ms", 1000,
+          "min " + Format.number(s.min()) + " ms, max " + Format.number(s.max()) + " ms"
+              + (daemon.equals("supervisor") ? "; its worker started through the launcher too" : "")
+              + (archivesMade() ? "" : "; NO archive was made: the launcher ran without AppCDS")));
+    }
+    return out;
+  }
+
+  private boolean archivesMade() {
+    Path dir = jars.launcher().getParent().resolve("../../worker/target").normalize();
+    return Files.isRegularFile(dir.resolve("tended-worker.jsa")) && Files.isRegularFile(dir.resolve("tended-supervisor.jsa"));
+  }
+
+  /** {@code java <flags> -jar <jar> [supervise] --config FILE}, as a function of the configuration file. */
+  private java.util.function.Function<Path, List<String>> jarCommand(JvmFlags flags, String daemon) {
+    Path jar = daemon.equals("worker") ? jars.worker() : jars.supervisor().orElseThrow();
+    return file -> flags.command(daemon.equals("worker")
+        ? List.of("-jar", jar.toString(), "--config", file.toString())
+        : List.of("-jar", jar.toString(), "supervise", "--config", file.toString()));
+  }
+
+  /** {@code deploy/bin/tended worker|supervise --config FILE}. */
+  private java.util.function.Function<Path, List<String>> launcherCommand(String daemon) {
+    return file -> List.of(jars.launcher().toString(), daemon.equals("worker") ? "worker" : "supervise",
+        "--config", file.toString());
+  }
+
   /** Starts {@code daemon} with a notification socket of our own; nanoseconds from start to READY=1. */
-  private long readyOnce(JvmFlags flags, String daemon, String name) throws Exception {
+  private long readyOnce(String daemon, String name, java.util.function.Function<Path, List<String>> command)
+      throws Exception {
     RigConfig config = new RigConfig(work.resolve("start-" + name))
         .jsonQueue("ideas", "ideas_log.json", "2s", 1, Path.of("/bin/true"));
     config.write();
-    Path jar = daemon.equals("worker") ? jars.worker() : jars.supervisor().orElseThrow();
-    List<String> args = daemon.equals("worker") ? List.of("-jar", jar.toString(), "--config", config.file().toString())
-        : List.of("-jar", jar.toString(), "supervise", "--config", config.file().toString());
     try (NotifySocket socket = NotifySocket.bind(config.dir().resolve("notify.sock"));
-        JarProcess p = JarProcess.start(flags.command(args), config.dir().resolve(daemon + ".out"),
+        JarProcess p = JarProcess.start(command.apply(config.file()), config.dir().resolve(daemon + ".out"),
             Map.of("NOTIFY_SOCKET", socket.path().toString()))) {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       Optional<NotifySocket.Message> ready = Optional.empty();

@@ -15,6 +15,12 @@ import java.util.Optional;
 public final class Workers {
   /** Environment variable naming the program used in place of {@code systemctl}. */
   public static final String SYSTEMCTL_ENV = "TENDED_SYSTEMCTL";
+  /**
+   * Environment variable the launcher ({@code tended supervise}) sets to itself: an empty
+   * {@code workerCommand} then starts the worker as {@code tended worker --config FILE}, with the
+   * worker's own JVM options and class-data archive rather than the supervisor's.
+   */
+  public static final String LAUNCHER_ENV = "TENDED_LAUNCHER";
 
   private Workers() {}
 
@@ -27,7 +33,7 @@ public final class Workers {
       throws ConfigException {
     var sup = config.supervisor();
     return switch (sup.restartWith()) {
-      case CHILD -> new ChildWorker(workerCommand(config), config.dataDir(), config.configFile(),
+      case CHILD -> new ChildWorker(workerCommand(config, env), config.dataDir(), config.configFile(),
           sup.stopGrace(), onExit);
       case SYSTEMCTL -> new SystemctlWorker(env.getOrDefault(SYSTEMCTL_ENV, "systemctl"), sup.workerUnit(),
           sup.stopGrace().plus(Duration.ofSeconds(60)));
@@ -46,14 +52,23 @@ public final class Workers {
         .toList();
   }
 
-  /** The argv that starts the worker in child mode. */
-  static List<String> workerCommand(TendedConfig config) throws ConfigException {
+  /**
+   * The argv that starts the worker in child mode: {@code workerCommand} when given; else, under the
+   * launcher ({@link #LAUNCHER_ENV}), the launcher's {@code worker} command run by this JVM's java;
+   * else this JVM's java with its options running the worker jar found beside the supervisor's.
+   */
+  static List<String> workerCommand(TendedConfig config, Map<String, String> env) throws ConfigException {
     List<String> configured = config.supervisor().workerCommand();
     if (!configured.isEmpty()) {
       return configured;
     }
     String java = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String launcher = env.getOrDefault(LAUNCHER_ENV, "");
+    if (!launcher.isEmpty() && Files.isExecutable(Path.of(launcher))) {
+      // env(1) execs the launcher, which execs java: the child's pid is the worker JVM's.
+      return List.of("/usr/bin/env", "JAVA=" + java, launcher, "worker", "--config", config.configFile().toString());
+    }
     Optional<Path> self = ownJar();
     List<Path> candidates = new ArrayList<>();
     if (self.isPresent()) {

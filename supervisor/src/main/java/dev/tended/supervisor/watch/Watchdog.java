@@ -91,6 +91,14 @@ final class Watchdog {
     launch(false);
   }
 
+  /**
+   * Whether a worker has been started and its first beat is still to come: the watch loop then checks
+   * more often, so the first beat (and {@code READY=1}, which waits for it) is seen sooner.
+   */
+  boolean awaitingFirstBeat() {
+    return started && firstBeatPending;
+  }
+
   /** One check: never throws for the worker's sake; the caller still guards against bugs. */
   void tick() {
     try {

@@ -131,6 +131,24 @@ class WatchdogTest {
   }
 
   @Test
+  void startedWorkerIsAwaitedUntilItsFirstBeatAndAgainAfterEachRestart() {
+    FakeWorker worker = new FakeWorker(true);
+    Watchdog w = watchdog(worker);
+    assertThat(w.awaitingFirstBeat()).isFalse();
+    w.start();
+    assertThat(w.awaitingFirstBeat()).isTrue();
+    run(w, Duration.ofMillis(1000), worker, true);
+    assertThat(w.awaitingFirstBeat()).isFalse();
+
+    worker.exit = 137;
+    w.tick(); // sees the exit
+    clock.advance(Duration.ofSeconds(1));
+    w.tick(); // the backoff is over: started again
+    assertThat(actions).contains("start 101");
+    assertThat(w.awaitingFirstBeat()).isTrue();
+  }
+
+  @Test
   void crashedWorkerIsRestartedAfterTheBackoffAndNotBefore() {
     FakeWorker worker = new FakeWorker(true);
     Watchdog w = watchdog(worker);

@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * finished attempts into account, asks each source's circuit breaker how many attempts may start,
  * claims that many due items from the ledger in first-seen order (marking them running, durably) and
  * hands them to the source's bounded handler pool. Each cycle is reported to the {@link ProgressBoard},
- * so a wedged dispatcher stops the heartbeat.
+ * so a wedged dispatcher stops the heartbeat. While something may be due (a source to look at again,
+ * a breaker that is not closed) a cycle runs at least every {@link #CYCLE}; when every source is idle
+ * it waits until the earliest next look at a ledger, at most {@link #SAFETY_CHECK}, and so registers
+ * with the board with that longer period.
  *
  * <p>The dispatch thread owns the lanes' counters and breakers; handler threads talk to it only by
  * posting {@link Completion}s to its inbox. Breaker states are published as immutable values.
@@ -43,6 +46,8 @@ public final class Dispatcher {
    * announced (an operator's {@code tended retry} from another process).
    */
   static final Duration SAFETY_CHECK = Duration.ofSeconds(2);
+  /** The longest wait between two cycles, and so the period the dispatcher registers with. */
+  static final Duration LONGEST_WAIT = SAFETY_CHECK;
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   private static final Object NUDGE = new Object();
 
@@ -73,7 +78,7 @@ public final class Dispatcher {
 
   /** Starts the dispatch thread. */
   public void start() {
-    progress.register(PART, CYCLE);
+    progress.register(PART, LONGEST_WAIT);
     thread.start();
   }
 
@@ -93,9 +98,10 @@ public final class Dispatcher {
   }
 
   private void loop() {
+    long waitNanos = CYCLE.toNanos();
     while (!stopped.get()) {
       try {
-        Object first = inbox.poll(CYCLE.toMillis(), TimeUnit.MILLISECONDS);
+        Object first = inbox.poll(waitNanos, TimeUnit.NANOSECONDS);
         progress.started(PART);
         try {
           cycle(first);
@@ -104,6 +110,7 @@ public final class Dispatcher {
         } finally {
           progress.completed(PART);
         }
+        waitNanos = nextWaitNanos(System.nanoTime());
       } catch (InterruptedException e) {
         if (stopped.get()) {
           return;
@@ -141,6 +148,24 @@ public final class Dispatcher {
       }
       breakers.put(lane.source.name(), lane.breaker.status());
     }
+  }
+
+  /**
+   * How long to wait for a message before the next cycle: {@link #CYCLE} while a source is to be
+   * looked at again or its breaker is not closed; a source whose handlers are all busy waits for a
+   * completion (a message); otherwise until the earliest next look at a ledger, at most
+   * {@link #LONGEST_WAIT}.
+   */
+  private long nextWaitNanos(long now) {
+    long wait = LONGEST_WAIT.toNanos();
+    for (SourceLane lane : lanes.values()) {
+      if (lane.breaker.state() != CircuitBreaker.State.CLOSED || (lane.checkNow && lane.free() > 0)) {
+        wait = Math.min(wait, CYCLE.toNanos());
+      } else if (lane.free() > 0) {
+        wait = Math.min(wait, Math.max(0, lane.nextCheckNanos - now));
+      }
+    }
+    return wait;
   }
 
   /** The wait until the source's next failed item is due, at most {@link #SAFETY_CHECK}. */

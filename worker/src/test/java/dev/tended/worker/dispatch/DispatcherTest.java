@@ -70,6 +70,50 @@ class DispatcherTest {
     return ledger.counts("ideas").get(state);
   }
 
+  /** Counts the dispatch thread's cycles: it reads the clock once when it starts one and once when it completes it. */
+  private static final class CountingClock implements java.util.function.LongSupplier {
+    final java.util.concurrent.atomic.AtomicInteger dispatchReads = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public long getAsLong() {
+      if (Thread.currentThread().getName().equals("dispatch")) {
+        dispatchReads.incrementAndGet();
+      }
+      return System.nanoTime();
+    }
+  }
+
+  @Test
+  void idleDispatcherWakesAtMostOncePerSafetyCheckAndIsNeverSeenWedgedBetweenCycles() throws Exception {
+    TendedConfig config = config("exit 0", "");
+    CountingClock clock = new CountingClock();
+    ProgressBoard board = new ProgressBoard(clock);
+    dispatcher = new Dispatcher(config, ledger, new CommandRunner(), new ResultWriter(config.resultsDir()),
+        board, Clock.systemUTC(), () -> 0.5);
+    dispatcher.start();
+    // The first cycle finds nothing; from then on every source is idle.
+    await().atMost(Duration.ofSeconds(10)).until(() -> clock.dispatchReads.get() >= 4);
+    int before = clock.dispatchReads.get();
+
+    // With a 500 ms cycle there would be at least three more cycles in 1.6 s; idle, at most one.
+    await().during(Duration.ofMillis(1600)).atMost(Duration.ofSeconds(3))
+        .until(() -> clock.dispatchReads.get() - before <= 2 && board.wedged(Duration.ofMillis(100)).isEmpty());
+  }
+
+  @Test
+  void itemRecordedWhileTheDispatcherIsIdleStartsAtOnceWhenNudged() throws Exception {
+    TendedConfig config = config("exit 0", "");
+    startDispatcher(config);
+    await().atMost(Duration.ofSeconds(10)).until(() -> ledger.counts("ideas") != null);
+
+    long t0 = System.nanoTime();
+    ledger.recordSeen("ideas", List.of(item("late")));
+    dispatcher.nudge();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> count(ItemState.SUCCEEDED) == 1);
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Dispatcher.SAFETY_CHECK);
+  }
+
   @Test
   void itemWhoseIdCannotBePutInTheEnvironmentIsDeadAtOnceAndItsSourceKeepsRunning() throws Exception {
     TendedConfig config = config("exit 0", "");
