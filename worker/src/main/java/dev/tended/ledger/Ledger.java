@@ -12,6 +12,7 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -85,6 +87,8 @@ public final class Ledger implements AutoCloseable {
             last_error TEXT,
             UNIQUE (source, item_id, content_hash))""");
       st.executeUpdate("CREATE INDEX IF NOT EXISTS items_by_state ON items (source, state, next_attempt_at, seq)");
+      // the order in which a source's items of one state are claimed: first seen first
+      st.executeUpdate("CREATE INDEX IF NOT EXISTS items_in_line ON items (source, state, seq)");
       st.executeUpdate("""
           CREATE TABLE IF NOT EXISTS transitions (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -218,29 +222,30 @@ public final class Ledger implements AutoCloseable {
     }
     long now = clock.millis();
     return inTransaction("claim items of " + source, () -> {
-      // Two statements for the whole batch, whatever its size: the transitions (which need each
-      // item's state before the claim), then the claim itself, returning the claimed rows. Both pick
-      // the same items: the same condition and order in one transaction.
-      String due = "SELECT seq FROM items WHERE source = ? AND state IN ('pending', 'failed')"
-          + " AND next_attempt_at <= ? ORDER BY seq LIMIT ?";
+      // Which items: the oldest due pending ones and the oldest due failed ones, each read in seq
+      // order along items_in_line, so a claim costs its own size, not the backlog's (one query with
+      // "state IN (...) ORDER BY seq" sorts every due item), merged here. Then two statements for
+      // the whole batch: the transitions (they need each item's state before the claim), the claim.
+      List<Long> seqs = new ArrayList<>(dueInLine(source, "pending", now, limit));
+      seqs.addAll(dueInLine(source, "failed", now, limit));
+      if (seqs.isEmpty()) {
+        return List.of();
+      }
+      Collections.sort(seqs);
+      String in = seqs.subList(0, Math.min(limit, seqs.size())).stream().map(String::valueOf)
+          .collect(Collectors.joining(",", "(", ")"));
       try (PreparedStatement tr = db.prepareStatement("INSERT INTO transitions"
           + " (item_seq, at, from_state, to_state, attempt, exit_code, detail)"
-          + " SELECT seq, ?, state, 'running', attempts + 1, NULL, NULL FROM items WHERE seq IN (" + due + ")")) {
+          + " SELECT seq, ?, state, 'running', attempts + 1, NULL, NULL FROM items WHERE seq IN " + in)) {
         tr.setLong(1, now);
-        tr.setString(2, source);
-        tr.setLong(3, now);
-        tr.setInt(4, limit);
         tr.executeUpdate();
       }
       List<ItemRecord> claimed = new ArrayList<>();
       try (PreparedStatement up = db.prepareStatement("UPDATE items SET state = 'running',"
-          + " attempts = attempts + 1, last_started_at = ?, updated_at = ? WHERE seq IN (" + due + ")"
+          + " attempts = attempts + 1, last_started_at = ?, updated_at = ? WHERE seq IN " + in
           + " RETURNING " + COLUMNS)) {
         up.setLong(1, now);
         up.setLong(2, now);
-        up.setString(3, source);
-        up.setLong(4, now);
-        up.setInt(5, limit);
         try (ResultSet rs = up.executeQuery()) {
           while (rs.next()) {
             claimed.add(read(rs));
@@ -250,6 +255,24 @@ public final class Ledger implements AutoCloseable {
       claimed.sort(Comparator.comparingLong(ItemRecord::seq));
       return claimed;
     });
+  }
+
+  /** Up to {@code limit} seqs of the source's items in {@code state} that are due, oldest first. */
+  private List<Long> dueInLine(String source, String state, long now, int limit) throws SQLException {
+    List<Long> seqs = new ArrayList<>();
+    try (PreparedStatement q = db.prepareStatement("SELECT seq FROM items INDEXED BY items_in_line"
+        + " WHERE source = ? AND state = ? AND next_attempt_at <= ? ORDER BY seq LIMIT ?")) {
+      q.setString(1, source);
+      q.setString(2, state);
+      q.setLong(3, now);
+      q.setInt(4, limit);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          seqs.add(rs.getLong(1));
+        }
+      }
+    }
+    return seqs;
   }
 
   /**

@@ -84,6 +84,22 @@ class LedgerTest {
   }
 
   @Test
+  void dueFailedAndPendingItemsAreClaimedTogetherInFirstSeenOrderAndFailedOnesNotYetDueWait() {
+    try (Ledger ledger = open()) {
+      ledger.recordSeen("ideas", List.of(item("a", "x"), item("b", "x"), item("c", "x"), item("d", "x")));
+      List<ItemRecord> first = ledger.claimDue("ideas", 2);
+      ledger.finish(first.get(0).seq(), ItemState.FAILED, 1, "exit 1", Instant.now().minusSeconds(1));
+      ledger.finish(first.get(1).seq(), ItemState.FAILED, 1, "exit 1", Instant.now().plusSeconds(3600));
+
+      List<ItemRecord> next = ledger.claimDue("ideas", 2);
+      assertThat(next).extracting(ItemRecord::id).containsExactly("a", "c");
+      assertThat(next.get(0).attempts()).isEqualTo(2);
+      assertThat(ledger.claimDue("ideas", 5)).extracting(ItemRecord::id).containsExactly("d");
+      assertThat(ledger.transitionsTo(next.get(0).seq(), ItemState.RUNNING)).isEqualTo(2);
+    }
+  }
+
+  @Test
   void handingBackAnItemThatIsNoLongerRunningChangesNothingAndRecordsNoTransition() {
     try (Ledger ledger = open()) {
       ledger.recordSeen("ideas", List.of(item("h", "x")));
