@@ -2,6 +2,7 @@ package dev.tended.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -39,12 +40,8 @@ class GroupCommitTest {
     return CompletableFuture.runAsync(() -> group.submit(request, "request " + request), callers);
   }
 
-  private static void awaitWaiting(GroupCommit<?> group, int n) throws InterruptedException {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (group.waiting() < n) {
-      assertThat(System.nanoTime()).as("%d requests queued in time", n).isLessThan(deadline);
-      Thread.sleep(5);
-    }
+  private static void awaitWaiting(GroupCommit<?> group, int n) {
+    await().atMost(DEADLINE).until(() -> group.waiting() >= n);
   }
 
   @Test

@@ -1,11 +1,18 @@
 package dev.tended.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,19 +45,19 @@ class LedgerTest {
   @Test
   void itemsFinishedOnManyThreadsAtOnceAreEachFinishedOnceWithTheirOwnOutcome() throws Exception {
     try (Ledger ledger = open()) {
-      List<NewItem> items = java.util.stream.IntStream.range(0, 400).mapToObj(i -> item("c" + i, "x")).toList();
+      List<NewItem> items = IntStream.range(0, 400).mapToObj(i -> item("c" + i, "x")).toList();
       ledger.recordSeen("ideas", items);
       List<ItemRecord> claimed = ledger.claimDue("ideas", 400);
-      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+      ExecutorService pool = Executors.newFixedThreadPool(16);
       try {
-        List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        List<Future<?>> done = new ArrayList<>();
         for (ItemRecord r : claimed) {
           boolean even = Integer.parseInt(r.id().substring(1)) % 2 == 0;
           done.add(pool.submit(() -> ledger.finish(r.seq(), even ? ItemState.SUCCEEDED : ItemState.DEAD,
               even ? 0 : 3, even ? null : "exit 3", null)));
         }
-        for (java.util.concurrent.Future<?> f : done) {
-          f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        for (Future<?> f : done) {
+          f.get(30, TimeUnit.SECONDS);
         }
       } finally {
         pool.shutdown();
@@ -74,7 +81,7 @@ class LedgerTest {
       ledger.recordSeen("ideas", List.of(item("f", "x")));
       ItemRecord claimed = ledger.claimDue("ideas", 1).get(0);
       ledger.finish(claimed.seq(), ItemState.SUCCEEDED, 0, null, null);
-      org.assertj.core.api.Assertions.assertThatThrownBy(
+      assertThatThrownBy(
               () -> ledger.finish(claimed.seq(), ItemState.DEAD, 1, "late", null))
           .isInstanceOf(ItemNotRunningException.class)
           .hasMessageContaining("is not running");

@@ -5,10 +5,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +76,7 @@ final class ChildWorker implements WorkerControl {
     pb.environment().put("TENDED_CONFIG", configFile.toString());
     // systemd's notification socket is the supervisor's: under NotifyAccess=main the worker's messages
     // would only be refused (and logged as such), so the child does not get it.
-    pb.environment().keySet().removeAll(java.util.List.of("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"));
+    pb.environment().keySet().removeAll(List.of("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"));
     Process p = pb.start();
     process = p;
     p.onExit().thenRun(onExit);
@@ -149,7 +152,7 @@ final class ChildWorker implements WorkerControl {
   /** Stops every descendant of the supervisor that is not the live worker or one of its own. */
   private void stopOrphans() {
     Process p = process;
-    java.util.Set<Long> worker = new java.util.HashSet<>();
+    Set<Long> worker = new HashSet<>();
     if (p != null && p.isAlive()) {
       worker.add(p.pid());
       p.descendants().forEach(d -> worker.add(d.pid()));
@@ -164,7 +167,7 @@ final class ChildWorker implements WorkerControl {
     long started = System.nanoTime();
     int killed = ProcessTree.stopAll(left, stopGrace);
     log.warn("orphans_stopped count={} pids={} killed={} took_ms={}", running.size(),
-        running.stream().map(h -> Long.toString(h.pid())).collect(java.util.stream.Collectors.joining(",")),
+        running.stream().map(h -> Long.toString(h.pid())).collect(Collectors.joining(",")),
         killed, (System.nanoTime() - started) / 1_000_000);
   }
 }
