@@ -7,7 +7,7 @@ import dev.tended.status.QueueFault;
 import dev.tended.status.SourceStatus;
 import dev.tended.status.StatusFiles;
 import dev.tended.status.WorkerStatus;
-import dev.tended.worker.results.ItemResult;
+import dev.tended.status.ItemResult;
 import dev.tended.worker.results.ResultWriter;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

@@ -1,7 +1,7 @@
 package dev.tended.reliability;
 
 import dev.tended.bench.e2e.JarProcess;
-import dev.tended.io.PowerCut;
+import dev.tended.testkit.faults.PowerCut;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

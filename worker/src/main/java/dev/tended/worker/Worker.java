@@ -17,7 +17,8 @@ import dev.tended.worker.source.PollScheduler;
 import dev.tended.worker.source.QueueSources;
 import dev.tended.worker.source.QueueWatcher;
 import dev.tended.worker.source.SourcePoller;
-import dev.tended.worker.source.TestHooks;
+import dev.tended.queue.QueueSource;
+import dev.tended.queue.QueueSourceWrapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -75,11 +76,11 @@ public final class Worker {
     ProgressBoard progress = new ProgressBoard(System::nanoTime);
     dispatcher = new Dispatcher(config, ledger, new CommandRunner(), new ResultWriter(config.resultsDir()),
         progress, clock, () -> ThreadLocalRandom.current().nextDouble());
-    TestHooks hooks = TestHooks.fromEnvironment(config.dataDir());
     List<SourcePoller> pollers = new ArrayList<>();
     for (SourceConfig s : config.sources()) {
-      SourcePoller poller = new SourcePoller(s, QueueSources.create(s, config.quarantineDir(), clock), ledger,
-          progress, dispatcher::nudge, clock, hooks);
+      QueueSource source = QueueSourceWrapper.wrapAll(QueueSources.create(s, config.quarantineDir(), clock),
+          config.dataDir());
+      SourcePoller poller = new SourcePoller(s, source, ledger, progress, dispatcher::nudge, clock);
       progress.register(poller.part(), s.pollInterval());
       pollers.add(poller);
     }

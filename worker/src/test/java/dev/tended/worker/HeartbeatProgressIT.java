@@ -1,11 +1,12 @@
 package dev.tended.worker;
 
+import dev.tended.testkit.faults.WedgeablePolls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tended.ledger.ItemState;
-import dev.tended.testing.Queues;
-import dev.tended.testing.TestConfig;
+import dev.tended.testkit.Queues;
+import dev.tended.testkit.TestConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +32,7 @@ class HeartbeatProgressIT {
       await().atMost(Duration.ofSeconds(20)).until(() -> f.counts("ideas").get(ItemState.SUCCEEDED) == 1);
       assertThat(f.status.sequence() - atStart).isGreaterThanOrEqualTo(8);
 
-      Path wedge = f.config.dataDir().resolve("test-hooks/wedge-poller-ideas");
+      Path wedge = WedgeablePolls.wedgeFile(f.config.dataDir(), "ideas");
       Files.createDirectories(wedge.getParent());
       Files.writeString(wedge, "");
       AtomicLong last = new AtomicLong(f.status.sequence());

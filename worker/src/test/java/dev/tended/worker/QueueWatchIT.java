@@ -3,9 +3,9 @@ package dev.tended.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tended.testing.Queues;
-import dev.tended.testing.TestConfig;
-import dev.tended.testing.WorkerProcess;
+import dev.tended.testkit.Queues;
+import dev.tended.testkit.TestConfig;
+import dev.tended.testkit.WorkerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -3,10 +3,11 @@ package dev.tended.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tended.notify.NotifySocket;
-import dev.tended.testing.Queues;
-import dev.tended.testing.TestConfig;
-import dev.tended.testing.WorkerProcess;
+import dev.tended.testkit.NotifySocket;
+import dev.tended.testkit.Queues;
+import dev.tended.testkit.TestConfig;
+import dev.tended.testkit.WorkerProcess;
+import dev.tended.testkit.faults.WedgeablePolls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,8 +39,8 @@ class SystemdNotifyIT {
           .source(TestConfig.jsonQueue("qa-issues", "QAissue.json", handler, ""))
           .write();
       Queues.replaceAtomically(f.config.dataDir().resolve("ideas_log.json"), Queues.ideas("i", 0, 3));
-      WorkerProcess worker = WorkerProcess.start(WorkerProcess.workerJar(), List.of("--config", f.config.file().toString()),
-          Map.of("TENDED_TEST_HOOKS", "1", "NOTIFY_SOCKET", systemd.path().toString(),
+      WorkerProcess worker = WorkerProcess.startWorker(f.config.file(),
+          Map.of("NOTIFY_SOCKET", systemd.path().toString(),
               "WATCHDOG_USEC", Long.toString(WATCHDOG.toNanos() / 1000)),
           dir.resolve("worker.out"));
 
@@ -61,7 +62,7 @@ class SystemdNotifyIT {
           .isLessThanOrEqualTo(WATCHDOG.dividedBy(2).plus(JITTER));
 
       // Wedge a poller: within the wedge limit (staleAfter/2 = 1.5 s) the pings stop, and stay stopped.
-      Path wedge = f.config.dataDir().resolve("test-hooks/wedge-poller-qa-issues");
+      Path wedge = WedgeablePolls.wedgeFile(f.config.dataDir(), "qa-issues");
       Files.createDirectories(wedge.getParent());
       Files.writeString(wedge, "");
       AtomicLong quietSince = new AtomicLong();

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tended.ledger.ItemState;
 import dev.tended.status.WorkerStatus;
-import dev.tended.testing.Queues;
-import dev.tended.testing.TestConfig;
-import dev.tended.testing.WorkerProcess;
+import dev.tended.testkit.Queues;
+import dev.tended.testkit.TestConfig;
+import dev.tended.testkit.WorkerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

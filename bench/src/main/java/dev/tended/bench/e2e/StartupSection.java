@@ -6,7 +6,7 @@ import dev.tended.bench.JvmFlags;
 import dev.tended.bench.Profile;
 import dev.tended.bench.RigConfig;
 import dev.tended.bench.Stats;
-import dev.tended.notify.NotifySocket;
+import dev.tended.testkit.NotifySocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package dev.tended.bench.jmh;
 
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.Ledger;
-import dev.tended.worker.source.PollOutcome;
-import dev.tended.worker.source.QueueSource;
+import dev.tended.queue.PollOutcome;
+import dev.tended.queue.QueueSource;
 import dev.tended.worker.source.QueueSources;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import dev.tended.bench.RigConfig;
 import dev.tended.config.ConfigLoader;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.NewItem;
-import dev.tended.worker.source.QueueItem;
+import dev.tended.queue.QueueItem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -68,7 +68,7 @@ public final class Fixtures {
     var progress = new dev.tended.worker.heartbeat.ProgressBoard(System::nanoTime);
     var poller = new dev.tended.worker.source.SourcePoller(source,
         dev.tended.worker.source.QueueSources.create(source, config.quarantineDir(), clock), ledger, progress,
-        () -> { }, clock, new dev.tended.worker.source.TestHooks(config.dataDir(), false));
+        () -> { }, clock);
     progress.register(poller.part(), source.pollInterval());
     return poller;
   }

@@ -2,7 +2,7 @@ package dev.tended.bench.jmh;
 
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.Ledger;
-import dev.tended.worker.source.QueueSource;
+import dev.tended.queue.QueueSource;
 import dev.tended.worker.source.QueueSources;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

@@ -4,7 +4,7 @@ import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.Ledger;
-import dev.tended.worker.results.ItemResult;
+import dev.tended.status.ItemResult;
 import dev.tended.worker.results.ResultWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

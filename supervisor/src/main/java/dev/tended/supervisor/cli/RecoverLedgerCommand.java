@@ -6,7 +6,7 @@ import dev.tended.ledger.ItemState;
 import dev.tended.ledger.Ledger;
 import dev.tended.status.StatusFiles;
 import dev.tended.status.WorkerStatus;
-import dev.tended.worker.results.ItemResult;
+import dev.tended.status.ItemResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

@@ -12,7 +12,7 @@ import dev.tended.supervisor.restart.StateFile;
 import dev.tended.supervisor.restart.Workers;
 import dev.tended.supervisor.watch.MonotonicClock;
 import dev.tended.supervisor.watch.Supervision;
-import dev.tended.worker.notify.SystemdNotifications;
+import dev.tended.notify.StartFailure;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
@@ -62,7 +62,7 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
       Files.createDirectories(cfg.dataDir());
       Files.createDirectories(cfg.logging().dir());
     } catch (IOException e) {
-      return startFailed(err, SystemdNotifications.errnoFor(e),
+      return startFailed(err, StartFailure.errnoFor(e),
           "dataDir " + cfg.dataDir() + ": cannot be created: " + e.getMessage());
     }
     LogSetup.configure(cfg.logging(), "supervisor");

@@ -15,7 +15,7 @@ import dev.tended.supervisor.diagnose.HealthReport.Level;
 import dev.tended.supervisor.restart.RestartEvent;
 import dev.tended.supervisor.restart.StateFile;
 import dev.tended.supervisor.restart.SupervisorState;
-import dev.tended.worker.source.QueueFileCheck;
+import dev.tended.queue.QueueFileCheck;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import dev.tended.notify.Notifier;
 import dev.tended.notify.WatchdogPinger;
 import dev.tended.status.StatusFiles;
 import dev.tended.status.WorkerStatus;
-import dev.tended.worker.notify.StatusLine;
+import dev.tended.notify.StatusLine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

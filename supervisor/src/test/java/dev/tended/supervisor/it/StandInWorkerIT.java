@@ -3,8 +3,8 @@ package dev.tended.supervisor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tended.testing.TestConfig;
-import dev.tended.testing.WorkerProcess;
+import dev.tended.testkit.TestConfig;
+import dev.tended.testkit.WorkerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

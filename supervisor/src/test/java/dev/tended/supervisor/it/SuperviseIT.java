@@ -3,9 +3,10 @@ package dev.tended.supervisor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tended.testing.Queues;
-import dev.tended.testing.TestConfig;
-import dev.tended.testing.WorkerProcess;
+import dev.tended.testkit.Queues;
+import dev.tended.testkit.TestConfig;
+import dev.tended.testkit.WorkerProcess;
+import dev.tended.testkit.faults.WedgeablePolls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,10 +67,11 @@ class SuperviseIT {
 
   @Test
   void wedgedPollerLeavesAStallRecordWithAThreadDumpNamingIt() throws Exception {
-    TestConfig c = config("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 2s }");
+    TestConfig c = config("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 2s, workerCommand: "
+        + TestConfig.jsonList(WorkerProcess.faultableWorkerCommand(WorkerProcess.workerJar())) + " }");
     try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
       long wedged = sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
-      Path wedge = c.dataDir().resolve("test-hooks/wedge-poller-ideas");
+      Path wedge = WedgeablePolls.wedgeFile(c.dataDir(), "ideas");
       Files.createDirectories(wedge.getParent());
       Files.writeString(wedge, "wedge");
       await().atMost(Duration.ofSeconds(20)).until(() -> !sup.stallRecords().isEmpty());
@@ -81,7 +83,7 @@ class SuperviseIT {
       assertThat(at).as("a poll-ideas thread in the dump").isNotNegative();
       int end = record.indexOf("\n\n", at + 1);
       String pollStack = record.substring(at, end < 0 ? record.length() : end);
-      assertThat(pollStack).contains("at dev.tended.worker.source.TestHooks.maybeWedgePoller(");
+      assertThat(pollStack).contains("at dev.tended.testkit.faults.WedgeablePolls$1.poll(");
       long fresh = sup.awaitBeatingWorker(wedged, Duration.ofSeconds(30));
       assertThat(fresh).isNotEqualTo(wedged);
     }
@@ -156,7 +158,7 @@ class SuperviseIT {
     }
     // closing the first run killed its descendants; start a worker of our own to play the leftover
     try (WorkerProcess orphan = WorkerProcess.startWorker(c.file(), dir.resolve("orphan.out"))) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> new dev.tended.testing.StatusProbe(
+      await().atMost(Duration.ofSeconds(30)).until(() -> new dev.tended.testkit.StatusProbe(
           c.dataDir().resolve("status.json")).read().map(s -> s.pid() == orphan.pid()).orElse(false));
       try (Supervisor second = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
         long fresh = second.awaitBeatingWorker(orphan.pid(), Duration.ofSeconds(30));

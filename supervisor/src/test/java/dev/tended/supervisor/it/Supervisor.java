@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tended.status.StatusFiles;
 import dev.tended.status.WorkerStatus;
-import dev.tended.testing.StatusProbe;
-import dev.tended.testing.WorkerProcess;
+import dev.tended.testkit.StatusProbe;
+import dev.tended.testkit.WorkerProcess;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -39,11 +39,9 @@ final class Supervisor implements AutoCloseable {
     return Path.of(System.getProperty("tended.supervisorJar", "target/tended-supervisor.jar")).toAbsolutePath();
   }
 
-  /** Starts {@code supervise --config config}; the worker inherits {@code env} (test hooks are on). */
+  /** Starts {@code supervise --config config}; the worker inherits {@code env}. */
   static Supervisor start(Path config, Path dataDir, Map<String, String> env) throws IOException {
-    Map<String, String> all = new java.util.HashMap<>(env);
-    all.putIfAbsent("TENDED_TEST_HOOKS", "1");
-    return new Supervisor(WorkerProcess.start(jar(), List.of("supervise", "--config", config.toString()), all,
+    return new Supervisor(WorkerProcess.start(jar(), List.of("supervise", "--config", config.toString()), env,
         config.resolveSibling("supervisor.out")), dataDir);
   }
 

@@ -3,9 +3,9 @@ package dev.tended.supervisor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tended.notify.NotifySocket;
-import dev.tended.testing.Queues;
-import dev.tended.testing.TestConfig;
+import dev.tended.testkit.NotifySocket;
+import dev.tended.testkit.Queues;
+import dev.tended.testkit.TestConfig;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.tended.supervisor.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tended.notify.RecordingNotifier;
+import dev.tended.testkit.RecordingNotifier;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

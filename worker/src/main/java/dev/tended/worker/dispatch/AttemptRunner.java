@@ -13,7 +13,7 @@ import dev.tended.worker.handler.HandlerStarter;
 import dev.tended.worker.handler.HandlerRequest;
 import dev.tended.worker.handler.HandlerResult;
 import dev.tended.worker.handler.RunningHandler;
-import dev.tended.worker.results.ItemResult;
+import dev.tended.status.ItemResult;
 import dev.tended.worker.results.ResultWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,9 @@
 package dev.tended.worker.notify;
 
+import dev.tended.notify.StatusLine;
 import dev.tended.config.TendedConfig;
 import dev.tended.notify.Notifier;
+import dev.tended.notify.StartFailure;
 import dev.tended.notify.WatchdogPinger;
 import dev.tended.status.WorkerStatus;
 import dev.tended.worker.heartbeat.PollReport;
@@ -151,7 +153,7 @@ public final class SystemdNotifications implements ServiceEvents {
   public void startFailed(Throwable cause) {
     failed = true;
     stopTimers();
-    notifier.failing(errnoFor(cause), "failed to start: " + cause.getMessage());
+    notifier.failing(StartFailure.errnoFor(cause), "failed to start: " + cause.getMessage());
   }
 
   @Override
@@ -185,16 +187,4 @@ public final class SystemdNotifications implements ServiceEvents {
     }
   }
 
-  /** EACCES or ENOENT where the cause says so, else a generic EIO (also used by the supervisor). */
-  public static int errnoFor(Throwable cause) {
-    for (Throwable t = cause; t != null; t = t.getCause()) {
-      if (t instanceof java.nio.file.AccessDeniedException) {
-        return 13; // EACCES
-      }
-      if (t instanceof java.nio.file.NoSuchFileException) {
-        return 2; // ENOENT
-      }
-    }
-    return 5; // EIO
-  }
 }

@@ -1,5 +1,6 @@
 package dev.tended.worker.results;
 
+import dev.tended.status.ItemResult;
 import dev.tended.io.AtomicFiles;
 import dev.tended.io.SafeFileNames;
 import dev.tended.status.StatusFiles;

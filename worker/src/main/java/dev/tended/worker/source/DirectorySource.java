@@ -1,5 +1,14 @@
 package dev.tended.worker.source;
 
+import dev.tended.queue.FileStamp;
+import dev.tended.queue.QueueSource;
+import dev.tended.queue.ItemSink;
+import dev.tended.queue.PollOutcome;
+import dev.tended.queue.SinkFailedException;
+import dev.tended.queue.Batcher;
+import dev.tended.queue.QueueItem;
+import dev.tended.queue.CanonicalJson;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tended.io.SafeFileNames;
 import dev.tended.logging.Kv;
@@ -67,7 +76,7 @@ final class DirectorySource implements QueueSource {
         forget();
         return PollOutcome.failed(
             folder + ": not a directory (" + (attrs.isRegularFile() ? "regular file"
-                : JsonQueueSource.kindOf(attrs)) + ")");
+                : FileStamp.kindOf(attrs)) + ")");
       }
       entries = list();
     } catch (NoSuchFileException e) {
@@ -139,7 +148,7 @@ final class DirectorySource implements QueueSource {
       if (attrs.isDirectory()) {
         return EntryStamp.ofTree(entry);
       }
-      skip(entryName, JsonQueueSource.kindOf(attrs));
+      skip(entryName, FileStamp.kindOf(attrs));
     } catch (NoSuchFileException e) {
       if (Files.isSymbolicLink(entry)) {
         skip(entryName, "dangling symbolic link");

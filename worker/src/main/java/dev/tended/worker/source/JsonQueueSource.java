@@ -1,5 +1,13 @@
 package dev.tended.worker.source;
 
+import dev.tended.queue.QueueSource;
+import dev.tended.queue.ItemSink;
+import dev.tended.queue.PollOutcome;
+import dev.tended.queue.SinkFailedException;
+import dev.tended.queue.Batcher;
+import dev.tended.queue.JsonItemReader;
+import dev.tended.queue.FileStamp;
+
 import dev.tended.io.IoErrors;
 import dev.tended.logging.Kv;
 import dev.tended.status.QueueFault;
@@ -92,7 +100,7 @@ final class JsonQueueSource implements QueueSource {
     }
     if (!attrs.get().isRegularFile()) {
       forget();
-      return PollOutcome.failed(file + ": not a regular file (" + kindOf(attrs.get()) + ")");
+      return PollOutcome.failed(file + ": not a regular file (" + FileStamp.kindOf(attrs.get()) + ")");
     }
     FileStamp before = FileStamp.of(attrs.get());
     if (before.equals(done)) {
@@ -201,13 +209,4 @@ final class JsonQueueSource implements QueueSource {
     return new PollOutcome(read, offered, Optional.ofNullable(fault), Optional.empty(), false);
   }
 
-  static String kindOf(BasicFileAttributes attrs) {
-    if (attrs.isDirectory()) {
-      return "directory";
-    }
-    if (attrs.isSymbolicLink()) {
-      return "symbolic link";
-    }
-    return attrs.isOther() ? "FIFO, socket or device" : "unknown kind";
-  }
 }

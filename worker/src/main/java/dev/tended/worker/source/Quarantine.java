@@ -1,5 +1,7 @@
 package dev.tended.worker.source;
 
+import dev.tended.queue.FileStamp;
+
 import dev.tended.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

@@ -1,5 +1,8 @@
 package dev.tended.worker.source;
 
+import dev.tended.queue.QueueSource;
+import dev.tended.queue.ItemSink;
+
 import dev.tended.config.SourceConfig;
 import dev.tended.io.SafeFileNames;
 import java.nio.file.Path;

@@ -1,5 +1,10 @@
 package dev.tended.worker.source;
 
+import dev.tended.queue.QueueSource;
+import dev.tended.queue.PollOutcome;
+import dev.tended.queue.QueueItem;
+import dev.tended.queue.KnownItems;
+
 import dev.tended.config.SourceConfig;
 import dev.tended.ledger.Ledger;
 import dev.tended.ledger.NewItem;
@@ -8,6 +13,7 @@ import dev.tended.logging.Kv;
 import dev.tended.status.QueueFault;
 import dev.tended.worker.heartbeat.PollReport;
 import dev.tended.worker.heartbeat.ProgressBoard;
+import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +40,6 @@ public final class SourcePoller {
   private final ProgressBoard progress;
   private final Runnable onNewItems;
   private final Clock clock;
-  private final TestHooks hooks;
   private final AtomicReference<PollReport> report = new AtomicReference<>(PollReport.NOT_YET);
   private final AtomicBoolean pollRequested = new AtomicBoolean();
   private String lastLoggedProblem;
@@ -42,14 +47,13 @@ public final class SourcePoller {
   private KnownItems known = KnownItems.NONE;
 
   public SourcePoller(SourceConfig config, QueueSource source, Ledger ledger, ProgressBoard progress,
-      Runnable onNewItems, Clock clock, TestHooks hooks) {
+      Runnable onNewItems, Clock clock) {
     this.config = Objects.requireNonNull(config);
     this.source = Objects.requireNonNull(source);
     this.ledger = Objects.requireNonNull(ledger);
     this.progress = Objects.requireNonNull(progress);
     this.onNewItems = Objects.requireNonNull(onNewItems);
     this.clock = Objects.requireNonNull(clock);
-    this.hooks = Objects.requireNonNull(hooks);
   }
 
   /** The name this poller reports its cycles under, and its thread's name while polling. */
@@ -85,7 +89,6 @@ public final class SourcePoller {
     progress.started(part());
     int[] added = {0};
     try {
-      hooks.maybeWedgePoller(config.name());
       KnownItems.Builder offeredNow = new KnownItems.Builder();
       PollOutcome outcome = source.poll(batch -> {
         List<QueueItem> fresh = new ArrayList<>(batch.size());
@@ -108,7 +111,7 @@ public final class SourcePoller {
         onNewItems.run();
       }
       logProblemChange(error, fault);
-    } catch (InterruptedException e) {
+    } catch (InterruptedIOException e) {
       Thread.currentThread().interrupt();
     } catch (Throwable t) {
       String error = IoErrors.diskFull(t) ? IoErrors.describe(t) : t.getClass().getSimpleName() + ": " + t.getMessage();

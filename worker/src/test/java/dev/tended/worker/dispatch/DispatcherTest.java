@@ -9,7 +9,7 @@ import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.Ledger;
 import dev.tended.ledger.NewItem;
-import dev.tended.testing.TestConfig;
+import dev.tended.testkit.TestConfig;
 import dev.tended.worker.handler.CommandRunner;
 import dev.tended.worker.heartbeat.ProgressBoard;
 import dev.tended.worker.results.ResultWriter;

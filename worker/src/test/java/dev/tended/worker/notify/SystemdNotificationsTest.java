@@ -3,7 +3,7 @@ package dev.tended.worker.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tended.notify.RecordingNotifier;
+import dev.tended.testkit.RecordingNotifier;
 import dev.tended.status.BreakerStatus;
 import dev.tended.status.SourceStatus;
 import dev.tended.status.WorkerStatus;

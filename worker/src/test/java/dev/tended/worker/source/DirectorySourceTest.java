@@ -1,5 +1,9 @@
 package dev.tended.worker.source;
 
+import dev.tended.queue.PollOutcome;
+import dev.tended.queue.QueueItem;
+import dev.tended.queue.CanonicalJson;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;

@@ -1,8 +1,13 @@
 package dev.tended.worker.source;
 
+import dev.tended.queue.Batcher;
+import dev.tended.queue.QueueItem;
+import dev.tended.queue.CanonicalJson;
+import dev.tended.queue.JsonItemReader;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tended.worker.results.ItemResult;
+import dev.tended.status.ItemResult;
 import dev.tended.worker.results.ResultWriter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

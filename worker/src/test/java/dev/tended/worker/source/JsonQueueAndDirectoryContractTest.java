@@ -1,5 +1,9 @@
 package dev.tended.worker.source;
 
+import dev.tended.queue.QueueSource;
+import dev.tended.queue.ItemSink;
+import dev.tended.queue.PollOutcome;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,7 @@
 package dev.tended.worker.source;
 
+import dev.tended.queue.PollOutcome;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -1,5 +1,10 @@
 package dev.tended.worker.source;
 
+import dev.tended.queue.PollOutcome;
+import dev.tended.queue.SinkFailedException;
+import dev.tended.queue.Batcher;
+import dev.tended.queue.JsonItemReader;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

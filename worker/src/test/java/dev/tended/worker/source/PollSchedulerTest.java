@@ -1,5 +1,10 @@
 package dev.tended.worker.source;
 
+import dev.tended.queue.QueueSource;
+import dev.tended.queue.ItemSink;
+import dev.tended.queue.PollOutcome;
+import dev.tended.queue.QueueItem;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,7 +15,7 @@ import dev.tended.config.ConfigLoader;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.Ledger;
-import dev.tended.testing.TestConfig;
+import dev.tended.testkit.TestConfig;
 import dev.tended.worker.heartbeat.ProgressBoard;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -71,7 +76,7 @@ class PollSchedulerTest {
     ThrowsOnce source = new ThrowsOnce();
     ProgressBoard progress = new ProgressBoard(System::nanoTime);
     SourcePoller poller = new SourcePoller(config.sources().get(0), source, ledger, progress, () -> { },
-        Clock.systemUTC(), new TestHooks(config.dataDir(), false));
+        Clock.systemUTC());
     progress.register(poller.part(), config.sources().get(0).pollInterval());
     polls = new PollScheduler(List.of(poller));
     polls.start();

@@ -3,7 +3,7 @@ package dev.tended.worker.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tended.testing.Queues;
+import dev.tended.testkit.Queues;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

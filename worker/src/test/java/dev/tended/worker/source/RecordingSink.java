@@ -1,5 +1,8 @@
 package dev.tended.worker.source;
 
+import dev.tended.queue.ItemSink;
+import dev.tended.queue.QueueItem;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,5 +1,7 @@
 package dev.tended.worker.source;
 
+import dev.tended.queue.ItemBytes;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +12,7 @@ import dev.tended.io.AtomicFiles;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.Ledger;
-import dev.tended.testing.TestConfig;
+import dev.tended.testkit.TestConfig;
 import dev.tended.worker.heartbeat.ProgressBoard;
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -46,7 +48,7 @@ class SourcePollerDiffTest {
     ledger = Ledger.open(config.ledgerFile(), Clock.systemUTC());
     ProgressBoard progress = new ProgressBoard(System::nanoTime);
     poller = new SourcePoller(source, QueueSources.create(source, config.quarantineDir(), Clock.systemUTC()), ledger,
-        progress, () -> { }, Clock.systemUTC(), new TestHooks(config.dataDir(), false));
+        progress, () -> { }, Clock.systemUTC());
     progress.register(poller.part(), source.pollInterval());
   }
 
