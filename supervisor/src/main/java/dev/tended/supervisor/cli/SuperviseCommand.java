@@ -12,6 +12,7 @@ import dev.tended.supervisor.restart.StateFile;
 import dev.tended.supervisor.restart.Workers;
 import dev.tended.supervisor.watch.MonotonicClock;
 import dev.tended.supervisor.watch.Supervision;
+import dev.tended.supervisor.watch.WorkerRefusal;
 import dev.tended.notify.StartFailure;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -129,6 +130,7 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
       log.info("supervisor_signal signal={}", signal);
       stopRequested.countDown();
     });
+    supervision.onRefusal(stopRequested::countDown);
     // Backstop for any other way out of the JVM (System.exit elsewhere): never leave an orphan.
     Thread hook = new Thread(supervision::stop, "shutdown-stop-worker");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -139,13 +141,16 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
     systemd.watching();
     try {
       while (!stopRequested.await(1, TimeUnit.SECONDS)) {
-        if (supervision.isTerminated()) {
+        if (supervision.isTerminated() && supervision.refusal().isEmpty()) {
           log.error("supervisor_watch_died action=exit_1");
           return ExitCodes.FAILURE;
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (supervision.refusal().isPresent()) {
+      return refused(supervision.refusal().get(), err, hook);
     }
     long start = System.nanoTime();
     systemd.stopping();
@@ -157,5 +162,19 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
       // already shutting down
     }
     return ExitCodes.OK;
+  }
+
+  /** The worker refused its configuration and is stopped: say so and exit with its code (78). */
+  private int refused(WorkerRefusal refusal, PrintWriter err, Thread hook) {
+    err.println(JournalStream.errPrefix() + "tended supervise: " + refusal.reason());
+    err.flush();
+    SupervisorNotifications.startFailed(systemd(), EINVAL, refusal.reason());
+    log.info("supervisor_stopped reason=worker_config_refused exit_code={}", refusal.exitCode());
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // already shutting down
+    }
+    return refusal.exitCode();
   }
 }
