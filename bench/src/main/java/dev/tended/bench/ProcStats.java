@@ -1,8 +1,8 @@
 package dev.tended.bench;
 
+import dev.tended.posix.ProcFs;
+import dev.tended.posix.ProcStat;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * A process's resident memory and CPU time, read from {@code /proc}. CPU time is in clock ticks of
@@ -14,17 +14,8 @@ public record ProcStats(long rssKiB, long cpuTicks) {
 
   /** Reads both for {@code pid}. */
   public static ProcStats of(long pid) throws IOException {
-    long rss = -1;
-    for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-      if (l.startsWith("VmRSS:")) {
-        rss = Long.parseLong(l.replaceAll("\\D", ""));
-      }
-    }
-    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    // after "pid (comm) ": state is field 3, utime field 14, stime field 15 (1-based in proc(5))
-    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    return new ProcStats(rss, ticks);
+    ProcStat stat = ProcFs.stat(pid).orElseThrow(() -> new IOException("no process " + pid));
+    return new ProcStats(ProcFs.residentKiB(pid).orElse(-1), stat.utimeTicks() + stat.stimeTicks());
   }
 
   /** Resident memory in MiB. */

@@ -1,5 +1,6 @@
 package dev.tended.logging;
 
+import dev.tended.posix.ProcFs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +23,8 @@ public final class JournalStream {
   /** The sd-daemon(3) prefix of an error line. */
   public static final String ERR = "<3>";
 
-  private static final Path STDOUT = Path.of("/proc/self/fd/1");
-  private static final Path STDERR = Path.of("/proc/self/fd/2");
+  private static final Path STDOUT = ProcFs.ownDescriptor(1);
+  private static final Path STDERR = ProcFs.ownDescriptor(2);
 
   private JournalStream() {}
 

@@ -1,5 +1,6 @@
 package dev.tended.reliability;
 
+import dev.tended.posix.ProcFs;
 import dev.tended.bench.e2e.JarProcess;
 import dev.tended.bench.e2e.StatusWatch;
 import dev.tended.ledger.ItemRecord;
@@ -183,17 +184,7 @@ final class HangScenario implements Scenario {
   }
 
   private static boolean alive(long pid) {
-    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
-        && !readStat(pid).startsWith("Z");
-  }
-
-  private static String readStat(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      return stat.substring(stat.lastIndexOf(')') + 2);
-    } catch (IOException | RuntimeException e) {
-      return "Z";
-    }
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && ProcFs.running(pid);
   }
 
   static long stallRecords(Path dataDir) throws IOException {

@@ -1,5 +1,6 @@
 package dev.tended.reliability;
 
+import dev.tended.posix.ProcFs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,24 +23,10 @@ record JvmProbe(long fds, long threads, long heapUsedKiB) {
   private static final Pattern USED = Pattern.compile("used (\\d+)K");
 
   static JvmProbe of(long pid) throws IOException, InterruptedException {
-    long fds;
-    try (var s = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-      fds = s.count();
-    }
-    long threads;
-    try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-      threads = tasks.filter(t -> !comm(t).equals("process reaper")).count();
-    }
+    long fds = ProcFs.openFileCount(pid).orElseThrow(() -> new IOException("cannot list the descriptors of " + pid));
+    long threads = ProcFs.tasks(pid).stream().filter(t -> !t.name().equals("process reaper")).count();
     jcmd(pid, "GC.run");
     return new JvmProbe(fds, threads, heapUsedKiB(jcmd(pid, "GC.heap_info")));
-  }
-
-  private static String comm(Path task) {
-    try {
-      return Files.readString(task.resolve("comm")).trim();
-    } catch (IOException e) {
-      return ""; // the thread ended meanwhile
-    }
   }
 
   /** The sum of the generations' "used" figures (SerialGC: def new + tenured; G1: the heap line). */

@@ -1,10 +1,12 @@
 package dev.tended.supervisor.cli;
 
+import dev.tended.io.DataFolderLock;
 import dev.tended.logging.JournalStream;
 import dev.tended.logging.LogSetup;
 import dev.tended.config.ConfigException;
 import dev.tended.config.TendedConfig;
 import dev.tended.notify.Notifier;
+import dev.tended.posix.StopSignals;
 import dev.tended.supervisor.diagnose.StallRecorder;
 import dev.tended.supervisor.notify.SupervisorNotifications;
 import dev.tended.supervisor.restart.RestartLog;
@@ -12,14 +14,13 @@ import dev.tended.supervisor.restart.StateFile;
 import dev.tended.supervisor.restart.Workers;
 import dev.tended.supervisor.watch.MonotonicClock;
 import dev.tended.supervisor.watch.Supervision;
+import dev.tended.supervisor.watch.WorkerRefusal;
 import dev.tended.notify.StartFailure;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -67,18 +68,21 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
     }
     LogSetup.configure(cfg.logging(), "supervisor");
     Path lockFile = cfg.dataDir().resolve("supervisor.lock");
-    try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-         FileLock lock = ch.tryLock()) {
-      if (lock == null) {
-        log.error("supervisor_already_running lock={}", lockFile);
-        return startFailed(err, EAGAIN, "another supervisor is already watching " + cfg.dataDir()
-            + " (" + lockFile + " is locked)");
-      }
-      return supervise(cfg, err);
+    Optional<DataFolderLock> lock;
+    try {
+      lock = DataFolderLock.tryAcquire(lockFile);
     } catch (IOException e) {
       log.error("supervisor_lock_failed lock={} error=\"{}\"", lockFile, e.getMessage());
       SupervisorNotifications.startFailed(systemd(), EIO, "cannot lock " + lockFile + ": " + e.getMessage());
       return ExitCodes.FAILURE;
+    }
+    if (lock.isEmpty()) {
+      log.error("supervisor_already_running lock={}", lockFile);
+      return startFailed(err, EAGAIN, "another supervisor is already watching " + cfg.dataDir() + " (" + lockFile
+          + " is locked" + DataFolderLock.holder(lockFile).map(pid -> " by pid " + pid).orElse("") + ")");
+    }
+    try (DataFolderLock held = lock.get()) {
+      return supervise(cfg, err);
     }
   }
 
@@ -125,10 +129,11 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
     SupervisorNotifications systemd = new SupervisorNotifications(systemd(), cfg);
     supervision.afterEachTick(systemd::afterTick);
 
-    Signals.onTermination(signal -> {
+    StopSignals.onStopRequest(signal -> {
       log.info("supervisor_signal signal={}", signal);
       stopRequested.countDown();
     });
+    supervision.onRefusal(stopRequested::countDown);
     // Backstop for any other way out of the JVM (System.exit elsewhere): never leave an orphan.
     Thread hook = new Thread(supervision::stop, "shutdown-stop-worker");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -139,13 +144,16 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
     systemd.watching();
     try {
       while (!stopRequested.await(1, TimeUnit.SECONDS)) {
-        if (supervision.isTerminated()) {
+        if (supervision.isTerminated() && supervision.refusal().isEmpty()) {
           log.error("supervisor_watch_died action=exit_1");
           return ExitCodes.FAILURE;
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (supervision.refusal().isPresent()) {
+      return refused(supervision.refusal().get(), err, hook);
     }
     long start = System.nanoTime();
     systemd.stopping();
@@ -157,5 +165,19 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
       // already shutting down
     }
     return ExitCodes.OK;
+  }
+
+  /** The worker refused its configuration and is stopped: say so and exit with its code (78). */
+  private int refused(WorkerRefusal refusal, PrintWriter err, Thread hook) {
+    err.println(JournalStream.errPrefix() + "tended supervise: " + refusal.reason());
+    err.flush();
+    SupervisorNotifications.startFailed(systemd(), EINVAL, refusal.reason());
+    log.info("supervisor_stopped reason=worker_config_refused exit_code={}", refusal.exitCode());
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // already shutting down
+    }
+    return refusal.exitCode();
   }
 }

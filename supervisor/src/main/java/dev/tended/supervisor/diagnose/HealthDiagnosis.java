@@ -1,5 +1,7 @@
 package dev.tended.supervisor.diagnose;
 
+import dev.tended.posix.ProcFs;
+import dev.tended.posix.ProcStat;
 import dev.tended.config.ConfigException;
 import dev.tended.config.ConfigLoader;
 import dev.tended.config.SourceConfig;
@@ -131,10 +133,10 @@ public final class HealthDiagnosis {
           + " is alive but is not a tended worker (pid reused?): " + abbreviate(cmd)));
       return;
     }
-    String state = ProcFs.state(pid).orElse("?");
-    Level level = ProcFs.stopped(pid) ? Level.UNHEALTHY : Level.OK;
+    Optional<ProcStat> stat = ProcFs.stat(pid);
+    Level level = stat.map(ProcStat::stopped).orElse(false) ? Level.UNHEALTHY : Level.OK;
     checks.add(new Check("worker_process", level, "pid " + pid + " alive, state "
-        + ProcFs.describeState(state) + ": " + abbreviate(cmd)));
+        + stat.map(st -> ProcStat.describe(st.state())).orElse("?") + ": " + abbreviate(cmd)));
   }
 
   static boolean isWorker(String cmdline) {

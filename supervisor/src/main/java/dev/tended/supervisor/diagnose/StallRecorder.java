@@ -1,5 +1,9 @@
 package dev.tended.supervisor.diagnose;
 
+import dev.tended.posix.ProcFs;
+import dev.tended.posix.ProcStat;
+import dev.tended.posix.Signal;
+import dev.tended.posix.Signals;
 import dev.tended.io.AtomicFiles;
 import dev.tended.supervisor.watch.StallEvidence;
 import dev.tended.supervisor.watch.StallReport;
@@ -16,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,14 +62,15 @@ public final class StallRecorder implements StallEvidence {
     } else {
       long pid = r.process().get().pid();
       b.append("worker_pid: ").append(pid).append('\n');
-      b.append("process_state: ").append(ProcFs.state(pid).map(ProcFs::describeState).orElse("unknown")).append('\n');
+      Optional<ProcStat> stat = ProcFs.stat(pid);
+      b.append("process_state: ").append(stat.map(s -> ProcStat.describe(s.state())).orElse("unknown")).append('\n');
       b.append("cmdline: ").append(ProcFs.cmdline(pid).orElse("unknown")).append('\n');
       b.append("\n--- threads (/proc/").append(pid).append("/task: tid, state, name) ---\n");
-      for (String t : ProcFs.threads(pid)) {
-        b.append(t).append('\n');
+      for (ProcFs.Task t : ProcFs.tasks(pid)) {
+        b.append(String.format("%8d  %s  %s", t.tid(), t.state(), t.name())).append('\n');
       }
       b.append("\n--- thread dump (jcmd ").append(pid).append(" Thread.print) ---\n");
-      if (ProcFs.stopped(pid)) {
+      if (stat.map(ProcStat::stopped).orElse(false)) {
         dumpSummary = "skipped_stopped";
         b.append("not taken: the process is stopped by a signal (SIGSTOP or a tracer) and cannot answer;\n"
             + "it was frozen from outside rather than wedged inside. The thread list above is from /proc.\n");
@@ -170,13 +174,8 @@ public final class StallRecorder implements StallEvidence {
 
   private static boolean sigquit(long pid) {
     try {
-      Process p = new ProcessBuilder("kill", "-QUIT", Long.toString(pid))
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      return Signals.toProcess(pid, Signal.QUIT);
+    } catch (RuntimeException e) {
       return false;
     }
   }

@@ -1,5 +1,6 @@
 package dev.tended.supervisor.restart;
 
+import dev.tended.posix.Subreaper;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,8 +56,17 @@ final class ChildWorker implements WorkerControl {
 
   @Override
   public OptionalLong startInitially() throws IOException {
-    Subreaper.enable();
+    becomeSubreaper();
     return relaunch();
+  }
+
+  private static void becomeSubreaper() {
+    try {
+      Subreaper.enable();
+      log.info("subreaper_enabled pid={}", ProcessHandle.current().pid());
+    } catch (Subreaper.Unavailable e) {
+      log.warn("subreaper_unavailable error=\"{}\" action=orphans_may_escape", e.getMessage());
+    }
   }
 
   @Override
@@ -145,7 +155,7 @@ final class ChildWorker implements WorkerControl {
     if (p == null) {
       return;
     }
-    ProcessTree.stop(p.toHandle(), stopGrace, why);
+    WorkerTree.stop(p.toHandle(), stopGrace, why);
     stopOrphans();
   }
 
@@ -159,13 +169,13 @@ final class ChildWorker implements WorkerControl {
     }
     List<ProcessHandle> left = ProcessHandle.current().descendants()
         .filter(h -> !worker.contains(h.pid()) && (p == null || h.pid() != p.pid())).toList();
-    List<ProcessHandle> running = left.stream().filter(h -> !ProcessTree.gone(h)).toList();
+    List<ProcessHandle> running = left.stream().filter(h -> !WorkerTree.gone(h)).toList();
     if (running.isEmpty()) {
       left.forEach(h -> Subreaper.reap(h.pid()));
       return;
     }
     long started = System.nanoTime();
-    int killed = ProcessTree.stopAll(left, stopGrace);
+    int killed = WorkerTree.stopAll(left, stopGrace);
     log.warn("orphans_stopped count={} pids={} killed={} took_ms={}", running.size(),
         running.stream().map(h -> Long.toString(h.pid())).collect(Collectors.joining(",")),
         killed, (System.nanoTime() - started) / 1_000_000);

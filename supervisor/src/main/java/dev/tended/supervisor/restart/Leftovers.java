@@ -1,10 +1,9 @@
 package dev.tended.supervisor.restart;
 
+import dev.tended.posix.ProcFs;
 import dev.tended.status.StatusFiles;
 import dev.tended.status.WorkerStatus;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -33,19 +32,10 @@ public final class Leftovers {
       return;
     }
     Optional<ProcessHandle> p = ProcessHandle.of(s.pid()).filter(ProcessHandle::isAlive);
-    if (p.isEmpty() || !cmdline(s.pid()).contains("tended-worker")) {
+    if (p.isEmpty() || !ProcFs.cmdline(s.pid()).orElse("").contains("tended-worker")) {
       return;
     }
     log.warn("leftover_worker_found pid={} state={} sequence={} action=stopping", s.pid(), s.state(), s.sequence());
-    ProcessTree.stop(p.get(), grace, "leftover");
-  }
-
-  private static String cmdline(long pid) {
-    try {
-      return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
-          .replace('\0', ' ');
-    } catch (IOException | RuntimeException e) {
-      return "";
-    }
+    WorkerTree.stop(p.get(), grace, "leftover");
   }
 }

@@ -5,6 +5,7 @@ import dev.tended.supervisor.restart.RestartLog;
 import dev.tended.supervisor.restart.WorkerControl;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * every {@link #CHECK_INTERVAL} (and at once when the child exits; every {@link #FIRST_BEAT_CHECK_INTERVAL}
  * while a started worker's first beat is awaited, a stat of the status file each), until {@link #stop()}. Every tick
  * is guarded, so a bug in one check is logged as {@code watch_tick_failed} and the next check still
- * runs: the watching never dies silently.
+ * runs: the watching never dies silently. It also ends by itself when the worker exits in a way a
+ * restart cannot fix ({@link #refusal()}).
  */
 public final class Supervision {
   private static final Logger log = LoggerFactory.getLogger(Supervision.class);
@@ -39,6 +41,8 @@ public final class Supervision {
   private final AtomicBoolean started = new AtomicBoolean();
   private final Thread thread;
   private volatile Runnable afterTick = () -> { };
+  private volatile Runnable onRefusal = () -> { };
+  private volatile Optional<WorkerRefusal> refusal = Optional.empty();
 
   /**
    * @param workerFactory builds the worker control, given the callback that wakes the watch thread
@@ -59,6 +63,14 @@ public final class Supervision {
   /** Runs {@code listener} on the watch thread after every check (guarded like the check); set before {@link #start()}. */
   public void afterEachTick(Runnable listener) {
     this.afterTick = java.util.Objects.requireNonNull(listener);
+  }
+
+  /**
+   * Runs {@code listener} on the watch thread when the watching ends by a {@link #refusal()}, once the
+   * worker is stopped; set before {@link #start()}.
+   */
+  public void onRefusal(Runnable listener) {
+    this.onRefusal = java.util.Objects.requireNonNull(listener);
   }
 
   /** Starts the worker and the watching. */
@@ -87,10 +99,17 @@ public final class Supervision {
         }
         guarded(watchdog::tick);
         guarded(afterTick);
+        if (watchdog.refusal().isPresent()) {
+          refusal = watchdog.refusal();
+          break;
+        }
       }
     } finally {
       guarded(watchdog::stop);
       log.info("watch_stopped");
+      if (refusal.isPresent()) {
+        guarded(onRefusal);
+      }
     }
   }
 
@@ -130,7 +149,15 @@ public final class Supervision {
     }
   }
 
-  /** Whether the watch thread has finished (after a stop, or after an Error). */
+  /**
+   * Set when the watching ended because the worker exited in a way a restart cannot fix (the worker
+   * is stopped by then); the supervisor then exits with {@link WorkerRefusal#exitCode()}.
+   */
+  public Optional<WorkerRefusal> refusal() {
+    return refusal;
+  }
+
+  /** Whether the watch thread has finished (after a stop, a refusal, or an Error). */
   public boolean isTerminated() {
     return started.get() && !thread.isAlive();
   }

@@ -54,6 +54,8 @@ final class Watchdog {
   private boolean firstBeatPending;
   /** The worker before this one: its last status file is expected, not foreign. */
   private long previousPid = -1;
+  /** Set once the worker exited in a way a restart cannot fix; the watching then ends. */
+  private Optional<WorkerRefusal> refusal = Optional.empty();
 
   /** Why the worker is about to be started again, kept until it is. */
   private record Pending(String reason, long pid, Integer exitCode, Long staleForMs, long uptimeMs, String record,
@@ -160,7 +162,14 @@ final class Watchdog {
       return;
     }
 
+    if (refusal.isPresent()) {
+      return;
+    }
     OptionalInt exit = worker.exitCode();
+    if (exit.isPresent() && WorkerRefusal.ends(exit.getAsInt())) {
+      onRefusal(now, exit.getAsInt());
+      return;
+    }
     if (exit.isPresent()) {
       onExit(now, exit.getAsInt());
       return;
@@ -211,6 +220,24 @@ final class Watchdog {
     }
     pending = new Pending("exit", pid, exitCode, null, uptime, null, delay.toMillis());
     scheduleRestart(now, delay);
+  }
+
+  /** The worker will not run with this configuration: no restart, the watching ends. */
+  private void onRefusal(long now, int exitCode) {
+    long uptime = (now - workerStartedAt) / 1_000_000;
+    long pid = workerPid.orElse(0);
+    log.error("worker_config_refused pid={} exit_code={} uptime_ms={} action=supervisor_exiting",
+        pid, exitCode, uptime);
+    timeline.add("worker_config_refused pid=" + pid + " exit_code=" + exitCode + " uptime_ms=" + uptime);
+    refusal = Optional.of(new WorkerRefusal(pid, exitCode));
+  }
+
+  /**
+   * Set once the worker exited with a code that a restart cannot fix; the caller then ends the
+   * watching (and the supervisor exits with that code).
+   */
+  Optional<WorkerRefusal> refusal() {
+    return refusal;
   }
 
   private void scheduleRestart(long now, Duration delay) {

@@ -188,6 +188,18 @@ class WatchdogTest {
   }
 
   @Test
+  void workerThatRefusesItsConfigurationIsNeverStartedAgainAndEndsTheWatchingWith78() {
+    FakeWorker worker = new FakeWorker(true);
+    Watchdog w = watchdog(worker);
+    w.start();
+    worker.exit = 78;
+    w.tick();
+    run(w, Duration.ofSeconds(20), worker, false);
+    assertThat(actions).containsExactly("start 100");
+    assertThat(w.refusal()).contains(new WorkerRefusal(100, 78));
+  }
+
+  @Test
   void workerThatCannotBeStartedAtAllIsTriedAgainWithTheBackoff() {
     FakeWorker worker = new FakeWorker(true);
     worker.failStarts = true;

@@ -1,6 +1,8 @@
 package dev.tended.worker.handler;
 
 import dev.tended.config.Durations;
+import dev.tended.posix.Signal;
+import dev.tended.posix.Signals;
 import dev.tended.worker.handler.HandlerResult.Ending;
 import java.io.IOException;
 import java.time.Clock;
@@ -35,7 +37,7 @@ final class Attempt implements RunningHandler {
   private final long startNanos;
   private final OutputFile stdout;
   private final OutputFile stderr;
-  private final ProcessTree tree;
+  private final HandlerGroup group;
   private volatile boolean cancelRequested;
   private HandlerResult result; // guarded by this
 
@@ -52,7 +54,7 @@ final class Attempt implements RunningHandler {
     this.startNanos = startNanos;
     this.stdout = stdout;
     this.stderr = stderr;
-    this.tree = new ProcessTree(process.pid());
+    this.group = new HandlerGroup(process.pid());
   }
 
   @Override
@@ -112,7 +114,7 @@ final class Attempt implements RunningHandler {
   /** The periodic work while the handler runs; never throws, so the watch goes on. */
   private void check() {
     try {
-      tree.refresh();
+      group.refresh();
       stdout.trimIfOver();
       stderr.trimIfOver();
     } catch (IOException | RuntimeException e) {
@@ -126,7 +128,7 @@ final class Attempt implements RunningHandler {
 
   /** Stops what is left, cuts late output, reads the tails. Bounded, and never throws. */
   private HandlerResult conclude(Decision d) {
-    ProcessTree.StopReport stop = stopTree();
+    HandlerGroup.StopReport stop = stopGroup();
     reapHandler();
     StringBuilder notes = new StringBuilder();
     String outTail = finishOutput(stdout, d.stdoutSize(), "stdout", notes);
@@ -151,18 +153,18 @@ final class Attempt implements RunningHandler {
     return r;
   }
 
-  /** Stops the tree; if {@code /proc} cannot be read, at least kills the group outright. */
-  private ProcessTree.StopReport stopTree() {
+  /** Stops the handler's group; if {@code /proc} cannot be read, at least kills the group outright. */
+  private HandlerGroup.StopReport stopGroup() {
     try {
-      return tree.stop(request.killGrace());
+      return group.stop(request.killGrace());
     } catch (RuntimeException e) {
       LOG.error("handler_tree_stop_failed pid={} error={}", pid(), e.toString());
       try {
-        Signals.signalGroup(pid(), Signals.SIGKILL);
+        Signals.toGroup(pid(), Signal.KILL);
       } catch (RuntimeException again) {
         LOG.error("handler_group_kill_failed pid={} error={}", pid(), again.toString());
       }
-      return ProcessTree.StopReport.NOTHING;
+      return HandlerGroup.StopReport.NOTHING;
     }
   }
 
@@ -216,7 +218,7 @@ final class Attempt implements RunningHandler {
     return "";
   }
 
-  private String stopNote(Ending decided, ProcessTree.StopReport stop) {
+  private String stopNote(Ending decided, HandlerGroup.StopReport stop) {
     if (stop.found() == 0) {
       return "";
     }

@@ -1,5 +1,6 @@
 package dev.tended.worker.handler;
 
+import dev.tended.posix.CollapseRange;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

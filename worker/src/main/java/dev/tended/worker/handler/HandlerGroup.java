@@ -1,9 +1,11 @@
 package dev.tended.worker.handler;
 
+import dev.tended.posix.ProcFs;
+import dev.tended.posix.ProcStat;
+import dev.tended.posix.ProcessTable;
+import dev.tended.posix.Signal;
+import dev.tended.posix.Signals;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The processes of one attempt, so that all of them can be stopped, even those that outlive the
+ * The processes of one attempt (a handler's process group and what descends from it), so that all
+ * of them can be stopped, even those that outlive the
  * handler: its process group (the handler was started through {@code setsid}, so the group id is its
  * pid) plus every descendant seen by {@link #refresh()}, which catches children that moved to
  * another group while their parent still lived.
@@ -22,15 +25,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Not thread-safe: owned by the thread waiting for the attempt.
  */
-final class ProcessTree {
-  private static final Logger LOG = LoggerFactory.getLogger(ProcessTree.class);
+final class HandlerGroup {
+  private static final Logger LOG = LoggerFactory.getLogger(HandlerGroup.class);
   private static final long POLL_NANOS = Duration.ofMillis(20).toNanos();
   private static final Duration KILL_WAIT = Duration.ofSeconds(2);
 
   private final long pgid;
   private final Map<Long, ProcStat> members = new HashMap<>();
 
-  ProcessTree(long pgid) {
+  HandlerGroup(long pgid) {
     this.pgid = pgid;
   }
 
@@ -46,29 +49,16 @@ final class ProcessTree {
    * @return the members still running
    */
   List<ProcStat> refresh() {
-    Map<Long, ProcStat> now = new HashMap<>();
-    Map<Long, List<ProcStat>> children = new HashMap<>();
-    for (ProcStat p : ProcStat.all()) {
-      if (p.running()) {
-        now.put(p.pid(), p);
-        children.computeIfAbsent(p.ppid(), k -> new ArrayList<>()).add(p);
-      }
-    }
-    members.values().removeIf(m -> {
-      ProcStat current = now.get(m.pid());
-      return current == null || !current.sameProcess(m);
-    });
-    for (ProcStat p : now.values()) {
-      if (p.pgrp() == pgid) {
+    ProcessTable now = ProcFs.table();
+    members.values().removeIf(m -> now.get(m.pid()).filter(p -> p.running() && p.sameProcess(m)).isEmpty());
+    for (ProcStat p : now.all()) {
+      if (p.running() && p.pgrp() == pgid) {
         members.putIfAbsent(p.pid(), p);
       }
     }
-    Deque<Long> queue = new ArrayDeque<>(members.keySet());
-    while (!queue.isEmpty()) {
-      for (ProcStat child : children.getOrDefault(queue.poll(), List.of())) {
-        if (members.putIfAbsent(child.pid(), child) == null) {
-          queue.add(child.pid());
-        }
+    for (ProcStat d : now.descendants(List.copyOf(members.keySet()))) {
+      if (d.running()) {
+        members.putIfAbsent(d.pid(), d);
       }
     }
     return List.copyOf(members.values());
@@ -86,13 +76,13 @@ final class ProcessTree {
     }
     int found = live.size();
     LOG.debug("handler_tree_term pgid={} processes={}", pgid, found);
-    signal(live, Signals.SIGTERM);
+    signal(live, Signal.TERM);
     if (waitUntilGone(grace)) {
       return new StopReport(found, false, 0);
     }
     live = refresh();
     LOG.info("handler_tree_kill pgid={} processes={} grace={}", pgid, live.size(), grace);
-    signal(live, Signals.SIGKILL);
+    signal(live, Signal.KILL);
     if (waitUntilGone(KILL_WAIT)) {
       return new StopReport(found, true, 0);
     }
@@ -101,17 +91,17 @@ final class ProcessTree {
     return new StopReport(found, true, survivors);
   }
 
-  private void signal(List<ProcStat> live, int signal) {
+  private void signal(List<ProcStat> live, Signal signal) {
     boolean groupSignalled = false;
     for (ProcStat p : live) {
       try {
         if (p.pgrp() == pgid) {
           if (!groupSignalled) {
-            Signals.signalGroup(pgid, signal);
+            Signals.toGroup(pgid, signal);
             groupSignalled = true;
           }
-        } else if (ProcStat.read(p.pid()).filter(p::sameProcess).isPresent()) {
-          Signals.signalProcess(p.pid(), signal);
+        } else if (ProcFs.stat(p.pid()).filter(p::sameProcess).isPresent()) {
+          Signals.toProcess(p.pid(), signal);
         }
       } catch (RuntimeException e) {
         LOG.warn("handler_tree_signal_failed pgid={} pid={} signal={} error={}",

@@ -1,5 +1,9 @@
 package dev.tended.supervisor.restart;
 
+import dev.tended.posix.ProcFs;
+import dev.tended.posix.Signal;
+import dev.tended.posix.Signals;
+import dev.tended.posix.Subreaper;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -12,6 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
+ * A worker process and its descendants, stopped as one: what the supervisor does to a worker it
+ * stops (not to be confused with the worker's own {@code HandlerGroup}, a handler's process group).
  * Stops a worker and everything it started: SIGTERM and then SIGCONT to the worker, {@code grace},
  * SIGKILL if it is still there; then whatever it left running gets SIGTERM and the rest of the grace,
  * then SIGKILL.
@@ -28,12 +34,12 @@ import org.slf4j.LoggerFactory;
  * collected before TERM and again before KILL, because once the worker dies they are re-parented
  * and can no longer be found through it. {@link ProcessHandle} carries the start time, so a recycled
  * pid is never killed by mistake. Descendants that end up as the supervisor's children (it is a
- * {@link Subreaper}) are reaped once gone.
+ * {@link Subreaper}) are reaped once gone. Stateless.
  */
-final class ProcessTree {
-  private static final Logger log = LoggerFactory.getLogger(ProcessTree.class);
+final class WorkerTree {
+  private static final Logger log = LoggerFactory.getLogger(WorkerTree.class);
 
-  private ProcessTree() {}
+  private WorkerTree() {}
 
   /** Returns true when the whole tree is gone. Bounded by {@code grace} plus a few seconds. */
   static boolean stop(ProcessHandle root, Duration grace, String why) {
@@ -65,7 +71,7 @@ final class ProcessTree {
    * those that are the supervisor's children, and returns how many had to be killed.
    */
   static int stopAll(Collection<ProcessHandle> processes, Duration grace) {
-    processes.forEach(ProcessTree::terminate);
+    processes.forEach(WorkerTree::terminate);
     return stopRest(processes, grace);
   }
 
@@ -86,7 +92,11 @@ final class ProcessTree {
   private static void terminate(ProcessHandle p) {
     if (p.isAlive()) {
       p.destroy();
-      Signals.send(p.pid(), Signals.SIGCONT);
+      try {
+        Signals.toProcess(p.pid(), Signal.CONT);
+      } catch (RuntimeException e) {
+        log.debug("worker_tree_cont_failed pid={} error=\"{}\"", p.pid(), e.getMessage());
+      }
     }
   }
 
@@ -135,12 +145,6 @@ final class ProcessTree {
     if (!p.isAlive()) {
       return true;
     }
-    try {
-      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(p.pid()), "stat"));
-      int close = stat.lastIndexOf(')');
-      return close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) == 'Z';
-    } catch (java.io.IOException | RuntimeException e) {
-      return !p.isAlive();
-    }
+    return ProcFs.stat(p.pid()).map(s -> !s.running()).orElse(!p.isAlive());
   }
 }

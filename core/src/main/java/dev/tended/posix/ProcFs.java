@@ -1,0 +1,126 @@
+package dev.tended.posix;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+
+/**
+ * The one reader of Linux's {@code /proc}: what it says about a process is readable even when the
+ * process is frozen or a zombie and cannot answer itself, and it tells what {@link ProcessHandle}
+ * does not (process group, state, kernel thread names, open descriptors). A process that is gone,
+ * or ends while it is read, yields empty: nothing here throws for it. Stateless.
+ */
+public final class ProcFs {
+  private static final Path PROC = Path.of("/proc");
+
+  private ProcFs() {}
+
+  /** One thread of a process: its id, state letter and name as the kernel knows it (15 bytes at most). */
+  public record Task(long tid, char state, String name) {}
+
+  /** The stat line of {@code pid}, or empty when it no longer exists. */
+  public static Optional<ProcStat> stat(long pid) {
+    return readStat(dir(pid).resolve("stat"));
+  }
+
+  /** This JVM's own stat line. */
+  public static Optional<ProcStat> self() {
+    return stat(ProcessHandle.current().pid());
+  }
+
+  /** Whether {@code pid} exists and has not ended (a zombie has ended). */
+  public static boolean running(long pid) {
+    return stat(pid).map(ProcStat::running).orElse(false);
+  }
+
+  /** Every process that could be read now; those that end during the scan are left out. */
+  public static ProcessTable table() {
+    List<ProcStat> out = new ArrayList<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, ProcFs::isNumbered)) {
+      for (Path d : dirs) {
+        readStat(d.resolve("stat")).ifPresent(out::add);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list /proc: " + e.getMessage(), e);
+    }
+    return new ProcessTable(out);
+  }
+
+  /** The command line, arguments joined by spaces; empty for a zombie or a kernel thread. */
+  public static Optional<String> cmdline(long pid) {
+    try {
+      byte[] raw = Files.readAllBytes(dir(pid).resolve("cmdline"));
+      String s = new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').strip();
+      return s.isEmpty() ? Optional.empty() : Optional.of(s);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The threads of {@code pid}, by thread id; empty when it is gone. */
+  public static List<Task> tasks(long pid) {
+    List<Task> out = new ArrayList<>();
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(dir(pid).resolve("task"), ProcFs::isNumbered)) {
+      for (Path t : tasks) {
+        readStat(t.resolve("stat")).ifPresent(s -> out.add(new Task(s.pid(), s.state(), s.comm())));
+      }
+    } catch (IOException | RuntimeException e) {
+      return out;
+    }
+    out.sort(Comparator.comparingLong(Task::tid));
+    return out;
+  }
+
+  /** How many file descriptors {@code pid} has open; empty when it cannot be read. */
+  public static OptionalLong openFileCount(long pid) {
+    try (Stream<Path> fds = Files.list(dir(pid).resolve("fd"))) {
+      return OptionalLong.of(fds.count());
+    } catch (IOException | RuntimeException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /** Resident memory ({@code VmRSS} of {@code /proc/<pid>/status}) in KiB; empty for a zombie or when gone. */
+  public static OptionalLong residentKiB(long pid) {
+    try {
+      for (String l : Files.readAllLines(dir(pid).resolve("status"), StandardCharsets.ISO_8859_1)) {
+        if (l.startsWith("VmRSS:")) {
+          return OptionalLong.of(Long.parseLong(l.replaceAll("\\D", "")));
+        }
+      }
+      return OptionalLong.empty();
+    } catch (IOException | RuntimeException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /** The link {@code /proc/self/fd/<fd>}: what this process's descriptor {@code fd} points at. */
+  public static Path ownDescriptor(int fd) {
+    return PROC.resolve("self").resolve("fd").resolve(Integer.toString(fd));
+  }
+
+  private static Path dir(long pid) {
+    return PROC.resolve(Long.toString(pid));
+  }
+
+  private static Optional<ProcStat> readStat(Path stat) {
+    try {
+      return ProcStat.parse(Files.readString(stat, StandardCharsets.ISO_8859_1));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static boolean isNumbered(Path p) {
+    String name = p.getFileName().toString();
+    return !name.isEmpty() && name.chars().allMatch(Character::isDigit);
+  }
+}
