@@ -134,9 +134,13 @@ public final class Worker {
         WorkerMain.version(), Kv.q(config.dataDir()), config.sources().stream().map(SourceConfig::name).toList());
   }
 
-  /** The dispatcher waits for handlers within the grace it is given, then joins its thread for up to a second more. */
+  /**
+   * The dispatcher waits for handlers within the grace it is given (half to finish, half for the
+   * cancelled ones' kill grace, which is at most a quarter of stopGrace), then joins its thread for up
+   * to a second more: a tenth of its share, at most that second, is kept for the join.
+   */
   private static Duration dispatchGrace(Duration share) {
-    Duration join = share.dividedBy(4).compareTo(DISPATCH_JOIN) < 0 ? share.dividedBy(4) : DISPATCH_JOIN;
+    Duration join = share.dividedBy(10).compareTo(DISPATCH_JOIN) < 0 ? share.dividedBy(10) : DISPATCH_JOIN;
     return share.minus(join);
   }
 
