@@ -104,13 +104,9 @@ public final class QueueWatcher implements Managed {
 
   /**
    * A watcher for {@code sources} that calls {@code nudge} with a source's name when its path
-   * changes. Making it never fails: a watch service that cannot be made turns the fast path off.
+   * changes, watching with what {@code watchServices} makes ({@link WatchServices#DEFAULT} outside
+   * tests). Making it never fails: a watch service that cannot be made turns the fast path off.
    */
-  public static QueueWatcher forSources(List<SourceConfig> sources, Consumer<String> nudge) {
-    return forSources(sources, nudge, WatchServices.DEFAULT);
-  }
-
-  /** As {@link #forSources(List, Consumer)}, with the watch services {@code watchServices} makes. */
   public static QueueWatcher forSources(List<SourceConfig> sources, Consumer<String> nudge,
       WatchServices watchServices) {
     Map<Path, List<Interest>> interests = new LinkedHashMap<>();
@@ -164,11 +160,6 @@ public final class QueueWatcher implements Managed {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  /** Stops within {@link #STOP_WAIT}. */
-  public void stop() {
-    stop(STOP_WAIT);
   }
 
   private boolean stopping() {

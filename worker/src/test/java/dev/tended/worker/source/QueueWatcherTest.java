@@ -31,7 +31,7 @@ class QueueWatcherTest {
   @AfterEach
   void stopWatcher() {
     if (watcher != null) {
-      watcher.stop();
+      watcher.stop(QueueWatcher.STOP_WAIT);
     }
   }
 
@@ -110,8 +110,8 @@ class QueueWatcherTest {
   void stopEndsTheWatchThreadAndCanBeCalledTwice() throws Exception {
     watch(Map.of(dir, List.of(file("ideas", "ideas_log.json"))));
 
-    watcher.stop();
-    watcher.stop();
+    watcher.stop(QueueWatcher.STOP_WAIT);
+    watcher.stop(QueueWatcher.STOP_WAIT);
 
     assertThat(threadAlive()).isFalse();
   }
