@@ -7,6 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 if [[ ! -f $root/worker/target/tended-worker.jar || ! -f $root/supervisor/target/tended-supervisor.jar ]]; then
+  echo "run.sh: building the jars (first run, about a minute)..."
   (cd "$root" && mvn -B -q package -DskipTests)
 fi
 data=$root/var/demo

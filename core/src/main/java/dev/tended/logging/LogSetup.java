@@ -22,15 +22,26 @@ import org.slf4j.LoggerFactory;
  * ({@code JOURNAL_STREAM} set) stdout lines carry the sd-daemon {@code <N>} priority prefix instead of
  * a timestamp, so {@code journalctl -p warning} filters them. An exception is rendered on its event's
  * line as an {@code exception="..."} field ({@link OneLineThrowableConverter}), never as a stack trace
- * over many lines.
+ * over many lines. Every line names the process that wrote it with its thread, {@code [worker:main]},
+ * {@code [supervisor:watch]}: in child mode both daemons write to one stream.
  */
 public final class LogSetup {
-  static final String FILE_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level [%thread] %msg%onelineex%n";
-  static final String JOURNAL_PATTERN = "%syslogprio%msg%onelineex [%thread]%n";
+  /** The file and terminal line: {@code TIME LEVEL [process:thread] event key=value}. */
+  static String filePattern(String process) {
+    return "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level [" + process + ":%thread] %msg%onelineex%n";
+  }
+
+  /** The journal's line: the priority prefix, no timestamp (journald adds its own), the writer last. */
+  static String journalPattern(String process) {
+    return "%syslogprio%msg%onelineex [" + process + ":%thread]%n";
+  }
 
   private LogSetup() {}
 
-  /** Replaces any earlier Logback setup; {@code name} is the file's base name, e.g. {@code worker}. */
+  /**
+   * Replaces any earlier Logback setup; {@code name} is the process's name ({@code worker},
+   * {@code supervisor}), the file's base name and the writer every line names.
+   */
   public static void configure(LoggingConfig config, String name) {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     ctx.reset();
@@ -40,7 +51,7 @@ public final class LogSetup {
     ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
     console.setContext(ctx);
     console.setName("stdout");
-    console.setEncoder(encoder(ctx, journal ? JOURNAL_PATTERN : FILE_PATTERN));
+    console.setEncoder(encoder(ctx, journal ? journalPattern(name) : filePattern(name)));
     console.start();
 
     RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
@@ -55,7 +66,7 @@ public final class LogSetup {
     policy.setMaxHistory(config.maxHistory());
     policy.start();
     file.setRollingPolicy(policy);
-    file.setEncoder(encoder(ctx, FILE_PATTERN));
+    file.setEncoder(encoder(ctx, filePattern(name)));
     file.start();
 
     Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
@@ -67,9 +78,9 @@ public final class LogSetup {
 
   /**
    * Warnings and errors to stderr only: for one-shot commands, whose stdout is their output, and for
-   * the time before the configuration is read.
+   * the time before the configuration is read; lines name {@code process}.
    */
-  public static void quiet() {
+  public static void quiet(String process) {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     ctx.reset();
     registerConverters(ctx);
@@ -77,7 +88,7 @@ public final class LogSetup {
     err.setContext(ctx);
     err.setName("stderr");
     err.setTarget("System.err");
-    err.setEncoder(encoder(ctx, FILE_PATTERN));
+    err.setEncoder(encoder(ctx, filePattern(process)));
     err.start();
     Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.WARN);

@@ -1,6 +1,8 @@
 package dev.tended.status;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -8,7 +10,13 @@ import java.util.Map;
  * progress, read by the supervisor, {@code health-diagnose} and people. {@code sequence} grows by one
  * with every beat; a beat is only written while every poller and the dispatcher are completing cycles.
  *
+ * <p>Scripts read it, so its shape is an interface: {@code sources} keeps the order it was given in
+ * (the configuration's), and fields are only ever added.
+ *
  * @param state {@code starting}, {@code running}, {@code stopping} or {@code stopped}
+ * @param sources per source, in the configuration's order
+ * @param fastPath whether the file-change fast path is on; null in a file written by a worker that
+ *     did not report it
  */
 public record WorkerStatus(
     int schema,
@@ -18,10 +26,17 @@ public record WorkerStatus(
     Instant startedAt,
     Instant updatedAt,
     long sequence,
-    Map<String, SourceStatus> sources) {
+    Map<String, SourceStatus> sources,
+    FastPath fastPath) {
   public static final int SCHEMA = 1;
 
   public WorkerStatus {
-    sources = Map.copyOf(sources);
+    sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
+  }
+
+  /** A status that does not report the fast path. */
+  public WorkerStatus(int schema, long pid, String state, String version, Instant startedAt, Instant updatedAt,
+      long sequence, Map<String, SourceStatus> sources) {
+    this(schema, pid, state, version, startedAt, updatedAt, sequence, sources, null);
   }
 }

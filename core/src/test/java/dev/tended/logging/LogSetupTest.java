@@ -38,7 +38,7 @@ class LogSetupTest {
 
     List<String> lines = Files.readAllLines(dir.resolve("worker.log"));
     assertThat(lines).isNotEmpty().allMatch(l -> l.matches(
-        "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  \\[[^]]+] item_succeeded source=ideas id=\\d+ attempt=1 note=\"two words\""));
+        "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  \\[worker:[^]]+] item_succeeded source=ideas id=\\d+ attempt=1 note=\"two words\""));
     assertThat(lines.get(lines.size() - 1)).contains("id=399 ");
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString()))
@@ -72,14 +72,14 @@ class LogSetupTest {
     layout.setContext(ctx);
     layout.getInstanceConverterMap().put("syslogprio", SyslogPriorityConverter.class.getName());
     layout.getInstanceConverterMap().put("onelineex", OneLineThrowableConverter.class.getName());
-    layout.setPattern(LogSetup.JOURNAL_PATTERN);
+    layout.setPattern(LogSetup.journalPattern("worker"));
     layout.start();
     ch.qos.logback.classic.spi.LoggingEvent event = new ch.qos.logback.classic.spi.LoggingEvent(
         "x", ctx.getLogger("test"), ch.qos.logback.classic.Level.WARN, "poll_failed source=ideas",
         new RuntimeException("boom"), null);
     String line = layout.doLayout(event);
     assertThat(line).startsWith("<4>poll_failed source=ideas exception=\"java.lang.RuntimeException: boom | at ")
-        .endsWith("]" + System.lineSeparator());
+        .endsWith(" [worker:main]" + System.lineSeparator());
     assertThat(line.strip()).doesNotContain("\n");
   }
 

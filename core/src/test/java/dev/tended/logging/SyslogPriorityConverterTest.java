@@ -12,22 +12,22 @@ import org.junit.jupiter.api.Test;
 /** The journal's line: the sd-daemon priority prefix journald reads, and no timestamp of our own. */
 class SyslogPriorityConverterTest {
   private final LoggerContext ctx = new LoggerContext();
-  private final PatternLayout journal = layout(LogSetup.JOURNAL_PATTERN);
+  private final PatternLayout journal = layout(LogSetup.journalPattern("worker"));
 
   @Test
   void errorIsThreeWarnIsFourInfoIsSixDebugIsSeven() {
-    assertThat(journal.doLayout(event(Level.ERROR, "item_dead source=ideas id=7"))).isEqualTo("<3>item_dead source=ideas id=7 [poll-ideas]\n");
-    assertThat(journal.doLayout(event(Level.WARN, "watchdog_withheld"))).isEqualTo("<4>watchdog_withheld [poll-ideas]\n");
-    assertThat(journal.doLayout(event(Level.INFO, "item_succeeded source=ideas id=8"))).isEqualTo("<6>item_succeeded source=ideas id=8 [poll-ideas]\n");
-    assertThat(journal.doLayout(event(Level.DEBUG, "poll_done"))).isEqualTo("<7>poll_done [poll-ideas]\n");
+    assertThat(journal.doLayout(event(Level.ERROR, "item_dead source=ideas id=7"))).isEqualTo("<3>item_dead source=ideas id=7 [worker:poll-ideas]\n");
+    assertThat(journal.doLayout(event(Level.WARN, "watchdog_withheld"))).isEqualTo("<4>watchdog_withheld [worker:poll-ideas]\n");
+    assertThat(journal.doLayout(event(Level.INFO, "item_succeeded source=ideas id=8"))).isEqualTo("<6>item_succeeded source=ideas id=8 [worker:poll-ideas]\n");
+    assertThat(journal.doLayout(event(Level.DEBUG, "poll_done"))).isEqualTo("<7>poll_done [worker:poll-ideas]\n");
   }
 
   @Test
   void theJournalLineCarriesNoTimestampWhileTheFileLineDoes() {
     String line = journal.doLayout(event(Level.INFO, "worker_started pid=42"));
     assertThat(line).startsWith("<6>worker_started").doesNotContainPattern("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d");
-    assertThat(layout(LogSetup.FILE_PATTERN).doLayout(event(Level.INFO, "worker_started pid=42")))
-        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  \\[poll-ideas] worker_started pid=42\\n");
+    assertThat(layout(LogSetup.filePattern("worker")).doLayout(event(Level.INFO, "worker_started pid=42")))
+        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  \\[worker:poll-ideas] worker_started pid=42\\n");
   }
 
   private PatternLayout layout(String pattern) {

@@ -6,75 +6,108 @@ import dev.tended.io.DataFolderLock;
 import dev.tended.ledger.Ledger;
 import dev.tended.ledger.LedgerCheck;
 import dev.tended.logging.Kv;
+import dev.tended.queue.QueueSource;
+import dev.tended.queue.QueueSourceWrapper;
 import dev.tended.worker.dispatch.Dispatcher;
 import dev.tended.worker.handler.CommandRunner;
-import dev.tended.worker.heartbeat.BeatListener;
 import dev.tended.worker.heartbeat.Heartbeat;
 import dev.tended.worker.heartbeat.ProgressBoard;
+import dev.tended.worker.lifecycle.Lifecycle;
+import dev.tended.worker.lifecycle.Managed;
 import dev.tended.worker.notify.ServiceEvents;
 import dev.tended.worker.results.ResultWriter;
 import dev.tended.worker.source.PollScheduler;
 import dev.tended.worker.source.QueueSources;
 import dev.tended.worker.source.QueueWatcher;
 import dev.tended.worker.source.SourcePoller;
-import dev.tended.queue.QueueSource;
-import dev.tended.queue.QueueSourceWrapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's lifecycle: opens the ledger (recovering items a crash left running), then starts the
- * dispatcher, the pollers, the queue watcher (which only makes polls come early) and the heartbeat;
- * stops them in reverse order, handing running items back,
- * and leaves a last status with {@code state: "stopped"}.
+ * The daemon's assembly: takes the data folder's lock, opens the ledger (recovering items a crash left
+ * running), then starts the pollers, the dispatcher, the queue watcher (which only makes polls come
+ * early) and the heartbeat, each registered with one {@link Lifecycle} as it is made. A stop runs
+ * that lifecycle backwards within {@code supervisor.stopGrace} less a margin (the supervisor sends
+ * SIGKILL after stopGrace): the heartbeat writes "stopping", the watcher ends, the dispatcher
+ * finishes or hands back running items, the running polls are awaited, a last status with
+ * {@code state: "stopped"} is written, and only then are the ledger and the lock closed.
+ *
+ * <p>{@link #start} and {@link #stop} are called by one thread (the main thread), stop after start
+ * returned or threw.
  */
 public final class Worker {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
+  /** What the dispatcher keeps of its share for joining its thread after the handlers' wait. */
+  private static final Duration DISPATCH_JOIN = Duration.ofSeconds(1);
 
   private final TendedConfig config;
   private final ServiceEvents events;
+  private final QueueWatcher.WatchServices watchServices;
   private final Clock clock = Clock.systemUTC();
+  private final Lifecycle lifecycle = new Lifecycle();
   private final AtomicBoolean stopped = new AtomicBoolean();
-  private DataFolderLock lock;
-  private Ledger ledger;
-  private Dispatcher dispatcher;
-  private PollScheduler polls;
-  private QueueWatcher watcher;
-  private Heartbeat heartbeat;
-
-  public Worker(TendedConfig config, BeatListener beatListener) {
-    this(config, ServiceEvents.of(beatListener));
-  }
 
   /** A worker that tells {@code events} (e.g. systemd) about its start, beats and stop. */
   public Worker(TendedConfig config, ServiceEvents events) {
-    this.config = config;
-    this.events = events;
+    this(config, events, QueueWatcher.WatchServices.DEFAULT);
+  }
+
+  Worker(TendedConfig config, ServiceEvents events, QueueWatcher.WatchServices watchServices) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.events = Objects.requireNonNull(events, "events");
+    this.watchServices = Objects.requireNonNull(watchServices, "watchServices");
+  }
+
+  /** The time a whole stop may take: {@code stopGrace} less a margin for the JVM's exit. */
+  static Duration stopBudget(Duration stopGrace) {
+    Duration margin = stopGrace.dividedBy(10);
+    if (margin.compareTo(Duration.ofMillis(200)) < 0) {
+      margin = Duration.ofMillis(200);
+    } else if (margin.compareTo(Duration.ofSeconds(2)) > 0) {
+      margin = Duration.ofSeconds(2);
+    }
+    Duration budget = stopGrace.minus(margin);
+    return budget.isNegative() ? Duration.ZERO : budget;
   }
 
   /** Starts everything; throws when the worker cannot run at all (e.g. the ledger cannot be opened). */
   public void start() throws Exception {
     Files.createDirectories(config.dataDir());
     Path lockFile = config.dataDir().resolve("worker.lock");
-    lock = DataFolderLock.tryAcquire(lockFile).orElseThrow(() -> new IllegalStateException("another worker"
-        + DataFolderLock.holder(lockFile).map(pid -> " (pid " + pid + ")").orElse("") + " runs on " + config.dataDir()
-        + ": " + lockFile + " is locked; two workers on one ledger would run items twice"));
-    events.starting(config.supervisor().startupGrace());
-    ledger = LedgerCheck.openTrusted(config.ledgerFile(), config.resultsDir(), clock);
+    DataFolderLock lock = DataFolderLock.tryAcquire(lockFile).orElseThrow(() -> new IllegalStateException(
+        "another worker" + DataFolderLock.holder(lockFile).map(pid -> " (pid " + pid + ")").orElse("") + " runs on "
+        + config.dataDir() + ": " + lockFile + " is locked; two workers on one ledger would run items twice"));
+    lifecycle.manage("lock", budget -> lock.close());
+    lifecycle.manage("service-events", new Managed() {
+      @Override
+      public void start() {
+        events.starting(config.supervisor().startupGrace());
+      }
+
+      @Override
+      public void stop(Duration budget) {
+        events.stopped();
+      }
+    });
+    Ledger ledger = LedgerCheck.openTrusted(config.ledgerFile(), config.resultsDir(), clock);
+    lifecycle.manage("ledger", budget -> ledger.close());
     events.startupStep("recovering interrupted items");
     int recovered = ledger.recoverInterrupted();
     if (recovered > 0) {
       log.warn("items_recovered count={} note=\"running at the last crash; back to pending, attempt counted\"", recovered);
     }
+
     ProgressBoard progress = new ProgressBoard(System::nanoTime);
-    dispatcher = new Dispatcher(config, ledger, new CommandRunner(), new ResultWriter(config.resultsDir()),
+    Dispatcher dispatcher = new Dispatcher(config, ledger, new CommandRunner(), new ResultWriter(config.resultsDir()),
         progress, clock, () -> ThreadLocalRandom.current().nextDouble());
     List<SourcePoller> pollers = new ArrayList<>();
     for (SourceConfig s : config.sources()) {
@@ -84,53 +117,46 @@ public final class Worker {
       progress.register(poller.part(), s.pollInterval());
       pollers.add(poller);
     }
-    polls = new PollScheduler(pollers);
-    heartbeat = new Heartbeat(config, ledger, progress, polls::reports, dispatcher::breakers,
-        dispatcher::recordErrors, events, clock,
-        WorkerMain.version());
+    PollScheduler polls = new PollScheduler(pollers);
+    QueueWatcher watcher = QueueWatcher.forSources(config.sources(), polls::pollSoon, watchServices);
+    Heartbeat heartbeat = new Heartbeat(config, ledger, progress, polls::reports, dispatcher::breakers,
+        dispatcher::recordErrors, watcher::fastPath, events, clock, WorkerMain.version());
+
+    // Stopped after everything that changes the ledger, before the ledger closes.
+    lifecycle.manage("final-status", budget -> heartbeat.writeFinal("stopped"));
+    lifecycle.manage("polls", polls);
     dispatcher.start();
-    polls.start();
-    watcher = QueueWatcher.forSources(config.sources(), polls::pollSoon);
-    watcher.start();
-    heartbeat.start();
+    lifecycle.manage("dispatch", budget -> dispatcher.stop(dispatchGrace(budget)));
+    lifecycle.manage("watcher", watcher);
+    lifecycle.manage("heartbeat", heartbeat);
     events.running(progress, heartbeat.wedgeLimit(), polls::reports);
     log.info("worker_started pid={} version={} data_dir={} sources={}", ProcessHandle.current().pid(),
         WorkerMain.version(), Kv.q(config.dataDir()), config.sources().stream().map(SourceConfig::name).toList());
   }
 
-  /** Stops polling, finishes or hands back running items within {@code stopGrace}, writes "stopped". Idempotent. */
+  /**
+   * The dispatcher waits for handlers within the grace it is given (half to finish, half for the
+   * cancelled ones' kill grace, which is at most a quarter of stopGrace), then joins its thread for up
+   * to a second more: a tenth of its share, at most that second, is kept for the join.
+   */
+  private static Duration dispatchGrace(Duration share) {
+    Duration join = share.dividedBy(10).compareTo(DISPATCH_JOIN) < 0 ? share.dividedBy(10) : DISPATCH_JOIN;
+    return share.minus(join);
+  }
+
+  /**
+   * Stops every part in reverse order within {@code stopGrace} less a margin, handing running items
+   * back, and writes "stopped". Idempotent.
+   */
   public void stop() {
     if (stopped.getAndSet(true)) {
       return;
     }
     long t0 = System.nanoTime();
-    log.info("worker_stopping grace_ms={}", config.supervisor().stopGrace().toMillis());
+    Duration budget = stopBudget(config.supervisor().stopGrace());
+    log.info("worker_stopping grace_ms={} budget_ms={}", config.supervisor().stopGrace().toMillis(), budget.toMillis());
     events.stopping();
-    try {
-      if (watcher != null) {
-        watcher.stop();
-      }
-      if (polls != null) {
-        polls.stop();
-      }
-      if (heartbeat != null) {
-        heartbeat.writeFinal("stopping");
-      }
-      if (dispatcher != null) {
-        dispatcher.stop(config.supervisor().stopGrace().multipliedBy(8).dividedBy(10));
-      }
-      if (heartbeat != null) {
-        heartbeat.writeFinal("stopped");
-      }
-    } finally {
-      if (ledger != null) {
-        ledger.close();
-      }
-      if (lock != null) {
-        lock.close();
-      }
-      events.stopped();
-      log.info("worker_stopped took_ms={}", (System.nanoTime() - t0) / 1_000_000);
-    }
+    lifecycle.stop(budget);
+    log.info("worker_stopped took_ms={}", (System.nanoTime() - t0) / 1_000_000);
   }
 }

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.tended.ledger.ItemState;
 import dev.tended.testkit.Queues;
 import dev.tended.testkit.TestConfig;
+import dev.tended.testkit.WorkerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +51,28 @@ class HeartbeatProgressIT {
       Files.delete(wedge);
       await().atMost(Duration.ofSeconds(10)).until(() -> f.status.sequence() > frozen);
       assertThat(f.workerLog()).contains("heartbeat_resumed");
+    }
+  }
+
+  @Test
+  void aWorkerFrozenFromOutsideLogsThePauseOnWakingAndBlamesNoPollerForIt() throws Exception {
+    try (WorkerFixture f = new WorkerFixture(dir)) {
+      Path handler = f.recordingHandler("ok.sh", "exit 0");
+      f.config.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, ""))
+          .source(TestConfig.jsonQueue("qa", "QAissue.json", handler, "")).write();
+      WorkerProcess worker = f.start();
+      f.awaitBeatFrom(worker);
+
+      // Frozen for longer than the wedge limit (half of staleAfter, 1.5 s): every part is late by the gap.
+      worker.signal("STOP");
+      long frozenAt = System.nanoTime();
+      await().pollDelay(Duration.ofMillis(3500)).atMost(Duration.ofSeconds(10))
+          .until(() -> System.nanoTime() - frozenAt >= Duration.ofMillis(3500).toNanos());
+      long before = f.status.sequence();
+      worker.signal("CONT");
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> f.status.sequence() > before + 3);
+      assertThat(f.workerLog()).contains("process_paused gap_ms=").doesNotContain("heartbeat_withheld");
     }
   }
 }

@@ -22,7 +22,7 @@ public final class Cli implements Runnable {
 
   /** Runs {@code args} and returns the exit code. */
   public static int run(String[] args) {
-    LogSetup.quiet();
+    LogSetup.quiet("supervisor");
     CommandLine cl = new CommandLine(new Cli());
     // Usage errors exit 1 (picocli's default 2 would read as "unhealthy" to a monitoring system;
     // health-diagnose maps them to 3, unknown, in its own annotation).

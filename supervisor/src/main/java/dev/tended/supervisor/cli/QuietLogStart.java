@@ -11,12 +11,12 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
  * Logback's first configuration in the supervisor's JVM, found by Logback through
- * {@code META-INF/services}: warnings and errors to stderr, as {@code LogSetup.quiet()} sets up a
+ * {@code META-INF/services}: warnings and errors to stderr, as {@code LogSetup.quiet("supervisor")} sets up a
  * moment later, so that Logback does not parse {@code logback.xml} with Joran first (about a tenth of
  * a second of every start, for a set-up that {@link Cli} replaces at once).
  */
 public final class QuietLogStart extends ContextAwareBase implements Configurator {
-  static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level [%thread] %msg%n";
+  static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level [supervisor:%thread] %msg%n";
 
   @Override
   public ExecutionStatus configure(LoggerContext ctx) {

@@ -71,6 +71,7 @@ public final class HealthDiagnosis {
     Optional<WorkerStatus> status = statusCheck(config, now, checks);
     processCheck(status, checks);
     sourcesCheck(config, status, now, checks);
+    FastPathCheck.of(status).ifPresent(checks::add);
     queueFilesCheck(config, status, checks);
     Optional<Map<String, Map<ItemState, Long>>> counts = ledgerCheck(config, checks);
     deadItemsCheck(config, status, counts, checks);

@@ -13,13 +13,4 @@ public interface BeatListener {
 
   /** No beat was written because these parts are wedged. */
   void withheld(List<ProgressBoard.Wedge> wedges);
-
-  /** Does nothing: the listener when nobody else needs to know. */
-  BeatListener NONE = new BeatListener() {
-    @Override
-    public void beat(WorkerStatus status) {}
-
-    @Override
-    public void withheld(List<ProgressBoard.Wedge> wedges) {}
-  };
 }

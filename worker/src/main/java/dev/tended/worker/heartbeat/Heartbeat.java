@@ -7,9 +7,11 @@ import dev.tended.io.AtomicFiles;
 import dev.tended.io.IoErrors;
 import dev.tended.logging.Kv;
 import dev.tended.status.BreakerStatus;
+import dev.tended.status.FastPath;
 import dev.tended.status.SourceStatus;
 import dev.tended.status.StatusFiles;
 import dev.tended.status.WorkerStatus;
+import dev.tended.worker.lifecycle.Managed;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +21,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -30,11 +31,14 @@ import org.slf4j.LoggerFactory;
  * only while every poller and the dispatcher are completing cycles: when one is wedged past half of
  * {@code supervisor.staleAfter}, the beat is withheld (and logged), so the supervisor sees the
  * sequence stop and restarts the worker well within {@code staleAfter}. A long handler is not a wedge:
- * the dispatcher keeps cycling while handlers run.
+ * the dispatcher keeps cycling while handlers run. A tick that comes late because the whole process
+ * was held (SIGSTOP, a VM pause) is logged once as {@code process_paused} and that gap is excused, so
+ * the pollers are not named as wedged for it ({@link PauseDetector}).
  *
- * <p>Owns its thread ({@code heartbeat}); the sequence and last counts are touched only there.
+ * <p>Owns its thread ({@code heartbeat}); the sequence and last counts are touched only there, and by
+ * the stopping thread once that thread has ended.
  */
-public final class Heartbeat {
+public final class Heartbeat implements Managed {
   private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
 
   private final TendedConfig config;
@@ -43,20 +47,21 @@ public final class Heartbeat {
   private final Supplier<Map<String, PollReport>> polls;
   private final Supplier<Map<String, BreakerStatus>> breakers;
   private final Supplier<Map<String, String>> recordErrors;
+  private final Supplier<FastPath> fastPath;
   private final BeatListener listener;
   private final Clock clock;
   private final Instant startedAt;
   private final long pid = ProcessHandle.current().pid();
   private final String version;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "heartbeat"));
-  private final AtomicBoolean stopped = new AtomicBoolean();
+  private PauseDetector pauses;
   private long sequence;
   private Map<String, Map<ItemState, Long>> lastCounts = Map.of();
   private boolean withholding;
 
   public Heartbeat(TendedConfig config, Ledger ledger, ProgressBoard progress,
       Supplier<Map<String, PollReport>> polls, Supplier<Map<String, BreakerStatus>> breakers,
-      Supplier<Map<String, String>> recordErrors,
+      Supplier<Map<String, String>> recordErrors, Supplier<FastPath> fastPath,
       BeatListener listener, Clock clock, String version) {
     this.config = config;
     this.ledger = ledger;
@@ -64,6 +69,7 @@ public final class Heartbeat {
     this.polls = polls;
     this.breakers = breakers;
     this.recordErrors = recordErrors;
+    this.fastPath = fastPath;
     this.listener = listener;
     this.clock = clock;
     this.startedAt = clock.instant();
@@ -76,6 +82,7 @@ public final class Heartbeat {
   }
 
   /** Writes the first beat now and then one every interval. */
+  @Override
   public void start() {
     try {
       int removed = AtomicFiles.removeStaleTemps(config.heartbeat().file());
@@ -86,12 +93,19 @@ public final class Heartbeat {
       log.warn("stale_temp_files_not_removed file={} error={}", Kv.q(config.heartbeat().file()),
           Kv.q(IoErrors.describe(e)));
     }
-    long every = config.heartbeat().interval().toMillis();
+    Duration interval = config.heartbeat().interval();
+    pauses = new PauseDetector(System::nanoTime, interval, PauseDetector.thresholdFor(interval));
+    long every = interval.toMillis();
     timer.scheduleAtFixedRate(this::tick, 0, every, TimeUnit.MILLISECONDS);
   }
 
   private void tick() {
     try {
+      pauses.tick().ifPresent(gap -> {
+        log.warn("process_paused gap_ms={} note=\"the whole worker was held (SIGSTOP, VM pause); no part is blamed for it\"",
+            gap.toMillis());
+        progress.excusePause(gap);
+      });
       List<ProgressBoard.Wedge> wedges = progress.wedged(wedgeLimit());
       if (!wedges.isEmpty()) {
         if (!withholding) {
@@ -133,33 +147,35 @@ public final class Heartbeat {
           breakerNow.getOrDefault(s.name(), BreakerStatus.CLOSED), p.fault()));
     });
     WorkerStatus status = new WorkerStatus(WorkerStatus.SCHEMA, pid, state, version, startedAt, clock.instant(),
-        ++sequence, sources);
+        ++sequence, sources, fastPath.get());
     StatusFiles.write(config.heartbeat().file(), status);
     return status;
   }
 
-  /** Stops beating and writes a last status with {@code state} ("stopping", "stopped"). Idempotent per state. */
-  public void writeFinal(String state) {
+  /**
+   * Stops beating (waiting within {@code budget} for a tick in progress) and writes a last status
+   * with {@code state: "stopping"}.
+   */
+  @Override
+  public void stop(Duration budget) {
     timer.shutdown();
     try {
-      if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
-        log.warn("heartbeat_stop_timeout");
+      if (!timer.awaitTermination(Math.max(1, budget.toMillis() / 2), TimeUnit.MILLISECONDS)) {
+        log.warn("heartbeat_stop_timeout waited_ms={}", Math.max(1, budget.toMillis() / 2));
+        timer.shutdownNow();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    writeFinal("stopping");
+  }
+
+  /** Writes a last status with {@code state} ("stopping", "stopped"); after {@link #stop}. */
+  public void writeFinal(String state) {
     try {
       write(state);
     } catch (Exception e) {
       log.error("heartbeat_failed state={} disk_full={} error={}", state, IoErrors.diskFull(e), Kv.q(IoErrors.describe(e)));
     }
-  }
-
-  /** Stops the heartbeat thread without writing. */
-  public void stop() {
-    if (stopped.getAndSet(true)) {
-      return;
-    }
-    timer.shutdownNow();
   }
 }

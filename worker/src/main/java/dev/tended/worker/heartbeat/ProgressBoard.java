@@ -11,7 +11,8 @@ import java.util.function.LongSupplier;
  * Where every cyclic part of the worker (each poller, the dispatcher) reports that it started and
  * completed a cycle, so that the heartbeat proves progress and not merely that a timer thread lives.
  * A part is wedged when its current cycle has run longer than the wedge limit, or when it has not
- * completed a cycle within its own period plus that limit (it stopped being scheduled at all).
+ * completed a cycle within its own period plus that limit (it stopped being scheduled at all). A
+ * pause of the whole process is no part's fault: {@link #excusePause} moves every part's clock past it.
  *
  * <p>Thread-safe: each part writes only its own immutable entry; the heartbeat thread reads them.
  */
@@ -43,6 +44,18 @@ public final class ProgressBoard {
   /** The part has completed a cycle, successfully or not: either way it is not wedged. */
   public void completed(String part) {
     cycles.computeIfPresent(part, (k, c) -> new Cycle(c.periodNanos(), nanoTime.getAsLong(), -1));
+  }
+
+  /**
+   * The whole process was held for {@code gap} (see {@link PauseDetector}): every part's last
+   * progress moves forward by that gap (never past now), so no part is blamed for it, while a part
+   * that was already stuck before the pause stays as stuck as it was.
+   */
+  public void excusePause(Duration gap) {
+    long gapNanos = gap.toNanos();
+    long now = nanoTime.getAsLong();
+    cycles.replaceAll((part, c) -> new Cycle(c.periodNanos(), Math.min(now, c.lastCompletedNanos() + gapNanos),
+        c.runningSinceNanos() < 0 ? -1 : Math.min(now, c.runningSinceNanos() + gapNanos)));
   }
 
   /** The parts that have made no progress within {@code limit}. */

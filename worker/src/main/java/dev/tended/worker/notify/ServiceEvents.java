@@ -1,11 +1,9 @@
 package dev.tended.worker.notify;
 
-import dev.tended.status.WorkerStatus;
 import dev.tended.worker.heartbeat.BeatListener;
 import dev.tended.worker.heartbeat.PollReport;
 import dev.tended.worker.heartbeat.ProgressBoard;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -32,19 +30,4 @@ public interface ServiceEvents extends BeatListener {
 
   /** The stop is complete. */
   default void stopped() {}
-
-  /** Only the beats, for whoever needs nothing else. */
-  static ServiceEvents of(BeatListener beats) {
-    return new ServiceEvents() {
-      @Override
-      public void beat(WorkerStatus status) {
-        beats.beat(status);
-      }
-
-      @Override
-      public void withheld(List<ProgressBoard.Wedge> wedges) {
-        beats.withheld(wedges);
-      }
-    };
-  }
 }

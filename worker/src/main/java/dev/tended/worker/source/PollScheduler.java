@@ -1,6 +1,8 @@
 package dev.tended.worker.source;
 
 import dev.tended.worker.heartbeat.PollReport;
+import dev.tended.worker.lifecycle.Managed;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,13 +25,15 @@ import org.slf4j.LoggerFactory;
  * so a slow source never delays another). A missed run is not replayed in a burst: the next one runs
  * when due. {@link #pollSoon} runs a source's poll early (the file-change fast path); the job is
  * {@code @DisallowConcurrentExecution}, so an early poll waits for a running one instead of
- * overlapping it, and at most one early poll per source waits at a time.
+ * overlapping it, and at most one early poll per source waits at a time. A stop waits (within its
+ * budget) for the polls that are running, so what they read is recorded before the ledger closes.
  */
-public final class PollScheduler {
+public final class PollScheduler implements Managed {
   private final List<SourcePoller> pollers;
   private final Map<String, SourcePoller> byName = new LinkedHashMap<>();
   private final Scheduler scheduler;
   private final AtomicBoolean stopped = new AtomicBoolean();
+  private final PollGate gate = new PollGate();
 
   public PollScheduler(List<SourcePoller> pollers) throws SchedulerException {
     this.pollers = List.copyOf(pollers);
@@ -46,10 +50,12 @@ public final class PollScheduler {
   }
 
   /** Schedules every poller, first run now, and starts Quartz. */
+  @Override
   public void start() throws SchedulerException {
     for (SourcePoller poller : pollers) {
       JobDataMap data = new JobDataMap();
       data.put(PollJob.POLLER, poller);
+      data.put(PollJob.GATE, gate);
       JobDetail job = JobBuilder.newJob(PollJob.class).withIdentity(poller.part()).usingJobData(data).build();
       Trigger trigger = TriggerBuilder.newTrigger().withIdentity(poller.part()).startNow()
           .withSchedule(SimpleScheduleBuilder.simpleSchedule()
@@ -86,15 +92,33 @@ public final class PollScheduler {
     return out;
   }
 
-  /** Stops scheduling polls; a poll in progress is not waited for (it may be wedged). Idempotent. */
-  public void stop() {
+  /**
+   * Stops scheduling polls and waits for the running ones to end, at most {@code budget} (a wedged
+   * poll is left behind, logged). Idempotent.
+   */
+  @Override
+  public void stop(Duration budget) {
     if (stopped.getAndSet(true)) {
       return;
     }
+    long deadline = System.nanoTime() + budget.toNanos();
+    var log = LoggerFactory.getLogger(PollScheduler.class);
     try {
       scheduler.shutdown(false);
     } catch (SchedulerException e) {
-      LoggerFactory.getLogger(PollScheduler.class).warn("poll_scheduler_stop_failed error={}", e.getMessage());
+      log.warn("poll_scheduler_stop_failed error={}", e.getMessage());
+    }
+    int running = gate.inside();
+    if (running > 0) {
+      log.info("polls_awaited running={} budget_ms={}", running, budget.toMillis());
+    }
+    try {
+      if (!gate.closeAndAwait(deadline)) {
+        log.warn("polls_stop_timeout running={} budget_ms={} note=\"a poll still runs as the ledger closes\"",
+            gate.inside(), budget.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

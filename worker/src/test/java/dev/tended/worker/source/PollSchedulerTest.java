@@ -22,6 +22,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +34,7 @@ import org.slf4j.LoggerFactory;
 class PollSchedulerTest {
   @TempDir Path dir;
   private final Logger pollerLog = (Logger) LoggerFactory.getLogger(SourcePoller.class);
+  private final Logger schedulerLog = (Logger) LoggerFactory.getLogger(PollScheduler.class);
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
   private PollScheduler polls;
   private Ledger ledger;
@@ -38,12 +42,28 @@ class PollSchedulerTest {
   @AfterEach
   void stop() {
     if (polls != null) {
-      polls.stop();
+      polls.stop(Duration.ofSeconds(5));
     }
     if (ledger != null) {
       ledger.close();
     }
     pollerLog.detachAppender(logged);
+    schedulerLog.detachAppender(logged);
+    schedulerLog.setLevel(null);
+  }
+
+  /** A ledger and a started scheduler polling {@code source} as the configured source "ideas". */
+  private void startPolling(QueueSource source) throws Exception {
+    TestConfig c = new TestConfig(dir);
+    c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", c.script("h.sh", "exit 0"), "")).write();
+    TendedConfig config = ConfigLoader.load(c.file());
+    ledger = Ledger.open(config.ledgerFile(), Clock.systemUTC());
+    ProgressBoard progress = new ProgressBoard(System::nanoTime);
+    SourcePoller poller = new SourcePoller(config.sources().get(0), source, ledger, progress, () -> { },
+        Clock.systemUTC());
+    progress.register(poller.part(), config.sources().get(0).pollInterval());
+    polls = new PollScheduler(List.of(poller));
+    polls.start();
   }
 
   /** A queue whose first poll throws, as a bug in a source would; later polls offer one item. */
@@ -67,19 +87,10 @@ class PollSchedulerTest {
 
   @Test
   void aPollJobThatThrowsIsLoggedAndRunsAgainNextTime() throws Exception {
-    TestConfig c = new TestConfig(dir);
-    c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", c.script("h.sh", "exit 0"), "")).write();
-    TendedConfig config = ConfigLoader.load(c.file());
-    ledger = Ledger.open(config.ledgerFile(), Clock.systemUTC());
     logged.start();
     pollerLog.addAppender(logged);
     ThrowsOnce source = new ThrowsOnce();
-    ProgressBoard progress = new ProgressBoard(System::nanoTime);
-    SourcePoller poller = new SourcePoller(config.sources().get(0), source, ledger, progress, () -> { },
-        Clock.systemUTC());
-    progress.register(poller.part(), config.sources().get(0).pollInterval());
-    polls = new PollScheduler(List.of(poller));
-    polls.start();
+    startPolling(source);
 
     await().atMost(Duration.ofSeconds(10)).until(() -> ledger.counts("ideas").get(ItemState.PENDING) == 1);
     assertThat(source.polls.get()).isGreaterThanOrEqualTo(2);
@@ -89,5 +100,57 @@ class PollSchedulerTest {
           assertThat(e.getThrowableProxy()).isNotNull();
         });
     await().atMost(Duration.ofSeconds(5)).until(() -> polls.reports().get("ideas").lastPollOk());
+  }
+
+  /** A queue whose poll waits until released, then offers one item: a poll caught by a stop. */
+  private static final class SlowPoll implements QueueSource {
+    final CountDownLatch inside = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final List<String> order;
+
+    SlowPoll(List<String> order) {
+      this.order = order;
+    }
+
+    @Override
+    public String name() {
+      return "ideas";
+    }
+
+    @Override
+    public PollOutcome poll(ItemSink sink) throws java.io.IOException {
+      inside.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        throw new java.io.InterruptedIOException("interrupted");
+      }
+      sink.accept(List.of(new QueueItem("read-while-stopping", "h1", "{\"id\":\"read-while-stopping\"}")));
+      order.add("poll recorded");
+      return new PollOutcome(true, 1, Optional.empty(), Optional.empty(), false);
+    }
+  }
+
+  @Test
+  void aStopWaitsForTheRunningPollSoWhatItReadIsRecordedBeforeTheLedgerCloses() throws Exception {
+    logged.start();
+    schedulerLog.addAppender(logged);
+    schedulerLog.setLevel(ch.qos.logback.classic.Level.INFO);
+    List<String> order = new CopyOnWriteArrayList<>();
+    SlowPoll source = new SlowPoll(order);
+    startPolling(source);
+    source.inside.await();
+
+    CompletableFuture<Void> stop = CompletableFuture.runAsync(() -> {
+      polls.stop(Duration.ofSeconds(10));
+      order.add("stopped");
+    });
+    await().atMost(Duration.ofSeconds(10)).until(() -> stop.isDone()
+        || logged.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith("polls_awaited running=1")));
+    source.release.countDown();
+    stop.get();
+
+    assertThat(order).containsExactly("poll recorded", "stopped");
+    assertThat(ledger.counts("ideas").get(ItemState.PENDING)).isEqualTo(1);
   }
 }

@@ -4,8 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tended.testkit.Queues;
+import dev.tended.status.FastPath;
+import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +31,7 @@ class QueueWatcherTest {
   @AfterEach
   void stopWatcher() {
     if (watcher != null) {
-      watcher.stop();
+      watcher.stop(QueueWatcher.STOP_WAIT);
     }
   }
 
@@ -102,13 +110,99 @@ class QueueWatcherTest {
   void stopEndsTheWatchThreadAndCanBeCalledTwice() throws Exception {
     watch(Map.of(dir, List.of(file("ideas", "ideas_log.json"))));
 
-    watcher.stop();
-    watcher.stop();
+    watcher.stop(QueueWatcher.STOP_WAIT);
+    watcher.stop(QueueWatcher.STOP_WAIT);
 
     assertThat(threadAlive()).isFalse();
   }
 
   private static boolean threadAlive() {
     return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("watch-queues") && t.isAlive());
+  }
+
+  @Test
+  void aWatchServiceThatCannotBeMadeTurnsTheFastPathOffSaysWhyAndIsTriedAgainUntilOneCanBe() throws Exception {
+    AtomicInteger tries = new AtomicInteger();
+    CountDownLatch limitLifted = new CountDownLatch(1);
+    watcher = new QueueWatcher(Map.of(dir, List.of(file("ideas", "ideas_log.json"))), nudged::add,
+        Duration.ofMillis(100), () -> {
+          tries.incrementAndGet();
+          if (limitLifted.getCount() > 0) {
+            throw new IOException("User limit of inotify instances reached or too many open files");
+          }
+          return FileSystems.getDefault().newWatchService();
+        });
+
+    watcher.start(); // does not throw: the worker goes on polling
+
+    assertThat(watcher.fastPath().on()).isFalse();
+    assertThat(watcher.fastPath().reason()).contains("inotify instances");
+    await().atMost(Duration.ofSeconds(5)).until(() -> tries.get() >= 3);
+    assertThat(watcher.fastPath().on()).isFalse();
+
+    limitLifted.countDown();
+    awaitWatching(1);
+    assertThat(watcher.fastPath()).isEqualTo(FastPath.ON);
+    Queues.replaceAtomically(dir.resolve("ideas_log.json"), Queues.ideas("idea-", 0, 1));
+    await().atMost(Duration.ofSeconds(5)).until(() -> nudged.contains("ideas"));
+  }
+
+  @Test
+  void aWatchThreadThatFailsOnAnUnexpectedExceptionIsShownAsOffAndRestarted() throws Exception {
+    AtomicInteger made = new AtomicInteger();
+    CountDownLatch mayRestart = new CountDownLatch(1);
+    Path later = dir.resolve("later"); // not there yet: the broken service is only waited on, never registered with
+    watcher = new QueueWatcher(Map.of(later, List.of(file("ideas", "ideas_log.json"))), nudged::add,
+        Duration.ofMillis(100), () -> {
+          if (made.incrementAndGet() == 1) {
+            return new BrokenWatchService(FileSystems.getDefault().newWatchService());
+          }
+          try {
+            mayRestart.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            throw new IOException("interrupted");
+          }
+          return FileSystems.getDefault().newWatchService();
+        });
+    watcher.start();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> !watcher.fastPath().on());
+    assertThat(watcher.fastPath().reason()).contains("watch thread failed").contains("inotify read failed");
+
+    Files.createDirectories(later);
+    mayRestart.countDown();
+    awaitWatching(1);
+    assertThat(watcher.fastPath().on()).isTrue();
+    Queues.replaceAtomically(later.resolve("ideas_log.json"), Queues.ideas("idea-", 0, 1));
+    await().atMost(Duration.ofSeconds(5)).until(() -> nudged.contains("ideas"));
+  }
+
+  /** A watch service whose wait fails as a bug or an unexpected error in the watch thread would. */
+  private static final class BrokenWatchService implements WatchService {
+    private final WatchService real;
+
+    BrokenWatchService(WatchService real) {
+      this.real = real;
+    }
+
+    @Override
+    public void close() throws IOException {
+      real.close();
+    }
+
+    @Override
+    public WatchKey poll() {
+      throw new IllegalStateException("inotify read failed");
+    }
+
+    @Override
+    public WatchKey poll(long timeout, TimeUnit unit) {
+      throw new IllegalStateException("inotify read failed");
+    }
+
+    @Override
+    public WatchKey take() {
+      throw new IllegalStateException("inotify read failed");
+    }
   }
 }
