@@ -5,31 +5,27 @@ import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.Ledger;
-import dev.tended.status.ItemResult;
 import dev.tended.worker.dispatch.OutcomeRecorder.Recorded;
 import dev.tended.worker.handler.HandlerRequest;
 import dev.tended.worker.handler.HandlerResult;
 import dev.tended.worker.handler.HandlerStarter;
-import dev.tended.worker.handler.RunningHandler;
 import dev.tended.worker.results.ResultWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
  * Takes one claimed item through one attempt on the calling handler thread: its request
- * ({@link HandlerRequests}) and work folder ({@link WorkFolder}), the handler, the {@link Verdict},
- * the durable record of the outcome ({@link OutcomeRecorder}) and its events ({@link ItemEvents}).
- * An attempt cancelled because the worker is stopping hands its item back to pending.
+ * ({@link HandlerRequests}) and work folder ({@link WorkFolder}), the handler ({@link ActiveHandlers}),
+ * the {@link Verdict}, the durable record of the outcome ({@link OutcomeRecorder}) and its events
+ * ({@link ItemEvents}). An attempt cancelled because the worker is stopping hands its item back to
+ * pending.
  *
- * <p>Thread-safe: holds no per-attempt state; the set of running handlers is concurrent.
+ * <p>Thread-safe: holds no per-attempt state.
  */
 final class AttemptRunner {
   /** How an attempt ended for the dispatcher: what its breaker counts, and whether its outcome is still unrecorded. */
@@ -44,30 +40,27 @@ final class AttemptRunner {
   private final Path workDir;
   private final HandlerRequests requests;
   private final Ledger ledger;
-  private final HandlerStarter runner;
+  private final ActiveHandlers handlers;
   private final OutcomeRecorder recorder;
   private final Clock clock;
-  private final BooleanSupplier stopping;
-  private final Set<RunningHandler> active = ConcurrentHashMap.newKeySet();
 
   AttemptRunner(TendedConfig config, Ledger ledger, HandlerStarter runner, ResultWriter results, Clock clock,
       BooleanSupplier stopping) {
     this.workDir = config.workDir();
     this.requests = new HandlerRequests(config);
     this.ledger = ledger;
-    this.runner = runner;
+    this.handlers = new ActiveHandlers(runner, stopping);
     this.recorder = new OutcomeRecorder(results, stopping);
     this.clock = clock;
-    this.stopping = stopping;
   }
 
   /** Asks every running handler to stop (TERM, grace, KILL); their items are handed back. */
   void cancelAll() {
-    active.forEach(RunningHandler::cancel);
+    handlers.cancelAll();
   }
 
   int activeCount() {
-    return active.size();
+    return handlers.count();
   }
 
   /**
@@ -95,7 +88,7 @@ final class AttemptRunner {
     try {
       folder.prepare(item.payload());
       ItemEvents.started(item, attempt);
-      result = runHandler(request);
+      result = handlers.run(request);
     } catch (IOException e) {
       result = notRun("cannot prepare work folder " + folder.dir() + ": " + e.getMessage());
     } catch (InterruptedException e) {
@@ -119,19 +112,13 @@ final class AttemptRunner {
     boolean retried = verdict.state() == ItemState.FAILED;
     Instant retryAt = retried ? clock.instant().plus(backoff.delay(attempt)) : null;
     Integer exitCode = result.ending() == HandlerResult.Ending.EXITED ? result.exitCode() : null;
-    Optional<ItemResult> written = retried ? Optional.empty() : Optional.of(itemResult(item, attempt, result, verdict));
-    Recorded recorded = recorder.record(item, written,
+    Recorded recorded = recorder.record(item, attempt, result, verdict,
         () -> ledger.finish(item.seq(), verdict.state(), exitCode, verdict.detail(), retryAt), recordFailing);
     if (recorded != Recorded.YES) {
       return Ended.notRecorded(recorded);
     }
-    long ms = result.duration().toMillis();
-    switch (verdict.state()) {
-      case SUCCEEDED -> ItemEvents.succeeded(item, attempt, ms);
-      case FAILED -> ItemEvents.failed(item, attempt, ms, verdict.detail(), result.stderrTail(),
-          Duration.between(clock.instant(), retryAt).toMillis());
-      default -> ItemEvents.dead(item, attempt, ms, verdict.detail(), result.stderrTail());
-    }
+    ItemEvents.concluded(item, attempt, result, verdict,
+        retried ? Duration.between(clock.instant(), retryAt) : Duration.ZERO);
     return new Ended(verdict.forBreaker(), false);
   }
 
@@ -143,8 +130,7 @@ final class AttemptRunner {
   private Ended notRunAgain(ItemRecord item, int maxAttempts, Consumer<String> recordFailing) {
     int ran = item.attempts() - 1;
     String detail = "interrupted during its last attempt (attempt " + ran + " of " + maxAttempts + "); not run again";
-    ItemResult written = itemResult(item, ran, notRun(detail), new Verdict(ItemState.DEAD, detail, false));
-    Recorded recorded = recorder.record(item, Optional.of(written),
+    Recorded recorded = recorder.record(item, ran, notRun(detail), new Verdict(ItemState.DEAD, detail, false),
         () -> ledger.deadWithoutRunning(item.seq(), detail), recordFailing);
     if (recorded != Recorded.YES) {
       return Ended.notRecorded(recorded);
@@ -163,28 +149,5 @@ final class AttemptRunner {
   private HandlerResult notRun(String detail) {
     Instant now = clock.instant();
     return new HandlerResult(HandlerResult.Ending.FAILED_TO_START, -1, now, now, "", "", detail);
-  }
-
-  private static ItemResult itemResult(ItemRecord item, int attempts, HandlerResult result, Verdict verdict) {
-    return new ItemResult(item.source(), item.id(), item.contentHash(), verdict.state().wireName(), attempts,
-        result.ending() == HandlerResult.Ending.EXITED ? result.exitCode() : null,
-        result.startedAt(), result.finishedAt(), result.duration().toMillis(), verdict.detail(),
-        result.stdoutTail(), result.stderrTail());
-  }
-
-  private HandlerResult runHandler(HandlerRequest request) throws InterruptedException {
-    RunningHandler handler = runner.start(request);
-    active.add(handler);
-    try {
-      if (stopping.getAsBoolean()) {
-        handler.cancel();
-      }
-      return handler.awaitResult();
-    } catch (InterruptedException e) {
-      handler.cancel();
-      throw e;
-    } finally {
-      active.remove(handler);
-    }
   }
 }

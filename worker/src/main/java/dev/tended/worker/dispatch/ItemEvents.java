@@ -2,6 +2,8 @@ package dev.tended.worker.dispatch;
 
 import dev.tended.ledger.ItemRecord;
 import dev.tended.logging.Kv;
+import dev.tended.worker.handler.HandlerResult;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +26,18 @@ final class ItemEvents {
     log.info("item_started source={} id={} attempt={} seq={}", item.source(), Kv.q(item.id()), attempt, item.seq());
   }
 
-  static void succeeded(ItemRecord item, int attempt, long durationMs) {
-    log.info("item_succeeded source={} id={} attempt={} duration_ms={}", item.source(), Kv.q(item.id()), attempt,
-        durationMs);
+  /** The recorded outcome of an attempt: succeeded, failed (retried after {@code retryIn}; zero otherwise) or dead. */
+  static void concluded(ItemRecord item, int attempt, HandlerResult result, Verdict verdict, Duration retryIn) {
+    long ms = result.duration().toMillis();
+    switch (verdict.state()) {
+      case SUCCEEDED -> log.info("item_succeeded source={} id={} attempt={} duration_ms={}", item.source(),
+          Kv.q(item.id()), attempt, ms);
+      case FAILED -> failed(item, attempt, ms, verdict.detail(), result.stderrTail(), retryIn.toMillis());
+      default -> dead(item, attempt, ms, verdict.detail(), result.stderrTail());
+    }
   }
 
-  static void failed(ItemRecord item, int attempt, long durationMs, String reason, String stderr, long retryInMs) {
+  private static void failed(ItemRecord item, int attempt, long durationMs, String reason, String stderr, long retryInMs) {
     log.warn("item_failed source={} id={} attempt={} duration_ms={} reason={} stderr_tail={} retry_in_ms={}",
         item.source(), Kv.q(item.id()), attempt, durationMs, Kv.q(reason), Kv.q(lastLine(stderr)), retryInMs);
   }

@@ -3,7 +3,9 @@ package dev.tended.worker.dispatch;
 import dev.tended.io.IoErrors;
 import dev.tended.ledger.ItemNotRunningException;
 import dev.tended.ledger.ItemRecord;
+import dev.tended.ledger.ItemState;
 import dev.tended.status.ItemResult;
+import dev.tended.worker.handler.HandlerResult;
 import dev.tended.worker.results.ResultWriter;
 import java.io.IOException;
 import java.time.Duration;
@@ -13,8 +15,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * Makes one attempt's outcome durable: the result file first (for a finished item), then the ledger
- * transition, retrying both with a growing wait (250 ms doubling to 30 s) until they are on disk, so
+ * Makes one attempt's outcome durable: the result file first (for a finished item: succeeded or
+ * dead, not one to be retried), then the ledger transition, retrying both with a growing wait (250 ms doubling to 30 s) until they are on disk, so
  * that a full disk or a permission problem delays an outcome instead of losing it. Gives up only when
  * the worker stops (the item stays running and is recovered at the next start) or when the ledger no
  * longer has the item running (retrying cannot help).
@@ -50,11 +52,15 @@ final class OutcomeRecorder {
   }
 
   /**
-   * Writes {@code written} (when present) to the results folder, then runs {@code ledgerStep}, until
-   * both succeed. Each failure is logged and passed to {@code failing} with a sentence for the status
-   * file, so that the dispatcher can show it while it lasts.
+   * Writes the result file of {@code item} after {@code attempts} attempts (unless {@code verdict}
+   * retries it), then runs {@code ledgerStep}, until both succeed. Each failure is logged and passed
+   * to {@code failing} with a sentence for the status file, so that the dispatcher can show it while
+   * it lasts.
    */
-  Recorded record(ItemRecord item, Optional<ItemResult> written, LedgerStep ledgerStep, Consumer<String> failing) {
+  Recorded record(ItemRecord item, int attempts, HandlerResult result, Verdict verdict, LedgerStep ledgerStep,
+      Consumer<String> failing) {
+    Optional<ItemResult> written = verdict.state() == ItemState.FAILED ? Optional.empty()
+        : Optional.of(itemResult(item, attempts, result, verdict));
     Duration wait = FIRST_WAIT;
     while (true) {
       try {
@@ -82,5 +88,12 @@ final class OutcomeRecorder {
         wait = wait.multipliedBy(2).compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : wait.multipliedBy(2);
       }
     }
+  }
+
+  private static ItemResult itemResult(ItemRecord item, int attempts, HandlerResult result, Verdict verdict) {
+    return new ItemResult(item.source(), item.id(), item.contentHash(), verdict.state().wireName(), attempts,
+        result.ending() == HandlerResult.Ending.EXITED ? result.exitCode() : null,
+        result.startedAt(), result.finishedAt(), result.duration().toMillis(), verdict.detail(),
+        result.stdoutTail(), result.stderrTail());
   }
 }
