@@ -94,7 +94,7 @@ class HandlerProcessIT {
           "TENDED_IDEMPOTENCY_KEY=" + done.idempotencyKey(),
           "TENDED_ITEM_ID=e0",
           "TENDED_SOURCE=ideas",
-          "TENDED_WORK_DIR=" + f.config.dataDir().resolve("work/ideas/e0"));
+          "TENDED_WORK_DIR=" + f.config.dataDir().resolve("work/ideas/e0").resolve(done.contentHash().substring(0, 16)));
       assertThat(done.idempotencyKey()).startsWith("ideas:e0:");
     }
   }

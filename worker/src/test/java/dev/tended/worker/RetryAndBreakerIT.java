@@ -23,8 +23,8 @@ class RetryAndBreakerIT {
     try (WorkerFixture f = new WorkerFixture(dir)) {
       Path handler = f.recordingHandler("by-id.sh", """
           case "$TENDED_ITEM_ID" in
-            temp*) exit 75 ;;
-            bad*) exit 65 ;;
+            temp*) echo "upstream is down" >&2; exit 75 ;;
+            bad*) echo "reading the idea" >&2; echo "idea $TENDED_ITEM_ID has no title" >&2; exit 65 ;;
           esac
           exit 0
           """);
@@ -34,7 +34,9 @@ class RetryAndBreakerIT {
           "[{\"id\": \"temp1\"}, {\"id\": \"bad1\"}, {\"id\": \"good1\"}]");
       f.start();
 
-      await().atMost(Duration.ofSeconds(30)).until(() -> f.counts("ideas").get(ItemState.DEAD) == 2);
+      // good1 may run after temp1's retries (a due retry comes first in seq order): wait for both.
+      await().atMost(Duration.ofSeconds(30)).until(() -> f.counts("ideas").get(ItemState.DEAD) == 2
+          && f.counts("ideas").get(ItemState.SUCCEEDED) == 1);
       List<ItemRecord> dead = f.withLedger(l -> l.inState("ideas", ItemState.DEAD));
       assertThat(dead).filteredOn(r -> r.id().equals("bad1")).singleElement()
           .satisfies(r -> assertThat(r.attempts()).isEqualTo(1));
@@ -45,6 +47,10 @@ class RetryAndBreakerIT {
       assertThat(f.counts("ideas").get(ItemState.SUCCEEDED)).isEqualTo(1);
       assertThat(f.workerLog()).contains("item_failed source=ideas id=temp1 attempt=1")
           .contains("item_dead source=ideas id=bad1 attempt=1");
+      assertThat(f.workerLog().lines().filter(l -> l.contains("item_dead source=ideas id=bad1 ")))
+          .singleElement().asString().contains(" stderr_tail=\"idea bad1 has no title\"");
+      assertThat(f.workerLog().lines().filter(l -> l.contains("item_failed source=ideas id=temp1 ")))
+          .hasSize(2).allSatisfy(l -> assertThat(l).contains(" stderr_tail=\"upstream is down\" "));
     }
   }
 

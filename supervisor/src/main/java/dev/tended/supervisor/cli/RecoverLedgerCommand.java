@@ -1,7 +1,7 @@
 package dev.tended.supervisor.cli;
 
 import dev.tended.config.TendedConfig;
-import dev.tended.io.SafeFileNames;
+import dev.tended.io.WorkFolders;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.Ledger;
 import dev.tended.status.StatusFiles;
@@ -95,8 +95,10 @@ final class RecoverLedgerCommand implements Callable<Integer> {
         try {
           ItemResult r = StatusFiles.mapper().readValue(f.toFile(), ItemResult.class);
           ItemState state = ItemState.fromWire(r.status());
-          Path input = cfg.workDir().resolve(SafeFileNames.forId(r.source())).resolve(SafeFileNames.forId(r.id()))
-              .resolve("input.json");
+          Path input = WorkFolders.of(cfg.workDir(), r.source(), r.id(), r.contentHash()).resolve(WorkFolders.INPUT);
+          if (!Files.isRegularFile(input)) {
+            input = WorkFolders.perId(cfg.workDir(), r.source(), r.id()).resolve(WorkFolders.INPUT);
+          }
           String payload = Files.isRegularFile(input) ? Files.readString(input, StandardCharsets.UTF_8) : "null";
           if (ledger.restoreFinished(r.source(), r.id(), r.contentHash(), payload, state, r.attempts(),
               r.finishedAt(), r.exitCode(), r.detail())) {

@@ -34,8 +34,14 @@ import org.slf4j.LoggerFactory;
  * it waits until the earliest next look at a ledger, at most {@link #SAFETY_CHECK}, and so registers
  * with the board with that longer period.
  *
- * <p>The dispatch thread owns the lanes' counters and breakers; handler threads talk to it only by
- * posting {@link Completion}s to its inbox. Breaker states are published as immutable values.
+ * <p>The dispatch thread owns the lanes' counters, breakers and recording troubles; handler threads
+ * talk to it only by posting {@link Completion}s and {@link RecordFailing}s to its inbox. Breaker
+ * states and recording errors are published as immutable values, written by the dispatch thread only.
+ *
+ * <p>A cycle that throws is logged ({@code dispatch_failed}) and the next one runs as usual. An
+ * {@link Error} (out of memory, a class that cannot load) ends the dispatch thread instead, logged as
+ * {@code dispatch_died}: its cycle is left open on the progress board, so the heartbeat stops and the
+ * supervisor replaces the worker, rather than a dispatcher that may no longer work carrying on.
  */
 public final class Dispatcher {
   /** The name under which the dispatcher reports its cycles. */
@@ -46,10 +52,7 @@ public final class Dispatcher {
    * announced (an operator's {@code tended retry} from another process).
    */
   static final Duration SAFETY_CHECK = Duration.ofSeconds(2);
-  /** The longest wait between two cycles, and so the period the dispatcher registers with. */
-  static final Duration LONGEST_WAIT = SAFETY_CHECK;
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-  private static final Object NUDGE = new Object();
 
   private final Ledger ledger;
   private final Clock clock;
@@ -58,17 +61,26 @@ public final class Dispatcher {
   private final Map<String, SourceLane> lanes = new LinkedHashMap<>();
   private final Map<String, BreakerStatus> breakers = new ConcurrentHashMap<>();
   private final Map<String, String> recordErrors = new ConcurrentHashMap<>();
-  private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+  private final BlockingQueue<DispatchMessage> inbox = new LinkedBlockingQueue<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final Thread thread;
+  /** How long an idle source waits before its ledger is looked at again without a reason. */
+  private final Duration safetyCheck;
 
   public Dispatcher(TendedConfig config, Ledger ledger, HandlerStarter runner, ResultWriter results,
       ProgressBoard progress, Clock clock, DoubleSupplier random) {
+    this(config, ledger, runner, results, progress, clock, random, SAFETY_CHECK);
+  }
+
+  /** As above with another {@link #SAFETY_CHECK}: the longest wait between two cycles (tests make it long). */
+  Dispatcher(TendedConfig config, Ledger ledger, HandlerStarter runner, ResultWriter results,
+      ProgressBoard progress, Clock clock, DoubleSupplier random, Duration safetyCheck) {
     this.ledger = ledger;
     this.clock = clock;
     this.progress = progress;
-    this.attempts = new AttemptRunner(config, ledger, runner, results, clock, stopping::get, recordErrors);
+    this.safetyCheck = safetyCheck;
+    this.attempts = new AttemptRunner(config, ledger, runner, results, clock, stopping::get);
     for (SourceConfig s : config.sources()) {
       lanes.put(s.name(), new SourceLane(s, new Backoff(s.retry(), random), new CircuitBreaker(s.breaker(), clock)));
       breakers.put(s.name(), BreakerStatus.CLOSED);
@@ -78,13 +90,13 @@ public final class Dispatcher {
 
   /** Starts the dispatch thread. */
   public void start() {
-    progress.register(PART, LONGEST_WAIT);
+    progress.register(PART, safetyCheck);
     thread.start();
   }
 
   /** Asks for a cycle now (new items were recorded). */
   public void nudge() {
-    inbox.offer(NUDGE);
+    inbox.offer(DispatchMessage.Nudge.NOW);
   }
 
   /** Each source's breaker as last published. */
@@ -92,7 +104,10 @@ public final class Dispatcher {
     return Map.copyOf(breakers);
   }
 
-  /** Per source, why the last outcome could not be recorded (disk full, permissions), while that lasts. */
+  /**
+   * Per source, why an outcome could not be recorded (disk full, permissions) while that lasts for
+   * some attempt: the latest trouble of the attempts still failing to record.
+   */
   public Map<String, String> recordErrors() {
     return Map.copyOf(recordErrors);
   }
@@ -100,29 +115,35 @@ public final class Dispatcher {
   private void loop() {
     long waitNanos = CYCLE.toNanos();
     while (!stopped.get()) {
+      DispatchMessage first;
       try {
-        Object first = inbox.poll(waitNanos, TimeUnit.NANOSECONDS);
-        progress.started(PART);
-        try {
-          cycle(first);
-        } catch (RuntimeException e) {
-          log.error("dispatch_failed error={}", Kv.q(e.getMessage()), e);
-        } finally {
-          progress.completed(PART);
-        }
-        waitNanos = nextWaitNanos(System.nanoTime());
+        first = inbox.poll(waitNanos, TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         if (stopped.get()) {
           return;
         }
+        continue;
       }
+      progress.started(PART);
+      try {
+        cycle(first);
+      } catch (Throwable e) {
+        if (e instanceof Error) {
+          log.error("dispatch_died error={} note=\"no more items start; the heartbeat stops, so the worker is"
+              + " replaced\"", Kv.q(e.toString()), e);
+          return;
+        }
+        log.error("dispatch_failed error={}", Kv.q(e.toString()), e);
+      }
+      progress.completed(PART);
+      waitNanos = nextWaitNanos(System.nanoTime());
     }
   }
 
-  private void cycle(Object first) {
+  private void cycle(DispatchMessage first) {
     absorb(first);
-    for (Object o; (o = inbox.poll()) != null; ) {
-      absorb(o);
+    for (DispatchMessage m; (m = inbox.poll()) != null; ) {
+      absorb(m);
     }
     if (stopping.get()) {
       return;
@@ -136,10 +157,10 @@ public final class Dispatcher {
         if (!lane.checkNow) {
           lane.nextCheckNanos = now + untilNextCheck(lane.source.name()).toNanos();
         }
-        lane.breaker.started(claimed.size());
+        boolean trial = lane.breaker.started(claimed.size());
         for (ItemRecord item : claimed) {
           try {
-            lane.pool.execute(() -> runAttempt(lane, item));
+            lane.pool.execute(() -> runAttempt(lane, item, trial));
             lane.running++;
           } catch (RejectedExecutionException stopping) {
             ledger.handBack(item.seq(), "worker stopping");
@@ -154,10 +175,10 @@ public final class Dispatcher {
    * How long to wait for a message before the next cycle: {@link #CYCLE} while a source is to be
    * looked at again or its breaker is not closed; a source whose handlers are all busy waits for a
    * completion (a message); otherwise until the earliest next look at a ledger, at most
-   * {@link #LONGEST_WAIT}.
+   * the safety check.
    */
   private long nextWaitNanos(long now) {
-    long wait = LONGEST_WAIT.toNanos();
+    long wait = safetyCheck.toNanos();
     for (SourceLane lane : lanes.values()) {
       if (lane.breaker.state() != CircuitBreaker.State.CLOSED || (lane.checkNow && lane.free() > 0)) {
         wait = Math.min(wait, CYCLE.toNanos());
@@ -168,59 +189,75 @@ public final class Dispatcher {
     return wait;
   }
 
-  /** The wait until the source's next failed item is due, at most {@link #SAFETY_CHECK}. */
+  /** The wait until the source's next failed item is due, at most the safety check. */
   private Duration untilNextCheck(String source) {
     return ledger.nextRetryAt(source)
         .map(at -> Duration.between(clock.instant(), at))
-        .filter(d -> d.compareTo(SAFETY_CHECK) < 0)
+        .filter(d -> d.compareTo(safetyCheck) < 0)
         .map(d -> d.isNegative() ? Duration.ZERO : d)
-        .orElse(SAFETY_CHECK);
+        .orElse(safetyCheck);
   }
 
   /**
    * The handler-thread task: whatever happens, its completion is posted, so the lane's count of
    * running attempts comes down and the source keeps moving. {@link AttemptRunner#run} records every
    * outcome of the item itself; what escapes it (an error while recording) leaves the item running,
-   * to be recovered at the next start, and is logged here.
+   * to be recovered at the next start, and is logged here. Troubles recording the outcome are
+   * posted as they happen.
    */
-  private void runAttempt(SourceLane lane, ItemRecord item) {
-    Completion.Kind kind = Completion.Kind.NEUTRAL;
+  private void runAttempt(SourceLane lane, ItemRecord item, boolean trial) {
+    String source = lane.source.name();
+    AttemptRunner.Ended ended = AttemptRunner.Ended.NEUTRAL;
     try {
-      kind = attempts.run(lane.source, lane.backoff, item);
+      ended = attempts.run(lane.source, lane.backoff, item, why -> inbox.offer(new RecordFailing(source, item.seq(), why)));
     } catch (RuntimeException | Error e) {
-      log.error("attempt_crashed source={} id={} attempt={} error={}", lane.source.name(), Kv.q(item.id()),
-          item.attempts(), Kv.q(e.toString()), e);
+      ItemEvents.crashed(item, item.attempts(), e);
     } finally {
-      inbox.offer(new Completion(lane.source.name(), kind));
+      inbox.offer(new Completion(source, item.seq(), ended.kind(), trial, ended.unrecorded()));
     }
   }
 
-  private void absorb(Object message) {
-    if (message == NUDGE) {
+  private void absorb(DispatchMessage message) {
+    if (message == DispatchMessage.Nudge.NOW) {
       lanes.values().forEach(l -> l.checkNow = true);
+    } else if (message instanceof RecordFailing f) {
+      SourceLane lane = lanes.get(f.source());
+      lane.recordFailing(f.seq(), f.why());
+      publishRecordError(lane);
+    } else if (message instanceof Completion c) {
+      absorbCompletion(c);
     }
-    if (!(message instanceof Completion c)) {
-      return;
-    }
+  }
+
+  private void absorbCompletion(Completion c) {
     SourceLane lane = lanes.get(c.source());
     lane.running--;
     lane.checkNow = true;
+    if (!c.unrecorded()) {
+      lane.recorded(c.seq());
+      publishRecordError(lane);
+    }
     switch (c.kind()) {
       case HANDLER_SUCCEEDED -> {
-        if (lane.breaker.recordSuccess()) {
+        if (lane.breaker.recordSuccess(c.trial())) {
           log.info("breaker_closed source={}", c.source());
         }
       }
       case HANDLER_FAILED -> {
-        if (lane.breaker.recordFailure()) {
+        if (lane.breaker.recordFailure(c.trial())) {
           BreakerStatus s = lane.breaker.status();
           log.warn("breaker_opened source={} consecutive_failures={} open_until={}",
               c.source(), s.consecutiveFailures(), s.openUntil());
         }
       }
-      default -> lane.breaker.recordNeutral();
+      default -> lane.breaker.recordNeutral(c.trial());
     }
     breakers.put(c.source(), lane.breaker.status());
+  }
+
+  private void publishRecordError(SourceLane lane) {
+    lane.recordError().ifPresentOrElse(why -> recordErrors.put(lane.source.name(), why),
+        () -> recordErrors.remove(lane.source.name()));
   }
 
   /**

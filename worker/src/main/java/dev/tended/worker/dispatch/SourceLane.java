@@ -1,6 +1,9 @@
 package dev.tended.worker.dispatch;
 
 import dev.tended.config.SourceConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -12,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One source's share of the dispatcher: its bounded handler pool ({@code concurrency} threads named
  * {@code handler-<source>-N}), its circuit breaker and how many of its attempts are running.
  *
- * <p>Not thread-safe: {@code running} and the breaker are owned by the dispatcher thread; the pool
- * is only submitted to from that thread.
+ * <p>Not thread-safe: {@code running}, the breaker and the recording troubles are owned by the
+ * dispatcher thread; the pool is only submitted to from that thread.
  */
 final class SourceLane {
   final SourceConfig source;
@@ -25,6 +28,8 @@ final class SourceLane {
   boolean checkNow = true;
   /** Otherwise look no later than this (monotonic nanos): the next retry's time, or a safety period. */
   long nextCheckNanos;
+  /** Attempts (by item seq) whose outcome cannot be recorded yet, and why; the latest trouble last. */
+  private final Map<Long, String> recordTroubles = new LinkedHashMap<>();
 
   SourceLane(SourceConfig source, Backoff backoff, CircuitBreaker breaker) {
     this.source = source;
@@ -42,5 +47,25 @@ final class SourceLane {
 
   int free() {
     return source.concurrency() - running;
+  }
+
+  /** Attempt {@code seq} could not record its outcome, for {@code why}. */
+  void recordFailing(long seq, String why) {
+    recordTroubles.remove(seq);
+    recordTroubles.put(seq, why);
+  }
+
+  /** Attempt {@code seq} is over and has no trouble recording any more. */
+  void recorded(long seq) {
+    recordTroubles.remove(seq);
+  }
+
+  /** The latest trouble of the attempts still failing to record their outcome. */
+  Optional<String> recordError() {
+    String latest = null;
+    for (String why : recordTroubles.values()) {
+      latest = why;
+    }
+    return Optional.ofNullable(latest);
   }
 }

@@ -4,9 +4,10 @@ import dev.tended.ledger.ItemState;
 import dev.tended.worker.handler.HandlerResult;
 
 /**
- * What one attempt's ending means for its item, by the handler protocol: exit 0 succeeded; exit 65
- * (EX_DATAERR) dead at once; exit 75 (EX_TEMPFAIL), any other exit, a timeout or a program that could
- * not start: failed, retried until {@code maxAttempts}, then dead.
+ * What one attempt's ending means, by the handler protocol: exit 0 succeeded; exit 65 (EX_DATAERR)
+ * dead at once; exit 75 (EX_TEMPFAIL), any other exit, a timeout or a program that could not start:
+ * failed, retried until {@code maxAttempts}, then dead. The one classification both the ledger
+ * transition ({@link #state}) and the circuit breaker ({@link #forBreaker}) read.
  *
  * @param state SUCCEEDED, FAILED or DEAD
  * @param countsAgainstHandler whether the circuit breaker counts it as the handler failing
@@ -45,5 +46,13 @@ record Verdict(ItemState state, String detail, boolean countsAgainstHandler) {
   /** An item that no retry can help (its request cannot be built): dead now, not the handler's fault. */
   static Verdict deadAtOnce(String why) {
     return new Verdict(ItemState.DEAD, why + "; dead without retry", false);
+  }
+
+  /** What the circuit breaker counts: the handler succeeding, failing, or neither (the item's own fault). */
+  Completion.Kind forBreaker() {
+    if (state == ItemState.SUCCEEDED) {
+      return Completion.Kind.HANDLER_SUCCEEDED;
+    }
+    return countsAgainstHandler ? Completion.Kind.HANDLER_FAILED : Completion.Kind.NEUTRAL;
   }
 }

@@ -3,6 +3,9 @@ package dev.tended.worker.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import dev.tended.config.ConfigLoader;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemRecord;
@@ -17,17 +20,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The dispatcher with a real ledger file, real handler processes and real result files. */
 class DispatcherTest {
   @TempDir Path dir;
   private Ledger ledger;
   private Dispatcher dispatcher;
+  /** Events logged by the dispatcher and by {@link ItemEvents} (warn and up, as configured for tests). */
+  private final List<ILoggingEvent> logged = new CopyOnWriteArrayList<>();
+  private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
+    @Override
+    protected void append(ILoggingEvent event) {
+      logged.add(event);
+    }
+  };
+  private final List<Logger> watched = List.of((Logger) LoggerFactory.getLogger(Dispatcher.class),
+      (Logger) LoggerFactory.getLogger(ItemEvents.class));
 
   @AfterEach
   void stop() {
@@ -37,6 +56,16 @@ class DispatcherTest {
     if (ledger != null) {
       ledger.close();
     }
+    watched.forEach(l -> l.detachAppender(appender));
+  }
+
+  private void captureLogs() {
+    appender.start();
+    watched.forEach(l -> l.addAppender(appender));
+  }
+
+  private List<String> loggedLines(String event) {
+    return logged.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.startsWith(event + " ")).toList();
   }
 
   private TendedConfig config(String handlerBody, String extra) throws Exception {
@@ -103,15 +132,132 @@ class DispatcherTest {
   @Test
   void itemRecordedWhileTheDispatcherIsIdleStartsAtOnceWhenNudged() throws Exception {
     TendedConfig config = config("exit 0", "");
-    startDispatcher(config);
-    await().atMost(Duration.ofSeconds(10)).until(() -> ledger.counts("ideas") != null);
+    CountingClock clock = new CountingClock();
+    // Idle, the dispatcher would look at the ledger again only after an hour: only the nudge can start the item.
+    dispatcher = new Dispatcher(config, ledger, new CommandRunner(), new ResultWriter(config.resultsDir()),
+        new ProgressBoard(clock), Clock.systemUTC(), () -> 0.5, Duration.ofHours(1));
+    dispatcher.start();
+    await("the first cycle, which finds nothing").atMost(Duration.ofSeconds(10))
+        .until(() -> clock.dispatchReads.get() >= 2);
 
-    long t0 = System.nanoTime();
     ledger.recordSeen("ideas", List.of(item("late")));
     dispatcher.nudge();
 
     await().atMost(Duration.ofSeconds(10)).until(() -> count(ItemState.SUCCEEDED) == 1);
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Dispatcher.SAFETY_CHECK);
+  }
+
+  /** The system clock, except that its first reading on the dispatch thread throws {@code error}. */
+  private static Clock failingOnceOnTheDispatchThread(Error error) {
+    AtomicBoolean thrown = new AtomicBoolean();
+    return new Clock() {
+      @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+      @Override public Clock withZone(ZoneId zone) { return this; }
+      @Override public Instant instant() {
+        if (Thread.currentThread().getName().equals("dispatch") && !thrown.getAndSet(true)) {
+          throw error;
+        }
+        return Instant.now();
+      }
+    };
+  }
+
+  @Test
+  void anErrorInACycleEndsTheDispatcherInTheLogAndLeavesItsCycleOpenSoTheHeartbeatStops() throws Exception {
+    TendedConfig config = config("exit 0", "");
+    captureLogs();
+    // A failed item due in an hour makes the first cycle read the clock to plan its next look.
+    ledger.recordSeen("ideas", List.of(item("later")));
+    ItemRecord claimed = ledger.claimDue("ideas", 1).get(0);
+    ledger.finish(claimed.seq(), ItemState.FAILED, 1, "exit 1", Instant.now().plusSeconds(3600));
+    ProgressBoard board = new ProgressBoard(System::nanoTime);
+    dispatcher = new Dispatcher(config, ledger, new CommandRunner(), new ResultWriter(config.resultsDir()),
+        board, failingOnceOnTheDispatchThread(new StackOverflowError("injected")), () -> 0.5);
+    dispatcher.start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !loggedLines("dispatch_died").isEmpty());
+    assertThat(logged).filteredOn(e -> e.getFormattedMessage().startsWith("dispatch_died ")).singleElement()
+        .satisfies(e -> {
+          assertThat(e.getFormattedMessage()).contains("StackOverflowError: injected");
+          assertThat(e.getThrowableProxy()).as("the trace goes to the log").isNotNull();
+        });
+    await().atMost(Duration.ofSeconds(10)).until(() -> board.wedged(Duration.ofMillis(200)).stream()
+        .anyMatch(w -> w.part().equals(Dispatcher.PART) && w.inCycle()));
+
+    ledger.recordSeen("ideas", List.of(item("new")));
+    dispatcher.nudge();
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+        .until(() -> ledger.versions("ideas", "new").get(0).state() == ItemState.PENDING);
+  }
+
+  @Test
+  void aFailureToRecordOneAttemptStaysShownWhileAnotherAttemptOfTheSourceSucceeds() throws Exception {
+    // "fine" runs long enough for "stuck" to fail to record several times, so its retries are seconds apart.
+    TendedConfig config = config("""
+        [ "$TENDED_ITEM_ID" = fine ] && sleep 4.5
+        exit 0""", "    concurrency: 2\n");
+    Path blocked = Files.createDirectories(config.resultsDir().resolve("ideas/stuck.json"));
+    Files.writeString(blocked.resolve("in-the-way"), "a folder where the result file goes");
+    ledger.recordSeen("ideas", List.of(item("stuck"), item("fine")));
+    startDispatcher(config);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> dispatcher.recordErrors().getOrDefault("ideas", "").contains("stuck"));
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> ledger.versions("ideas", "fine").get(0).state() == ItemState.SUCCEEDED);
+    await("the error of stuck, still failing, after fine succeeded").during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> dispatcher.recordErrors().getOrDefault("ideas", "").contains("cannot record the outcome of stuck"));
+
+    Files.delete(blocked.resolve("in-the-way"));
+    Files.delete(blocked);
+    await().atMost(Duration.ofSeconds(40)).until(() -> count(ItemState.SUCCEEDED) == 2);
+    await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.recordErrors().isEmpty());
+  }
+
+  @Test
+  void eachVersionOfOneIdRunsWithItsOwnInputInItsOwnWorkFolder() throws Exception {
+    Path seen = dir.resolve("seen");
+    // Both attempts start together; each reads its input only after both were prepared.
+    TendedConfig config = config("""
+        sleep 0.3
+        echo "$(cat) $TENDED_WORK_DIR" >> '%s'
+        exit 0""".formatted(seen), "    concurrency: 2\n");
+    String first = "{\"id\":42,\"v\":\"first\"}";
+    String second = "{\"id\":42,\"v\":\"second\"}";
+    ledger.recordSeen("ideas", List.of(new NewItem("42", "1111aaaa1111aaaa-first", first),
+        new NewItem("42", "2222bbbb2222bbbb-second", second)));
+    startDispatcher(config);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> count(ItemState.SUCCEEDED) == 2);
+    List<String> lines = Files.readAllLines(seen);
+    assertThat(lines).hasSize(2);
+    assertThat(lines.stream().map(l -> l.substring(0, l.indexOf(' ')))).containsExactlyInAnyOrder(first, second);
+    for (String line : lines) {
+      Path workDir = Path.of(line.substring(line.indexOf(' ') + 1));
+      assertThat(workDir.getParent()).isEqualTo(config.workDir().resolve("ideas/42"));
+      assertThat(Files.readString(workDir.resolve("input.json"))).isEqualTo(line.substring(0, line.indexOf(' ')));
+    }
+    assertThat(config.workDir().resolve("ideas/42/1111aaaa1111aaaa/input.json")).hasContent(first);
+    assertThat(config.workDir().resolve("ideas/42/2222bbbb2222bbbb/input.json")).hasContent(second);
+  }
+
+  @Test
+  void deadAndFailedEventsCarryTheLastLineTheHandlerWroteToStderr() throws Exception {
+    TendedConfig config = config("""
+        echo "reading the idea" >&2
+        if [ "$TENDED_ITEM_ID" = idea-4 ]; then echo "idea idea-4 has no title" >&2; exit 65; fi
+        printf 'upstream is down\\n\\n' >&2
+        exit 75""", "");
+    captureLogs();
+    ledger.recordSeen("ideas", List.of(item("idea-4"), item("idea-5")));
+    startDispatcher(config);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> count(ItemState.DEAD) == 2);
+    assertThat(loggedLines("item_dead")).anySatisfy(l -> assertThat(l).startsWith("item_dead source=ideas id=idea-4 ")
+        .contains(" stderr_tail=\"idea idea-4 has no title\""));
+    assertThat(loggedLines("item_failed")).hasSize(2).allSatisfy(l -> assertThat(l)
+        .startsWith("item_failed source=ideas id=idea-5 ").contains(" stderr_tail=\"upstream is down\" "));
+    assertThat(loggedLines("item_dead")).anySatisfy(l -> assertThat(l).startsWith("item_dead source=ideas id=idea-5 ")
+        .contains(" stderr_tail=\"upstream is down\""));
   }
 
   @Test

@@ -1,0 +1,48 @@
+package dev.tended.worker.dispatch;
+
+import dev.tended.config.SourceConfig;
+import dev.tended.config.TendedConfig;
+import dev.tended.ledger.ItemRecord;
+import dev.tended.worker.handler.HandlerRequest;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Turns one attempt of a claimed item into the request its handler runs with, by the handler
+ * protocol: the item's JSON on stdin, the {@code TENDED_*} environment, the data folder as working
+ * directory, output kept in the version's work folder, and a kill grace that fits the stop budget.
+ *
+ * <p>Thread-safe: immutable.
+ */
+final class HandlerRequests {
+  private final TendedConfig config;
+
+  HandlerRequests(TendedConfig config) {
+    this.config = config;
+  }
+
+  /** The attempt's request; throws {@link IllegalArgumentException} when the item cannot be passed to a handler. */
+  HandlerRequest forAttempt(SourceConfig source, ItemRecord item, WorkFolder folder, int attempt) {
+    return new HandlerRequest(
+        source.handler().command(),
+        Map.of("TENDED_SOURCE", source.name(),
+            "TENDED_ITEM_ID", item.id(),
+            "TENDED_ATTEMPT", Integer.toString(attempt),
+            "TENDED_IDEMPOTENCY_KEY", item.idempotencyKey(),
+            "TENDED_WORK_DIR", folder.dir().toString()),
+        config.dataDir(),
+        folder.input(),
+        folder.stdout(attempt),
+        folder.stderr(attempt),
+        source.handler().timeout(),
+        killGrace(source),
+        source.handler().maxOutputBytes());
+  }
+
+  /** The handler's kill grace, at most a quarter of {@code stopGrace} so that a stop can still kill in time. */
+  private Duration killGrace(SourceConfig source) {
+    Duration killGrace = source.handler().killGrace();
+    Duration quarterStop = config.supervisor().stopGrace().dividedBy(4);
+    return killGrace.compareTo(quarterStop) > 0 ? quarterStop : killGrace;
+  }
+}

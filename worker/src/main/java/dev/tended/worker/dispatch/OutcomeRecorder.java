@@ -1,0 +1,99 @@
+package dev.tended.worker.dispatch;
+
+import dev.tended.io.IoErrors;
+import dev.tended.ledger.ItemNotRunningException;
+import dev.tended.ledger.ItemRecord;
+import dev.tended.ledger.ItemState;
+import dev.tended.status.ItemResult;
+import dev.tended.worker.handler.HandlerResult;
+import dev.tended.worker.results.ResultWriter;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * Makes one attempt's outcome durable: the result file first (for a finished item: succeeded or
+ * dead, not one to be retried), then the ledger transition, retrying both with a growing wait (250 ms doubling to 30 s) until they are on disk, so
+ * that a full disk or a permission problem delays an outcome instead of losing it. Gives up only when
+ * the worker stops (the item stays running and is recovered at the next start) or when the ledger no
+ * longer has the item running (retrying cannot help).
+ *
+ * <p>Thread-safe: stateless; each handler thread records its own attempt.
+ */
+final class OutcomeRecorder {
+  static final Duration FIRST_WAIT = Duration.ofMillis(250);
+  static final Duration LONGEST_WAIT = Duration.ofSeconds(30);
+
+  /** The ledger half of recording an outcome. */
+  @FunctionalInterface
+  interface LedgerStep {
+    void run();
+  }
+
+  /** How recording ended. */
+  enum Recorded {
+    /** Result file and ledger transition are on disk. */
+    YES,
+    /** The ledger no longer has the item running: not recorded there, and nothing more to do. */
+    ABANDONED,
+    /** The worker stopped while recording kept failing: the item stays running. */
+    STOPPED_WHILE_FAILING
+  }
+
+  private final ResultWriter results;
+  private final BooleanSupplier stopping;
+
+  OutcomeRecorder(ResultWriter results, BooleanSupplier stopping) {
+    this.results = Objects.requireNonNull(results);
+    this.stopping = Objects.requireNonNull(stopping);
+  }
+
+  /**
+   * Writes the result file of {@code item} after {@code attempts} attempts (unless {@code verdict}
+   * retries it), then runs {@code ledgerStep}, until both succeed. Each failure is logged and passed
+   * to {@code failing} with a sentence for the status file, so that the dispatcher can show it while
+   * it lasts.
+   */
+  Recorded record(ItemRecord item, int attempts, HandlerResult result, Verdict verdict, LedgerStep ledgerStep,
+      Consumer<String> failing) {
+    Optional<ItemResult> written = verdict.state() == ItemState.FAILED ? Optional.empty()
+        : Optional.of(itemResult(item, attempts, result, verdict));
+    Duration wait = FIRST_WAIT;
+    while (true) {
+      try {
+        if (written.isPresent()) {
+          results.write(written.get());
+        }
+        ledgerStep.run();
+        return Recorded.YES;
+      } catch (ItemNotRunningException e) {
+        ItemEvents.recordAbandoned(item, e.getMessage());
+        return Recorded.ABANDONED;
+      } catch (IOException | RuntimeException e) {
+        String why = IoErrors.describe(e);
+        failing.accept("cannot record the outcome of " + item.id() + ": " + why);
+        ItemEvents.recordFailed(item, IoErrors.diskFull(e), why, wait.toMillis());
+        if (stopping.getAsBoolean()) {
+          return Recorded.STOPPED_WHILE_FAILING;
+        }
+        try {
+          Thread.sleep(wait.toMillis());
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return Recorded.STOPPED_WHILE_FAILING;
+        }
+        wait = wait.multipliedBy(2).compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : wait.multipliedBy(2);
+      }
+    }
+  }
+
+  private static ItemResult itemResult(ItemRecord item, int attempts, HandlerResult result, Verdict verdict) {
+    return new ItemResult(item.source(), item.id(), item.contentHash(), verdict.state().wireName(), attempts,
+        result.ending() == HandlerResult.Ending.EXITED ? result.exitCode() : null,
+        result.startedAt(), result.finishedAt(), result.duration().toMillis(), verdict.detail(),
+        result.stdoutTail(), result.stderrTail());
+  }
+}

@@ -1,0 +1,42 @@
+package dev.tended.worker.dispatch;
+
+import dev.tended.io.WorkFolders;
+import dev.tended.ledger.ItemRecord;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * One item version's folder under {@code work/} (what {@code TENDED_WORK_DIR} names): its
+ * {@code input.json}, the handler's stdin, and each attempt's stdout and stderr. A version has its
+ * own folder ({@link WorkFolders}), so versions of one id never share these files.
+ */
+record WorkFolder(Path dir) {
+  WorkFolder {
+    Objects.requireNonNull(dir, "dir");
+  }
+
+  static WorkFolder of(Path workDir, ItemRecord item) {
+    return new WorkFolder(WorkFolders.of(workDir, item.source(), item.id(), item.contentHash()));
+  }
+
+  Path input() {
+    return dir.resolve(WorkFolders.INPUT);
+  }
+
+  Path stdout(int attempt) {
+    return dir.resolve("attempt-" + attempt + ".stdout");
+  }
+
+  Path stderr(int attempt) {
+    return dir.resolve("attempt-" + attempt + ".stderr");
+  }
+
+  /** Creates the folder and writes the version's JSON as {@code input.json}. */
+  void prepare(String payload) throws IOException {
+    Files.createDirectories(dir);
+    Files.writeString(input(), payload, StandardCharsets.UTF_8);
+  }
+}
