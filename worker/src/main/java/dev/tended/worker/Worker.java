@@ -3,8 +3,10 @@ package dev.tended.worker;
 import dev.tended.config.SourceConfig;
 import dev.tended.config.TendedConfig;
 import dev.tended.io.DataFolderLock;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.ItemLedger;
 import dev.tended.ledger.LedgerCheck;
+import dev.tended.ledger.LedgerView;
+import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.logging.Kv;
 import dev.tended.worker.dispatch.Dispatcher;
 import dev.tended.worker.handler.CommandRunner;
@@ -43,7 +45,8 @@ public final class Worker {
   private final Clock clock = Clock.systemUTC();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private DataFolderLock lock;
-  private Ledger ledger;
+  private ItemLedger ledger;
+  private LedgerView ledgerView;
   private Dispatcher dispatcher;
   private PollScheduler polls;
   private QueueWatcher watcher;
@@ -68,6 +71,7 @@ public final class Worker {
         + ": " + lockFile + " is locked; two workers on one ledger would run items twice"));
     events.starting(config.supervisor().startupGrace());
     ledger = LedgerCheck.openTrusted(config.ledgerFile(), config.resultsDir(), clock);
+    ledgerView = SqliteLedgerStore.at(config.ledgerFile()).openView(); // the heartbeat's reads: never behind a lock
     events.startupStep("recovering interrupted items");
     int recovered = ledger.recoverInterrupted();
     if (recovered > 0) {
@@ -85,7 +89,7 @@ public final class Worker {
       pollers.add(poller);
     }
     polls = new PollScheduler(pollers);
-    heartbeat = new Heartbeat(config, ledger, progress, polls::reports, dispatcher::breakers,
+    heartbeat = new Heartbeat(config, ledgerView, progress, polls::reports, dispatcher::breakers,
         dispatcher::recordErrors, events, clock,
         WorkerMain.version());
     dispatcher.start();
@@ -123,6 +127,9 @@ public final class Worker {
         heartbeat.writeFinal("stopped");
       }
     } finally {
+      if (ledgerView != null) {
+        ledgerView.close();
+      }
       if (ledger != null) {
         ledger.close();
       }

@@ -6,7 +6,7 @@ import dev.tended.io.SafeFileNames;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemNotRunningException;
 import dev.tended.ledger.ItemState;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.ItemLedger;
 import dev.tended.io.IoErrors;
 import dev.tended.logging.Kv;
 import dev.tended.worker.handler.HandlerStarter;
@@ -42,7 +42,7 @@ final class AttemptRunner {
   private static final Duration RECORD_RETRY_MAX = Duration.ofSeconds(30);
 
   private final TendedConfig config;
-  private final Ledger ledger;
+  private final ItemLedger ledger;
   private final HandlerStarter runner;
   private final ResultWriter results;
   private final Clock clock;
@@ -51,7 +51,7 @@ final class AttemptRunner {
   private final Map<String, String> recordErrors;
   private final Set<RunningHandler> active = ConcurrentHashMap.newKeySet();
 
-  AttemptRunner(TendedConfig config, Ledger ledger, HandlerStarter runner, ResultWriter results, Clock clock,
+  AttemptRunner(TendedConfig config, ItemLedger ledger, HandlerStarter runner, ResultWriter results, Clock clock,
       BooleanSupplier stopping, Map<String, String> recordErrors) {
     this.recordErrors = recordErrors;
     this.config = config;

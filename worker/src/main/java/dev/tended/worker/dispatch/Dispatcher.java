@@ -3,7 +3,7 @@ package dev.tended.worker.dispatch;
 import dev.tended.config.SourceConfig;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemRecord;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.ItemLedger;
 import dev.tended.logging.Kv;
 import dev.tended.status.BreakerStatus;
 import dev.tended.worker.handler.HandlerStarter;
@@ -51,7 +51,7 @@ public final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   private static final Object NUDGE = new Object();
 
-  private final Ledger ledger;
+  private final ItemLedger ledger;
   private final Clock clock;
   private final ProgressBoard progress;
   private final AttemptRunner attempts;
@@ -63,7 +63,7 @@ public final class Dispatcher {
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final Thread thread;
 
-  public Dispatcher(TendedConfig config, Ledger ledger, HandlerStarter runner, ResultWriter results,
+  public Dispatcher(TendedConfig config, ItemLedger ledger, HandlerStarter runner, ResultWriter results,
       ProgressBoard progress, Clock clock, DoubleSupplier random) {
     this.ledger = ledger;
     this.clock = clock;

@@ -14,7 +14,8 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.tended.config.ConfigLoader;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemState;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.ItemLedger;
+import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.testkit.TestConfig;
 import dev.tended.worker.heartbeat.ProgressBoard;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ class PollSchedulerTest {
   private final Logger pollerLog = (Logger) LoggerFactory.getLogger(SourcePoller.class);
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
   private PollScheduler polls;
-  private Ledger ledger;
+  private ItemLedger ledger;
 
   @AfterEach
   void stop() {
@@ -70,7 +71,7 @@ class PollSchedulerTest {
     TestConfig c = new TestConfig(dir);
     c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", c.script("h.sh", "exit 0"), "")).write();
     TendedConfig config = ConfigLoader.load(c.file());
-    ledger = Ledger.open(config.ledgerFile(), Clock.systemUTC());
+    ledger = SqliteLedgerStore.at(config.ledgerFile()).openItemLedger(Clock.systemUTC());
     logged.start();
     pollerLog.addAppender(logged);
     ThrowsOnce source = new ThrowsOnce();
@@ -81,7 +82,11 @@ class PollSchedulerTest {
     polls = new PollScheduler(List.of(poller));
     polls.start();
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> ledger.counts("ideas").get(ItemState.PENDING) == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      try (var view = SqliteLedgerStore.at(config.ledgerFile()).openView()) {
+        return view.counts("ideas").get(ItemState.PENDING) == 1;
+      }
+    });
     assertThat(source.polls.get()).isGreaterThanOrEqualTo(2);
     assertThat(logged.list).filteredOn(e -> e.getFormattedMessage().startsWith("poll_failed source=ideas"))
         .singleElement().satisfies(e -> {
