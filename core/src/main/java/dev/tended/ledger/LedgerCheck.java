@@ -18,16 +18,20 @@ import java.util.stream.Stream;
 public final class LedgerCheck {
   private LedgerCheck() {}
 
-  /** Opens {@code file} or throws {@link DamagedLedgerException} saying what is wrong and what to do. */
-  public static Ledger openTrusted(Path file, Path resultsDir, Clock clock) {
+  /**
+   * Opens the worker's state machine on {@code file} or throws {@link DamagedLedgerException} saying
+   * what is wrong and what to do ({@link LedgerSchemaException} when the file is newer than this build).
+   */
+  public static ItemLedger openTrusted(Path file, Path resultsDir, Clock clock) {
     long size = sizeOf(file);
     if (size <= 0 && hasResults(resultsDir)) {
       throw new DamagedLedgerException(file, (size < 0 ? "is missing" : "is empty")
           + " but " + resultsDir + " holds results of finished items");
     }
-    Ledger ledger;
+    SqliteLedgerStore store = SqliteLedgerStore.at(file);
+    ItemLedger ledger;
     try {
-      ledger = Ledger.open(file, clock);
+      ledger = store.openItemLedger(clock);
     } catch (LedgerException e) {
       String m = String.valueOf(e.getMessage());
       if (m.contains("SQLITE_NOTADB") || m.contains("SQLITE_CORRUPT")) {
@@ -36,8 +40,8 @@ public final class LedgerCheck {
       throw e;
     }
     List<String> problems;
-    try {
-      problems = ledger.integrityCheck();
+    try (LedgerView view = store.openView()) {
+      problems = view.integrityCheck();
     } catch (LedgerException e) {
       problems = List.of(sqliteReason(String.valueOf(e.getMessage())));
     }

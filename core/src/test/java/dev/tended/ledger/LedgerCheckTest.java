@@ -31,7 +31,7 @@ class LedgerCheckTest {
 
   /** A ledger with many items, closed, its WAL checkpointed into the main file. */
   private void filledLedger() {
-    try (Ledger l = Ledger.open(ledgerFile(), Clock.systemUTC())) {
+    try (ItemLedger l = SqliteLedgerStore.at(ledgerFile()).openItemLedger(Clock.systemUTC())) {
       List<NewItem> items = new ArrayList<>();
       for (int i = 0; i < 2_000; i++) {
         items.add(new NewItem("i" + i, "h" + i, "{\"id\": \"i" + i + "\", \"pad\": \"" + "x".repeat(200) + "\"}"));
@@ -42,8 +42,8 @@ class LedgerCheckTest {
 
   @Test
   void aFreshDataFolderGetsANewLedger() {
-    try (Ledger l = LedgerCheck.openTrusted(ledgerFile(), results(), Clock.systemUTC())) {
-      assertThat(l.countInState(ItemState.PENDING)).isZero();
+    try (ItemLedger l = LedgerCheck.openTrusted(ledgerFile(), results(), Clock.systemUTC())) {
+      assertThat(l.claimDue("ideas", 1)).isEmpty();
     }
   }
 
@@ -84,17 +84,5 @@ class LedgerCheckTest {
     }
     assertThatThrownBy(() -> LedgerCheck.openTrusted(ledgerFile(), results(), Clock.systemUTC()))
         .isInstanceOf(DamagedLedgerException.class).hasMessageContaining("tended recover-ledger");
-  }
-
-  @Test
-  void aRestoredFinishedItemIsNeverSeenAsNewAgain() {
-    try (Ledger l = Ledger.open(ledgerFile(), Clock.systemUTC())) {
-      assertThat(l.restoreFinished("ideas", "a", "h1", "{}", ItemState.SUCCEEDED, 2, null, 0, "ok")).isTrue();
-      assertThat(l.restoreFinished("ideas", "a", "h1", "{}", ItemState.SUCCEEDED, 2, null, 0, "ok")).isFalse();
-      assertThat(l.recordSeen("ideas", List.of(new NewItem("a", "h1", "{}")))).isZero();
-      assertThat(l.recordSeen("ideas", List.of(new NewItem("a", "h2", "{}")))).isEqualTo(1);
-      assertThat(l.versions("ideas", "a")).extracting(ItemRecord::state)
-          .containsExactly(ItemState.SUCCEEDED, ItemState.PENDING);
-    }
   }
 }

@@ -2,7 +2,8 @@ package dev.tended.reliability;
 
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.LedgerView;
+import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.status.QueueFault;
 import dev.tended.status.SourceStatus;
 import dev.tended.status.StatusFiles;
@@ -14,7 +15,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -48,7 +48,7 @@ record AfterCut(List<String> problems, int leftoverTemps) {
       }
     }
     ResultWriter results = new ResultWriter(dataDir.resolve("results"));
-    try (Ledger ledger = Ledger.open(dataDir.resolve("ledger.db"), Clock.systemUTC())) {
+    try (LedgerView ledger = SqliteLedgerStore.at(dataDir.resolve("ledger.db")).openView()) {
       for (String source : sources) {
         for (ItemState state : List.of(ItemState.SUCCEEDED, ItemState.DEAD)) {
           for (ItemRecord r : ledger.inState(source, state)) {

@@ -2,13 +2,13 @@ package dev.tended.reliability;
 
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.LedgerView;
+import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.status.StatusFiles;
 import dev.tended.worker.results.ResultWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,7 +42,7 @@ record Audit(long produced, long succeeded, long lost, long rerunAfterFinish, lo
     long rerun = 0;
     long interrupted = 0;
     List<String> problems = new ArrayList<>();
-    try (Ledger ledger = Ledger.open(dataDir.resolve("ledger.db"), Clock.systemUTC())) {
+    try (LedgerView ledger = SqliteLedgerStore.at(dataDir.resolve("ledger.db")).openView()) {
       for (var e : producedBySource.entrySet()) {
         String source = e.getKey();
         Map<String, List<ItemRecord>> versions = new HashMap<>();

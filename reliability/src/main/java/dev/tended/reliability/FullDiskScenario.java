@@ -1,6 +1,6 @@
 package dev.tended.reliability;
 
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.ItemLedger;
 import dev.tended.ledger.LedgerCheck;
 import dev.tended.status.StatusFiles;
 import java.io.IOException;
@@ -73,7 +73,7 @@ final class FullDiskScenario implements Scenario {
     int exit = rig.stop();
     boolean statusParses = parses(rig.dataDir().resolve("status.json"));
     boolean ledgerSound;
-    try (Ledger l = LedgerCheck.openTrusted(rig.dataDir().resolve("ledger.db"), rig.dataDir().resolve("results"),
+    try (ItemLedger l = LedgerCheck.openTrusted(rig.dataDir().resolve("ledger.db"), rig.dataDir().resolve("results"),
         Clock.systemUTC())) {
       ledgerSound = true;
     } catch (RuntimeException e) {

@@ -5,7 +5,6 @@ import dev.tended.bench.e2e.JarProcess;
 import dev.tended.bench.e2e.StatusWatch;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
-import dev.tended.ledger.Ledger;
 import dev.tended.status.SourceStatus;
 import dev.tended.status.WorkerStatus;
 import java.io.IOException;

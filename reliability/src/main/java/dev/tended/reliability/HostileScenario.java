@@ -2,14 +2,14 @@ package dev.tended.reliability;
 
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.LedgerView;
+import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.status.QueueFault;
 import dev.tended.status.WorkerStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -86,7 +86,7 @@ final class HostileScenario implements Scenario {
       long taken = 0;
       long succeeded = 0;
       long dead = 0;
-      try (Ledger ledger = Ledger.open(rig.dataDir().resolve("ledger.db"), Clock.systemUTC())) {
+      try (LedgerView ledger = SqliteLedgerStore.at(rig.dataDir().resolve("ledger.db")).openView()) {
         for (ItemState st : ItemState.values()) {
           for (ItemRecord r : ledger.inState("ideas", st)) {
             taken++;

@@ -3,8 +3,10 @@ package dev.tended.worker;
 import dev.tended.config.SourceConfig;
 import dev.tended.config.TendedConfig;
 import dev.tended.io.DataFolderLock;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.ItemLedger;
 import dev.tended.ledger.LedgerCheck;
+import dev.tended.ledger.LedgerView;
+import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.logging.Kv;
 import dev.tended.queue.QueueSource;
 import dev.tended.queue.QueueSourceWrapper;
@@ -98,8 +100,10 @@ public final class Worker {
         events.stopped();
       }
     });
-    Ledger ledger = LedgerCheck.openTrusted(config.ledgerFile(), config.resultsDir(), clock);
+    ItemLedger ledger = LedgerCheck.openTrusted(config.ledgerFile(), config.resultsDir(), clock);
     lifecycle.manage("ledger", budget -> ledger.close());
+    LedgerView ledgerView = SqliteLedgerStore.at(config.ledgerFile()).openView(); // the heartbeat's reads: never behind a lock
+    lifecycle.manage("ledger-view", budget -> ledgerView.close());
     events.startupStep("recovering interrupted items");
     int recovered = ledger.recoverInterrupted();
     if (recovered > 0) {
@@ -119,7 +123,7 @@ public final class Worker {
     }
     PollScheduler polls = new PollScheduler(pollers);
     QueueWatcher watcher = QueueWatcher.forSources(config.sources(), polls::pollSoon, watchServices);
-    Heartbeat heartbeat = new Heartbeat(config, ledger, progress, polls::reports, dispatcher::breakers,
+    Heartbeat heartbeat = new Heartbeat(config, ledgerView, progress, polls::reports, dispatcher::breakers,
         dispatcher::recordErrors, watcher::fastPath, events, clock, WorkerMain.version());
 
     // Stopped after everything that changes the ledger, before the ledger closes.

@@ -3,7 +3,9 @@ package dev.tended.worker;
 import static org.awaitility.Awaitility.await;
 
 import dev.tended.ledger.ItemState;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.LedgerException;
+import dev.tended.ledger.LedgerView;
+import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.status.WorkerStatus;
 import dev.tended.testkit.StatusProbe;
 import dev.tended.testkit.TestConfig;
@@ -11,7 +13,6 @@ import dev.tended.testkit.WorkerProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,14 +67,17 @@ final class WorkerFixture implements AutoCloseable {
     }
   }
 
+  /** The source's counts; all zero while the worker has not created its ledger yet. */
   Map<ItemState, Long> counts(String source) {
-    try (Ledger ledger = Ledger.open(config.dataDir().resolve("ledger.db"), Clock.systemUTC())) {
+    try (LedgerView ledger = SqliteLedgerStore.at(config.dataDir().resolve("ledger.db")).openView()) {
       return ledger.counts(source);
+    } catch (LedgerException notYet) {
+      return LedgerView.emptyCounts();
     }
   }
 
-  <T> T withLedger(java.util.function.Function<Ledger, T> f) {
-    try (Ledger ledger = Ledger.open(config.dataDir().resolve("ledger.db"), Clock.systemUTC())) {
+  <T> T withLedger(java.util.function.Function<LedgerView, T> f) {
+    try (LedgerView ledger = SqliteLedgerStore.at(config.dataDir().resolve("ledger.db")).openView()) {
       return f.apply(ledger);
     }
   }

@@ -1,7 +1,8 @@
 package dev.tended.bench.jmh;
 
 import dev.tended.config.TendedConfig;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.ItemLedger;
+import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.queue.PollOutcome;
 import dev.tended.queue.QueueSource;
 import dev.tended.worker.source.QueueSources;
@@ -35,7 +36,7 @@ public class ChangedQueueBenchmark {
 
   private Path dir;
   private Path file;
-  private Ledger ledger;
+  private ItemLedger ledger;
   private QueueSource source;
   private dev.tended.worker.source.SourcePoller poller;
   private int round;
@@ -45,7 +46,7 @@ public class ChangedQueueBenchmark {
     dir = Files.createTempDirectory("tended-bench-changed-");
     TendedConfig config = Fixtures.oneQueue(dir);
     file = config.sources().get(0).path();
-    ledger = Ledger.open(config.ledgerFile(), Clock.systemUTC());
+    ledger = SqliteLedgerStore.at(config.ledgerFile()).openItemLedger(Clock.systemUTC());
     source = QueueSources.create(config.sources().get(0), config.quarantineDir(), Clock.systemUTC());
     ChangedQueue.writeVersion(file, 0);
     poller = Fixtures.poller(config, ledger);

@@ -62,7 +62,7 @@ public final class Fixtures {
    * The worker's real poll path for the configuration's first source: the source, the poller's
    * filter of items already offered, and the ledger.
    */
-  public static dev.tended.worker.source.SourcePoller poller(TendedConfig config, dev.tended.ledger.Ledger ledger) {
+  public static dev.tended.worker.source.SourcePoller poller(TendedConfig config, dev.tended.ledger.ItemLedger ledger) {
     var source = config.sources().get(0);
     var clock = java.time.Clock.systemUTC();
     var progress = new dev.tended.worker.heartbeat.ProgressBoard(System::nanoTime);

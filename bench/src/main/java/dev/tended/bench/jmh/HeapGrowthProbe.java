@@ -1,7 +1,8 @@
 package dev.tended.bench.jmh;
 
 import dev.tended.config.TendedConfig;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.ItemLedger;
+import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.queue.QueueSource;
 import dev.tended.worker.source.QueueSources;
 import java.lang.management.ManagementFactory;
@@ -26,7 +27,7 @@ public final class HeapGrowthProbe {
     try {
       TendedConfig config = Fixtures.oneQueue(dir);
       Path file = config.sources().get(0).path();
-      try (Ledger ledger = Ledger.open(config.ledgerFile(), Clock.systemUTC())) {
+      try (ItemLedger ledger = SqliteLedgerStore.at(config.ledgerFile()).openItemLedger(Clock.systemUTC())) {
         var poller = Fixtures.poller(config, ledger);
         for (int v = 0; v < 3; v++) { // the first reads record everything and warm the code up
           ChangedQueue.writeVersion(file, v);

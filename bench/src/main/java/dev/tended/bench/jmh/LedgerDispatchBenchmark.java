@@ -3,7 +3,8 @@ package dev.tended.bench.jmh;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.ItemLedger;
+import dev.tended.ledger.SqliteLedgerStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ public class LedgerDispatchBenchmark {
   public int concurrency;
 
   private Path dir;
-  private Ledger ledger;
+  private ItemLedger ledger;
   private ExecutorService handlers;
   private long round;
 
@@ -52,7 +53,7 @@ public class LedgerDispatchBenchmark {
   public void setUp() throws IOException {
     dir = Files.createTempDirectory("tended-bench-dispatch-");
     TendedConfig config = Fixtures.oneQueue(dir);
-    ledger = Ledger.open(config.ledgerFile(), Clock.systemUTC());
+    ledger = SqliteLedgerStore.at(config.ledgerFile()).openItemLedger(Clock.systemUTC());
     handlers = Executors.newFixedThreadPool(concurrency);
   }
 

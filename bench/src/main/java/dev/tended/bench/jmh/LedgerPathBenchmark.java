@@ -3,7 +3,8 @@ package dev.tended.bench.jmh;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.ItemLedger;
+import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.status.ItemResult;
 import dev.tended.worker.results.ResultWriter;
 import java.io.IOException;
@@ -42,7 +43,7 @@ public class LedgerPathBenchmark {
 
   private Path dir;
   private TendedConfig config;
-  private Ledger ledger;
+  private ItemLedger ledger;
   private ResultWriter results;
   private long round;
 
@@ -50,7 +51,7 @@ public class LedgerPathBenchmark {
   public void setUp() throws IOException {
     dir = Files.createTempDirectory("tended-bench-ledger-");
     config = Fixtures.oneQueue(dir);
-    ledger = Ledger.open(config.ledgerFile(), Clock.systemUTC());
+    ledger = SqliteLedgerStore.at(config.ledgerFile()).openItemLedger(Clock.systemUTC());
     results = new ResultWriter(config.resultsDir());
   }
 

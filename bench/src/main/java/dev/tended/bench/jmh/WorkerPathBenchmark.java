@@ -4,7 +4,9 @@ import dev.tended.bench.RigConfig;
 import dev.tended.config.ConfigLoader;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemState;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.ItemLedger;
+import dev.tended.ledger.LedgerView;
+import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.ledger.NewItem;
 import dev.tended.worker.dispatch.Dispatcher;
 import dev.tended.worker.handler.HandlerResult;
@@ -66,7 +68,8 @@ public class WorkerPathBenchmark {
   public int concurrency;
 
   private Path dir;
-  private Ledger ledger;
+  private ItemLedger ledger;
+  private LedgerView view;
   private Dispatcher dispatcher;
   private List<NewItem> batch;
 
@@ -75,7 +78,8 @@ public class WorkerPathBenchmark {
     dir = Files.createTempDirectory("tended-bench-worker-path-");
     TendedConfig config = ConfigLoader.load(
         new RigConfig(dir).jsonQueue("ideas", "ideas_log.json", "1h", concurrency, Path.of("/bin/true")).write());
-    ledger = Ledger.open(config.ledgerFile(), Clock.systemUTC());
+    ledger = SqliteLedgerStore.at(config.ledgerFile()).openItemLedger(Clock.systemUTC());
+    view = SqliteLedgerStore.at(config.ledgerFile()).openView();
     ProgressBoard progress = new ProgressBoard(System::nanoTime);
     dispatcher = new Dispatcher(config, ledger, ENDS_AT_ONCE, new ResultWriter(config.resultsDir()), progress,
         Clock.systemUTC(), Math::random);
@@ -86,6 +90,7 @@ public class WorkerPathBenchmark {
   @TearDown(Level.Invocation)
   public void tearDown() {
     dispatcher.stop(Duration.ofSeconds(10));
+    view.close();
     ledger.close();
     Fixtures.delete(dir);
   }
@@ -98,7 +103,7 @@ public class WorkerPathBenchmark {
     dispatcher.nudge();
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     long done;
-    while ((done = ledger.countInState(ItemState.SUCCEEDED)) < ITEMS) {
+    while ((done = view.countInState(ItemState.SUCCEEDED)) < ITEMS) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("only " + done + " of " + ITEMS + " items succeeded in 2 minutes");
       }

@@ -3,7 +3,8 @@ package dev.tended.supervisor.cli;
 import dev.tended.config.TendedConfig;
 import dev.tended.io.WorkFolders;
 import dev.tended.ledger.ItemState;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.LedgerAdmin;
+import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.status.StatusFiles;
 import dev.tended.status.WorkerStatus;
 import dev.tended.status.ItemResult;
@@ -89,7 +90,7 @@ final class RecoverLedgerCommand implements Callable<Integer> {
   private static int[] restore(TendedConfig cfg, PrintWriter err) throws IOException {
     int restored = 0;
     int skipped = 0;
-    try (Ledger ledger = Ledger.open(cfg.ledgerFile(), Clock.systemUTC());
+    try (LedgerAdmin ledger = SqliteLedgerStore.at(cfg.ledgerFile()).openAdmin(Clock.systemUTC());
         Stream<Path> files = Files.isDirectory(cfg.resultsDir()) ? Files.walk(cfg.resultsDir(), 2) : Stream.empty()) {
       for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p)).toList()) {
         try {

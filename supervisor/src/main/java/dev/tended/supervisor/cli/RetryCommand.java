@@ -2,7 +2,9 @@ package dev.tended.supervisor.cli;
 
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemRecord;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.LedgerAdmin;
+import dev.tended.ledger.LedgerView;
+import dev.tended.ledger.SqliteLedgerStore;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -51,13 +53,21 @@ final class RetryCommand implements Callable<Integer> {
         err.println("retry: no ledger at " + cfg.ledgerFile());
         return ExitCodes.FAILURE;
       }
-      try (Ledger ledger = Ledger.open(cfg.ledgerFile(), Clock.systemUTC())) {
-        if (ledger.retryDead(source, id)) {
+      SqliteLedgerStore store = SqliteLedgerStore.at(cfg.ledgerFile());
+      try {
+        boolean retried;
+        try (LedgerAdmin admin = store.openAdmin(Clock.systemUTC())) {
+          retried = admin.retryDead(source, id);
+        }
+        if (retried) {
           out.println("retry: " + source + "/" + id + " is pending again (attempts reset); the worker picks it up"
               + " at its next dispatch");
           return ExitCodes.OK;
         }
-        List<ItemRecord> versions = ledger.versions(source, id);
+        List<ItemRecord> versions;
+        try (LedgerView view = store.openView()) {
+          versions = view.versions(source, id);
+        }
         err.println(versions.isEmpty()
             ? "retry: no item " + source + "/" + id + " in the ledger"
             : "retry: " + source + "/" + id + " is not dead (it is "

@@ -3,12 +3,12 @@ package dev.tended.supervisor.cli;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.LedgerView;
+import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.status.StatusFiles;
 import dev.tended.status.WorkerStatus;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -61,7 +61,7 @@ final class StatusCommand implements Callable<Integer> {
       err.flush();
       return ExitCodes.FAILURE;
     }
-    try (Ledger ledger = Ledger.open(cfg.ledgerFile(), Clock.systemUTC())) {
+    try (LedgerView ledger = SqliteLedgerStore.at(cfg.ledgerFile()).openView()) {
       Map<String, Map<ItemState, Long>> counts = ledger.countsBySource();
       out.println();
       out.printf("%-20s %9s %9s %9s %9s %11s%n", "SOURCE", "PENDING", "RUNNING", "FAILED", "DEAD", "SUCCEEDED");

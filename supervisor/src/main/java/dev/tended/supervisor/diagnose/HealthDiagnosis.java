@@ -8,7 +8,8 @@ import dev.tended.config.SourceConfig;
 import dev.tended.config.SourceType;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemState;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.LedgerView;
+import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.status.SourceStatus;
 import dev.tended.status.StatusFiles;
 import dev.tended.status.WorkerStatus;
@@ -224,7 +225,7 @@ public final class HealthDiagnosis {
       checks.add(new Check("ledger", Level.DEGRADED, file + " does not exist yet"));
       return Optional.empty();
     }
-    try (Ledger ledger = Ledger.open(file, wall)) {
+    try (LedgerView ledger = SqliteLedgerStore.at(file).openView()) {
       List<String> problems = ledger.integrityCheck();
       Map<String, Map<ItemState, Long>> counts = ledger.countsBySource();
       long items = counts.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();

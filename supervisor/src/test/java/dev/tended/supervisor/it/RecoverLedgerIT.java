@@ -5,13 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.LedgerView;
+import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.testkit.Queues;
 import dev.tended.testkit.TestConfig;
 import dev.tended.testkit.WorkerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -51,7 +51,7 @@ class RecoverLedgerIT {
       List<Path> aside = kept.filter(p -> p.getFileName().toString().startsWith("ledger.db.damaged-")).toList();
       assertThat(aside).anySatisfy(p -> assertThat(Files.readAllBytes(p)).isEqualTo(garbage));
     }
-    try (Ledger ledger = Ledger.open(ledgerFile, Clock.systemUTC())) {
+    try (LedgerView ledger = SqliteLedgerStore.at(ledgerFile).openView()) {
       assertThat(ledger.versions("ideas", "good")).extracting(ItemRecord::state).containsExactly(ItemState.SUCCEEDED);
       ItemRecord bad = ledger.versions("ideas", "bad").get(0);
       assertThat(bad.state()).isEqualTo(ItemState.DEAD);

@@ -139,8 +139,8 @@ class SuperviseIT {
       sup.process().signal("TERM");
       assertThat(sup.process().awaitExit(Duration.ofSeconds(4 + 5))).isZero();
     }
-    try (dev.tended.ledger.Ledger ledger = dev.tended.ledger.Ledger.open(c.dataDir().resolve("ledger.db"),
-        java.time.Clock.systemUTC())) {
+    try (dev.tended.ledger.LedgerView ledger = dev.tended.ledger.SqliteLedgerStore.at(c.dataDir().resolve("ledger.db"))
+        .openView()) {
       var item = ledger.versions("ideas", "slow0").get(0);
       assertThat(item.state()).as("handed back, not failed").isEqualTo(dev.tended.ledger.ItemState.PENDING);
       assertThat(item.attempts()).as("a stop does not count as an attempt").isZero();

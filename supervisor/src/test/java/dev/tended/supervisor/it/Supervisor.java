@@ -100,8 +100,13 @@ final class Supervisor implements AutoCloseable {
 
   /** Runs a one-shot command of the supervisor jar to completion. */
   static Result run(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(WorkerProcess.java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-jar", jar().toString()));
+    return runAs(List.of(), args);
+  }
+
+  /** Runs a one-shot command behind {@code prefix} (e.g. {@code setpriv} to run it as another user). */
+  static Result runAs(List<String> prefix, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(prefix);
+    cmd.addAll(List.of(WorkerProcess.java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar().toString()));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
     p.getOutputStream().close();

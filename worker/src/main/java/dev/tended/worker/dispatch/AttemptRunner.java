@@ -4,7 +4,7 @@ import dev.tended.config.SourceConfig;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.ItemLedger;
 import dev.tended.worker.dispatch.OutcomeRecorder.Recorded;
 import dev.tended.worker.handler.HandlerRequest;
 import dev.tended.worker.handler.HandlerResult;
@@ -39,12 +39,12 @@ final class AttemptRunner {
 
   private final Path workDir;
   private final HandlerRequests requests;
-  private final Ledger ledger;
+  private final ItemLedger ledger;
   private final ActiveHandlers handlers;
   private final OutcomeRecorder recorder;
   private final Clock clock;
 
-  AttemptRunner(TendedConfig config, Ledger ledger, HandlerStarter runner, ResultWriter results, Clock clock,
+  AttemptRunner(TendedConfig config, ItemLedger ledger, HandlerStarter runner, ResultWriter results, Clock clock,
       BooleanSupplier stopping) {
     this.workDir = config.workDir();
     this.requests = new HandlerRequests(config);

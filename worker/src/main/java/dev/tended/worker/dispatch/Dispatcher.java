@@ -3,7 +3,7 @@ package dev.tended.worker.dispatch;
 import dev.tended.config.SourceConfig;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemRecord;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.ItemLedger;
 import dev.tended.logging.Kv;
 import dev.tended.status.BreakerStatus;
 import dev.tended.worker.handler.HandlerStarter;
@@ -54,7 +54,7 @@ public final class Dispatcher {
   static final Duration SAFETY_CHECK = Duration.ofSeconds(2);
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
-  private final Ledger ledger;
+  private final ItemLedger ledger;
   private final Clock clock;
   private final ProgressBoard progress;
   private final AttemptRunner attempts;
@@ -68,13 +68,13 @@ public final class Dispatcher {
   /** How long an idle source waits before its ledger is looked at again without a reason. */
   private final Duration safetyCheck;
 
-  public Dispatcher(TendedConfig config, Ledger ledger, HandlerStarter runner, ResultWriter results,
+  public Dispatcher(TendedConfig config, ItemLedger ledger, HandlerStarter runner, ResultWriter results,
       ProgressBoard progress, Clock clock, DoubleSupplier random) {
     this(config, ledger, runner, results, progress, clock, random, SAFETY_CHECK);
   }
 
   /** As above with another {@link #SAFETY_CHECK}: the longest wait between two cycles (tests make it long). */
-  Dispatcher(TendedConfig config, Ledger ledger, HandlerStarter runner, ResultWriter results,
+  Dispatcher(TendedConfig config, ItemLedger ledger, HandlerStarter runner, ResultWriter results,
       ProgressBoard progress, Clock clock, DoubleSupplier random, Duration safetyCheck) {
     this.ledger = ledger;
     this.clock = clock;

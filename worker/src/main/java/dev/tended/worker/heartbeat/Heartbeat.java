@@ -2,7 +2,7 @@ package dev.tended.worker.heartbeat;
 
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemState;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.LedgerView;
 import dev.tended.io.AtomicFiles;
 import dev.tended.io.IoErrors;
 import dev.tended.logging.Kv;
@@ -42,7 +42,7 @@ public final class Heartbeat implements Managed {
   private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
 
   private final TendedConfig config;
-  private final Ledger ledger;
+  private final LedgerView ledger;
   private final ProgressBoard progress;
   private final Supplier<Map<String, PollReport>> polls;
   private final Supplier<Map<String, BreakerStatus>> breakers;
@@ -59,7 +59,7 @@ public final class Heartbeat implements Managed {
   private Map<String, Map<ItemState, Long>> lastCounts = Map.of();
   private boolean withholding;
 
-  public Heartbeat(TendedConfig config, Ledger ledger, ProgressBoard progress,
+  public Heartbeat(TendedConfig config, LedgerView ledger, ProgressBoard progress,
       Supplier<Map<String, PollReport>> polls, Supplier<Map<String, BreakerStatus>> breakers,
       Supplier<Map<String, String>> recordErrors, Supplier<FastPath> fastPath,
       BeatListener listener, Clock clock, String version) {

@@ -6,7 +6,7 @@ import dev.tended.queue.QueueItem;
 import dev.tended.queue.KnownItems;
 
 import dev.tended.config.SourceConfig;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.ItemLedger;
 import dev.tended.ledger.NewItem;
 import dev.tended.io.IoErrors;
 import dev.tended.logging.Kv;
@@ -36,7 +36,7 @@ public final class SourcePoller {
 
   private final SourceConfig config;
   private final QueueSource source;
-  private final Ledger ledger;
+  private final ItemLedger ledger;
   private final ProgressBoard progress;
   private final Runnable onNewItems;
   private final Clock clock;
@@ -46,7 +46,7 @@ public final class SourcePoller {
   /** Items the last read offered, every one of them recorded: skipped when offered again. */
   private KnownItems known = KnownItems.NONE;
 
-  public SourcePoller(SourceConfig config, QueueSource source, Ledger ledger, ProgressBoard progress,
+  public SourcePoller(SourceConfig config, QueueSource source, ItemLedger ledger, ProgressBoard progress,
       Runnable onNewItems, Clock clock) {
     this.config = Objects.requireNonNull(config);
     this.source = Objects.requireNonNull(source);

@@ -10,7 +10,9 @@ import dev.tended.config.ConfigLoader;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.ItemLedger;
+import dev.tended.ledger.LedgerView;
+import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.ledger.NewItem;
 import dev.tended.testkit.TestConfig;
 import dev.tended.worker.handler.CommandRunner;
@@ -35,7 +37,8 @@ import org.slf4j.LoggerFactory;
 /** The dispatcher with a real ledger file, real handler processes and real result files. */
 class DispatcherTest {
   @TempDir Path dir;
-  private Ledger ledger;
+  private ItemLedger ledger;
+  private LedgerView view;
   private Dispatcher dispatcher;
   /** Events logged by the dispatcher and by {@link ItemEvents} (warn and up, as configured for tests). */
   private final List<ILoggingEvent> logged = new CopyOnWriteArrayList<>();
@@ -52,6 +55,9 @@ class DispatcherTest {
   void stop() {
     if (dispatcher != null) {
       dispatcher.stop(Duration.ofSeconds(2));
+    }
+    if (view != null) {
+      view.close();
     }
     if (ledger != null) {
       ledger.close();
@@ -73,7 +79,8 @@ class DispatcherTest {
     Path handler = c.script("handler.sh", "echo \"$TENDED_ITEM_ID $TENDED_ATTEMPT\" >> '" + runs() + "'\n" + handlerBody);
     c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, extra)).write();
     TendedConfig config = ConfigLoader.load(c.file());
-    ledger = Ledger.open(config.ledgerFile(), Clock.systemUTC());
+    ledger = SqliteLedgerStore.at(config.ledgerFile()).openItemLedger(Clock.systemUTC());
+    view = SqliteLedgerStore.at(config.ledgerFile()).openView();
     return config;
   }
 
@@ -96,7 +103,7 @@ class DispatcherTest {
   }
 
   private long count(ItemState state) {
-    return ledger.counts("ideas").get(state);
+    return view.counts("ideas").get(state);
   }
 
   /** Counts the dispatch thread's cycles: it reads the clock once when it starts one and once when it completes it. */
@@ -186,7 +193,7 @@ class DispatcherTest {
     ledger.recordSeen("ideas", List.of(item("new")));
     dispatcher.nudge();
     await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
-        .until(() -> ledger.versions("ideas", "new").get(0).state() == ItemState.PENDING);
+        .until(() -> view.versions("ideas", "new").get(0).state() == ItemState.PENDING);
   }
 
   @Test
@@ -202,7 +209,7 @@ class DispatcherTest {
 
     await().atMost(Duration.ofSeconds(20)).until(() -> dispatcher.recordErrors().getOrDefault("ideas", "").contains("stuck"));
     await().atMost(Duration.ofSeconds(20))
-        .until(() -> ledger.versions("ideas", "fine").get(0).state() == ItemState.SUCCEEDED);
+        .until(() -> view.versions("ideas", "fine").get(0).state() == ItemState.SUCCEEDED);
     await("the error of stuck, still failing, after fine succeeded").during(Duration.ofSeconds(1))
         .atMost(Duration.ofSeconds(3))
         .until(() -> dispatcher.recordErrors().getOrDefault("ideas", "").contains("cannot record the outcome of stuck"));
@@ -267,7 +274,7 @@ class DispatcherTest {
     startDispatcher(config);
 
     await().atMost(Duration.ofSeconds(20)).until(() -> count(ItemState.SUCCEEDED) == 2 && count(ItemState.DEAD) == 1);
-    ItemRecord dead = ledger.inState("ideas", ItemState.DEAD).get(0);
+    ItemRecord dead = view.inState("ideas", ItemState.DEAD).get(0);
     assertThat(dead.id()).isEqualTo("bad\0id");
     assertThat(dead.attempts()).isEqualTo(1);
     assertThat(dead.lastError()).contains("TENDED_ITEM_ID").contains("NUL").contains("dead without retry");
@@ -285,13 +292,13 @@ class DispatcherTest {
     ledger.recordSeen("ideas", List.of(item("changed"), item("after")));
     startDispatcher(config);
     await().atMost(Duration.ofSeconds(20)).until(() -> runLines().contains("changed 1"));
-    long seq = ledger.versions("ideas", "changed").get(0).seq();
+    long seq = view.versions("ideas", "changed").get(0).seq();
     ledger.finish(seq, ItemState.DEAD, null, "ended by hand", null);
     Files.createFile(go);
 
     await().atMost(Duration.ofSeconds(20)).until(() -> count(ItemState.SUCCEEDED) == 1);
-    assertThat(ledger.versions("ideas", "after").get(0).state()).isEqualTo(ItemState.SUCCEEDED);
-    assertThat(ledger.versions("ideas", "changed").get(0).lastError()).isEqualTo("ended by hand");
+    assertThat(view.versions("ideas", "after").get(0).state()).isEqualTo(ItemState.SUCCEEDED);
+    assertThat(view.versions("ideas", "changed").get(0).lastError()).isEqualTo("ended by hand");
     assertThat(dispatcher.recordErrors()).isEmpty();
   }
 
@@ -303,12 +310,12 @@ class DispatcherTest {
       ledger.claimDue("ideas", crash < 2 ? 2 : 1);
       ledger.recoverInterrupted();
     }
-    assertThat(ledger.versions("ideas", "last").get(0).attempts()).isEqualTo(3);
-    assertThat(ledger.versions("ideas", "second").get(0).attempts()).isEqualTo(2);
+    assertThat(view.versions("ideas", "last").get(0).attempts()).isEqualTo(3);
+    assertThat(view.versions("ideas", "second").get(0).attempts()).isEqualTo(2);
     startDispatcher(config);
 
     await().atMost(Duration.ofSeconds(20)).until(() -> count(ItemState.DEAD) == 1 && count(ItemState.SUCCEEDED) == 1);
-    ItemRecord dead = ledger.inState("ideas", ItemState.DEAD).get(0);
+    ItemRecord dead = view.inState("ideas", ItemState.DEAD).get(0);
     assertThat(dead.id()).isEqualTo("last");
     assertThat(dead.attempts()).isEqualTo(3);
     assertThat(dead.lastError()).isEqualTo("interrupted during its last attempt (attempt 3 of 3); not run again");

@@ -14,7 +14,8 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.tended.config.ConfigLoader;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemState;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.ItemLedger;
+import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.testkit.TestConfig;
 import dev.tended.worker.heartbeat.ProgressBoard;
 import java.nio.file.Path;
@@ -37,7 +38,8 @@ class PollSchedulerTest {
   private final Logger schedulerLog = (Logger) LoggerFactory.getLogger(PollScheduler.class);
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
   private PollScheduler polls;
-  private Ledger ledger;
+  private ItemLedger ledger;
+  private Path ledgerFile;
 
   @AfterEach
   void stop() {
@@ -57,7 +59,8 @@ class PollSchedulerTest {
     TestConfig c = new TestConfig(dir);
     c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", c.script("h.sh", "exit 0"), "")).write();
     TendedConfig config = ConfigLoader.load(c.file());
-    ledger = Ledger.open(config.ledgerFile(), Clock.systemUTC());
+    ledger = SqliteLedgerStore.at(config.ledgerFile()).openItemLedger(Clock.systemUTC());
+    ledgerFile = config.ledgerFile();
     ProgressBoard progress = new ProgressBoard(System::nanoTime);
     SourcePoller poller = new SourcePoller(config.sources().get(0), source, ledger, progress, () -> { },
         Clock.systemUTC());
@@ -92,7 +95,11 @@ class PollSchedulerTest {
     ThrowsOnce source = new ThrowsOnce();
     startPolling(source);
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> ledger.counts("ideas").get(ItemState.PENDING) == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      try (var view = SqliteLedgerStore.at(ledgerFile).openView()) {
+        return view.counts("ideas").get(ItemState.PENDING) == 1;
+      }
+    });
     assertThat(source.polls.get()).isGreaterThanOrEqualTo(2);
     assertThat(logged.list).filteredOn(e -> e.getFormattedMessage().startsWith("poll_failed source=ideas"))
         .singleElement().satisfies(e -> {
@@ -151,6 +158,8 @@ class PollSchedulerTest {
     stop.get();
 
     assertThat(order).containsExactly("poll recorded", "stopped");
-    assertThat(ledger.counts("ideas").get(ItemState.PENDING)).isEqualTo(1);
+    try (var view = SqliteLedgerStore.at(ledgerFile).openView()) {
+      assertThat(view.counts("ideas").get(ItemState.PENDING)).isEqualTo(1);
+    }
   }
 }

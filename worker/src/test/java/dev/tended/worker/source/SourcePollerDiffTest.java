@@ -11,7 +11,9 @@ import dev.tended.config.TendedConfig;
 import dev.tended.io.AtomicFiles;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
-import dev.tended.ledger.Ledger;
+import dev.tended.ledger.ItemLedger;
+import dev.tended.ledger.LedgerView;
+import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.testkit.TestConfig;
 import dev.tended.worker.heartbeat.ProgressBoard;
 import java.io.IOException;
@@ -34,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SourcePollerDiffTest {
   @TempDir Path dir;
-  private Ledger ledger;
+  private ItemLedger ledger;
+  private LedgerView view;
   private SourcePoller poller;
   private Path file;
 
@@ -45,7 +48,8 @@ class SourcePollerDiffTest {
     TendedConfig config = ConfigLoader.load(c.file());
     SourceConfig source = config.sources().get(0);
     file = source.path();
-    ledger = Ledger.open(config.ledgerFile(), Clock.systemUTC());
+    ledger = SqliteLedgerStore.at(config.ledgerFile()).openItemLedger(Clock.systemUTC());
+    view = SqliteLedgerStore.at(config.ledgerFile()).openView();
     ProgressBoard progress = new ProgressBoard(System::nanoTime);
     poller = new SourcePoller(source, QueueSources.create(source, config.quarantineDir(), Clock.systemUTC()), ledger,
         progress, () -> { }, Clock.systemUTC());
@@ -54,6 +58,7 @@ class SourcePollerDiffTest {
 
   @AfterEach
   void tearDown() {
+    view.close();
     ledger.close();
   }
 
@@ -69,11 +74,11 @@ class SourcePollerDiffTest {
   }
 
   private List<String> versions(String id) {
-    return ledger.versions("ideas", id).stream().map(ItemRecord::payload).toList();
+    return view.versions("ideas", id).stream().map(ItemRecord::payload).toList();
   }
 
   private long pending() {
-    return ledger.counts("ideas").getOrDefault(ItemState.PENDING, 0L);
+    return view.counts("ideas").getOrDefault(ItemState.PENDING, 0L);
   }
 
   private static String items(int from, int to) {

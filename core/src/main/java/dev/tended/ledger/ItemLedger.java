@@ -1,0 +1,69 @@
+package dev.tended.ledger;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The worker's state machine over item versions: the only writer in normal operation. It records the
+ * versions a poll found, hands due ones out in first-seen order, records how each attempt ended and
+ * takes back what a stop or a crash interrupted. Every method is durable when it returns, so the
+ * caller may act on a transition (run a handler, delete a queue file) only after it returned.
+ *
+ * <p>Versions of one id run one at a time, oldest first: {@link #claimDue} never hands out a version
+ * while an older version of the same {@code (source, id)} is pending, running or failed.
+ *
+ * <p>Implementations are thread-safe. Reads for people and for the heartbeat go through a
+ * {@link LedgerView} on its own connection, never through this object.
+ */
+public interface ItemLedger extends AutoCloseable {
+
+  /**
+   * Records the versions in {@code items} that the ledger has not seen, as {@code pending}, in the
+   * order given. Returns how many were new. Identical content already recorded is ignored, whatever
+   * its state.
+   */
+  int recordSeen(String source, List<NewItem> items);
+
+  /**
+   * After a crash: items left {@code running} go back to {@code pending}, keeping the attempt they
+   * used. Returns how many.
+   */
+  int recoverInterrupted();
+
+  /**
+   * Takes up to {@code limit} of the source's items that are due (pending, or failed with their next
+   * attempt time reached) and whose older versions are all finished, oldest first-seen first, and
+   * marks them {@code running} with their attempt counted. Returned records show the new state.
+   */
+  List<ItemRecord> claimDue(String source, int limit);
+
+  /**
+   * Ends a running attempt: {@code to} is SUCCEEDED, FAILED (runs again at {@code nextAttemptAt}) or
+   * DEAD. {@code exitCode} may be null (timeout, failed to start).
+   *
+   * @throws ItemNotRunningException when the item is not running (nothing is changed)
+   */
+  void finish(long seq, ItemState to, Integer exitCode, String detail, Instant nextAttemptAt);
+
+  /**
+   * Hands a running item back without counting the attempt (the worker is stopping, the handler did
+   * not fail): it goes back to {@code pending}, first in line again. Nothing happens when it is not
+   * running.
+   */
+  void handBack(long seq, String detail);
+
+  /**
+   * Ends a claimed item as {@code dead} without it having run: the attempt the claim counted is taken
+   * back, so the recorded attempts stay those that really ran.
+   *
+   * @throws ItemNotRunningException when the item is not running
+   */
+  void deadWithoutRunning(long seq, String detail);
+
+  /** When the source's next failed item is due, if it has one. */
+  Optional<Instant> nextRetryAt(String source);
+
+  @Override
+  void close();
+}

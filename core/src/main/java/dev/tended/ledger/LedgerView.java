@@ -1,0 +1,54 @@
+package dev.tended.ledger;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Read-only access to the ledger for the heartbeat and the operator commands ({@code status},
+ * {@code health-diagnose}). It has a connection of its own, opened read-only: it runs no DDL and no
+ * migration, takes no write lock, needs only read access to the ledger's files, and never queues
+ * behind the worker's writes nor makes them wait (a WAL reader sees the last commit before its read).
+ *
+ * <p>Implementations are thread-safe; each call is one short read.
+ */
+public interface LedgerView extends AutoCloseable {
+
+  /** Item counts per source and state (every state present, zero when none), sources in name order. */
+  Map<String, Map<ItemState, Long>> countsBySource();
+
+  /** Counts for one source (every state present). */
+  default Map<ItemState, Long> counts(String source) {
+    return countsBySource().getOrDefault(source, emptyCounts());
+  }
+
+  /** How many items of every source are in {@code state}. */
+  long countInState(ItemState state);
+
+  /** The most recently updated items, newest first. */
+  List<ItemRecord> recent(int limit);
+
+  /** Every version of {@code source}/{@code id}, oldest first. */
+  List<ItemRecord> versions(String source, String id);
+
+  /** Every item of {@code source} in {@code state}, in first-seen order. */
+  List<ItemRecord> inState(String source, ItemState state);
+
+  /** How many transitions the item has had to {@code state}: e.g. how often it ran. */
+  int transitionsTo(long seq, ItemState state);
+
+  /** The store's own consistency check: empty when it is sound, else what it found. */
+  List<String> integrityCheck();
+
+  @Override
+  void close();
+
+  /** A count of zero for every state. */
+  static Map<ItemState, Long> emptyCounts() {
+    Map<ItemState, Long> m = new EnumMap<>(ItemState.class);
+    for (ItemState s : ItemState.values()) {
+      m.put(s, 0L);
+    }
+    return m;
+  }
+}

@@ -1,0 +1,265 @@
+package dev.tended.ledger;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The worker's {@link ItemLedger} on an SQLite file in WAL mode with {@code synchronous=FULL}: each
+ * method is one transaction, committed (and synced) before it returns.
+ *
+ * <p>Thread-safe: every method holds this object's lock around its one connection; {@link #finish}
+ * queues first, so that concurrent finishes share one commit ({@link GroupCommit}). Other processes
+ * (the supervisor's commands) may open the same file at the same time.
+ */
+final class SqliteItemLedger implements ItemLedger {
+  /** Versions of an id still to finish: an older one of these holds a newer version back. */
+  private static final String UNFINISHED = "('pending', 'running', 'failed')";
+
+  private final SqliteSession db;
+  private final Clock clock;
+  private final GroupCommit<Finish> finishes;
+
+  SqliteItemLedger(SqliteSession db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+    this.finishes = new GroupCommit<>(this, this::commitFinishes);
+  }
+
+  @Override
+  public synchronized int recordSeen(String source, List<NewItem> items) {
+    if (items.isEmpty()) {
+      return 0;
+    }
+    long now = clock.millis();
+    return db.inTransaction("record items of " + source, () -> {
+      long before;
+      try (Statement st = db.connection().createStatement();
+          ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM items")) {
+        before = rs.getLong(1);
+      }
+      int added = 0;
+      try (PreparedStatement ins = db.connection().prepareStatement(
+          "INSERT OR IGNORE INTO items (source, item_id, content_hash, payload, state, attempts,"
+              + " next_attempt_at, first_seen_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)")) {
+        for (NewItem item : items) {
+          ins.setString(1, source);
+          ins.setString(2, item.id());
+          ins.setString(3, item.contentHash());
+          ins.setString(4, item.payload());
+          ins.setLong(5, now);
+          ins.setLong(6, now);
+          ins.setLong(7, now);
+          added += ins.executeUpdate();
+        }
+      }
+      if (added > 0) {
+        // seq only grows (AUTOINCREMENT): the rows after the largest one before are those just added
+        try (PreparedStatement tr = db.connection().prepareStatement("INSERT INTO transitions"
+            + " (item_seq, at, from_state, to_state, attempt, detail)"
+            + " SELECT seq, ?, NULL, 'pending', 0, 'seen' FROM items WHERE seq > ?")) {
+          tr.setLong(1, now);
+          tr.setLong(2, before);
+          tr.executeUpdate();
+        }
+      }
+      return added;
+    });
+  }
+
+  @Override
+  public synchronized int recoverInterrupted() {
+    long now = clock.millis();
+    return db.inTransaction("recover interrupted items", () -> {
+      try (Statement st = db.connection().createStatement()) {
+        st.executeUpdate("INSERT INTO transitions (item_seq, at, from_state, to_state, attempt, detail)"
+            + " SELECT seq, " + now + ", 'running', 'pending', attempts, 'interrupted by a crash'"
+            + " FROM items WHERE state = 'running'");
+        return st.executeUpdate("UPDATE items SET state = 'pending', next_attempt_at = " + now
+            + ", updated_at = " + now + ", last_error = 'interrupted by a crash' WHERE state = 'running'");
+      }
+    });
+  }
+
+  @Override
+  public synchronized List<ItemRecord> claimDue(String source, int limit) {
+    if (limit <= 0) {
+      return List.of();
+    }
+    long now = clock.millis();
+    return db.inTransaction("claim items of " + source, () -> {
+      // Which items: the oldest due pending ones and the oldest due failed ones, each read in seq
+      // order along items_in_line, so a claim costs its own size, not the backlog's (one query with
+      // "state IN (...) ORDER BY seq" sorts every due item), merged here. Then two statements for
+      // the whole batch: the transitions (they need each item's state before the claim), the claim.
+      List<Long> seqs = new ArrayList<>(dueInLine(source, "pending", now, limit));
+      seqs.addAll(dueInLine(source, "failed", now, limit));
+      if (seqs.isEmpty()) {
+        return List.of();
+      }
+      Collections.sort(seqs);
+      String in = seqs.subList(0, Math.min(limit, seqs.size())).stream().map(String::valueOf)
+          .collect(Collectors.joining(",", "(", ")"));
+      try (PreparedStatement tr = db.connection().prepareStatement("INSERT INTO transitions"
+          + " (item_seq, at, from_state, to_state, attempt, exit_code, detail)"
+          + " SELECT seq, ?, state, 'running', attempts + 1, NULL, NULL FROM items WHERE seq IN " + in)) {
+        tr.setLong(1, now);
+        tr.executeUpdate();
+      }
+      List<ItemRecord> claimed = new ArrayList<>();
+      try (PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = 'running',"
+          + " attempts = attempts + 1, last_started_at = ?, updated_at = ? WHERE seq IN " + in
+          + " RETURNING " + SqliteSession.COLUMNS)) {
+        up.setLong(1, now);
+        up.setLong(2, now);
+        try (ResultSet rs = up.executeQuery()) {
+          while (rs.next()) {
+            claimed.add(SqliteSession.read(rs));
+          }
+        }
+      }
+      claimed.sort(Comparator.comparingLong(ItemRecord::seq));
+      return claimed;
+    });
+  }
+
+  /**
+   * Up to {@code limit} seqs of the source's items in {@code state} that are due and first in line
+   * for their id (no older version unfinished), oldest first. The older-version check reads along
+   * items_by_id and looks at that id's older versions only.
+   */
+  private List<Long> dueInLine(String source, String state, long now, int limit) throws SQLException {
+    List<Long> seqs = new ArrayList<>();
+    try (PreparedStatement q = db.connection().prepareStatement("SELECT i.seq FROM items i INDEXED BY items_in_line"
+        + " WHERE i.source = ? AND i.state = ? AND i.next_attempt_at <= ?"
+        + " AND NOT EXISTS (SELECT 1 FROM items o INDEXED BY items_by_id WHERE o.source = i.source"
+        + " AND o.item_id = i.item_id AND o.seq < i.seq AND o.state IN " + UNFINISHED + ")"
+        + " ORDER BY i.seq LIMIT ?")) {
+      q.setString(1, source);
+      q.setString(2, state);
+      q.setLong(3, now);
+      q.setInt(4, limit);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          seqs.add(rs.getLong(1));
+        }
+      }
+    }
+    return seqs;
+  }
+
+  @Override
+  public void finish(long seq, ItemState to, Integer exitCode, String detail, Instant nextAttemptAt) {
+    if (to != ItemState.SUCCEEDED && to != ItemState.FAILED && to != ItemState.DEAD) {
+      throw new IllegalArgumentException("an attempt cannot end in " + to);
+    }
+    finishes.submit(new Finish(seq, to, exitCode, detail, nextAttemptAt, clock.millis()), "finish item " + seq);
+  }
+
+  /** One attempt's end, as queued for a shared commit. */
+  private record Finish(long seq, ItemState to, Integer exitCode, String detail, Instant nextAttemptAt, long at) {}
+
+  /** Commits every queued end of an attempt in one transaction; an item not running fails alone. */
+  private void commitFinishes(List<GroupCommit.Entry<Finish>> batch) {
+    db.inTransaction("finish " + batch.size() + " item(s)", () -> {
+      try (PreparedStatement tr = db.connection().prepareStatement("INSERT INTO transitions"
+              + " (item_seq, at, from_state, to_state, attempt, exit_code, detail)"
+              + " SELECT seq, ?, 'running', ?, attempts, ?, ? FROM items WHERE seq = ? AND state = 'running'");
+          PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = ?, next_attempt_at = ?,"
+              + " last_finished_at = ?, last_exit_code = ?, last_error = ?, updated_at = ? WHERE seq = ?")) {
+        for (GroupCommit.Entry<Finish> entry : batch) {
+          Finish f = entry.request();
+          tr.setLong(1, f.at());
+          tr.setString(2, f.to().wireName());
+          SqliteSession.setInteger(tr, 3, f.exitCode());
+          tr.setString(4, f.detail());
+          tr.setLong(5, f.seq());
+          if (tr.executeUpdate() != 1) {
+            entry.fail(new ItemNotRunningException(f.seq()));
+            continue;
+          }
+          up.setString(1, f.to().wireName());
+          up.setLong(2, f.nextAttemptAt() == null ? f.at() : f.nextAttemptAt().toEpochMilli());
+          up.setLong(3, f.at());
+          SqliteSession.setInteger(up, 4, f.exitCode());
+          up.setString(5, f.to() == ItemState.SUCCEEDED ? null : f.detail());
+          up.setLong(6, f.at());
+          up.setLong(7, f.seq());
+          up.executeUpdate();
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public synchronized void handBack(long seq, String detail) {
+    long now = clock.millis();
+    db.inTransaction("hand back item " + seq, () -> {
+      int attempt = db.attemptsOf(seq);
+      try (PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = 'pending',"
+          + " attempts = MAX(attempts - 1, 0), next_attempt_at = ?, updated_at = ?, last_error = ?"
+          + " WHERE seq = ? AND state = 'running'")) {
+        up.setLong(1, now);
+        up.setLong(2, now);
+        up.setString(3, detail);
+        up.setLong(4, seq);
+        if (up.executeUpdate() != 1) {
+          return null; // not running (any more): nothing to hand back, and no transition to record
+        }
+      }
+      db.transition(seq, now, ItemState.RUNNING, ItemState.PENDING, Math.max(attempt - 1, 0), null, detail);
+      return null;
+    });
+  }
+
+  @Override
+  public synchronized void deadWithoutRunning(long seq, String detail) {
+    long now = clock.millis();
+    db.inTransaction("give up item " + seq, () -> {
+      int attempt = db.attemptsOf(seq);
+      try (PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = 'dead',"
+          + " attempts = MAX(attempts - 1, 0), next_attempt_at = ?, last_finished_at = ?, last_exit_code = NULL,"
+          + " last_error = ?, updated_at = ? WHERE seq = ? AND state = 'running'")) {
+        up.setLong(1, now);
+        up.setLong(2, now);
+        up.setString(3, detail);
+        up.setLong(4, now);
+        up.setLong(5, seq);
+        if (up.executeUpdate() != 1) {
+          throw new ItemNotRunningException(seq);
+        }
+      }
+      db.transition(seq, now, ItemState.RUNNING, ItemState.DEAD, Math.max(attempt - 1, 0), null, detail);
+      return null;
+    });
+  }
+
+  @Override
+  public synchronized Optional<Instant> nextRetryAt(String source) {
+    return db.query("next retry of " + source, () -> {
+      try (PreparedStatement q = db.connection().prepareStatement(
+          "SELECT MIN(next_attempt_at) FROM items WHERE source = ? AND state = 'failed'")) {
+        q.setString(1, source);
+        try (ResultSet rs = q.executeQuery()) {
+          long v = rs.next() ? rs.getLong(1) : 0;
+          return rs.wasNull() || v == 0 ? Optional.<Instant>empty() : Optional.of(Instant.ofEpochMilli(v));
+        }
+      }
+    });
+  }
+
+  @Override
+  public synchronized void close() {
+    db.close();
+  }
+}

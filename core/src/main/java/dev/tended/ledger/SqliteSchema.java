@@ -1,0 +1,132 @@
+package dev.tended.ledger;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The SQLite ledger's tables and their versions. The version lives in {@code meta.schema}; a file
+ * older than {@link #CURRENT} is migrated step by step, each step in its own transaction together
+ * with the new version number (so a crash leaves it at a whole step), and a file newer than this
+ * build knows is refused with {@link LedgerSchemaException}. Only writers migrate; a read-only view
+ * only checks ({@link #checkReadable}).
+ */
+final class SqliteSchema {
+  /** The version this build writes. */
+  static final int CURRENT = 2;
+
+  /** One step: from {@code version - 1} to {@code version}. */
+  private record Migration(int version, String what, List<String> statements) {}
+
+  private static final List<Migration> MIGRATIONS = List.of(
+      new Migration(1, "items, transitions and meta", List.of("""
+          CREATE TABLE IF NOT EXISTS items (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            source TEXT NOT NULL,
+            item_id TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL,
+            first_seen_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            last_started_at INTEGER,
+            last_finished_at INTEGER,
+            last_exit_code INTEGER,
+            last_error TEXT,
+            UNIQUE (source, item_id, content_hash))""",
+          "CREATE INDEX IF NOT EXISTS items_by_state ON items (source, state, next_attempt_at, seq)",
+          // the order in which a source's items of one state are claimed: first seen first
+          "CREATE INDEX IF NOT EXISTS items_in_line ON items (source, state, seq)",
+          """
+          CREATE TABLE IF NOT EXISTS transitions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            item_seq INTEGER NOT NULL REFERENCES items (seq),
+            at INTEGER NOT NULL,
+            from_state TEXT,
+            to_state TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            exit_code INTEGER,
+            detail TEXT)""",
+          "CREATE INDEX IF NOT EXISTS transitions_by_item ON transitions (item_seq)",
+          "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")),
+      // the claim's check that no older version of an id is unfinished reads along this index
+      new Migration(2, "versions of an id in first-seen order",
+          List.of("CREATE INDEX IF NOT EXISTS items_by_id ON items (source, item_id, seq)")));
+
+  private SqliteSchema() {}
+
+  /**
+   * Brings the schema of {@code session}'s file to {@link #CURRENT}; throws
+   * {@link LedgerSchemaException} when it is newer. Returns the version it found.
+   */
+  static int migrate(SqliteSession session) {
+    int found = session.query("read the schema version", () -> versionOf(session.connection()));
+    refuseNewer(session, found);
+    for (Migration m : MIGRATIONS) {
+      if (m.version() <= found) {
+        continue;
+      }
+      session.inTransaction("migrate the schema to version " + m.version() + " (" + m.what() + ")", () -> {
+        int now = versionOf(session.connection()); // another process may have migrated meanwhile
+        if (now >= m.version()) {
+          return null;
+        }
+        try (Statement st = session.connection().createStatement()) {
+          for (String sql : m.statements()) {
+            st.executeUpdate(sql);
+          }
+          st.executeUpdate("INSERT INTO meta (key, value) VALUES ('schema', '" + m.version() + "')"
+              + " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+        }
+        return null;
+      });
+    }
+    return found;
+  }
+
+  /**
+   * For a read-only view: the file must hold a schema this build can read (any version from 1 to
+   * {@link #CURRENT}: every version's tables hold what the view reads).
+   */
+  static int checkReadable(SqliteSession session) {
+    int found = session.query("read the schema version", () -> versionOf(session.connection()));
+    refuseNewer(session, found);
+    if (found < 1) {
+      throw new LedgerException("open ledger " + session.where() + " read-only",
+          new SQLException("it has no schema yet: it needs creating or migrating by the worker"));
+    }
+    return found;
+  }
+
+  private static void refuseNewer(SqliteSession session, int found) {
+    if (found > CURRENT) {
+      throw new LedgerSchemaException(session.where(), found, CURRENT);
+    }
+  }
+
+  /** The version in {@code meta}, 0 for a file without one (new, or made before there were tables). */
+  static int versionOf(Connection db) throws SQLException {
+    try (Statement st = db.createStatement();
+        ResultSet t = st.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'")) {
+      if (!t.next()) {
+        return 0;
+      }
+    }
+    try (Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery("SELECT value FROM meta WHERE key = 'schema'")) {
+      if (!rs.next()) {
+        return 0;
+      }
+      String v = rs.getString(1);
+      try {
+        return Integer.parseInt(v.trim());
+      } catch (NumberFormatException e) {
+        throw new SQLException("meta.schema holds " + v + ", not a version number");
+      }
+    }
+  }
+}

@@ -1,0 +1,322 @@
+package dev.tended.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every ledger implementation owes the worker, the heartbeat and the operator
+ * commands. A subclass supplies the implementation ({@link #store}) and a way to hold its write lock
+ * from outside, as another process (a CLI command) would.
+ */
+abstract class LedgerContractTest {
+  private final List<AutoCloseable> opened = new ArrayList<>();
+
+  /** The implementation under test, on fresh storage for each test. */
+  protected abstract LedgerStore store();
+
+  /** Takes the ledger's write lock as another process would, until the returned handle is closed. */
+  protected abstract AutoCloseable holdWriteLockElsewhere() throws Exception;
+
+  @AfterEach
+  void closeWhatWasOpened() throws Exception {
+    for (int i = opened.size() - 1; i >= 0; i--) {
+      opened.get(i).close();
+    }
+  }
+
+  private <T extends AutoCloseable> T kept(T c) {
+    opened.add(c);
+    return c;
+  }
+
+  protected ItemLedger ledger() {
+    return kept(store().openItemLedger(Clock.systemUTC()));
+  }
+
+  protected LedgerView view() {
+    return kept(store().openView());
+  }
+
+  protected LedgerAdmin admin() {
+    return kept(store().openAdmin(Clock.systemUTC()));
+  }
+
+  protected static NewItem item(String id, String content) {
+    return new NewItem(id, "hash-" + content, "{\"id\":\"" + id + "\",\"c\":\"" + content + "\"}");
+  }
+
+  @Test
+  void identicalContentIsRecordedOnceAndChangedContentIsANewVersion() {
+    ItemLedger ledger = ledger();
+    LedgerView view = view();
+    assertThat(ledger.recordSeen("ideas", List.of(item("1", "a"), item("2", "a")))).isEqualTo(2);
+    assertThat(ledger.recordSeen("ideas", List.of(item("1", "a"), item("2", "a")))).isZero();
+    assertThat(ledger.recordSeen("ideas", List.of(item("1", "b")))).isEqualTo(1);
+    assertThat(view.versions("ideas", "1")).hasSize(2);
+    assertThat(view.counts("ideas").get(ItemState.PENDING)).isEqualTo(3);
+    for (String id : List.of("1", "2")) {
+      assertThat(view.versions("ideas", id)).allSatisfy(
+          v -> assertThat(view.transitionsTo(v.seq(), ItemState.PENDING)).as("seen once: %s", v).isEqualTo(1));
+    }
+  }
+
+  @Test
+  void itemsFinishedOnManyThreadsAtOnceAreEachFinishedOnceWithTheirOwnOutcome() throws Exception {
+    ItemLedger ledger = ledger();
+    LedgerView view = view();
+    List<NewItem> items = IntStream.range(0, 400).mapToObj(i -> item("c" + i, "x")).toList();
+    ledger.recordSeen("ideas", items);
+    List<ItemRecord> claimed = ledger.claimDue("ideas", 400);
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (ItemRecord r : claimed) {
+        boolean even = Integer.parseInt(r.id().substring(1)) % 2 == 0;
+        done.add(pool.submit(() -> ledger.finish(r.seq(), even ? ItemState.SUCCEEDED : ItemState.DEAD,
+            even ? 0 : 3, even ? null : "exit 3", null)));
+      }
+      for (Future<?> f : done) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(view.counts("ideas").get(ItemState.SUCCEEDED)).isEqualTo(200);
+    assertThat(view.counts("ideas").get(ItemState.DEAD)).isEqualTo(200);
+    assertThat(view.inState("ideas", ItemState.DEAD)).allSatisfy(r -> {
+      assertThat(r.lastExitCode()).isEqualTo(3);
+      assertThat(r.lastError()).isEqualTo("exit 3");
+    });
+    for (ItemRecord r : claimed) {
+      assertThat(view.transitionsTo(r.seq(), ItemState.SUCCEEDED) + view.transitionsTo(r.seq(), ItemState.DEAD))
+          .isEqualTo(1);
+    }
+  }
+
+  @Test
+  void finishingAnItemThatIsNotRunningFailsAndChangesNothing() {
+    ItemLedger ledger = ledger();
+    LedgerView view = view();
+    ledger.recordSeen("ideas", List.of(item("f", "x")));
+    ItemRecord claimed = ledger.claimDue("ideas", 1).get(0);
+    ledger.finish(claimed.seq(), ItemState.SUCCEEDED, 0, null, null);
+    assertThatThrownBy(() -> ledger.finish(claimed.seq(), ItemState.DEAD, 1, "late", null))
+        .isInstanceOf(ItemNotRunningException.class)
+        .hasMessageContaining("is not running");
+    assertThat(view.versions("ideas", "f").get(0).state()).isEqualTo(ItemState.SUCCEEDED);
+    assertThat(view.transitionsTo(claimed.seq(), ItemState.DEAD)).isZero();
+  }
+
+  @Test
+  void dueFailedAndPendingItemsAreClaimedTogetherInFirstSeenOrderAndFailedOnesNotYetDueWait() {
+    ItemLedger ledger = ledger();
+    LedgerView view = view();
+    ledger.recordSeen("ideas", List.of(item("a", "x"), item("b", "x"), item("c", "x"), item("d", "x")));
+    List<ItemRecord> first = ledger.claimDue("ideas", 2);
+    ledger.finish(first.get(0).seq(), ItemState.FAILED, 1, "exit 1", Instant.now().minusSeconds(1));
+    ledger.finish(first.get(1).seq(), ItemState.FAILED, 1, "exit 1", Instant.now().plusSeconds(3600));
+
+    List<ItemRecord> next = ledger.claimDue("ideas", 2);
+    assertThat(next).extracting(ItemRecord::id).containsExactly("a", "c");
+    assertThat(next.get(0).attempts()).isEqualTo(2);
+    assertThat(ledger.claimDue("ideas", 5)).extracting(ItemRecord::id).containsExactly("d");
+    assertThat(view.transitionsTo(next.get(0).seq(), ItemState.RUNNING)).isEqualTo(2);
+  }
+
+  @Test
+  void handingBackAnItemThatIsNoLongerRunningChangesNothingAndRecordsNoTransition() {
+    ItemLedger ledger = ledger();
+    LedgerView view = view();
+    ledger.recordSeen("ideas", List.of(item("h", "x")));
+    ItemRecord claimed = ledger.claimDue("ideas", 1).get(0);
+    ledger.finish(claimed.seq(), ItemState.SUCCEEDED, 0, "ok", null);
+    int before = view.transitionsTo(claimed.seq(), ItemState.PENDING);
+    ledger.handBack(claimed.seq(), "late hand-back");
+    assertThat(view.versions("ideas", "h").get(0).state()).isEqualTo(ItemState.SUCCEEDED);
+    assertThat(view.transitionsTo(claimed.seq(), ItemState.PENDING)).isEqualTo(before);
+  }
+
+  @Test
+  void itemsAreClaimedInFirstSeenOrderWithTheirAttemptCounted() {
+    ItemLedger ledger = ledger();
+    ledger.recordSeen("ideas", List.of(item("b", "x"), item("a", "x"), item("c", "x")));
+    List<ItemRecord> claimed = ledger.claimDue("ideas", 2);
+    assertThat(claimed).extracting(ItemRecord::id).containsExactly("b", "a");
+    assertThat(claimed).allSatisfy(r -> {
+      assertThat(r.state()).isEqualTo(ItemState.RUNNING);
+      assertThat(r.attempts()).isEqualTo(1);
+    });
+    assertThat(ledger.claimDue("ideas", 5)).extracting(ItemRecord::id).containsExactly("c");
+  }
+
+  @Test
+  void everyStateSurvivesReopeningAndRunningItemsAreRecoveredWithTheirAttemptKept() {
+    try (ItemLedger ledger = store().openItemLedger(Clock.systemUTC())) {
+      ledger.recordSeen("qa", List.of(item("1", "x"), item("2", "x"), item("3", "x")));
+      List<ItemRecord> claimed = ledger.claimDue("qa", 3);
+      ledger.finish(claimed.get(0).seq(), ItemState.SUCCEEDED, 0, null, null);
+      ledger.finish(claimed.get(1).seq(), ItemState.DEAD, 65, "exit 65", null);
+    }
+    ItemLedger ledger = ledger();
+    assertThat(view().counts("qa")).containsEntry(ItemState.SUCCEEDED, 1L)
+        .containsEntry(ItemState.DEAD, 1L).containsEntry(ItemState.RUNNING, 1L);
+    assertThat(ledger.recoverInterrupted()).isEqualTo(1);
+    List<ItemRecord> again = ledger.claimDue("qa", 5);
+    assertThat(again).extracting(ItemRecord::id).containsExactly("3");
+    assertThat(again.get(0).attempts()).isEqualTo(2);
+  }
+
+  @Test
+  void failedItemWaitsForItsNextAttemptTime() {
+    ItemLedger ledger = ledger();
+    ledger.recordSeen("qa", List.of(item("1", "x")));
+    long seq = ledger.claimDue("qa", 1).get(0).seq();
+    ledger.finish(seq, ItemState.FAILED, 1, "exit 1", Instant.now().plusSeconds(3600));
+    assertThat(ledger.claimDue("qa", 1)).isEmpty();
+    assertThat(ledger.nextRetryAt("qa")).isPresent();
+  }
+
+  @Test
+  void handedBackItemIsPendingWithoutTheAttemptCounted() {
+    ItemLedger ledger = ledger();
+    ledger.recordSeen("qa", List.of(item("1", "x")));
+    long seq = ledger.claimDue("qa", 1).get(0).seq();
+    ledger.handBack(seq, "worker stopping");
+    ItemRecord r = ledger.claimDue("qa", 1).get(0);
+    assertThat(r.attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void operatorRetryPutsADeadItemBackToPendingAndIsRecorded() {
+    ItemLedger ledger = ledger();
+    LedgerAdmin admin = admin();
+    LedgerView view = view();
+    ledger.recordSeen("qa", List.of(item("7", "x")));
+    long seq = ledger.claimDue("qa", 1).get(0).seq();
+    ledger.finish(seq, ItemState.DEAD, 65, "exit 65", null);
+    assertThat(admin.retryDead("qa", "nope")).isFalse();
+    assertThat(admin.retryDead("qa", "7")).isTrue();
+    assertThat(view.counts("qa").get(ItemState.PENDING)).isEqualTo(1);
+    assertThat(view.transitionsTo(seq, ItemState.PENDING)).isEqualTo(2);
+    assertThat(view.integrityCheck()).isEmpty();
+    assertThat(ledger.claimDue("qa", 1)).extracting(ItemRecord::attempts).containsExactly(1);
+  }
+
+  @Test
+  void itemGivenUpWithoutRunningIsDeadWithOnlyTheAttemptsThatRan() {
+    ItemLedger ledger = ledger();
+    ledger.recordSeen("qa", List.of(item("1", "x")));
+    ledger.claimDue("qa", 1);
+    ledger.recoverInterrupted();
+    long seq = ledger.claimDue("qa", 1).get(0).seq();
+    ledger.deadWithoutRunning(seq, "interrupted during its last attempt (attempt 1 of 1); not run again");
+    ItemRecord r = view().versions("qa", "1").get(0);
+    assertThat(r.state()).isEqualTo(ItemState.DEAD);
+    assertThat(r.attempts()).isEqualTo(1);
+    assertThat(r.lastError()).endsWith("not run again");
+  }
+
+  @Test
+  void aRestoredFinishedItemIsNeverSeenAsNewAgain() {
+    LedgerAdmin admin = admin();
+    ItemLedger ledger = ledger();
+    assertThat(admin.restoreFinished("ideas", "a", "h1", "{}", ItemState.SUCCEEDED, 2, null, 0, "ok")).isTrue();
+    assertThat(admin.restoreFinished("ideas", "a", "h1", "{}", ItemState.SUCCEEDED, 2, null, 0, "ok")).isFalse();
+    assertThat(ledger.recordSeen("ideas", List.of(new NewItem("a", "h1", "{}")))).isZero();
+    assertThat(ledger.recordSeen("ideas", List.of(new NewItem("a", "h2", "{}")))).isEqualTo(1);
+    assertThat(view().versions("ideas", "a")).extracting(ItemRecord::state)
+        .containsExactly(ItemState.SUCCEEDED, ItemState.PENDING);
+  }
+
+  @Test
+  void aLaterVersionOfAnIdWaitsWhileTheOlderIsPendingOrRunningAndIsClaimedOnceItSucceeded() {
+    ItemLedger ledger = ledger();
+    ledger.recordSeen("ideas", List.of(item("42", "first"), item("7", "x"), item("42", "second")));
+    List<ItemRecord> claimed = ledger.claimDue("ideas", 10);
+    assertThat(claimed).extracting(ItemRecord::id, ItemRecord::contentHash)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("42", "hash-first"),
+            org.assertj.core.groups.Tuple.tuple("7", "hash-x"));
+    assertThat(ledger.claimDue("ideas", 10)).as("second version while the first runs").isEmpty();
+
+    ledger.finish(claimed.get(0).seq(), ItemState.SUCCEEDED, 0, null, null);
+    assertThat(ledger.claimDue("ideas", 10)).extracting(ItemRecord::contentHash).containsExactly("hash-second");
+  }
+
+  @Test
+  void aLaterVersionOfAnIdWaitsWhileTheOlderFailedAndAwaitsItsRetry() {
+    ItemLedger ledger = ledger();
+    ledger.recordSeen("ideas", List.of(item("42", "first"), item("42", "second")));
+    long first = ledger.claimDue("ideas", 10).get(0).seq();
+    ledger.finish(first, ItemState.FAILED, 1, "exit 1", Instant.now().plusSeconds(3600));
+    assertThat(ledger.claimDue("ideas", 10)).as("second version while the first waits for its retry").isEmpty();
+
+    ledger.recoverInterrupted(); // nothing running: changes nothing
+    assertThat(ledger.claimDue("ideas", 10)).isEmpty();
+  }
+
+  @Test
+  void aDeadOlderVersionDoesNotHoldALaterOneBack() {
+    ItemLedger ledger = ledger();
+    ledger.recordSeen("ideas", List.of(item("42", "first"), item("42", "second")));
+    long first = ledger.claimDue("ideas", 10).get(0).seq();
+    ledger.finish(first, ItemState.DEAD, 65, "exit 65", null);
+    assertThat(ledger.claimDue("ideas", 10)).extracting(ItemRecord::contentHash).containsExactly("hash-second");
+  }
+
+  @Test
+  void anOlderVersionRetriedByTheOperatorRunsBeforeALaterPendingOne() {
+    ItemLedger ledger = ledger();
+    ledger.recordSeen("ideas", List.of(item("42", "first")));
+    long first = ledger.claimDue("ideas", 10).get(0).seq();
+    ledger.finish(first, ItemState.DEAD, 65, "exit 65", null);
+    ledger.recordSeen("ideas", List.of(item("42", "second")));
+    admin().retryDead("ideas", "42");
+    assertThat(ledger.claimDue("ideas", 10)).extracting(ItemRecord::contentHash).containsExactly("hash-first");
+    assertThat(ledger.claimDue("ideas", 10)).isEmpty();
+  }
+
+  @Test
+  void theViewAnswersWhileAnotherProcessHoldsTheWriteLockAndTheWorkerWaitsForIt() throws Exception {
+    ItemLedger ledger = ledger();
+    LedgerView view = view();
+    ledger.recordSeen("ideas", List.of(item("1", "x")));
+    try (AutoCloseable lock = holdWriteLockElsewhere()) {
+      CompletableFuture<Integer> blockedWrite = CompletableFuture.supplyAsync(
+          () -> ledger.recordSeen("ideas", List.of(item("2", "x"))));
+      long t0 = System.nanoTime();
+      // what a heartbeat reads, while the worker's own write waits behind the other process
+      assertThat(view.counts("ideas").get(ItemState.PENDING)).isEqualTo(1);
+      assertThat(view.recent(5)).hasSize(1);
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
+      assertThat(blockedWrite).isNotDone();
+      lock.close();
+      assertThat(blockedWrite.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+    }
+    assertThat(view.counts("ideas").get(ItemState.PENDING)).isEqualTo(2);
+  }
+
+  @Test
+  void aViewOpenedFirstSeesWhatTheWorkerCommitsLater() {
+    ItemLedger ledger = ledger();
+    LedgerView view = view();
+    assertThat(view.countsBySource()).isEmpty();
+    ledger.recordSeen("qa", List.of(item("1", "x")));
+    assertThat(view.counts("qa").get(ItemState.PENDING)).isEqualTo(1);
+    assertThat(view.countInState(ItemState.PENDING)).isEqualTo(1);
+    assertThat(view.inState("qa", ItemState.PENDING)).extracting(ItemRecord::id).containsExactly("1");
+  }
+}
