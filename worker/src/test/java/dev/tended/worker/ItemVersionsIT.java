@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +19,6 @@ class ItemVersionsIT {
   @TempDir Path dir;
 
   @Test
-  @Disabled("needs the ledger's version ordering")
   void versionsOfOneIdRunInFirstSeenOrderEachWithItsOwnInput() throws Exception {
     try (WorkerFixture f = new WorkerFixture(dir)) {
       Path attempts = dir.resolve("attempts.log");
