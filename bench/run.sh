@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds the jars and the benchmark, then prints the benchmark table (also written to
-# bench/target/bench-result.md). Arguments go to the benchmark:
+# bench/target/bench-result.md and, after a run that succeeded, kept as
+# docs/reports/performance-<UTC date>.md: commit it). Arguments go to the benchmark:
 #   --long                idle figures over 10 minutes and more samples (about 25 minutes in all)
 #   --only a,b            some sections: jmh, pickup, throughput, startup, restart, systemd, idle
 #   --worker-jar FILE     measure another worker jar (e.g. one built before a change)
@@ -23,4 +24,9 @@ if runs_systemd "$@" && [ "$(id -u)" = 0 ]; then
 else
   mvn -B -q -Pbench -DskipTests -pl worker,supervisor,bench -am package
 fi
-exec java -jar bench/target/tended-bench.jar "$@"
+status=0
+java -jar bench/target/tended-bench.jar "$@" || status=$?
+if [ "$status" -eq 0 ]; then
+  docs/reports/keep-report.sh performance bench/target/bench-result.md bench/run.sh "$@"
+fi
+exit "$status"
