@@ -10,6 +10,7 @@ import dev.tended.testkit.faults.WedgeablePolls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -67,8 +68,11 @@ class SuperviseIT {
 
   @Test
   void wedgedPollerLeavesAStallRecordWithAThreadDumpNamingIt() throws Exception {
+    // a configured workerCommand is run as it is: it names the configuration itself
+    List<String> worker = new ArrayList<>(WorkerProcess.faultableWorkerCommand(WorkerProcess.workerJar()));
+    worker.addAll(List.of("--config", dir.resolve("tended.yaml").toString()));
     TestConfig c = config("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 2s, workerCommand: "
-        + TestConfig.jsonList(WorkerProcess.faultableWorkerCommand(WorkerProcess.workerJar())) + " }");
+        + TestConfig.jsonList(worker) + " }");
     try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
       long wedged = sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
       Path wedge = WedgeablePolls.wedgeFile(c.dataDir(), "ideas");
