@@ -2,6 +2,7 @@ package dev.tended.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -248,8 +249,7 @@ abstract class LedgerContractTest {
     ledger.recordSeen("ideas", List.of(item("42", "first"), item("7", "x"), item("42", "second")));
     List<ItemRecord> claimed = ledger.claimDue("ideas", 10);
     assertThat(claimed).extracting(ItemRecord::id, ItemRecord::contentHash)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("42", "hash-first"),
-            org.assertj.core.groups.Tuple.tuple("7", "hash-x"));
+        .containsExactly(tuple("42", "hash-first"), tuple("7", "hash-x"));
     assertThat(ledger.claimDue("ideas", 10)).as("second version while the first runs").isEmpty();
 
     ledger.finish(claimed.get(0).seq(), ItemState.SUCCEEDED, 0, null, null);
