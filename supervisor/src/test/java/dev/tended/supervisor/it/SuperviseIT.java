@@ -65,10 +65,17 @@ class SuperviseIT {
     }
   }
 
+  /** The worker with the test kit's faults on its class path; a workerCommand names its own config. */
+  private List<String> faultableWorker() {
+    List<String> cmd = new java.util.ArrayList<>(WorkerProcess.faultableWorkerCommand(WorkerProcess.workerJar()));
+    cmd.addAll(List.of("--config", dir.resolve("tended.yaml").toString()));
+    return cmd;
+  }
+
   @Test
   void wedgedPollerLeavesAStallRecordWithAThreadDumpNamingIt() throws Exception {
     TestConfig c = config("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 2s, workerCommand: "
-        + TestConfig.jsonList(WorkerProcess.faultableWorkerCommand(WorkerProcess.workerJar())) + " }");
+        + TestConfig.jsonList(faultableWorker()) + " }");
     try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
       long wedged = sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
       Path wedge = WedgeablePolls.wedgeFile(c.dataDir(), "ideas");
@@ -237,7 +244,7 @@ class SuperviseIT {
   void watchOkIsLoggedAtAShortWatchOkEveryBecauseTheLoopChecksAtLeastOnceASecond() throws Exception {
     TestConfig c = config("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 2s, watchOkEvery: 1s }");
     java.util.regex.Pattern line = java.util.regex.Pattern.compile(
-        "(?m)^(\\S+Z) INFO  \\[watch\\] watch_ok mode=child pid=\\d+ state=(\\w+) ");
+        "(?m)^(\\S+Z) INFO  \\[supervisor:watch\\] watch_ok mode=child pid=\\d+ state=(\\w+) ");
     try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
       sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
       await("eight watch_ok lines").atMost(Duration.ofSeconds(30))
