@@ -89,7 +89,10 @@ class StopIT {
       Path started = dir.resolve("started");
       Path handler = f.recordingHandler("stubborn.sh", "trap '' TERM\necho $$ > '" + started + "'\n"
           + "while true; do sleep 0.1; done");
-      f.config.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, "")).write();
+      // The handler's killGrace is 1 s: the stop must hold the wait for it to finish, the TERM, that
+      // grace, the KILL and the hand-back, all within stopGrace.
+      f.config.supervisor("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 6s }")
+          .source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, "")).write();
       Queues.replaceAtomically(f.config.dataDir().resolve("ideas_log.json"), Queues.ideas("s", 0, 1));
       WorkerProcess worker = f.start();
       await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(started) && Files.size(started) > 0);
@@ -97,8 +100,8 @@ class StopIT {
       long t0 = System.nanoTime();
       worker.signal("TERM");
       assertThat(worker.awaitExit(Duration.ofSeconds(15))).isZero();
-      // stopGrace is 4 s: after that the supervisor would have sent SIGKILL.
-      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
+      // after stopGrace the supervisor would have sent SIGKILL
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(6));
       assertThat(f.status.read().orElseThrow().state()).isEqualTo("stopped");
       assertThat(f.withLedger(l -> l.versions("ideas", "s0")).get(0).state()).isEqualTo(ItemState.PENDING);
       assertThat(f.workerLog()).doesNotContain("stop_part_overran");

@@ -241,7 +241,7 @@ class SuperviseIT {
   void watchOkIsLoggedAtAShortWatchOkEveryBecauseTheLoopChecksAtLeastOnceASecond() throws Exception {
     TestConfig c = config("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 2s, watchOkEvery: 1s }");
     java.util.regex.Pattern line = java.util.regex.Pattern.compile(
-        "(?m)^(\\S+Z) INFO  \\[watch\\] watch_ok mode=child pid=\\d+ state=(\\w+) ");
+        "(?m)^(\\S+Z) INFO  \\[supervisor:watch\\] watch_ok mode=child pid=\\d+ state=(\\w+) ");
     try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
       sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
       await("eight watch_ok lines").atMost(Duration.ofSeconds(30))

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * its share from one shared deadline: what is left of the budget, less a small reserve for each part
  * still to stop, so a part that overruns leaves the later ones (the final status, the ledger's close)
  * their time; no part gets less than that reserve, so the stop may pass the budget by at most one
- * reserve per part (an eighth of the budget in all). A part's stop runs on its own thread ({@code stop-<name>}); one that has not returned
+ * reserve per part (a quarter of the budget in all). A part's stop runs on its own thread ({@code stop-<name>}); one that has not returned
  * when its share is spent is logged and left behind, so a part that hangs cannot hold the stop past
  * the budget.
  *
@@ -62,7 +62,7 @@ public final class Lifecycle {
       return;
     }
     long deadline = System.nanoTime() + budget.toNanos();
-    long reserve = Math.min(MAX_RESERVE.toNanos(), budget.toNanos() / (8L * Math.max(1, started.size())));
+    long reserve = Math.min(MAX_RESERVE.toNanos(), budget.toNanos() / (4L * Math.max(1, started.size())));
     while (!started.isEmpty()) {
       Part part = started.pop();
       long share = Math.max(reserve, deadline - System.nanoTime() - reserve * started.size());

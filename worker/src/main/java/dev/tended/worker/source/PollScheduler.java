@@ -93,15 +93,18 @@ public final class PollScheduler implements Managed {
   }
 
   /**
-   * Stops scheduling polls and waits for the running ones to end, at most {@code budget} (a wedged
-   * poll is left behind, logged). Idempotent.
+   * Stops scheduling polls and waits for the running ones to end, at most half of {@code budget}: a
+   * poll takes milliseconds, and one that takes longer is likely wedged (often the very reason for
+   * the restart), so it is left behind, logged, and the rest of the budget goes to the parts that
+   * still have to stop. Idempotent.
    */
   @Override
   public void stop(Duration budget) {
     if (stopped.getAndSet(true)) {
       return;
     }
-    long deadline = System.nanoTime() + budget.toNanos();
+    Duration wait = budget.dividedBy(2);
+    long deadline = System.nanoTime() + wait.toNanos();
     var log = LoggerFactory.getLogger(PollScheduler.class);
     try {
       scheduler.shutdown(false);
@@ -110,12 +113,12 @@ public final class PollScheduler implements Managed {
     }
     int running = gate.inside();
     if (running > 0) {
-      log.info("polls_awaited running={} budget_ms={}", running, budget.toMillis());
+      log.info("polls_awaited running={} wait_ms={}", running, wait.toMillis());
     }
     try {
       if (!gate.closeAndAwait(deadline)) {
-        log.warn("polls_stop_timeout running={} budget_ms={} note=\"a poll still runs as the ledger closes\"",
-            gate.inside(), budget.toMillis());
+        log.warn("polls_stop_timeout running={} waited_ms={} note=\"a poll still runs as the ledger closes\"",
+            gate.inside(), wait.toMillis());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

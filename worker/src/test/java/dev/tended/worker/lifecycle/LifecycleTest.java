@@ -85,7 +85,7 @@ class LifecycleTest {
     assertThat(calls).last().isEqualTo("stop ledger");
     long given = Long.parseLong(calls.get(calls.size() - 2).replace("polls given ", ""));
     assertThat(given).as("the hanging part's share leaves a reserve for the two after it")
-        .isLessThanOrEqualTo(800 - 2 * (800 / 24));
+        .isLessThanOrEqualTo(800 - 2 * (800 / 12));
   }
 
   @Test
