@@ -13,11 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The processes of one attempt (a handler's process group and what descends from it), so that all
- * of them can be stopped, even those that outlive the
+ * The processes of one attempt, so that all of them can be stopped, even those that outlive the
  * handler: its process group (the handler was started through {@code setsid}, so the group id is its
  * pid) plus every descendant seen by {@link #refresh()}, which catches children that moved to
- * another group while their parent still lived.
+ * another group while their parent still lived. (The supervisor's {@code WorkerTree} is another
+ * thing: a worker and everything under it.)
  *
  * <p>A child that leaves the group and is orphaned between two refreshes (double fork plus
  * {@code setsid} within a fraction of a second) escapes; under systemd the service's cgroup still
