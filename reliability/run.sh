@@ -7,5 +7,5 @@
 #   --keep          keep the scratch folders (printed at the end)
 set -eu
 cd "$(dirname "$0")/.."
-mvn -B -q -Preliability -DskipTests -pl worker,supervisor,bench,reliability -am package
+mvn -B -q -Preliability -DskipTests -pl worker,supervisor,testkit,reliability -am package
 exec java -jar reliability/target/tended-reliability.jar "$@"

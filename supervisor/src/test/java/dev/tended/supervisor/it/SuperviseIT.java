@@ -68,7 +68,8 @@ class SuperviseIT {
   @Test
   void wedgedPollerLeavesAStallRecordWithAThreadDumpNamingIt() throws Exception {
     TestConfig c = config("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 2s, workerCommand: "
-        + TestConfig.jsonList(WorkerProcess.faultableWorkerCommand(WorkerProcess.workerJar())) + " }");
+        + TestConfig.jsonList(WorkerProcess.faultableWorkerCommand(WorkerProcess.workerJar(), new TestConfig(dir).file()))
+        + " }");
     try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
       long wedged = sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
       Path wedge = WedgeablePolls.wedgeFile(c.dataDir(), "ideas");

@@ -1,6 +1,7 @@
 package dev.tended.testkit.faults;
 
 import dev.tended.io.FileOps;
+import dev.tended.testkit.Folders;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -95,7 +96,7 @@ final class PowerCutShadow {
     Path base = Files.createDirectories(root.resolve("snap").resolve(encode(dir)));
     long gen = lastGeneration.containsKey(dir) ? lastGeneration.get(dir) + 1 : newestGeneration(base) + 1;
     Path temp = base.resolve(".tmp-" + gen);
-    deleteTree(temp);
+    Folders.deleteTree(temp);
     Files.createDirectory(temp);
     StringBuilder manifest = new StringBuilder();
     int n = 0;
@@ -127,7 +128,7 @@ final class PowerCutShadow {
     lastGeneration.put(dir, gen);
     try (Stream<Path> gens = Files.list(base)) {
       for (Path old : gens.filter(p -> isGeneration(p) && generation(p) < gen).toList()) {
-        deleteTree(old);
+        Folders.deleteTree(old);
       }
     }
   }
@@ -192,7 +193,7 @@ final class PowerCutShadow {
       for (Path base : s.toList()) {
         Path folder = Path.of(URLDecoder.decode(base.getFileName().toString(), StandardCharsets.UTF_8));
         if (folder.startsWith(gone)) {
-          deleteTree(base);
+          Folders.deleteTree(base);
           lastGeneration.remove(folder);
         }
       }
@@ -223,19 +224,5 @@ final class PowerCutShadow {
 
   private static String encode(Path dir) {
     return URLEncoder.encode(dir.toString(), StandardCharsets.UTF_8);
-  }
-
-  static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-      try (Stream<Path> s = Files.list(p)) {
-        for (Path c : s.toList()) {
-          deleteTree(c);
-        }
-      }
-    }
-    Files.deleteIfExists(p);
   }
 }
