@@ -108,6 +108,7 @@ final class PowerCutScenario implements Scenario {
       int copies = countCopies(rig.dataDir().resolve("quarantine").resolve(BROKEN));
       long failedForces = countOccurrences(rig.outputText(), "simulated failure to force");
       long recordRetries = countOccurrences(rig.outputText(), "item_record_failed");
+      problems.addAll(unreached(shadow, !extraEnv.isEmpty(), failedForces));
       boolean ok = audit.clean() && exit == 0 && problems.isEmpty();
       String worker = rig.outputText();
       String note = "names dropped/rolled back/torn: " + perKind(effects) + "; quarantine copies kept " + copies
@@ -124,6 +125,21 @@ final class PowerCutScenario implements Scenario {
       return new Outcome(fault, cuts, audit.produced(), audit.succeeded(), audit.lost(), audit.rerunAfterFinish(),
           maxRecovery, Outcome.verdict(ok), note);
     }
+  }
+
+  /**
+   * What says the test kit's faults never reached the worker: no write recorded for the power cut, or
+   * no failed force when forces were to fail. Either makes the row meaningless, so it fails.
+   */
+  static List<String> unreached(Path shadow, boolean forcesFail, long failedForces) {
+    List<String> out = new ArrayList<>();
+    if (!PowerCut.recorded(shadow)) {
+      out.add("the power-cut recorder saw no write: the test kit's faults did not reach the worker");
+    }
+    if (forcesFail && failedForces == 0) {
+      out.add("no force failed: the test kit's failing forces did not reach the worker");
+    }
+    return out;
   }
 
   /** Items the ledger has finished, read from the status file (0 when there is none yet). */

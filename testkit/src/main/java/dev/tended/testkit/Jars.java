@@ -60,12 +60,18 @@ public record Jars(Path root, Path worker, Optional<Path> supervisor, Path jvmOp
       return Path.of(set).toAbsolutePath().normalize();
     }
     Path cwd = Path.of("").toAbsolutePath();
-    for (Path p = cwd; p != null; p = p.getParent()) {
+    return sourceTreeAt(cwd).orElseThrow(() -> new IllegalStateException("no tended source tree at or above " + cwd
+        + " (set -D" + ROOT_PROPERTY + ")"));
+  }
+
+  /** The nearest folder at or above {@code start} holding {@code worker/pom.xml} and {@code testkit/pom.xml}. */
+  static Optional<Path> sourceTreeAt(Path start) {
+    for (Path p = start.toAbsolutePath(); p != null; p = p.getParent()) {
       if (Files.isRegularFile(p.resolve("worker/pom.xml")) && Files.isRegularFile(p.resolve("testkit/pom.xml"))) {
-        return p;
+        return Optional.of(p);
       }
     }
-    throw new IllegalStateException("no tended source tree at or above " + cwd + " (set -D" + ROOT_PROPERTY + ")");
+    return Optional.empty();
   }
 
   /** The worker jar, which must have been built. */

@@ -2,13 +2,13 @@ package dev.tended.bench.e2e;
 
 import dev.tended.bench.Figure;
 import dev.tended.bench.Format;
-import dev.tended.testkit.Jars;
-import dev.tended.testkit.JvmFlags;
 import dev.tended.bench.ProcStats;
 import dev.tended.bench.Profile;
+import dev.tended.status.WorkerStatus;
+import dev.tended.testkit.Jars;
+import dev.tended.testkit.JvmFlags;
 import dev.tended.testkit.StatusProbe;
 import dev.tended.testkit.TestConfig;
-import dev.tended.status.WorkerStatus;
 import dev.tended.testkit.WorkerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;

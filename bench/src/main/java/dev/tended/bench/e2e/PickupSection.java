@@ -2,10 +2,10 @@ package dev.tended.bench.e2e;
 
 import dev.tended.bench.Figure;
 import dev.tended.bench.Format;
-import dev.tended.testkit.JvmFlags;
 import dev.tended.bench.Profile;
-import dev.tended.testkit.TestConfig;
 import dev.tended.bench.Stats;
+import dev.tended.testkit.JvmFlags;
+import dev.tended.testkit.TestConfig;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

@@ -2,11 +2,11 @@ package dev.tended.bench.e2e;
 
 import dev.tended.bench.Figure;
 import dev.tended.bench.Format;
+import dev.tended.status.WorkerStatus;
 import dev.tended.testkit.Jars;
 import dev.tended.testkit.JvmFlags;
 import dev.tended.testkit.StatusProbe;
 import dev.tended.testkit.TestConfig;
-import dev.tended.status.WorkerStatus;
 import dev.tended.testkit.WorkerProcess;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,12 +2,12 @@ package dev.tended.bench.e2e;
 
 import dev.tended.bench.Figure;
 import dev.tended.bench.Format;
+import dev.tended.bench.Profile;
+import dev.tended.bench.Stats;
 import dev.tended.testkit.Jars;
 import dev.tended.testkit.JvmFlags;
-import dev.tended.bench.Profile;
-import dev.tended.testkit.TestConfig;
-import dev.tended.bench.Stats;
 import dev.tended.testkit.NotifySocket;
+import dev.tended.testkit.TestConfig;
 import dev.tended.testkit.WorkerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;

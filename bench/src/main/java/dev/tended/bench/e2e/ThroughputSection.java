@@ -2,12 +2,12 @@ package dev.tended.bench.e2e;
 
 import dev.tended.bench.Figure;
 import dev.tended.bench.Format;
+import dev.tended.bench.Profile;
+import dev.tended.status.SourceStatus;
 import dev.tended.testkit.Jars;
 import dev.tended.testkit.JvmFlags;
-import dev.tended.bench.Profile;
 import dev.tended.testkit.StatusProbe;
 import dev.tended.testkit.TestConfig;
-import dev.tended.status.SourceStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -32,6 +32,15 @@ import java.util.Set;
 public final class PowerCut {
   private PowerCut() {}
 
+  /**
+   * Whether a worker's recorder has written anything in {@code shadowDir}: false after a worker ran
+   * means the faults never reached it (it was not started through the faultable entry point), and a
+   * scenario that then finds nothing torn proves nothing.
+   */
+  public static boolean recorded(Path shadowDir) {
+    return Files.isRegularFile(shadowDir.resolve(PowerCutShadow.JOURNAL));
+  }
+
   /** What the cut did to one name. */
   public enum Effect {
     /** Created after its folder's last force: gone. */

@@ -44,6 +44,7 @@ import java.util.stream.Stream;
  */
 final class PowerCutShadow {
   private static final String MANIFEST = "MANIFEST";
+  static final String JOURNAL = "journal";
 
   private final Path root;
   private final Map<Path, Long> lastGeneration = new HashMap<>();
@@ -81,7 +82,7 @@ final class PowerCutShadow {
   private void append(String line) throws IOException {
     if (journal == null) {
       Files.createDirectories(root);
-      journal = FileChannel.open(root.resolve("journal"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+      journal = FileChannel.open(root.resolve(JOURNAL), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.APPEND);
     }
     ByteBuffer b = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
@@ -165,7 +166,7 @@ final class PowerCutShadow {
   synchronized Journal readJournal() throws IOException {
     Set<Path> created = new LinkedHashSet<>();
     Map<String, Boolean> forced = new HashMap<>();
-    Path file = root.resolve("journal");
+    Path file = root.resolve(JOURNAL);
     List<String> lines = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : new ArrayList<>();
     for (String line : lines) {
       String[] f = line.split("\t", 2);
