@@ -38,30 +38,39 @@ public record Jars(Path root, Path worker, Optional<Path> supervisor, Path jvmOp
   private static final String WORKER_BUILT = "worker/target/tended-worker.jar";
   private static final String SUPERVISOR_BUILT = "supervisor/target/tended-supervisor.jar";
 
-  /** The jars this JVM was told about, or the build's under the root found from the working directory. */
+  /**
+   * The jars this JVM was told about, or the build's under the source tree found from the working
+   * directory (or the working directory itself, when there is none and the properties name the jars).
+   */
   public static Jars find() {
-    return under(sourceTree(), Optional.ofNullable(System.getProperty(WORKER_JAR_PROPERTY)).map(Path::of));
+    Path cwd = Path.of("").toAbsolutePath();
+    Path root = property(ROOT_PROPERTY).or(() -> sourceTreeAt(cwd)).orElse(cwd);
+    return under(root, property(WORKER_JAR_PROPERTY), property(SUPERVISOR_JAR_PROPERTY));
   }
 
-  /** The jars under {@code root}; {@code workerOverride} measures another worker jar. */
+  /** The jars built under {@code root}; {@code workerOverride} measures another worker jar. */
   public static Jars under(Path root, Optional<Path> workerOverride) {
+    return under(root, workerOverride, Optional.empty());
+  }
+
+  private static Jars under(Path root, Optional<Path> workerOverride, Optional<Path> supervisorOverride) {
     Path r = root.toAbsolutePath().normalize();
     Path worker = workerOverride.orElse(r.resolve(WORKER_BUILT)).toAbsolutePath();
-    Path supervisor = Optional.ofNullable(System.getProperty(SUPERVISOR_JAR_PROPERTY)).map(Path::of)
-        .orElse(r.resolve(SUPERVISOR_BUILT)).toAbsolutePath();
+    Path supervisor = supervisorOverride.orElse(r.resolve(SUPERVISOR_BUILT)).toAbsolutePath();
     return new Jars(r, worker, Files.isRegularFile(supervisor) ? Optional.of(supervisor) : Optional.empty(),
         r.resolve("deploy/jvm.options"), r.resolve("deploy/bin/tended"));
   }
 
+  private static Optional<Path> property(String name) {
+    return Optional.ofNullable(System.getProperty(name)).filter(v -> !v.isBlank()).map(Path::of);
+  }
+
   /** The source tree's root: {@value #ROOT_PROPERTY}, else found at or above the working directory. */
   public static Path sourceTree() {
-    String set = System.getProperty(ROOT_PROPERTY);
-    if (set != null && !set.isBlank()) {
-      return Path.of(set).toAbsolutePath().normalize();
-    }
     Path cwd = Path.of("").toAbsolutePath();
-    return sourceTreeAt(cwd).orElseThrow(() -> new IllegalStateException("no tended source tree at or above " + cwd
-        + " (set -D" + ROOT_PROPERTY + ")"));
+    return property(ROOT_PROPERTY).map(p -> p.toAbsolutePath().normalize()).or(() -> sourceTreeAt(cwd))
+        .orElseThrow(() -> new IllegalStateException("no tended source tree at or above " + cwd + " (set -D"
+            + ROOT_PROPERTY + ")"));
   }
 
   /** The nearest folder at or above {@code start} holding {@code worker/pom.xml} and {@code testkit/pom.xml}. */
@@ -104,9 +113,9 @@ public record Jars(Path root, Path worker, Optional<Path> supervisor, Path jvmOp
    * build ({@code testkit/target/tended-testkit-*.jar}).
    */
   public static String testkit() {
-    String set = System.getProperty(TESTKIT_PROPERTY);
-    if (set != null && !set.isBlank()) {
-      return set;
+    Optional<Path> set = property(TESTKIT_PROPERTY);
+    if (set.isPresent()) {
+      return set.get().toString();
     }
     Optional<Path> own = ownLocation();
     if (own.isPresent() && holdsTheKitAlone(own.get())) {
