@@ -82,7 +82,7 @@ final class DamageScenario implements Scenario {
       Queues queue = new Queues(rig.dataDir().resolve("ideas_log.json"), "idea");
       queue.add(ITEMS);
       rig.startAndAwaitBeat();
-      rig.await(s -> CrashScenario.allDone(s, ITEMS), Duration.ofSeconds(60));
+      rig.awaitDrained(ITEMS, rig.pace());
       rig.stop();
       long runsBefore = RunLog.read(rig.runLog()).runs();
       Path ledger = rig.dataDir().resolve("ledger.db");
@@ -98,7 +98,7 @@ final class DamageScenario implements Scenario {
       int recovered = recoverLedger(suite, rig);
       queue.add(4);
       long startMs = rig.startAndAwaitBeat();
-      rig.await(s -> CrashScenario.allDone(s, queue.count()), Duration.ofSeconds(60));
+      rig.awaitDrained(queue.count(), rig.pace());
       long ms = (System.nanoTime() - t0) / 1_000_000;
       rig.stop();
       RunLog runs = RunLog.read(rig.runLog());

@@ -59,7 +59,7 @@ final class HangScenario implements Scenario {
         WorkerStatus s = rig.await(st -> "running".equals(st.state()), Duration.ofSeconds(60));
         for (int i = 0; i < freezes; i++) {
           queue.add(5);
-          long pid = rig.await(st -> CrashScenario.allDone(st, queue.count()), Duration.ofSeconds(60)).pid();
+          long pid = rig.awaitDrained(queue.count(), rig.pace()).pid();
           WorkerProcess.signal(pid, "STOP");
           long t0 = System.nanoTime();
           rig.status().await(StatusProbe.beatOfAnotherThan(pid), Duration.ofSeconds(60));
@@ -71,7 +71,7 @@ final class HangScenario implements Scenario {
           }
         }
         queue.add(5);
-        rig.await(st -> CrashScenario.allDone(st, queue.count()), Duration.ofSeconds(60));
+        rig.awaitDrained(queue.count(), rig.pace());
         sup.stop(Duration.ofSeconds(30));
         long bound = STALE_AFTER.plus(STOP_GRACE).toMillis() + 2_000;
         Audit audit = Audit.of(rig.dataDir(), Map.of("ideas", queue.ids()), RunLog.read(rig.runLog()));
@@ -124,7 +124,7 @@ final class HangScenario implements Scenario {
       queue.add(3);
       rig.startAndAwaitBeat();
       long t0 = System.nanoTime();
-      rig.await(st -> CrashScenario.allDone(st, 3), Duration.ofSeconds(30));
+      rig.awaitDrained(3, rig.pace());
       long ms = (System.nanoTime() - t0) / 1_000_000;
       List<Long> children = new ArrayList<>();
       try (var files = Files.walk(rig.dataDir().resolve("work"))) {
@@ -172,7 +172,7 @@ final class HangScenario implements Scenario {
       Queues ideas = new Queues(ideasFile, "idea");
       long t0 = System.nanoTime();
       ideas.add(3);
-      rig.await(st -> CrashScenario.allDone(st, 6), Duration.ofSeconds(30));
+      rig.awaitDrained(6, rig.pace());
       long ms = (System.nanoTime() - t0) / 1_000_000;
       rig.stop();
       Audit audit = Audit.of(rig.dataDir(), Map.of("ideas", ideas.ids(), "qa-issues", qa.ids()), RunLog.read(rig.runLog()));

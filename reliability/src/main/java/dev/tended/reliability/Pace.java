@@ -24,6 +24,11 @@ record Pace(long slowestStartMs, double msPerItem) {
     return new Pace(slowestStartMs, elapsedNanos / 1e6 / Math.max(1, finished));
   }
 
+  /** The pace known from start-up alone (no faulted run measured items yet). */
+  static Pace ofStarts(long slowestStartMs) {
+    return new Pace(slowestStartMs, 0);
+  }
+
   /** How long a drain may go without one more item finishing. */
   Duration stallLimit() {
     long ms = Math.max(START_FACTOR * slowestStartMs, (long) (ITEM_FACTOR * msPerItem));

@@ -73,7 +73,7 @@ final class PermissionsScenario implements Scenario {
       long t0 = System.nanoTime();
       Files.setPosixFilePermissions(unreadable, PosixFilePermissions.fromString("rw-r--r--"));
       Files.setPosixFilePermissions(unwritable, PosixFilePermissions.fromString("rwxrwxrwx"));
-      rig.await(st -> CrashScenario.allDone(st, 11), Duration.ofSeconds(60));
+      rig.awaitDrained(11, rig.pace());
       long ms = (System.nanoTime() - t0) / 1_000_000;
       rig.stop();
       Audit audit = Audit.of(rig.dataDir(), Map.of("ideas", ideas.ids(), "qa-issues", qa.ids(), "notes", notes.ids()),

@@ -182,6 +182,11 @@ final class Rig implements AutoCloseable {
     return scaled.compareTo(START_FLOOR) > 0 ? scaled : START_FLOOR;
   }
 
+  /** The pace known from this rig's starts so far, for drains that measured nothing else. */
+  Pace pace() {
+    return Pace.ofStarts(slowestStartMs);
+  }
+
   /** Waits for a status that satisfies {@code condition}. */
   WorkerStatus await(Predicate<WorkerStatus> condition, Duration limit) throws InterruptedException, TimeoutException {
     return status.await(condition, limit).status();
