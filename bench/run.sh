@@ -20,9 +20,9 @@ runs_systemd() {
   done
 }
 if runs_systemd "$@" && [ "$(id -u)" = 0 ]; then
-  mvn -B -q -Pbench,deb -DskipTests -pl worker,supervisor,bench,packaging -am package
+  mvn -B -q -Pbench,deb -DskipTests -pl worker,supervisor,testkit,bench,packaging -am package
 else
-  mvn -B -q -Pbench -DskipTests -pl worker,supervisor,bench -am package
+  mvn -B -q -Pbench -DskipTests -pl worker,supervisor,testkit,bench -am package
 fi
 status=0
 java -jar bench/target/tended-bench.jar "$@" || status=$?

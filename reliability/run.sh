@@ -8,7 +8,7 @@
 #   --keep          keep the scratch folders (printed at the end)
 set -eu
 cd "$(dirname "$0")/.."
-mvn -B -q -Preliability -DskipTests -pl worker,supervisor,bench,reliability -am package
+mvn -B -q -Preliability -DskipTests -pl worker,supervisor,testkit,reliability -am package
 status=0
 java -jar reliability/target/tended-reliability.jar "$@" || status=$?
 if [ "$status" -eq 0 ]; then

@@ -9,6 +9,10 @@
 #
 #   usage (as root, from a built tree):  mvn -B -Pdeb package -DskipTests && systemd/test/e2e.sh
 #
+# The wedged-poller checks start the worker through its test entry point (rig.sh FAULTABLE_WORKER: the
+# installed jar with the test kit's jar on the class path, by a drop-in or supervisor.workerCommand);
+# the shipped units and jars hold no test switch.
+#
 #   env: TENDED_E2E_CACHE, TENDED_DEB, MIRROR: see rig.sh (the container boot, shared with watchdog-bench.sh)
 #
 # Where it cannot run (not root, no systemd-nspawn and no apt-get to install it, container does not
@@ -31,6 +35,7 @@ rig_preflight
 for f in worker/target/tended-worker.jar supervisor/target/tended-supervisor.jar; do
   [[ -f $repo/$f ]] || { log "FATAL: $f missing: build first"; exit 1; }
 done
+[[ -n $TESTKIT && -f $TESTKIT ]] || { log "FATAL: no test kit jar (testkit/target/tended-testkit-*.jar): build first"; exit 1; }
 rig_on_exit() { (($1 <= 1)) && log "RESULT: $PASS passed, $FAIL failed, $(since "$T0") s in all"; }
 trap rig_exit EXIT
 trap 'exit 130' INT TERM
@@ -69,6 +74,8 @@ worker_child() { ct pgrep -u tended -f tended-worker.jar | head -n1; }
 drop_queue() { # an idea that succeeds and one that dies (exit 65: no title), appended atomically
   ct runuser -u tended -- sh -c "printf '%s\n' '$1' > /var/lib/tended/queues/.ideas.tmp && mv /var/lib/tended/queues/.ideas.tmp /var/lib/tended/queues/ideas_log.json"
 }
+
+rig_testkit || { log "FATAL: could not install the test kit's jar in the container"; exit 1; }
 
 # ------------------------------------------------------------------------------------------ 1. the .deb
 log "--- 1. dpkg -i tended.deb (postinst enables and starts tended.service: the single topology)"
@@ -129,13 +136,14 @@ sed 's/^/    /' "$CACHE/diagnose.out"
 check "health-diagnose as the tended user works too" eval 'ct runuser -u tended -- tended health-diagnose --config /etc/tended/tended.yaml >/dev/null 2>&1'
 
 # The supervisor's own stall recorder in the one-unit topology: a wedged child gets a record with a
-# real thread dump (jcmd from the supervisor, same unit, same private /tmp).
-log "    single: wedging the child worker's ideas poller (test hook), staleAfter=20s"
-dropin tended.service 50-e2e "[Service]
-Environment=TENDED_TEST_HOOKS=1"
-ct sed -i 's/^\(  staleAfter:\) 120s/\1 20s/' /etc/tended/tended.yaml
+# real thread dump (jcmd from the supervisor, same unit, same private /tmp). The supervisor starts
+# its child through the worker's test entry point (supervisor.workerCommand), the test kit obeying
+# the wedge file.
+log "    single: wedging the child worker's ideas poller (test kit's wedge file), staleAfter=20s"
+ct sed -i "s|^\(  staleAfter:\) 120s|\1 20s\n  workerCommand: $(faultable_worker_yaml)|" /etc/tended/tended.yaml
 ct systemctl restart tended.service
-check "single: restarted with the test hooks on" wait_for 60 eval 'active tended.service && [[ -n $(worker_child) ]]'
+check "single: restarted with the test kit on the worker's class path" wait_for 60 eval '
+  active tended.service && w=$(worker_child) && [[ -n $w ]] && ct grep -qF tended-testkit.jar "/proc/$w/cmdline"'
 wchild=$(worker_child)
 ct runuser -u tended -- sh -c 'mkdir -p /var/lib/tended/test-hooks && touch /var/lib/tended/test-hooks/wedge-poller-ideas'
 t=$(now)
@@ -144,7 +152,7 @@ log "    FIGURE: wedge -> supervisor's stall_recorded (single): $(since "$t") s"
 ct rm -f /var/lib/tended/test-hooks/wedge-poller-ideas
 record=$(ct sh -c 'ls -t /var/lib/tended/diagnostics/stall-*.txt 2>/dev/null | head -n1')
 check "single: the stall record holds a real thread dump of the wedged poller" \
-  eval '[[ -n $record ]] && ct grep -q "Full thread dump" "$record" && ct grep -q "maybeWedgePoller" "$record"'
+  eval '[[ -n $record ]] && ct grep -q "Full thread dump" "$record" && ct grep -q "dev.tended.testkit.faults.WedgeablePolls" "$record"'
 [[ -n $record ]] && ct grep -m1 -E "^reason:" "$record" | sed 's/^/    record: /'
 check "single: the supervisor restarted its child (new worker pid), the unit stayed active" \
   wait_for 60 eval 'w=$(worker_child); [[ -n $w && $w != "$wchild" ]] && active tended.service'
@@ -154,19 +162,21 @@ check "single: systemctl stop returns" eval 'ct systemctl stop tended.service'
 log "    stop took $(since "$t") s"
 check "single: no tended process left after stop" no_tended_process
 check "single: the worker stopped cleanly (state stopped)" eval 'ct grep -q "\"state\" *: *\"stopped\"" /var/lib/tended/status.json'
-ct rm -rf /etc/systemd/system/tended.service.d
+ct sed -i '/^  workerCommand: /d' /etc/tended/tended.yaml
 
 # ------------------------------------------------------------------------------------------ 3. split: worker unit
 log "--- 3. split topology: tended-worker.service with WatchdogSec="
 ct sed -i 's/^\(  restartWith:\) child /\1 systemctl /; s/^\(  staleAfter:\) 120s/\1 20s/' /etc/tended/tended.yaml
 ct systemctl disable --now tended.service >/dev/null 2>&1
 # Faster than the shipped 30 s / 10 s so the test takes seconds; the mechanism is the same.
+# The worker through its test entry point (ExecStart= replaced), so the test kit's wedge file applies.
 dropin tended-worker.service 50-e2e "[Service]
+ExecStart=
+ExecStart=$FAULTABLE_WORKER
 WatchdogSec=6s
 TimeoutAbortSec=4s
-RestartSec=1s
-Environment=TENDED_TEST_HOOKS=1"
-# Proof that "active" waits for READY=1: with the ideas poller wedged from the start (test hook), the
+RestartSec=1s"
+# Proof that "active" waits for READY=1: with the ideas poller wedged from the start (test kit), the
 # first poll never completes, so no READY=1 is sent and the unit must stay "activating".
 ct runuser -u tended -- sh -c 'mkdir -p /var/lib/tended/test-hooks && touch /var/lib/tended/test-hooks/wedge-poller-ideas'
 ct systemctl start --no-block tended-worker.service
@@ -222,15 +232,16 @@ ct systemctl reset-failed tended-e2e-badworker.service tended-e2e-badsup.service
 log "--- 4. split topology: tended-supervisor.service restarts the worker unit through systemctl"
 # The supervisor must act before systemd's own watchdog here: give the worker a long one for now.
 dropin tended-worker.service 50-e2e "[Service]
+ExecStart=
+ExecStart=$FAULTABLE_WORKER
 WatchdogSec=120s
-RestartSec=1s
-Environment=TENDED_TEST_HOOKS=1"
+RestartSec=1s"
 ct systemctl restart tended-worker.service
 check "split: systemctl start tended-supervisor returns (READY=1)" eval 'ct systemctl start tended-supervisor.service'
 check "split: the supervisor's READY=1 came before systemd called it started" ready_before_started tended-supervisor.service
 log "    tended-supervisor StatusText: $(prop tended-supervisor.service StatusText)"
 wpid=$(prop tended-worker.service MainPID)
-log "    wedging the worker's ideas poller (test hook): beats stop after staleAfter/2, the supervisor acts after staleAfter=20s"
+log "    wedging the worker's ideas poller (test kit): beats stop after staleAfter/2, the supervisor acts after staleAfter=20s"
 ct runuser -u tended -- sh -c 'mkdir -p /var/lib/tended/test-hooks && touch /var/lib/tended/test-hooks/wedge-poller-ideas'
 t=$(now)
 check "split: the supervisor noticed the stall" wait_for 60 journal_has tended-supervisor.service "worker_stalled"

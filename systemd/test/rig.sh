@@ -2,13 +2,16 @@
 # The real-systemd rig shared by e2e.sh and watchdog-bench.sh (sourced, not run): a Debian bookworm
 # rootfs (systemd 252) built once with debootstrap and cached, booted as PID 1 of a systemd-nspawn
 # container (--volatile=overlay: a run never changes the rootfs), with the built .deb bound in at
-# /payload/tended.deb and the source tree read-only at /src; commands run inside with `ct`.
+# /payload/tended.deb, the test kit's jar (when built) at /payload/tended-testkit.jar and the source
+# tree read-only at /src; commands run inside with `ct`.
 #
 #   before sourcing, set RIG_TAG (the log prefix) and MACHINE (the container's name, one per script so
 #   that two scripts can run at once); then:  rig_preflight; trap rig_exit EXIT; rig_rootfs; rig_boot
 #
 #   env: TENDED_E2E_CACHE  rootfs cache (default ~/.cache/tended-e2e), built once with debootstrap
 #        TENDED_DEB        the package (default packaging/target/tended_*_all.deb)
+#        TENDED_TESTKIT    the test kit's jar (default testkit/target/tended-testkit-*.jar): test-only faults
+#                          (a wedged poller) that a worker started with it on its class path obeys
 #        MIRROR            Debian mirror for debootstrap (default: the first one apt uses here)
 #        RIG_NO_BUILD=1    skip (exit 0) rather than build a missing rootfs
 #
@@ -24,6 +27,7 @@ RIG_TAG=${RIG_TAG:-rig}
 MACHINE=${MACHINE:-tended-rig}
 RIG_SKIP_NOTE=${RIG_SKIP_NOTE:-}
 DEB=""
+TESTKIT=""
 PAYLOAD=""
 NSPAWN_PID=""
 LEADER=""
@@ -39,6 +43,7 @@ rig_preflight() { # root, the .deb, host tools (installed with apt-get when miss
   [[ $(id -u) == 0 ]] || skip "must run as root (systemd-nspawn boots a container)"
   DEB=${TENDED_DEB:-$(ls "$repo"/packaging/target/tended_*_all.deb 2>/dev/null | sed -n 1p)}
   [[ -n $DEB && -f $DEB ]] || { log "FATAL: no .deb: build it first with 'mvn -B -Pdeb package -DskipTests'"; exit 1; }
+  TESTKIT=${TENDED_TESTKIT:-$(ls "$repo"/testkit/target/tended-testkit-*.jar 2>/dev/null | grep -v -e '-sources\.jar$' -e '-tests\.jar$' | sed -n 1p)}
   command -v systemd-nspawn >/dev/null || need+=(systemd-container)
   command -v debootstrap >/dev/null || need+=(debootstrap)
   command -v nsenter >/dev/null || need+=(util-linux)
@@ -107,6 +112,7 @@ rig_boot() { # boots the container and waits (30 s at most) until its systemd is
   local t state="" _
   PAYLOAD=$(mktemp -d /tmp/tended-rig.XXXXXX)
   cp "$DEB" "$PAYLOAD/tended.deb"
+  [[ -n $TESTKIT && -f $TESTKIT ]] && cp "$TESTKIT" "$PAYLOAD/tended-testkit.jar"
   chmod 755 "$PAYLOAD"
   log "booting systemd in a container (systemd-nspawn -b --volatile=overlay)"
   t=$(now)
@@ -144,6 +150,19 @@ active() { [[ $(prop "$1" ActiveState) == active ]]; }
 restarted() { # restarted UNIT OLD_PID: a new main process is up and active
   local p; p=$(prop "$1" MainPID)
   active "$1" && [[ -n $p && $p != 0 && $p != "$2" ]]
+}
+# The test entry point of the worker: the installed jar's own main class with the test kit on its class
+# path (its fault services: a poller wedged by a file), the units' JVM options. Never the shipped
+# command line: the product holds no test switch. rig_testkit installs the kit's jar in the container.
+TESTKIT_IN_CT=/usr/local/lib/tended-test/tended-testkit.jar
+FAULTABLE_WORKER="/usr/bin/java @/etc/tended/jvm.options -XX:+ExitOnOutOfMemoryError -XX:HeapDumpPath=/var/lib/tended -cp /usr/share/tended/tended-worker.jar:$TESTKIT_IN_CT dev.tended.worker.WorkerMain --config /etc/tended/tended.yaml"
+rig_testkit() { # copies the test kit's jar from the payload to $TESTKIT_IN_CT, readable by the tended user
+  ct test -f /payload/tended-testkit.jar && ct install -D -m 0644 /payload/tended-testkit.jar "$TESTKIT_IN_CT"
+}
+faultable_worker_yaml() { # FAULTABLE_WORKER as a YAML flow sequence, for supervisor.workerCommand
+  local a out=""
+  for a in $FAULTABLE_WORKER; do out+="${out:+, }\"$a\""; done
+  printf '[%s]' "$out"
 }
 dropin() { # dropin UNIT NAME CONTENT: a drop-in for the test, then daemon-reload
   ct mkdir -p "/etc/systemd/system/$1.d"

@@ -1,13 +1,15 @@
 package dev.tended.bench;
 
 import dev.tended.bench.e2e.IdleSection;
-import dev.tended.bench.e2e.Jars;
 import dev.tended.bench.e2e.PickupSection;
 import dev.tended.bench.e2e.RestartSection;
 import dev.tended.bench.e2e.StartupSection;
 import dev.tended.bench.e2e.SystemdSection;
 import dev.tended.bench.e2e.ThroughputSection;
 import dev.tended.bench.jmh.Fixtures;
+import dev.tended.testkit.Jars;
+import dev.tended.testkit.JvmFlags;
+import dev.tended.testkit.Machine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

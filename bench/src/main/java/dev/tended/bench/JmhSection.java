@@ -6,6 +6,7 @@ import dev.tended.bench.jmh.LedgerDispatchBenchmark;
 import dev.tended.bench.jmh.LedgerPathBenchmark;
 import dev.tended.bench.jmh.UnchangedRecheckBenchmark;
 import dev.tended.bench.jmh.WorkerPathBenchmark;
+import dev.tended.testkit.JvmFlags;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.tended.bench;
 
+import dev.tended.testkit.Machine;
 import java.util.ArrayList;
 import java.util.List;
 

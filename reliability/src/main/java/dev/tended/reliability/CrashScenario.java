@@ -1,8 +1,8 @@
 package dev.tended.reliability;
 
-import dev.tended.bench.e2e.JarProcess;
 import dev.tended.status.SourceStatus;
 import dev.tended.status.WorkerStatus;
+import dev.tended.testkit.WorkerProcess;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -47,12 +47,13 @@ final class CrashScenario implements Scenario {
       int orphansStopped = 0;
       ideas.start();
       qa.start();
+      long t0 = System.nanoTime();
       try {
         for (int k = 0; k < suite.profile().kills(); k++) {
           maxRecovery = Math.max(maxRecovery, rig.startAndAwaitBeat());
           Thread.sleep(ThreadLocalRandom.current().nextInt(MAX_KILL_DELAY_MS));
-          JarProcess.signal(rig.worker().pid(), "KILL");
-          if (rig.worker().awaitExit(30).isEmpty()) {
+          WorkerProcess.signal(rig.worker().pid(), "KILL");
+          if (rig.worker().waitFor(Duration.ofSeconds(30)).isEmpty()) {
             throw new IllegalStateException("worker " + rig.worker().pid() + " did not die of SIGKILL");
           }
           cutWrites.addAll(leftoverTemps(rig.dataDir()));
@@ -66,8 +67,9 @@ final class CrashScenario implements Scenario {
       produced.put("ideas", ideas.ids());
       produced.put("qa-issues", qa.ids());
       long total = produced.values().stream().mapToLong(List::size).sum();
+      Pace pace = Pace.measured(rig.slowestStart(), System.nanoTime() - t0, PowerCutScenario.finishedSoFar(rig));
       maxRecovery = Math.max(maxRecovery, rig.startAndAwaitBeat());
-      rig.await(s -> allDone(s, total), suite.profile().drainLimit());
+      rig.awaitDrained(total, pace);
       int exit = rig.stop();
       Audit audit = Audit.of(rig.dataDir(), produced, RunLog.read(rig.runLog()));
       boolean ok = audit.clean() && exit == 0;

@@ -1,8 +1,8 @@
 package dev.tended.reliability;
 
-import dev.tended.bench.JvmFlags;
-import dev.tended.bench.e2e.JarProcess;
-import dev.tended.bench.e2e.StatusWatch;
+import dev.tended.testkit.JvmFlags;
+import dev.tended.testkit.StatusProbe;
+import dev.tended.testkit.WorkerProcess;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -82,7 +82,7 @@ final class DamageScenario implements Scenario {
       Queues queue = new Queues(rig.dataDir().resolve("ideas_log.json"), "idea");
       queue.add(ITEMS);
       rig.startAndAwaitBeat();
-      rig.await(s -> CrashScenario.allDone(s, ITEMS), Duration.ofSeconds(60));
+      rig.awaitDrained(ITEMS, rig.pace());
       rig.stop();
       long runsBefore = RunLog.read(rig.runLog()).runs();
       Path ledger = rig.dataDir().resolve("ledger.db");
@@ -90,15 +90,15 @@ final class DamageScenario implements Scenario {
       byte[] damaged = Files.readAllBytes(ledger);
 
       long t0 = System.nanoTime();
-      JarProcess refused = rig.start(List.of(), Map.of());
-      OptionalInt exit = refused.awaitExit(60);
+      WorkerProcess refused = rig.start(List.of(), Map.of());
+      OptionalInt exit = refused.waitFor(Duration.ofSeconds(60));
       String said = rig.outputText();
       boolean refusedWell = exit.isPresent() && exit.getAsInt() == 1 && said.contains("ledger_damaged")
           && said.contains("tended recover-ledger") && java.util.Arrays.equals(damaged, Files.readAllBytes(ledger));
       int recovered = recoverLedger(suite, rig);
       queue.add(4);
       long startMs = rig.startAndAwaitBeat();
-      rig.await(s -> CrashScenario.allDone(s, queue.count()), Duration.ofSeconds(60));
+      rig.awaitDrained(queue.count(), rig.pace());
       long ms = (System.nanoTime() - t0) / 1_000_000;
       rig.stop();
       RunLog runs = RunLog.read(rig.runLog());
@@ -116,9 +116,10 @@ final class DamageScenario implements Scenario {
 
   private static int recoverLedger(Suite suite, Rig rig) throws IOException, InterruptedException {
     List<String> cmd = JvmFlags.optionsFile(suite.jars().jvmOptions()).command(List.of("-jar",
-        suite.jars().supervisor().orElseThrow().toString(), "recover-ledger", "--config", rig.configFile().toString()));
-    JarProcess p = JarProcess.start(cmd, rig.dir().resolve("recover.out"));
-    return p.awaitExit(60).orElse(-1);
+        suite.jars().requireSupervisor().toString(), "recover-ledger", "--config", rig.configFile().toString()));
+    WorkerProcess.Finished done = WorkerProcess.runToEnd(cmd, Map.of(), Duration.ofSeconds(60));
+    Files.writeString(rig.dir().resolve("recover.out"), done.out() + done.err());
+    return done.exitCode();
   }
 
   /** Garbage in status.json while the worker is down: the next worker writes a valid one over it. */
@@ -146,9 +147,9 @@ final class DamageScenario implements Scenario {
       rig.source(Rig.jsonQueue("ideas", "ideas_log.json", 1, handler, ""))
           .supervisor("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 2s, restartBackoff: { initial: 200ms, max: 1s } }")
           .write();
-      try (JarProcess sup = rig.supervise()) {
+      try (WorkerProcess sup = rig.supervise()) {
         long pid = rig.await(s -> "running".equals(s.state()) && s.sequence() >= 10, Duration.ofSeconds(60)).pid();
-        JarProcess.signal(pid, "STOP");
+        WorkerProcess.signal(pid, "STOP");
         AtomicBoolean scribbling = new AtomicBoolean(true);
         Path status = rig.dataDir().resolve("status.json");
         Thread scribbler = new Thread(() -> {
@@ -178,10 +179,10 @@ final class DamageScenario implements Scenario {
         }
         boolean gone = !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         if (!gone) {
-          JarProcess.signal(pid, "CONT");
+          WorkerProcess.signal(pid, "CONT");
         }
-        rig.status().await(StatusWatch.beatOfAnotherThan(pid), Duration.ofSeconds(30));
-        sup.stop(30);
+        rig.status().await(StatusProbe.beatOfAnotherThan(pid), Duration.ofSeconds(30));
+        sup.stop(Duration.ofSeconds(30));
         boolean ok = gone && replacedAfter <= 3_000 + 2_000 + 2_000;
         return new Outcome(fault, 1, 0, 0, 0, 0, replacedAfter, Outcome.verdict(ok),
             "fresh mtime every 100 ms, but not a beat: the frozen worker was killed after " + replacedAfter

@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -53,7 +52,7 @@ final class FullDiskScenario implements Scenario {
     Queues queue = new Queues(queueFile, "idea");
     queue.add(20);
     rig.startAndAwaitBeat();
-    rig.await(s -> CrashScenario.allDone(s, queue.count()), Duration.ofSeconds(60));
+    rig.awaitDrained(queue.count(), rig.pace());
 
     Path ballast = rig.dataDir().resolve("ballast");
     fillUp(ballast);
@@ -67,7 +66,7 @@ final class FullDiskScenario implements Scenario {
     boolean saidFull = said.contains("disk_full=true");
     Files.delete(ballast);
     long t0 = System.nanoTime();
-    rig.await(s -> CrashScenario.allDone(s, queue.count()), Duration.ofSeconds(120));
+    rig.awaitDrained(queue.count(), rig.pace());
     long recoveryMs = (System.nanoTime() - t0) / 1_000_000;
     long fullForMs = (t0 - fullAt) / 1_000_000;
     int exit = rig.stop();

@@ -1,12 +1,12 @@
 package dev.tended.reliability;
 
 import dev.tended.posix.ProcFs;
-import dev.tended.bench.e2e.JarProcess;
-import dev.tended.bench.e2e.StatusWatch;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
 import dev.tended.status.SourceStatus;
 import dev.tended.status.WorkerStatus;
+import dev.tended.testkit.StatusProbe;
+import dev.tended.testkit.WorkerProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,25 +54,25 @@ final class HangScenario implements Scenario {
           .supervisor("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 2s, restartBackoff: { initial: 200ms, max: 1s } }")
           .write();
       Queues queue = new Queues(rig.dataDir().resolve("ideas_log.json"), "idea");
-      try (JarProcess sup = rig.supervise()) {
+      try (WorkerProcess sup = rig.supervise()) {
         long maxRecovery = 0;
         WorkerStatus s = rig.await(st -> "running".equals(st.state()), Duration.ofSeconds(60));
         for (int i = 0; i < freezes; i++) {
           queue.add(5);
-          long pid = rig.await(st -> CrashScenario.allDone(st, queue.count()), Duration.ofSeconds(60)).pid();
-          JarProcess.signal(pid, "STOP");
+          long pid = rig.awaitDrained(queue.count(), rig.pace()).pid();
+          WorkerProcess.signal(pid, "STOP");
           long t0 = System.nanoTime();
-          rig.status().await(StatusWatch.beatOfAnotherThan(pid), Duration.ofSeconds(60));
+          rig.status().await(StatusProbe.beatOfAnotherThan(pid), Duration.ofSeconds(60));
           long ms = (System.nanoTime() - t0) / 1_000_000;
           maxRecovery = Math.max(maxRecovery, ms);
           if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            JarProcess.signal(pid, "CONT");
+            WorkerProcess.signal(pid, "CONT");
             return fail(fault, freezes, "frozen worker " + pid + " still exists after the restart");
           }
         }
         queue.add(5);
-        rig.await(st -> CrashScenario.allDone(st, queue.count()), Duration.ofSeconds(60));
-        sup.stop(30);
+        rig.awaitDrained(queue.count(), rig.pace());
+        sup.stop(Duration.ofSeconds(30));
         long bound = STALE_AFTER.plus(STOP_GRACE).toMillis() + 2_000;
         Audit audit = Audit.of(rig.dataDir(), Map.of("ideas", queue.ids()), RunLog.read(rig.runLog()));
         boolean ok = audit.clean() && maxRecovery <= bound && stallRecords(rig.dataDir()) >= freezes;
@@ -124,7 +124,7 @@ final class HangScenario implements Scenario {
       queue.add(3);
       rig.startAndAwaitBeat();
       long t0 = System.nanoTime();
-      rig.await(st -> CrashScenario.allDone(st, 3), Duration.ofSeconds(30));
+      rig.awaitDrained(3, rig.pace());
       long ms = (System.nanoTime() - t0) / 1_000_000;
       List<Long> children = new ArrayList<>();
       try (var files = Files.walk(rig.dataDir().resolve("work"))) {
@@ -172,7 +172,7 @@ final class HangScenario implements Scenario {
       Queues ideas = new Queues(ideasFile, "idea");
       long t0 = System.nanoTime();
       ideas.add(3);
-      rig.await(st -> CrashScenario.allDone(st, 6), Duration.ofSeconds(30));
+      rig.awaitDrained(6, rig.pace());
       long ms = (System.nanoTime() - t0) / 1_000_000;
       rig.stop();
       Audit audit = Audit.of(rig.dataDir(), Map.of("ideas", ideas.ids(), "qa-issues", qa.ids()), RunLog.read(rig.runLog()));

@@ -1,7 +1,6 @@
 package dev.tended.reliability;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -30,7 +29,7 @@ final class LeakScenario implements Scenario {
       Queues queue = new Queues(rig.dataDir().resolve("ideas_log.json"), "idea");
       queue.add(WARM_UP);
       rig.startAndAwaitBeat();
-      rig.await(s -> CrashScenario.allDone(s, WARM_UP), Duration.ofSeconds(120));
+      rig.awaitDrained(WARM_UP, rig.pace());
       long pid = rig.worker().pid();
       JvmProbe.of(pid); // the first jcmd starts the JVM's attach listener (a thread and a socket): not a leak
       JvmProbe before = JvmProbe.of(pid);
@@ -39,7 +38,7 @@ final class LeakScenario implements Scenario {
       for (int done = 0; done < items; done += batch) {
         queue.add(Math.min(batch, items - done));
         int target = queue.count();
-        rig.await(s -> CrashScenario.allDone(s, target), Duration.ofMinutes(30));
+        rig.awaitDrained(target, rig.pace());
       }
       long ms = (System.nanoTime() - t0) / 1_000_000;
       JvmProbe after = JvmProbe.of(pid);

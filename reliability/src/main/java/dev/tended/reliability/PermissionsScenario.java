@@ -1,8 +1,8 @@
 package dev.tended.reliability;
 
-import dev.tended.bench.e2e.JarProcess;
 import dev.tended.status.SourceStatus;
 import dev.tended.status.WorkerStatus;
+import dev.tended.testkit.WorkerProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +60,7 @@ final class PermissionsScenario implements Scenario {
       } else {
         Files.setPosixFilePermissions(unwritable, PosixFilePermissions.fromString("r-xr-xr-x"));
       }
-      JarProcess w = rig.startAs(prefix);
+      WorkerProcess w = rig.startAs(prefix);
       rig.awaitBeat(w, Duration.ofSeconds(60));
       WorkerStatus s = rig.await(st -> st.sources().get("notes").succeeded() == 3
           && error(st, "ideas").isPresent() && error(st, "qa-issues").isPresent(), Duration.ofSeconds(30));
@@ -73,7 +73,7 @@ final class PermissionsScenario implements Scenario {
       long t0 = System.nanoTime();
       Files.setPosixFilePermissions(unreadable, PosixFilePermissions.fromString("rw-r--r--"));
       Files.setPosixFilePermissions(unwritable, PosixFilePermissions.fromString("rwxrwxrwx"));
-      rig.await(st -> CrashScenario.allDone(st, 11), Duration.ofSeconds(60));
+      rig.awaitDrained(11, rig.pace());
       long ms = (System.nanoTime() - t0) / 1_000_000;
       rig.stop();
       Audit audit = Audit.of(rig.dataDir(), Map.of("ideas", ideas.ids(), "qa-issues", qa.ids(), "notes", notes.ids()),

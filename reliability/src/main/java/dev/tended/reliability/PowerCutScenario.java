@@ -1,6 +1,7 @@
 package dev.tended.reliability;
 
-import dev.tended.bench.e2e.JarProcess;
+import dev.tended.testkit.WorkerProcess;
+import dev.tended.testkit.faults.EnvironmentFaults;
 import dev.tended.testkit.faults.PowerCut;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +20,8 @@ import java.util.TreeMap;
 /**
  * Power loss of the files tended writes itself. A SIGKILL only loses what the process held, the
  * page cache survives it, so it cannot catch a missing force or a missing folder sync. Here the
- * worker runs with {@code TENDED_TEST_POWERCUT_DIR}: every durable step of its own files (status,
+ * worker runs through the test kit's faultable entry point ({@link Rig#startWithFaults}) with {@link
+ * EnvironmentFaults#POWERCUT_DIR} set: every durable step of its own files (status,
  * results, quarantine copies) is recorded, and after each SIGKILL {@link PowerCut#apply} drops what
  * was not in its folder's last force and tears what was never forced. Then {@link AfterCut} checks
  * what is left, the worker restarts, and at the end every produced item must have succeeded exactly
@@ -44,7 +46,7 @@ final class PowerCutScenario implements Scenario {
         run(suite, "powercut", "power cut (unforced writes dropped or torn)", cuts, Map.of()),
         run(suite, "powercut-failing-force", "power cut while every " + FAIL_FORCE_EVERY
             + "th force fails (pages dropped)", Math.max(2, cuts / 3),
-            Map.of("TENDED_TEST_FAIL_FORCE_EVERY", Integer.toString(FAIL_FORCE_EVERY))));
+            Map.of(EnvironmentFaults.FAIL_FORCE_EVERY, Integer.toString(FAIL_FORCE_EVERY))));
   }
 
   private Outcome run(Suite suite, String dir, String fault, int cuts, Map<String, String> extraEnv)
@@ -57,8 +59,7 @@ final class PowerCutScenario implements Scenario {
           .write();
       Path shadow = rig.dir().resolve("powercut");
       Map<String, String> env = new LinkedHashMap<>(extraEnv);
-      env.put("TENDED_TEST_HOOKS", "1");
-      env.put("TENDED_TEST_POWERCUT_DIR", shadow.toString());
+      env.put(EnvironmentFaults.POWERCUT_DIR, shadow.toString());
       Producer ideas = new Producer.AtomicReplace(rig.dataDir().resolve("ideas_log.json"), "idea", Duration.ofMillis(150));
       Producer.SometimesBroken broken = new Producer.SometimesBroken(rig.dataDir().resolve("broken.json"), "b",
           Duration.ofMillis(150), Duration.ofMillis(700));
@@ -69,13 +70,14 @@ final class PowerCutScenario implements Scenario {
       int temps = 0;
       ideas.start();
       broken.start();
+      long t0 = System.nanoTime();
       try {
         for (int k = 0; k < cuts; k++) {
-          JarProcess p = rig.start(List.of(), env);
-          maxRecovery = Math.max(maxRecovery, rig.awaitBeat(p, Duration.ofSeconds(60)));
+          WorkerProcess p = rig.startWithFaults(env);
+          maxRecovery = Math.max(maxRecovery, rig.awaitBeat(p));
           Thread.sleep(MIN_RUN_MS + random.nextInt(MAX_RUN_MS - MIN_RUN_MS));
-          JarProcess.signal(p.pid(), "KILL");
-          if (p.awaitExit(30).isEmpty()) {
+          WorkerProcess.signal(p.pid(), "KILL");
+          if (p.waitFor(Duration.ofSeconds(30)).isEmpty()) {
             throw new IllegalStateException("worker " + p.pid() + " did not die of SIGKILL");
           }
           for (PowerCut.Change c : PowerCut.apply(shadow, random)) {
@@ -95,9 +97,10 @@ final class PowerCutScenario implements Scenario {
       produced.put("ideas", ideas.ids());
       produced.put(BROKEN, broken.ids());
       long total = produced.values().stream().mapToLong(List::size).sum();
-      JarProcess last = rig.start(List.of(), env);
-      maxRecovery = Math.max(maxRecovery, rig.awaitBeat(last, Duration.ofSeconds(60)));
-      rig.await(s -> CrashScenario.allDone(s, total), suite.profile().drainLimit());
+      Pace pace = Pace.measured(rig.slowestStart(), System.nanoTime() - t0, finishedSoFar(rig));
+      WorkerProcess last = rig.startWithFaults(env);
+      maxRecovery = Math.max(maxRecovery, rig.awaitBeat(last));
+      rig.awaitDrained(total, pace);
       int exit = rig.stop();
       AfterCut atEnd = AfterCut.check(rig.dataDir(), List.of("ideas", BROKEN), BROKEN, broken.versions());
       atEnd.problems().forEach(x -> problems.add("at the end: " + x));
@@ -105,6 +108,7 @@ final class PowerCutScenario implements Scenario {
       int copies = countCopies(rig.dataDir().resolve("quarantine").resolve(BROKEN));
       long failedForces = countOccurrences(rig.outputText(), "simulated failure to force");
       long recordRetries = countOccurrences(rig.outputText(), "item_record_failed");
+      problems.addAll(unreached(shadow, !extraEnv.isEmpty(), failedForces));
       boolean ok = audit.clean() && exit == 0 && problems.isEmpty();
       String worker = rig.outputText();
       String note = "names dropped/rolled back/torn: " + perKind(effects) + "; quarantine copies kept " + copies
@@ -121,6 +125,26 @@ final class PowerCutScenario implements Scenario {
       return new Outcome(fault, cuts, audit.produced(), audit.succeeded(), audit.lost(), audit.rerunAfterFinish(),
           maxRecovery, Outcome.verdict(ok), note);
     }
+  }
+
+  /**
+   * What says the test kit's faults never reached the worker: no write recorded for the power cut, or
+   * no failed force when forces were to fail. Either makes the row meaningless, so it fails.
+   */
+  static List<String> unreached(Path shadow, boolean forcesFail, long failedForces) {
+    List<String> out = new ArrayList<>();
+    if (!PowerCut.recorded(shadow)) {
+      out.add("the power-cut recorder saw no write: the test kit's faults did not reach the worker");
+    }
+    if (forcesFail && failedForces == 0) {
+      out.add("no force failed: the test kit's failing forces did not reach the worker");
+    }
+    return out;
+  }
+
+  /** Items the ledger has finished, read from the status file (0 when there is none yet). */
+  static long finishedSoFar(Rig rig) {
+    return rig.status().read().map(Pace::finished).orElse(0L);
   }
 
   private static String perKind(Map<String, Map<PowerCut.Effect, Integer>> effects) {

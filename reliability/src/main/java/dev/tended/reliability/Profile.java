@@ -12,7 +12,9 @@ import java.time.Duration;
  * @param leakItems items processed before file descriptors, threads and heap are compared with start-up
  * @param bigQueueBytes size of the one huge queue file
  * @param backlogItems ideas in the backlog the worker takes at {@code -Xmx128m}
- * @param drainLimit how long the worker may take to finish everything after the faults stop
+ * @param drainLimit how long the worker may take to record a huge queue file (the size scenario, where
+ *     the poll that records it shows no progress until it commits); the crash and power-cut drains
+ *     instead wait for as long as items keep finishing ({@link Pace})
  * @param produceEvery the producers' pause between writes in the crash scenario: slow enough that the
  *     worker, killed every second or so, is not left with a backlog larger than it can drain
  */

@@ -1,8 +1,8 @@
 package dev.tended.reliability;
 
-import dev.tended.bench.Machine;
-import dev.tended.bench.e2e.Jars;
-import dev.tended.bench.jmh.Fixtures;
+import dev.tended.testkit.Folders;
+import dev.tended.testkit.Jars;
+import dev.tended.testkit.Machine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,9 +60,7 @@ public final class ReliabilityMain {
   /** Runs {@code only} (all when empty) of the scenarios on the jars under {@code root}. */
   static Result run(Profile profile, Path root, Set<String> only, boolean keep) throws Exception {
     Jars jars = Jars.under(root, Optional.empty());
-    if (!Files.isRegularFile(jars.worker())) {
-      throw new IllegalStateException("no worker jar at " + jars.worker() + ": build first (mvn -B package)");
-    }
+    jars.requireWorker();
     Machine machine = Machine.probe();
     Path work = Files.createTempDirectory("tended-reliability-");
     Suite suite = new Suite(profile, jars, work, root);
@@ -79,7 +77,7 @@ public final class ReliabilityMain {
       if (keep) {
         System.err.println("reliability: kept " + work);
       } else {
-        Fixtures.delete(work);
+        Folders.deleteTree(work);
       }
     }
     String table = Table.render(machine, profile.name(), (System.nanoTime() - t0) / 1_000_000_000L, rows);

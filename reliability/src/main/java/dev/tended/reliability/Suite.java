@@ -1,6 +1,6 @@
 package dev.tended.reliability;
 
-import dev.tended.bench.e2e.Jars;
+import dev.tended.testkit.Jars;
 import java.nio.file.Path;
 
 /**

@@ -1,6 +1,6 @@
 package dev.tended.reliability;
 
-import dev.tended.bench.Machine;
+import dev.tended.testkit.Machine;
 import java.util.List;
 
 /** Renders the outcomes as one Markdown table under the machine, the JVM and the date. */

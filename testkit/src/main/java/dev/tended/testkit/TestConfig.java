@@ -8,17 +8,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds a tended YAML configuration and handler scripts in a test's folder, with short timings so
- * tests run in seconds: {@code dataDir} is {@code <dir>/data}.
+ * Builds a tended YAML configuration and handler scripts in a test's (or a benchmark's, or a fault
+ * scenario's) folder, with short timings so tests run in seconds: {@code dataDir} is {@code <dir>/data}.
+ * Not thread-safe; one per folder.
  */
 public final class TestConfig {
   private final Path dir;
   private final List<String> sources = new ArrayList<>();
   private String heartbeatInterval = "300ms";
   private String supervisor = "{ staleAfter: 3s, startupGrace: 20s, stopGrace: 4s }";
+  private String extraTopLevel = "";
 
   public TestConfig(Path dir) {
     this.dir = dir;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public Path statusFile() {
+    return dataDir().resolve("status.json");
   }
 
   public Path dataDir() {
@@ -46,16 +56,52 @@ public final class TestConfig {
     return this;
   }
 
+  /** More top-level YAML after the supervisor section, e.g. a {@code logging:} section. */
+  public TestConfig extra(String yaml) {
+    extraTopLevel = yaml;
+    return this;
+  }
+
+  /**
+   * Adds a json-queue source whose handler may take a minute and is never retried early: what the
+   * benchmark measures with.
+   */
+  public TestConfig addJsonQueue(String name, String path, String pollInterval, int concurrency, Path handler) {
+    return source(source("json-queue", name, path, pollInterval, handler(handler, "60s", "1s", ""),
+        List.of("concurrency: " + concurrency)));
+  }
+
+  /** Adds a directory source, its handler as in {@link #addJsonQueue}. */
+  public TestConfig addDirectory(String name, String path, String pollInterval, Path handler) {
+    return source(source("directory", name, path, pollInterval, handler(handler, "60s", "1s", ""), List.of()));
+  }
+
   /** A json-queue source body with the given handler script and extra lines (already indented 4). */
   public static String jsonQueue(String name, String path, Path handler, String extra) {
-    return """
-        name: %s
-            type: json-queue
-            path: %s
-            pollInterval: 200ms
-            handler: { command: ["%s"], timeout: 20s, killGrace: 1s }
-            retry: { maxAttempts: 3, initialBackoff: 100ms, maxBackoff: 1s }
-        %s""".formatted(name, path, handler, extra);
+    return source("json-queue", name, path, "200ms", handler(handler, "20s", "1s", ""),
+        List.of("retry: { maxAttempts: 3, initialBackoff: 100ms, maxBackoff: 1s }")) + extra;
+  }
+
+  /**
+   * A source body of any type: {@code lines} (e.g. {@code concurrency: 2}, a {@code retry:} mapping)
+   * follow the common keys, each on its own line.
+   */
+  public static String source(String type, String name, String path, String pollInterval, String handler,
+      List<String> lines) {
+    StringBuilder b = new StringBuilder("name: ").append(name).append('\n');
+    List<String> keys = new ArrayList<>(List.of("type: " + type, "path: " + path, "pollInterval: " + pollInterval,
+        "handler: " + handler));
+    keys.addAll(lines);
+    for (String k : keys) {
+      b.append("    ").append(k).append('\n');
+    }
+    return b.toString();
+  }
+
+  /** A handler flow mapping: {@code { command: ["cmd"], timeout: T, killGrace: G<more> }}. */
+  public static String handler(Path command, String timeout, String killGrace, String more) {
+    return "{ command: " + jsonList(List.of(command.toString())) + ", timeout: " + timeout + ", killGrace: "
+        + killGrace + more + " }";
   }
 
   /** {@code values} as a YAML flow sequence of quoted strings, e.g. for {@code workerCommand}. */
@@ -67,15 +113,9 @@ public final class TestConfig {
     return b.append(']').toString();
   }
 
-  /** A directory source body. */
+  /** A directory source body with extra lines (already indented 4). */
   public static String directory(String name, String path, Path handler, String extra) {
-    return """
-        name: %s
-            type: directory
-            path: %s
-            pollInterval: 200ms
-            handler: { command: ["%s"], timeout: 20s, killGrace: 1s }
-        %s""".formatted(name, path, handler, extra);
+    return source("directory", name, path, "200ms", handler(handler, "20s", "1s", ""), List.of()) + extra;
   }
 
   /** Writes the YAML file and creates the data folder. */
@@ -89,15 +129,21 @@ public final class TestConfig {
       y.append("  - ").append(s.stripTrailing()).append('\n');
     }
     y.append("supervisor: ").append(supervisor).append('\n');
+    y.append(extraTopLevel);
     Files.writeString(file(), y.toString());
     return file();
   }
 
   /** Writes an executable {@code /bin/sh} script {@code name} with {@code body} into the test folder. */
   public Path script(String name, String body) throws IOException {
-    Path f = dir.resolve(name);
-    Files.writeString(f, "#!/bin/sh\n" + body + "\n");
-    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
-    return f;
+    return executable(dir.resolve(name), "#!/bin/sh\n" + body + "\n");
+  }
+
+  /** Writes {@code text} to {@code file} (creating its folder) and makes it executable. */
+  public static Path executable(Path file, String text) throws IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.writeString(file, text);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return file;
   }
 }

@@ -2,11 +2,14 @@ package dev.tended.bench.e2e;
 
 import dev.tended.bench.Figure;
 import dev.tended.bench.Format;
-import dev.tended.bench.JvmFlags;
 import dev.tended.bench.ProcStats;
 import dev.tended.bench.Profile;
-import dev.tended.bench.RigConfig;
 import dev.tended.status.WorkerStatus;
+import dev.tended.testkit.Jars;
+import dev.tended.testkit.JvmFlags;
+import dev.tended.testkit.StatusProbe;
+import dev.tended.testkit.TestConfig;
+import dev.tended.testkit.WorkerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,10 +42,10 @@ public final class IdleSection {
     JvmFlags tuned = JvmFlags.optionsFile(jars.jvmOptions());
     Map<String, Long> pids = new LinkedHashMap<>();
     List<AutoCloseable> running = new ArrayList<>();
-    List<StatusWatch> settled = new ArrayList<>();
+    List<StatusProbe> settled = new ArrayList<>();
     try {
       for (JvmFlags flags : List.of(JvmFlags.defaults(), tuned)) {
-        RigConfig config = threeSources("idle-worker-" + flags.name().replaceAll("\\W+", "-"));
+        TestConfig config = threeSources("idle-worker-" + flags.name().replaceAll("\\W+", "-"));
         WorkerRig rig = new WorkerRig(config, jars.worker());
         running.add(rig);
         rig.start(flags);
@@ -50,33 +53,33 @@ public final class IdleSection {
         settled.add(rig.status());
       }
       if (jars.supervisor().isPresent()) {
-        RigConfig config = threeSources("idle-supervisor");
+        TestConfig config = threeSources("idle-supervisor");
         List<String> workerCmd = new WorkerRig(config, jars.worker()).workerCommand(tuned);
         config.supervisor(Watchers.supervisorSection(120, workerCmd)).write();
         Watchers.Watcher sup = Watchers.supervisor(jars.supervisor().get(), tuned, config);
         running.add(sup);
         pids.put("supervisor (jvm.options)", sup.pid());
-        settled.add(new StatusWatch(config.statusFile()));
+        settled.add(StatusProbe.tolerant(config.statusFile()));
       }
       Long launched = null;
       if (jars.supervisor().isPresent() && Files.isExecutable(jars.launcher())) {
-        RigConfig config = threeSources("idle-launcher");
+        TestConfig config = threeSources("idle-launcher");
         config.supervisor("{ staleAfter: 120s, startupGrace: 60s, stopGrace: 4s, restartWith: child }").write();
-        JarProcess p = JarProcess.start(List.of(jars.launcher().toString(), "supervise", "--config",
-            config.file().toString()), config.dir().resolve("supervisor.out"));
+        WorkerProcess p = WorkerProcess.start(List.of(jars.launcher().toString(), "supervise", "--config",
+            config.file().toString()), Map.of(), config.dir().resolve("supervisor.out"));
         running.add(p);
         launched = p.pid();
-        settled.add(new StatusWatch(config.statusFile()));
+        settled.add(StatusProbe.tolerant(config.statusFile()));
       }
       if (Watchers.monitInstalled()) {
-        RigConfig config = threeSources("idle-monit");
+        TestConfig config = threeSources("idle-monit");
         List<String> workerCmd = new WorkerRig(config, jars.worker()).workerCommand(tuned);
         Watchers.Watcher monit = Watchers.monit(config, workerCmd, 120);
         running.add(monit);
         pids.put("monit", monit.pid());
-        settled.add(new StatusWatch(config.statusFile()));
+        settled.add(StatusProbe.tolerant(config.statusFile()));
       }
-      for (StatusWatch s : settled) {
+      for (StatusProbe s : settled) {
         s.await(IdleSection::allDone, Duration.ofSeconds(60));
       }
       if (launched != null) {
@@ -127,12 +130,12 @@ public final class IdleSection {
         && s.sources().values().stream().allMatch(x -> x.pending() == 0 && x.running() == 0 && x.succeeded() > 0);
   }
 
-  private RigConfig threeSources(String name) throws java.io.IOException {
-    RigConfig config = new RigConfig(work.resolve(name));
+  private TestConfig threeSources(String name) throws java.io.IOException {
+    TestConfig config = WorkerRig.config(work.resolve(name));
     Path t = Path.of("/bin/true");
-    config.jsonQueue("ideas", "ideas_log.json", "2s", 1, t)
-        .jsonQueue("qa-issues", "QAissue.json", "2s", 1, t)
-        .directory("implementations", "implementations", "3s", t)
+    config.addJsonQueue("ideas", "ideas_log.json", "2s", 1, t)
+        .addJsonQueue("qa-issues", "QAissue.json", "2s", 1, t)
+        .addDirectory("implementations", "implementations", "3s", t)
         .write();
     Path data = config.dataDir();
     Files.writeString(data.resolve("ideas_log.json"), "[{\"id\": 1, \"title\": \"a\"}, {\"id\": 2, \"title\": \"b\"}]\n");

@@ -2,10 +2,10 @@ package dev.tended.bench.e2e;
 
 import dev.tended.bench.Figure;
 import dev.tended.bench.Format;
-import dev.tended.bench.JvmFlags;
 import dev.tended.bench.Profile;
-import dev.tended.bench.RigConfig;
 import dev.tended.bench.Stats;
+import dev.tended.testkit.JvmFlags;
+import dev.tended.testkit.TestConfig;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -46,12 +46,12 @@ public final class PickupSection {
     Path dir = work.resolve("pickup-" + name);
     Path stamps = dir.resolve("stamps");
     Files.createDirectories(stamps);
-    RigConfig config = new RigConfig(dir);
+    TestConfig config = WorkerRig.config(dir);
     Path handler = config.script("stamp.sh", """
         t=$(date +%%s%%N)
         printf '%%s\\n' "$t" > "%1$s/$TENDED_ITEM_ID.tmp" && mv "%1$s/$TENDED_ITEM_ID.tmp" "%1$s/$TENDED_ITEM_ID.t"
         """.formatted(stamps));
-    config.jsonQueue("ideas", "ideas_log.json", POLL_INTERVAL.toMillis() + "ms", 1, handler).write();
+    config.addJsonQueue("ideas", "ideas_log.json", POLL_INTERVAL.toMillis() + "ms", 1, handler).write();
     Path queue = config.dataDir().resolve("ideas_log.json");
     List<Double> ms = new ArrayList<>();
     try (WorkerRig rig = new WorkerRig(config, jar)) {

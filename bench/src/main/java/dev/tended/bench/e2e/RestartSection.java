@@ -2,9 +2,12 @@ package dev.tended.bench.e2e;
 
 import dev.tended.bench.Figure;
 import dev.tended.bench.Format;
-import dev.tended.bench.JvmFlags;
-import dev.tended.bench.RigConfig;
 import dev.tended.status.WorkerStatus;
+import dev.tended.testkit.Jars;
+import dev.tended.testkit.JvmFlags;
+import dev.tended.testkit.StatusProbe;
+import dev.tended.testkit.TestConfig;
+import dev.tended.testkit.WorkerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,11 +52,11 @@ public final class RestartSection {
   }
 
   private List<Figure> measure(String kind) throws Exception {
-    RigConfig config = new RigConfig(work.resolve("restart-" + kind)).heartbeatInterval("2s");
-    config.jsonQueue("ideas", "ideas_log.json", "2s", 1, Path.of("/bin/true"));
+    TestConfig config = WorkerRig.config(work.resolve("restart-" + kind)).heartbeatInterval("2s");
+    config.addJsonQueue("ideas", "ideas_log.json", "2s", 1, Path.of("/bin/true"));
     List<String> workerCmd = new WorkerRig(config, jars.worker()).workerCommand(flags);
     config.supervisor(Watchers.supervisorSection(STALE_AFTER_S, workerCmd)).write();
-    StatusWatch status = new StatusWatch(config.statusFile());
+    StatusProbe status = StatusProbe.tolerant(config.statusFile());
     List<Figure> out = new ArrayList<>();
     try (Watchers.Watcher watcher = kind.equals("monit")
         ? Watchers.monit(config, workerCmd, STALE_AFTER_S)
@@ -62,8 +65,8 @@ public final class RestartSection {
 
       long crashed = freshBeat(status, first.pid());
       long t0 = System.nanoTime();
-      JarProcess.signal(crashed, "KILL");
-      StatusWatch.Seen next = status.await(StatusWatch.beatOfAnotherThan(crashed), Duration.ofSeconds(60));
+      WorkerProcess.signal(crashed, "KILL");
+      StatusProbe.Seen next = status.await(StatusProbe.beatOfAnotherThan(crashed), Duration.ofSeconds(60));
       double crashS = (next.atNanos() - t0) / 1e9;
       out.add(kind.equals("supervisor")
           ? Figure.atMost("crash → new worker's first beat (supervisor)", "kill -9 of the worker", crashS, "s", 2, "")
@@ -73,9 +76,9 @@ public final class RestartSection {
       long frozen = freshBeat(status, next.status().pid());
       WorkerStatus lastBeat = status.read().orElseThrow();
       t0 = System.nanoTime();
-      JarProcess.signal(frozen, "STOP");
+      WorkerProcess.signal(frozen, "STOP");
       try {
-        StatusWatch.Seen after = status.await(StatusWatch.beatOfAnotherThan(frozen), Duration.ofSeconds(60));
+        StatusProbe.Seen after = status.await(StatusProbe.beatOfAnotherThan(frozen), Duration.ofSeconds(60));
         double freezeS = (after.atNanos() - t0) / 1e9;
         String note = "";
         List<Long> restarts = watcher.restartsStartedAt();
@@ -94,7 +97,7 @@ public final class RestartSection {
   }
 
   /** Waits for {@code pid}'s next beat, so that a signal comes right after one; returns the pid. */
-  private static long freshBeat(StatusWatch status, long pid) throws Exception {
+  private static long freshBeat(StatusProbe status, long pid) throws Exception {
     long seq = status.read().map(WorkerStatus::sequence).orElse(-1L);
     status.await(s -> s.pid() == pid && s.sequence() > seq, Duration.ofSeconds(30));
     return pid;

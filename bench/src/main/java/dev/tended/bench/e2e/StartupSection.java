@@ -2,11 +2,13 @@ package dev.tended.bench.e2e;
 
 import dev.tended.bench.Figure;
 import dev.tended.bench.Format;
-import dev.tended.bench.JvmFlags;
 import dev.tended.bench.Profile;
-import dev.tended.bench.RigConfig;
 import dev.tended.bench.Stats;
+import dev.tended.testkit.Jars;
+import dev.tended.testkit.JvmFlags;
 import dev.tended.testkit.NotifySocket;
+import dev.tended.testkit.TestConfig;
+import dev.tended.testkit.WorkerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -119,12 +121,12 @@ public final class StartupSection {
   /** Starts {@code daemon} with a notification socket of our own; nanoseconds from start to READY=1. */
   private long readyOnce(String daemon, String name, java.util.function.Function<Path, List<String>> command)
       throws Exception {
-    RigConfig config = new RigConfig(work.resolve("start-" + name))
-        .jsonQueue("ideas", "ideas_log.json", "2s", 1, Path.of("/bin/true"));
+    TestConfig config = WorkerRig.config(work.resolve("start-" + name))
+        .addJsonQueue("ideas", "ideas_log.json", "2s", 1, Path.of("/bin/true"));
     config.write();
     try (NotifySocket socket = NotifySocket.bind(config.dir().resolve("notify.sock"));
-        JarProcess p = JarProcess.start(command.apply(config.file()), config.dir().resolve(daemon + ".out"),
-            Map.of("NOTIFY_SOCKET", socket.path().toString()))) {
+        WorkerProcess p = WorkerProcess.start(command.apply(config.file()),
+            Map.of("NOTIFY_SOCKET", socket.path().toString()), config.dir().resolve(daemon + ".out"))) {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       Optional<NotifySocket.Message> ready = Optional.empty();
       while (ready.isEmpty() && System.nanoTime() < deadline && p.isAlive()) {
@@ -136,7 +138,7 @@ public final class StartupSection {
       if (ready.isEmpty()) {
         throw new IllegalStateException(daemon + " sent no READY=1 within 60 s; see " + config.dir());
       }
-      int exit = p.stop(20);
+      int exit = p.stop(Duration.ofSeconds(20));
       if (exit != 0) {
         throw new IllegalStateException(daemon + " exited " + exit + " on SIGTERM; see " + config.dir());
       }
@@ -145,8 +147,8 @@ public final class StartupSection {
   }
 
   private long startOnce(JvmFlags flags, String name) throws Exception {
-    RigConfig config = new RigConfig(work.resolve("start-" + name))
-        .jsonQueue("ideas", "ideas_log.json", "2s", 1, Path.of("/bin/true"));
+    TestConfig config = WorkerRig.config(work.resolve("start-" + name))
+        .addJsonQueue("ideas", "ideas_log.json", "2s", 1, Path.of("/bin/true"));
     config.write();
     try (WorkerRig rig = new WorkerRig(config, jars.worker())) {
       long nanos = rig.start(flags);

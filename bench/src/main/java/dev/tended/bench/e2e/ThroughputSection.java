@@ -2,10 +2,12 @@ package dev.tended.bench.e2e;
 
 import dev.tended.bench.Figure;
 import dev.tended.bench.Format;
-import dev.tended.bench.JvmFlags;
 import dev.tended.bench.Profile;
-import dev.tended.bench.RigConfig;
 import dev.tended.status.SourceStatus;
+import dev.tended.testkit.Jars;
+import dev.tended.testkit.JvmFlags;
+import dev.tended.testkit.StatusProbe;
+import dev.tended.testkit.TestConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,8 +58,8 @@ public final class ThroughputSection {
   }
 
   private double tended(int concurrency, int items) throws Exception {
-    RigConfig config = new RigConfig(work.resolve("throughput-c" + concurrency)).heartbeatInterval("200ms");
-    config.jsonQueue("ideas", "ideas_log.json", "2s", concurrency, Path.of("/bin/true")).write();
+    TestConfig config = WorkerRig.config(work.resolve("throughput-c" + concurrency)).heartbeatInterval("200ms");
+    config.addJsonQueue("ideas", "ideas_log.json", "2s", concurrency, Path.of("/bin/true")).write();
     Path queue = config.dataDir().resolve("ideas_log.json");
     StringBuilder lines = new StringBuilder();
     for (int i = 0; i < items; i++) {
@@ -69,7 +71,7 @@ public final class ThroughputSection {
       rig.start(flags);
       long t0 = System.nanoTime();
       Files.move(tmp, queue, StandardCopyOption.ATOMIC_MOVE);
-      StatusWatch.Seen done = rig.status().await(s -> {
+      StatusProbe.Seen done = rig.status().await(s -> {
         SourceStatus src = s.sources().get("ideas");
         return src != null && src.succeeded() >= items;
       }, Duration.ofMinutes(15));

@@ -1,12 +1,15 @@
 package dev.tended.bench.e2e;
 
-import dev.tended.bench.JvmFlags;
-import dev.tended.bench.RigConfig;
+import dev.tended.testkit.JvmFlags;
+import dev.tended.testkit.TestConfig;
+import dev.tended.testkit.WorkerProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -38,9 +41,10 @@ public final class Watchers {
   }
 
   /** Starts {@code tended-supervisor.jar supervise} on the rig's configuration; it starts the worker. */
-  public static Watcher supervisor(Path jar, JvmFlags flags, RigConfig config) throws IOException {
-    JarProcess p = JarProcess.start(flags.command(List.of("-XX:HeapDumpPath=" + config.dataDir(), "-jar",
-        jar.toString(), "supervise", "--config", config.file().toString())), config.dir().resolve("supervisor.out"));
+  public static Watcher supervisor(Path jar, JvmFlags flags, TestConfig config) throws IOException {
+    WorkerProcess p = WorkerProcess.start(flags.command(List.of("-XX:HeapDumpPath=" + config.dataDir(), "-jar",
+        jar.toString(), "supervise", "--config", config.file().toString())), Map.of(),
+        config.dir().resolve("supervisor.out"));
     return new Watcher() {
       @Override
       public long pid() {
@@ -55,7 +59,7 @@ public final class Watchers {
       @Override
       public void close() {
         try {
-          p.stop(20);
+          p.stop(Duration.ofSeconds(20));
         } catch (IOException e) {
           p.close();
         } catch (InterruptedException e) {
@@ -71,20 +75,20 @@ public final class Watchers {
    * starting the worker with a start script that keeps its pid in {@code worker.pid}; monit's
    * restart script SIGKILLs that pid and runs the start script again.
    */
-  public static Watcher monit(RigConfig config, List<String> workerCommand, int staleAfterSeconds) throws IOException {
+  public static Watcher monit(TestConfig config, List<String> workerCommand, int staleAfterSeconds) throws IOException {
     Path dir = config.dir().resolve("monit");
     Files.createDirectories(dir);
     Path pidFile = dir.resolve("worker.pid");
     Path restarts = dir.resolve("restarts");
     String cmd = workerCommand.stream().map(Watchers::shellQuote).collect(Collectors.joining(" "));
-    Path start = RigConfig.executable(dir.resolve("start-worker.sh"), """
+    Path start = TestConfig.executable(dir.resolve("start-worker.sh"), """
         #!/bin/sh
         cd %s || exit 1
         nohup %s >> %s 2>&1 < /dev/null &
         echo $! > %s
         """.formatted(shellQuote(config.dataDir().toString()), cmd,
         shellQuote(config.dir().resolve("worker.out").toString()), shellQuote(pidFile.toString())));
-    Path restart = RigConfig.executable(dir.resolve("restart-worker.sh"), """
+    Path restart = TestConfig.executable(dir.resolve("restart-worker.sh"), """
         #!/bin/sh
         date +%%s%%N >> %1$s
         pid=$(cat %2$s 2>/dev/null)
@@ -110,7 +114,8 @@ public final class Watchers {
         """.formatted(dir, config.statusFile(), staleAfterSeconds, restart));
     Files.setPosixFilePermissions(rc, PosixFilePermissions.fromString("rw-------"));
     runScript(start);
-    JarProcess monit = JarProcess.start(List.of("monit", "-I", "-c", rc.toString()), dir.resolve("monit.out"));
+    WorkerProcess monit = WorkerProcess.start(List.of("monit", "-I", "-c", rc.toString()), Map.of(),
+        dir.resolve("monit.out"));
     return new Watcher() {
       @Override
       public long pid() {

@@ -1,39 +1,50 @@
 package dev.tended.bench.e2e;
 
-import dev.tended.bench.JvmFlags;
-import dev.tended.bench.RigConfig;
+import dev.tended.testkit.JvmFlags;
+import dev.tended.testkit.StatusProbe;
+import dev.tended.testkit.TestConfig;
+import dev.tended.testkit.WorkerProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A worker on a data folder of its own: the configuration, the running jar, its status file. One
- * per measurement; {@link #close()} stops whatever is still running.
+ * A worker on a data folder of its own, as the benchmark measures it: the configuration, the running
+ * jar, its status file. One per measurement; {@link #close()} stops whatever is still running.
  */
 public final class WorkerRig implements AutoCloseable {
-  private final RigConfig config;
+  private final TestConfig config;
   private final Path jar;
-  private final StatusWatch status;
-  private JarProcess worker;
+  private final StatusProbe status;
+  private WorkerProcess worker;
 
-  public WorkerRig(RigConfig config, Path jar) {
+  public WorkerRig(TestConfig config, Path jar) {
     this.config = config;
     this.jar = jar;
-    this.status = new StatusWatch(config.statusFile());
+    this.status = StatusProbe.tolerant(config.statusFile());
   }
 
-  public RigConfig config() {
+  /**
+   * A configuration in {@code dir} with the benchmark's timings: a beat every 5 s (idle figures are
+   * taken at that rate) and a supervisor that waits 10 s.
+   */
+  public static TestConfig config(Path dir) {
+    return new TestConfig(dir).heartbeatInterval("5s").supervisor("{ staleAfter: 10s, startupGrace: 20s, stopGrace: 4s }");
+  }
+
+  public TestConfig config() {
     return config;
   }
 
-  public StatusWatch status() {
+  public StatusProbe status() {
     return status;
   }
 
-  public JarProcess worker() {
+  public WorkerProcess worker() {
     return worker;
   }
 
@@ -46,14 +57,14 @@ public final class WorkerRig implements AutoCloseable {
   /** Starts the worker and waits for its first beat; returns the nanoseconds from start to that beat. */
   public long start(JvmFlags flags) throws IOException, InterruptedException, TimeoutException {
     Files.deleteIfExists(config.statusFile());
-    worker = JarProcess.start(workerCommand(flags), config.dir().resolve("worker.out"));
-    StatusWatch.Seen beat = status.await(StatusWatch.beatOf(worker.pid()), Duration.ofSeconds(60));
+    worker = WorkerProcess.start(workerCommand(flags), Map.of(), config.dir().resolve("worker.out"));
+    StatusProbe.Seen beat = status.await(StatusProbe.beatOf(worker.pid()), Duration.ofSeconds(60));
     return beat.atNanos() - worker.startedNanos();
   }
 
   /** Stops the worker with SIGTERM; returns its exit code. */
   public int stop() throws IOException, InterruptedException {
-    return worker == null ? 0 : worker.stop(20);
+    return worker == null ? 0 : worker.stop(Duration.ofSeconds(20));
   }
 
   @Override

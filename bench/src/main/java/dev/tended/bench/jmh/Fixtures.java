@@ -1,10 +1,12 @@
 package dev.tended.bench.jmh;
 
-import dev.tended.bench.RigConfig;
+import dev.tended.bench.e2e.WorkerRig;
 import dev.tended.config.ConfigLoader;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.NewItem;
 import dev.tended.queue.QueueItem;
+import dev.tended.testkit.Folders;
+import dev.tended.testkit.TestConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -14,9 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** Data and configuration the in-process benchmarks share: queue files, one-source configs, clean-up. */
 public final class Fixtures {
@@ -25,7 +25,7 @@ public final class Fixtures {
   /** A configuration with one json-queue source {@code ideas} reading {@code ideas_log.json}. */
   public static TendedConfig oneQueue(Path dir) {
     try {
-      RigConfig rig = new RigConfig(dir).jsonQueue("ideas", "ideas_log.json", "2s", 1, Path.of("/bin/true"));
+      TestConfig rig = WorkerRig.config(dir).addJsonQueue("ideas", "ideas_log.json", "2s", 1, Path.of("/bin/true"));
       return ConfigLoader.load(rig.write());
     } catch (Exception e) {
       throw new IllegalStateException("cannot write the benchmark configuration in " + dir, e);
@@ -101,11 +101,11 @@ public final class Fixtures {
 
   /** Removes {@code dir} and everything under it; quiet about what is already gone. */
   public static void delete(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
+    if (dir == null) {
       return;
     }
-    try (Stream<Path> all = Files.walk(dir)) {
-      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    try {
+      Folders.deleteTree(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,6 +1,6 @@
 package dev.tended.bench.jmh;
 
-import dev.tended.bench.RigConfig;
+import dev.tended.bench.e2e.WorkerRig;
 import dev.tended.config.ConfigLoader;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemState;
@@ -77,7 +77,7 @@ public class WorkerPathBenchmark {
   public void setUp() throws Exception {
     dir = Files.createTempDirectory("tended-bench-worker-path-");
     TendedConfig config = ConfigLoader.load(
-        new RigConfig(dir).jsonQueue("ideas", "ideas_log.json", "1h", concurrency, Path.of("/bin/true")).write());
+        WorkerRig.config(dir).addJsonQueue("ideas", "ideas_log.json", "1h", concurrency, Path.of("/bin/true")).write());
     ledger = SqliteLedgerStore.at(config.ledgerFile()).openItemLedger(Clock.systemUTC());
     view = SqliteLedgerStore.at(config.ledgerFile()).openView();
     ProgressBoard progress = new ProgressBoard(System::nanoTime);

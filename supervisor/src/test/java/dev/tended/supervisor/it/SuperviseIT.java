@@ -68,11 +68,9 @@ class SuperviseIT {
 
   @Test
   void wedgedPollerLeavesAStallRecordWithAThreadDumpNamingIt() throws Exception {
-    // a configured workerCommand is run as it is: it names the configuration itself
-    List<String> worker = new ArrayList<>(WorkerProcess.faultableWorkerCommand(WorkerProcess.workerJar()));
-    worker.addAll(List.of("--config", dir.resolve("tended.yaml").toString()));
     TestConfig c = config("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 2s, workerCommand: "
-        + TestConfig.jsonList(worker) + " }");
+        + TestConfig.jsonList(WorkerProcess.faultableWorkerCommand(WorkerProcess.workerJar(), new TestConfig(dir).file()))
+        + " }");
     try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
       long wedged = sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
       Path wedge = WedgeablePolls.wedgeFile(c.dataDir(), "ideas");

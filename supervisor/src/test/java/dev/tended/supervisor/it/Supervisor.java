@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tended.status.StatusFiles;
 import dev.tended.status.WorkerStatus;
+import dev.tended.testkit.Jars;
+import dev.tended.testkit.JvmFlags;
 import dev.tended.testkit.StatusProbe;
 import dev.tended.testkit.WorkerProcess;
 import java.io.IOException;
@@ -16,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real {@code tended-supervisor.jar supervise} running as a child of the test, with the helpers
@@ -36,7 +37,7 @@ final class Supervisor implements AutoCloseable {
   }
 
   static Path jar() {
-    return Path.of(System.getProperty("tended.supervisorJar", "target/tended-supervisor.jar")).toAbsolutePath();
+    return Jars.find().requireSupervisor();
   }
 
   /** Starts {@code supervise --config config}; the worker inherits {@code env}. */
@@ -105,19 +106,12 @@ final class Supervisor implements AutoCloseable {
 
   /** Runs a one-shot command behind {@code prefix} (e.g. {@code setpriv} to run it as another user). */
   static Result runAs(List<String> prefix, String... args) throws IOException, InterruptedException {
+    List<String> rest = new ArrayList<>(List.of("-jar", jar().toString()));
+    rest.addAll(List.of(args));
     List<String> cmd = new ArrayList<>(prefix);
-    cmd.addAll(List.of(WorkerProcess.java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar().toString()));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
-    p.getOutputStream().close();
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IOException("timed out: " + cmd);
-    }
-    return new Result(p.exitValue(), new String(out, java.nio.charset.StandardCharsets.UTF_8),
-        new String(err, java.nio.charset.StandardCharsets.UTF_8));
+    cmd.addAll(JvmFlags.forTests().command(rest));
+    WorkerProcess.Finished f = WorkerProcess.runToEnd(cmd, Map.of(), Duration.ofSeconds(60));
+    return new Result(f.exitCode(), f.out(), f.err());
   }
 
   record Result(int exitCode, String out, String err) {

@@ -1,6 +1,7 @@
 package dev.tended.testkit.faults;
 
 import dev.tended.io.FileOps;
+import dev.tended.testkit.Folders;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -20,9 +21,9 @@ import java.util.Set;
 
 /**
  * Test support: a simulated power cut of the files tended writes itself, applied to the data folder
- * after the worker (run with {@code TENDED_TEST_HOOKS=1} and {@code TENDED_TEST_POWERCUT_DIR}) was
- * killed. A SIGKILL loses only what the process held, the page cache survives it; a power cut also
- * loses what was never forced. So: every name created through {@link AtomicFiles} that is not in its
+ * after the worker (started through {@code WorkerProcess.faultableWorkerCommand}, with {@code
+ * TENDED_TEST_POWERCUT_DIR} in its environment) was killed. A SIGKILL loses only what the process
+ * held, the page cache survives it; a power cut also loses what was never forced. So: every name created through {@link AtomicFiles} that is not in its
  * folder's last forced namespace disappears, a name that is gets back the file it had then, and a
  * file whose data was never forced is torn (cut to a random length, possibly 0). Files tended did
  * not create through {@link AtomicFiles} (the ledger, which is SQLite's business, logs, queue files)
@@ -30,6 +31,15 @@ import java.util.Set;
  */
 public final class PowerCut {
   private PowerCut() {}
+
+  /**
+   * Whether a worker's recorder has written anything in {@code shadowDir}: false after a worker ran
+   * means the faults never reached it (it was not started through the faultable entry point), and a
+   * scenario that then finds nothing torn proves nothing.
+   */
+  public static boolean recorded(Path shadowDir) {
+    return Files.isRegularFile(shadowDir.resolve(PowerCutShadow.JOURNAL));
+  }
 
   /** What the cut did to one name. */
   public enum Effect {
@@ -82,7 +92,7 @@ public final class PowerCut {
     boolean exists = Files.exists(path, LinkOption.NOFOLLOW_LINKS);
     if (durable.isEmpty()) {
       if (exists) {
-        PowerCutShadow.deleteTree(path);
+        Folders.deleteTree(path);
         shadow.forget(path);
         changes.add(new Change(path, Effect.DROPPED));
       }
@@ -98,7 +108,7 @@ public final class PowerCut {
     }
     String now = exists && Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) ? PowerCutShadow.key(path) : null;
     if (!e.key().equals(now)) {
-      PowerCutShadow.deleteTree(path);
+      Folders.deleteTree(path);
       Files.copy(e.link(), path, StandardCopyOption.COPY_ATTRIBUTES);
       changes.add(new Change(path, Effect.ROLLED_BACK));
     }

@@ -1,6 +1,7 @@
 package dev.tended.testkit.faults;
 
 import dev.tended.io.FileOps;
+import dev.tended.testkit.Folders;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -43,6 +44,7 @@ import java.util.stream.Stream;
  */
 final class PowerCutShadow {
   private static final String MANIFEST = "MANIFEST";
+  static final String JOURNAL = "journal";
 
   private final Path root;
   private final Map<Path, Long> lastGeneration = new HashMap<>();
@@ -80,7 +82,7 @@ final class PowerCutShadow {
   private void append(String line) throws IOException {
     if (journal == null) {
       Files.createDirectories(root);
-      journal = FileChannel.open(root.resolve("journal"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+      journal = FileChannel.open(root.resolve(JOURNAL), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.APPEND);
     }
     ByteBuffer b = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
@@ -95,7 +97,7 @@ final class PowerCutShadow {
     Path base = Files.createDirectories(root.resolve("snap").resolve(encode(dir)));
     long gen = lastGeneration.containsKey(dir) ? lastGeneration.get(dir) + 1 : newestGeneration(base) + 1;
     Path temp = base.resolve(".tmp-" + gen);
-    deleteTree(temp);
+    Folders.deleteTree(temp);
     Files.createDirectory(temp);
     StringBuilder manifest = new StringBuilder();
     int n = 0;
@@ -127,7 +129,7 @@ final class PowerCutShadow {
     lastGeneration.put(dir, gen);
     try (Stream<Path> gens = Files.list(base)) {
       for (Path old : gens.filter(p -> isGeneration(p) && generation(p) < gen).toList()) {
-        deleteTree(old);
+        Folders.deleteTree(old);
       }
     }
   }
@@ -164,7 +166,7 @@ final class PowerCutShadow {
   synchronized Journal readJournal() throws IOException {
     Set<Path> created = new LinkedHashSet<>();
     Map<String, Boolean> forced = new HashMap<>();
-    Path file = root.resolve("journal");
+    Path file = root.resolve(JOURNAL);
     List<String> lines = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : new ArrayList<>();
     for (String line : lines) {
       String[] f = line.split("\t", 2);
@@ -192,7 +194,7 @@ final class PowerCutShadow {
       for (Path base : s.toList()) {
         Path folder = Path.of(URLDecoder.decode(base.getFileName().toString(), StandardCharsets.UTF_8));
         if (folder.startsWith(gone)) {
-          deleteTree(base);
+          Folders.deleteTree(base);
           lastGeneration.remove(folder);
         }
       }
@@ -223,19 +225,5 @@ final class PowerCutShadow {
 
   private static String encode(Path dir) {
     return URLEncoder.encode(dir.toString(), StandardCharsets.UTF_8);
-  }
-
-  static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-      try (Stream<Path> s = Files.list(p)) {
-        for (Path c : s.toList()) {
-          deleteTree(c);
-        }
-      }
-    }
-    Files.deleteIfExists(p);
   }
 }

@@ -1,4 +1,4 @@
-package dev.tended.bench;
+package dev.tended.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,18 +1,27 @@
-package dev.tended.bench;
+package dev.tended.testkit;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A set of JVM options the jars are started with, under a short name for the table.
+ * A set of JVM options the jars are started with, under a short name (benchmark tables print it):
+ * the tests' quick-start options, the JVM's defaults, or the launcher's {@code jvm.options}.
  *
- * @param name {@code defaults} (the JVM's own ergonomics) or {@code jvm.options} (the launcher's file)
- * @param args the options, placed before {@code -jar}
+ * @param name e.g. {@code tests}, {@code defaults} (the JVM's own ergonomics), {@code jvm.options}
+ * @param args the options, placed before {@code -jar} or {@code -cp}
  */
 public record JvmFlags(String name, List<String> args) {
   public JvmFlags {
     args = List.copyOf(args);
+  }
+
+  /**
+   * What the integration tests start the jars with: a small heap, the serial collector and the
+   * first JIT tier only, so that many short-lived JVMs start fast on a busy machine.
+   */
+  public static JvmFlags forTests() {
+    return new JvmFlags("tests", List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
   }
 
   /** No options at all: what {@code java -jar} does on this machine. */
@@ -32,7 +41,7 @@ public record JvmFlags(String name, List<String> args) {
     return new JvmFlags(newName, all);
   }
 
-  /** {@code java <args> <rest...>} with the java that runs the benchmark. */
+  /** {@code java <args> <rest...>} with the java that runs this JVM. */
   public List<String> command(List<String> rest) {
     List<String> cmd = new ArrayList<>();
     cmd.add(java());
@@ -41,7 +50,7 @@ public record JvmFlags(String name, List<String> args) {
     return cmd;
   }
 
-  /** The java running the benchmark; the jars run on the same one. */
+  /** The java running this JVM (tests, benchmark, fault suite): the jars run on the same one. */
   public static String java() {
     return ProcessHandle.current().info().command().orElse("java");
   }
