@@ -87,6 +87,7 @@ final class Supervisor implements AutoCloseable {
     return process.output();
   }
 
+  /** The stall records written so far, oldest first (their names carry their UTC time). */
   List<Path> stallRecords() throws IOException {
     List<Path> out = new ArrayList<>();
     Path dir = dataDir.resolve("diagnostics");
@@ -96,6 +97,7 @@ final class Supervisor implements AutoCloseable {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "stall-*.txt")) {
       ds.forEach(out::add);
     }
+    out.sort(java.util.Comparator.comparing(p -> p.getFileName().toString()));
     return out;
   }
 
