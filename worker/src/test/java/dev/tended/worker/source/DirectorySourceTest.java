@@ -7,6 +7,7 @@ import dev.tended.queue.CanonicalJson;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -173,5 +174,160 @@ class DirectorySourceTest {
     PollOutcome outcome = source.poll(sink);
 
     assertThat(outcome.error()).contains(file + ": not a directory (regular file)");
+  }
+
+  private void offer(Path entry) throws IOException {
+    source.poll(sink);
+    source.poll(sink);
+    assertThat(sink.ids()).contains(entry.getFileName().toString());
+  }
+
+  private static Path tree(Path top, int dirs, int filesEach) throws IOException {
+    for (int d = 0; d < dirs; d++) {
+      Path dir = Files.createDirectories(top.resolve("d" + d).resolve("inner"));
+      for (int f = 0; f < filesEach; f++) {
+        Files.writeString(dir.resolve("f" + f), "x" + f, UTF_8);
+      }
+    }
+    return top;
+  }
+
+  @Test
+  void aFolderAlreadyOfferedIsNotWalkedAgainWhileNoFolderInItChanges() throws IOException {
+    Path entry = tree(folder.resolve("impl-1"), 3, 5);
+    offer(entry);
+    long walksToOffer = source.walks();
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(source.poll(sink).itemsOffered()).isZero();
+    }
+
+    assertThat(source.walks()).as("no walk once offered").isEqualTo(walksToOffer);
+  }
+
+  @Test
+  void aNameAddedOrRemovedDeepInsideAnOfferedFolderIsSeenAtTheNextPoll() throws IOException {
+    Path entry = tree(folder.resolve("impl-2"), 3, 5);
+    offer(entry);
+
+    Files.writeString(entry.resolve("d1/inner/new.txt"), "late", UTF_8);
+    source.poll(sink);
+    source.poll(sink);
+    Files.delete(entry.resolve("d2/inner/f0"));
+    source.poll(sink);
+    source.poll(sink);
+
+    assertThat(sink.ids()).containsExactly("impl-2", "impl-2", "impl-2");
+    assertThat(sink.items()).extracting(QueueItem::contentHash).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aFileRewrittenInPlaceInsideAnOfferedFolderIsSeenOnceItsLastWalkIsOlderThanTheBound() throws Exception {
+    source = new DirectorySource("implementations", folder, 500, Duration.ofMillis(300));
+    Path entry = tree(folder.resolve("impl-3"), 2, 2);
+    offer(entry);
+    Path deep = entry.resolve("d0/inner/f0");
+
+    Files.writeString(deep, "rewritten in place, longer", UTF_8); // no folder's time changes
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      source.poll(sink);
+      assertThat(sink.ids()).containsExactly("impl-3", "impl-3");
+    });
+  }
+
+  @Test
+  void aFileRewrittenInPlaceInsideAnOfferedFolderWaitsForTheBound() throws IOException {
+    Path entry = tree(folder.resolve("impl-4"), 2, 2);
+    offer(entry);
+
+    Files.writeString(entry.resolve("d0/inner/f0"), "rewritten in place, longer", UTF_8);
+    source.poll(sink);
+    source.poll(sink);
+
+    assertThat(sink.ids()).as("seen only at the next walk, %s away", DirectorySource.REWALK_EVERY)
+        .containsExactly("impl-4");
+  }
+
+  /** Makes a file whose name is {@code printfName} as printf(1) writes it: bytes Java cannot name. */
+  static void touchRaw(Path dir, String printfName) throws Exception {
+    Process p = new ProcessBuilder("/bin/sh", "-c", "touch \"$(printf '" + printfName + "')\"")
+        .directory(dir.toFile()).redirectErrorStream(true).start();
+    assertThat(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0)
+        .as("touch %s", printfName).isTrue();
+  }
+
+  @Test
+  void namesThatAreNotUtf8AreEachAFaultNamingTheirBytesAndTheOtherEntriesAreItems() throws Exception {
+    touchRaw(folder, "a\\377");
+    touchRaw(folder, "a\\376");
+    Files.writeString(folder.resolve("fine.txt"), "x", UTF_8);
+
+    source.poll(sink);
+    PollOutcome second = source.poll(sink);
+
+    assertThat(sink.ids()).containsExactly("fine.txt");
+    assertThat(second.readFile()).isTrue();
+    assertThat(second.error()).hasValueSatisfying(e -> assertThat(e)
+        .contains("2 entries are not items")
+        .contains("\"a\\xFE\" (name is not valid UTF-8)")
+        .contains("\"a\\xFF\" (name is not valid UTF-8)"));
+  }
+
+  @Test
+  void namesThatLookAlikeButDifferInBytesAreDistinctItemsWhosePathsOpen() throws Exception {
+    String composed = "caf\u00e9";
+    String decomposed = "cafe\u0301";
+    Files.writeString(folder.resolve(composed), "nfc", UTF_8);
+    Files.writeString(folder.resolve(decomposed), "nfd", UTF_8);
+
+    source.poll(sink);
+    source.poll(sink);
+
+    assertThat(sink.ids()).containsExactlyInAnyOrder(composed, decomposed);
+    for (QueueItem item : sink.items()) {
+      Path path = Path.of(CanonicalJson.MAPPER.readTree(item.json()).get("path").asText());
+      assertThat(path).exists().hasFileName(item.id());
+    }
+  }
+
+  @Test
+  void linksThatLoopDangleOrLeadToAFolderAreFaultsNamingThemAndALinkToAFileIsThatFile() throws Exception {
+    Files.createSymbolicLink(folder.resolve("loop"), folder.resolve("loop"));
+    Files.createSymbolicLink(folder.resolve("root"), Path.of("/"));
+    Files.createSymbolicLink(folder.resolve("gone"), root.resolve("nothing-here"));
+    Path target = Files.writeString(root.resolve("outside.txt"), "data", UTF_8);
+    Files.createSymbolicLink(folder.resolve("to-file"), target);
+
+    PollOutcome first = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> source.poll(sink));
+    source.poll(sink);
+
+    assertThat(source.walks()).as("no tree walked, / least of all").isZero();
+    assertThat(sink.ids()).containsExactly("to-file");
+    JsonNode json = CanonicalJson.MAPPER.readTree(sink.items().get(0).json());
+    assertThat(json.get("kind").asText()).isEqualTo("file");
+    assertThat(Files.readString(Path.of(json.get("path").asText()))).isEqualTo("data");
+    assertThat(first.error()).hasValueSatisfying(e -> assertThat(e)
+        .contains("3 entries are not items")
+        .contains("\"gone\" (dangling symbolic link)")
+        .contains("\"loop\" (symbolic link loop)")
+        .contains("\"root\" (symbolic link to a folder (not followed))"));
+  }
+
+  @Test
+  void aLinkInsideAFolderIsCountedNotFollowed() throws Exception {
+    Path entry = Files.createDirectory(folder.resolve("impl-5"));
+    Files.writeString(entry.resolve("a.txt"), "abc", UTF_8);
+    Files.createSymbolicLink(entry.resolve("up"), Path.of("/"));
+    Files.createSymbolicLink(entry.resolve("self"), entry);
+
+    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+      source.poll(sink);
+      source.poll(sink);
+    });
+
+    assertThat(sink.ids()).containsExactly("impl-5");
+    JsonNode json = CanonicalJson.MAPPER.readTree(sink.items().get(0).json());
+    assertThat(json.get("size").asLong()).as("bytes of regular files only").isEqualTo(3);
   }
 }
