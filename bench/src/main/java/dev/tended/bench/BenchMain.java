@@ -1,6 +1,7 @@
 package dev.tended.bench;
 
 import dev.tended.bench.e2e.IdleSection;
+import dev.tended.bench.e2e.IdleTreesSection;
 import dev.tended.bench.e2e.PickupSection;
 import dev.tended.bench.e2e.RestartSection;
 import dev.tended.bench.e2e.StartupSection;
@@ -24,14 +25,14 @@ import java.util.Set;
  *
  * <pre>
  * --long                 idle figures over 10 min, more samples (default: quick, under 10 min)
- * --only a,b             sections: jmh, pickup, throughput, startup, restart, systemd, idle
+ * --only a,b             sections: jmh, pickup, throughput, startup, restart, systemd, idle, idle-trees
  * --worker-jar FILE      measure another worker jar (e.g. one built before a change)
  * --keep                 keep the temporary folders
  * </pre>
  */
 public final class BenchMain {
   private static final List<String> SECTIONS = List.of("jmh", "pickup", "throughput", "startup", "restart", "systemd",
-      "idle");
+      "idle", "idle-trees");
 
   private BenchMain() {}
 
@@ -102,6 +103,10 @@ public final class BenchMain {
       if (only.contains("idle")) {
         step("idle");
         report.addAll(new IdleSection(profile, jars, work).run());
+      }
+      if (only.contains("idle-trees")) {
+        step("idle-trees");
+        report.addAll(new IdleTreesSection(profile, jars, work).run());
       }
     } finally {
       if (!keep) {

@@ -15,9 +15,10 @@ import java.time.Duration;
  * @param shots JMH single shots for parse + diff
  * @param startRuns starts per set of JVM options
  * @param freezes freezes per way in a real systemd (section {@code systemd})
+ * @param treeFiles files in each of the ten finished folders of section {@code idle-trees}
  */
 public record Profile(String name, Duration idle, int pickupSamples, int throughputItems, int warmups,
-    int iterations, int shots, int startRuns, int freezes) {
+    int iterations, int shots, int startRuns, int freezes, int treeFiles) {
 
   /**
    * The default: every figure, in under ten minutes on two quiet cores; throughput over 1 000 items
@@ -25,11 +26,11 @@ public record Profile(String name, Duration idle, int pickupSamples, int through
    * slow, so they are in {@link #longer()}).
    */
   public static Profile quick() {
-    return new Profile("quick", Duration.ofSeconds(60), 30, 1_000, 2, 3, 5, 4, 3);
+    return new Profile("quick", Duration.ofSeconds(60), 30, 1_000, 2, 3, 5, 4, 3, 20_000);
   }
 
   /** The idle figures over ten minutes, more samples everywhere. */
   public static Profile longer() {
-    return new Profile("long", Duration.ofMinutes(10), 200, 5_000, 3, 5, 10, 10, 5);
+    return new Profile("long", Duration.ofMinutes(10), 200, 5_000, 3, 5, 10, 10, 5, 100_000);
   }
 }
