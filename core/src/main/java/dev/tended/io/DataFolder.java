@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Files are opened with {@link LinkOption#NOFOLLOW_LINKS} ({@code O_NOFOLLOW}, which covers the
  * last component), the folders above them are checked without following links before and after
- * they are created. The checks are made per operation, not with {@code openat} from the root: a link
- * swapped in between the check and the open of a folder is not caught, which keeps this to plain
- * Java; a file's own name never is followed. A link found is logged ({@code data_folder_link_refused})
+ * they are created. The checks are made per operation, not with {@code openat} from the root: a folder
+ * swapped for a link between the check and the open is not caught (that would take a descriptor walk
+ * in native code); a file's own name is never followed. A link found is logged ({@code data_folder_link_refused})
  * and thrown as a {@link PlantedLinkException}, so that each caller's handling of a failed write
  * applies.
  *
@@ -111,7 +111,10 @@ public final class DataFolder {
     }
   }
 
-  /** As {@link #createDirectories(Path)}, below the data folder {@code root} (created too if missing). */
+  /**
+   * As {@link #createDirectories(Path)}, below the data folder {@code root} (created too if missing),
+   * for a caller that does not hold the folder's lock yet (the log folder is made before it is taken).
+   */
   public static void createDirectories(Path root, Path dir) throws IOException {
     checkBelow(root, dir); // before: a linked folder would have the new ones made inside its target
     Files.createDirectories(dir);
