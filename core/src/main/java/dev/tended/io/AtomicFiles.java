@@ -20,6 +20,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * was and removes the temporary file; nothing is retried from possibly-dropped pages, the next call
  * writes everything anew.
  *
+ * <p>Inside a data folder no symbolic link is followed ({@link DataFolder}): a linked folder is
+ * refused, a link at the target's own name is replaced by the rename (and reported), never written
+ * through.
+ *
  * <p>Every durable step goes through one {@link FileOps} seam: the real file system, wrapped only
  * where a {@link FileOpsWrapper} is on the class path (the test kit's power cut and failing forces;
  * the shipped jars hold none).
@@ -43,6 +47,7 @@ public final class AtomicFiles {
   public static void write(Path target, byte[] data, FileOps ops) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     createDirectories(dir, ops);
+    DataFolder.replacing(target);
     Path temp = dir.resolve("." + target.getFileName() + ".tmp-"
         + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     boolean moved = false;
@@ -112,6 +117,7 @@ public final class AtomicFiles {
 
   public static void createDirectories(Path dir, FileOps ops) throws IOException {
     Path abs = dir.toAbsolutePath().normalize();
+    DataFolder.check(abs); // before: a linked folder would have the new ones made inside its target
     if (DURABLE_FOLDERS.contains(abs) && Files.isDirectory(abs)) {
       return;
     }
@@ -134,6 +140,7 @@ public final class AtomicFiles {
     if (missing.isEmpty() && abs.getParent() != null) {
       ops.forceDirectory(abs.getParent());
     }
+    DataFolder.check(abs);
     DURABLE_FOLDERS.add(abs);
   }
 

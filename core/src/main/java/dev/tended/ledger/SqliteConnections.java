@@ -1,5 +1,8 @@
 package dev.tended.ledger;
 
+import dev.tended.io.DataFolder;
+import dev.tended.io.IoErrors;
+import dev.tended.io.PlantedLinkException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +39,7 @@ final class SqliteConnections {
   static Connection openWriter(Path file, int busyMs) throws SQLException, IOException {
     Path abs = file.toAbsolutePath();
     Files.createDirectories(abs.getParent());
+    refuseLinks(abs);
     SqliteNativeLibrary.useCache(cacheDir(abs));
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -56,6 +60,11 @@ final class SqliteConnections {
     if (!Files.isRegularFile(abs)) {
       throw new SQLException(abs + " does not exist (the worker creates it at its first start)");
     }
+    try {
+      refuseLinks(abs);
+    } catch (PlantedLinkException e) {
+      throw new SQLException(IoErrors.describe(e), e);
+    }
     SqliteNativeLibrary.useCache(cacheDir(abs));
     try {
       return reader(abs, "mode=ro");
@@ -64,6 +73,16 @@ final class SqliteConnections {
         throw e;
       }
       return reader(abs, "mode=ro&immutable=1");
+    }
+  }
+
+  /**
+   * SQLite follows links: one planted at the ledger or at its {@code -wal}, {@code -shm} or
+   * {@code -journal} would have it write into the file the link names.
+   */
+  private static void refuseLinks(Path abs) throws PlantedLinkException {
+    for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
+      DataFolder.checkBelow(abs.getParent(), Path.of(abs + suffix));
     }
   }
 

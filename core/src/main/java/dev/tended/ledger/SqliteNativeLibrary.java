@@ -1,5 +1,6 @@
 package dev.tended.ledger;
 
+import dev.tended.io.DataFolder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,11 +8,13 @@ import java.net.URL;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
 import dev.tended.logging.Kv;
@@ -76,14 +79,17 @@ final class SqliteNativeLibrary {
     String name = "sqlite-" + SQLiteJDBCLoader.getVersion() + "-" + sha256(bytes).substring(0, 16) + "-"
         + LibraryLoaderUtil.getNativeLibName();
     Path target = cacheDir.resolve(name);
-    if (Files.isReadable(target) && Files.size(target) == bytes.length) {
+    // A library loaded from the data folder must be this jar's own: no link to elsewhere, same bytes.
+    DataFolder.checkBelow(cacheDir.getParent(), target);
+    if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == bytes.length
+        && Arrays.equals(Files.readAllBytes(target), bytes)) {
       return Optional.of(target);
     }
-    Files.createDirectories(cacheDir);
+    DataFolder.createDirectories(cacheDir.getParent(), cacheDir);
     Path partial = cacheDir.resolve(name + "." + ProcessHandle.current().pid() + ".partial");
     try {
       try (OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE,
-          StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+          StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
         out.write(bytes);
       }
       try {

@@ -10,6 +10,10 @@ import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.util.FileSize;
 import dev.tended.config.LoggingConfig;
+import dev.tended.io.DataFolder;
+import dev.tended.io.PlantedLinkException;
+import java.io.IOException;
+import java.nio.file.Path;
 import ch.qos.logback.core.CoreConstants;
 import java.util.HashMap;
 import java.util.Map;
@@ -74,6 +78,18 @@ public final class LogSetup {
     root.addAppender(console);
     root.addAppender(file);
     ctx.getLogger("org.quartz").setLevel(Level.WARN);
+  }
+
+  /**
+   * Creates the log folder before logging starts, refusing a symbolic link below {@code dataDir} at
+   * the folder or at this process's log file: the file appender follows links, so a planted
+   * {@code logs/} or {@code logs/worker.log} would have it append to the file the link names.
+   *
+   * @throws PlantedLinkException for such a link (the caller refuses to start)
+   */
+  public static void prepareFolder(LoggingConfig config, String name, Path dataDir) throws IOException {
+    DataFolder.createDirectories(dataDir, config.dir());
+    DataFolder.checkBelow(dataDir, config.dir().resolve(name + ".log"));
   }
 
   /**

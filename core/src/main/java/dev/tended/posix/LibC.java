@@ -23,6 +23,13 @@ final class LibC {
   static final int O_RDWR = 2;
   static final int O_CLOEXEC = 0x80000;
   static final int FALLOC_FL_COLLAPSE_RANGE = 0x08;
+  static final int O_RDONLY = 0;
+  static final int F_GETLK = 5;
+  static final short F_WRLCK = 1;
+  static final short F_UNLCK = 2;
+  /** {@code sizeof(struct flock)} on 64-bit Linux: type, whence (shorts), start, len (longs), pid. */
+  static final int FLOCK_SIZE = 32;
+  static final int FLOCK_PID_OFFSET = 24;
 
   private static final Throwable FAILURE = register();
 
@@ -51,6 +58,9 @@ final class LibC {
   static native int open(String path, int flags) throws LastErrorException;
 
   static native int close(int fd) throws LastErrorException;
+
+  /** {@code fcntl(fd, cmd, struct flock *)}; {@code flock} is the struct's bytes in native order. */
+  static native int fcntl(int fd, int cmd, byte[] flock) throws LastErrorException;
 
   static native int fallocate(int fd, int mode, long offset, long length) throws LastErrorException;
 }

@@ -84,7 +84,7 @@ public final class Worker {
   /** Starts everything; throws when the worker cannot run at all (e.g. the ledger cannot be opened). */
   public void start() throws Exception {
     Files.createDirectories(config.dataDir());
-    Path lockFile = config.dataDir().resolve("worker.lock");
+    Path lockFile = config.dataDir().resolve(DataFolderLock.WORKER);
     DataFolderLock lock = DataFolderLock.tryAcquire(lockFile).orElseThrow(() -> new IllegalStateException(
         "another worker" + DataFolderLock.holder(lockFile).map(pid -> " (pid " + pid + ")").orElse("") + " runs on "
         + config.dataDir() + ": " + lockFile + " is locked; two workers on one ledger would run items twice"));

@@ -3,11 +3,14 @@ package dev.tended.worker;
 import dev.tended.config.ConfigException;
 import dev.tended.config.ConfigLoader;
 import dev.tended.config.TendedConfig;
+import dev.tended.io.IoErrors;
+import dev.tended.io.PlantedLinkException;
 import dev.tended.ledger.DamagedLedgerException;
 import dev.tended.logging.JournalStream;
 import dev.tended.logging.LogSetup;
 import dev.tended.notify.Notifier;
 import dev.tended.worker.notify.SystemdNotifications;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -60,6 +63,15 @@ public final class WorkerMain implements Callable<Integer> {
     if (checkOnly) {
       System.out.println("configuration ok: " + config.configFile() + " (" + config.sources().size() + " sources)");
       return 0;
+    }
+    try {
+      LogSetup.prepareFolder(config.logging(), "worker", config.dataDir());
+    } catch (PlantedLinkException e) {
+      System.err.println(JournalStream.errPrefix() + "tended-worker: cannot log to " + config.logging().dir() + ": "
+          + IoErrors.describe(e));
+      return 1;
+    } catch (IOException e) {
+      // as before: the file appender reports it and the console still gets every event
     }
     LogSetup.configure(config.logging(), "worker");
     var log = LoggerFactory.getLogger(WorkerMain.class);

@@ -1,6 +1,8 @@
 package dev.tended.supervisor.cli;
 
 import dev.tended.io.DataFolderLock;
+import dev.tended.io.IoErrors;
+import dev.tended.io.PlantedLinkException;
 import dev.tended.logging.JournalStream;
 import dev.tended.logging.LogSetup;
 import dev.tended.config.ConfigException;
@@ -61,13 +63,15 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
     }
     try {
       Files.createDirectories(cfg.dataDir());
-      Files.createDirectories(cfg.logging().dir());
+      LogSetup.prepareFolder(cfg.logging(), "supervisor", cfg.dataDir());
+    } catch (PlantedLinkException e) {
+      return startFailed(err, StartFailure.errnoFor(e), "cannot log to " + cfg.logging().dir() + ": " + IoErrors.describe(e));
     } catch (IOException e) {
       return startFailed(err, StartFailure.errnoFor(e),
           "dataDir " + cfg.dataDir() + ": cannot be created: " + e.getMessage());
     }
     LogSetup.configure(cfg.logging(), "supervisor");
-    Path lockFile = cfg.dataDir().resolve("supervisor.lock");
+    Path lockFile = cfg.dataDir().resolve(DataFolderLock.SUPERVISOR);
     Optional<DataFolderLock> lock;
     try {
       lock = DataFolderLock.tryAcquire(lockFile);
@@ -114,7 +118,8 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
       return ExitCodes.CONFIG;
     }
     if (cfg.supervisor().restartWith() == dev.tended.config.RestartMode.CHILD) {
-      dev.tended.supervisor.restart.Leftovers.stopLeftoverWorker(cfg.heartbeat().file(), cfg.supervisor().stopGrace());
+      dev.tended.supervisor.restart.Leftovers.stopLeftoverWorker(cfg.dataDir(), cfg.heartbeat().file(),
+          cfg.supervisor().stopGrace());
     }
     Supervision supervision = new Supervision(cfg, wake -> {
       try {

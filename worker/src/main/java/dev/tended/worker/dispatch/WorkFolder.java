@@ -1,10 +1,10 @@
 package dev.tended.worker.dispatch;
 
+import dev.tended.io.DataFolder;
 import dev.tended.io.WorkFolders;
 import dev.tended.ledger.ItemRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -34,9 +34,8 @@ record WorkFolder(Path dir) {
     return dir.resolve("attempt-" + attempt + ".stderr");
   }
 
-  /** Creates the folder and writes the version's JSON as {@code input.json}. */
+  /** Creates the folder and writes the version's JSON as {@code input.json}, following no link. */
   void prepare(String payload) throws IOException {
-    Files.createDirectories(dir);
-    Files.writeString(input(), payload, StandardCharsets.UTF_8);
+    DataFolder.write(input(), payload.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,5 +1,6 @@
 package dev.tended.worker.handler;
 
+import dev.tended.io.DataFolder;
 import dev.tended.posix.CollapseRange;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -55,8 +56,7 @@ final class OutputFile {
 
   /** Creates the file, or empties it when an earlier attempt left one. */
   void reset() throws IOException {
-    Files.createDirectories(path.toAbsolutePath().getParent());
-    Files.write(path, new byte[0]);
+    DataFolder.write(path, new byte[0]);
   }
 
   /** The current size, 0 when the file is gone. */
