@@ -24,6 +24,15 @@ import org.slf4j.LoggerFactory;
  * line as an {@code exception="..."} field ({@link OneLineThrowableConverter}), never as a stack trace
  * over many lines. Every line names the process that wrote it with its thread, {@code [worker:main]},
  * {@code [supervisor:watch]}: in child mode both daemons write to one stream.
+ *
+ * <p>Logging never blocks the work: each output sits behind its own {@link DroppingAsyncAppender}, so
+ * a stdout nobody reads (a stalled journald, a {@code | less}) drops and counts its lines
+ * ({@link DropReport}) while the file keeps getting them, and the thread that logged goes on.
+ * {@link #reopenFile()} reopens the file by name, for an external rotation ({@code logrotate}'s
+ * {@code create}); the file is opened in append mode, so a {@code copytruncate} leaves no hole.
+ *
+ * <p>The outputs of the current setup are this class's state, replaced only by {@link #configure},
+ * {@link #quiet} and {@link #shutdown} (on the main thread) and read by {@link #reopenFile()}.
  */
 public final class LogSetup {
   /** The file and terminal line: {@code TIME LEVEL [process:thread] event key=value}. */
@@ -36,6 +45,8 @@ public final class LogSetup {
     return "%syslogprio%msg%onelineex [" + process + ":%thread]%n";
   }
 
+  private static volatile Outputs current = Outputs.NONE;
+
   private LogSetup() {}
 
   /**
@@ -44,6 +55,7 @@ public final class LogSetup {
    */
   public static void configure(LoggingConfig config, String name) {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+    release();
     ctx.reset();
     registerConverters(ctx);
 
@@ -69,10 +81,13 @@ public final class LogSetup {
     file.setEncoder(encoder(ctx, filePattern(name)));
     file.start();
 
+    DroppingAsyncAppender toStdout = async(ctx, "stdout", console);
+    DroppingAsyncAppender toFile = async(ctx, "file", file);
     Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.INFO);
-    root.addAppender(console);
-    root.addAppender(file);
+    root.addAppender(toStdout);
+    root.addAppender(toFile);
+    current = new Outputs(file, new DropReport(Map.of("stdout", toStdout, "file", toFile)));
     ctx.getLogger("org.quartz").setLevel(Level.WARN);
   }
 
@@ -82,6 +97,7 @@ public final class LogSetup {
    */
   public static void quiet(String process) {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+    release();
     ctx.reset();
     registerConverters(ctx);
     ConsoleAppender<ILoggingEvent> err = new ConsoleAppender<>();
@@ -97,7 +113,51 @@ public final class LogSetup {
 
   /** Flushes and closes the appenders; call last, when the process is about to exit. */
   public static void shutdown() {
+    release();
     ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+  }
+
+  /**
+   * Closes the log file and opens it again by its name ({@code SIGUSR1}, after {@code logrotate} has
+   * renamed it): the next lines go to a new file of that name. Lines being written meanwhile wait for
+   * the file's lock, none is lost. Logs {@code log_reopened}, or {@code log_reopen_failed} and goes on
+   * with the old file. Does nothing before {@link #configure}.
+   */
+  public static void reopenFile() {
+    RollingFileAppender<ILoggingEvent> file = current.file();
+    if (file == null) {
+      return;
+    }
+    var log = LoggerFactory.getLogger(LogSetup.class);
+    try {
+      file.openFile(file.getFile());
+      log.info("log_reopened file={}", Kv.q(file.getFile()));
+    } catch (java.io.IOException e) {
+      log.error("log_reopen_failed file={} error={}", Kv.q(file.getFile()), Kv.q(e.getMessage()));
+    }
+  }
+
+  /** {@code output} behind a never-blocking queue of its own, started. */
+  private static DroppingAsyncAppender async(LoggerContext ctx, String name, ch.qos.logback.core.Appender<ILoggingEvent> output) {
+    DroppingAsyncAppender a = new DroppingAsyncAppender();
+    a.setContext(ctx);
+    a.setName(name + "-async");
+    a.addAppender(output);
+    a.start();
+    return a;
+  }
+
+  /** The file appender and drop report of the current setup; {@link #NONE} when there is no file. */
+  private record Outputs(RollingFileAppender<ILoggingEvent> file, DropReport drops) {
+    static final Outputs NONE = new Outputs(null, null);
+
+  }
+
+  private static void release() {
+    if (current.drops() != null) {
+      current.drops().close();
+    }
+    current = Outputs.NONE;
   }
 
   /** Our pattern words: {@code %syslogprio} and {@code %onelineex}. */
