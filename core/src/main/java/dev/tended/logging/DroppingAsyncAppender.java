@@ -22,7 +22,7 @@ public final class DroppingAsyncAppender extends AsyncAppender {
   /** Free slots kept: with fewer, events are dropped and counted. */
   static final int HEADROOM = 64;
   /** Events the queue holds. */
-  static final int QUEUE_SIZE = 8192;
+  static final int QUEUE_SIZE = 1024;
 
   private final AtomicLong dropped = new AtomicLong();
 
