@@ -2,6 +2,8 @@ package dev.tended.logging;
 
 import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,13 +27,34 @@ public final class DroppingAsyncAppender extends AsyncAppender {
   static final int QUEUE_SIZE = 1024;
 
   private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong queued = new AtomicLong();
+  private final AtomicLong written = new AtomicLong();
 
   /** A never-blocking appender; attach the output with {@link #addAppender}, then start it. */
   public DroppingAsyncAppender() {
     setQueueSize(QUEUE_SIZE);
     setDiscardingThreshold(HEADROOM);
     setNeverBlock(true);
-    setMaxFlushTime(1000); // at stop: a blocked output must not hold the exit
+    setMaxFlushTime(1000); // at the stop: a blocked output must not hold the exit
+  }
+
+  /** Attaches {@code output} (started by its owner), counting what reaches it (see {@link #pending()}). */
+  @Override
+  public void addAppender(Appender<ILoggingEvent> output) {
+    Counted counted = new Counted(output);
+    counted.start();
+    super.addAppender(counted);
+  }
+
+  @Override
+  protected void preprocess(ILoggingEvent event) {
+    queued.incrementAndGet(); // called for each event about to be queued, after the drop decision
+    super.preprocess(event);
+  }
+
+  /** Events queued and not yet handed to the output: in the queue, or taken by its thread. */
+  public long pending() {
+    return queued.get() - written.get();
   }
 
   @Override
@@ -43,5 +66,31 @@ public final class DroppingAsyncAppender extends AsyncAppender {
   /** Events dropped since the start, because the output could not keep up. */
   public long dropped() {
     return dropped.get();
+  }
+
+  /** The output, counting the events handed to it. */
+  private final class Counted extends UnsynchronizedAppenderBase<ILoggingEvent> {
+    private final Appender<ILoggingEvent> output;
+
+    Counted(Appender<ILoggingEvent> output) {
+      this.output = output;
+      setName(output.getName());
+      setContext(output.getContext());
+    }
+
+    @Override
+    protected void append(ILoggingEvent event) {
+      try {
+        output.doAppend(event);
+      } finally {
+        written.incrementAndGet();
+      }
+    }
+
+    @Override
+    public void stop() {
+      super.stop();
+      output.stop();
+    }
   }
 }

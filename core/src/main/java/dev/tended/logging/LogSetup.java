@@ -12,6 +12,7 @@ import ch.qos.logback.core.util.FileSize;
 import dev.tended.config.LoggingConfig;
 import ch.qos.logback.core.CoreConstants;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,10 @@ public final class LogSetup {
   static String journalPattern(String process) {
     return "%syslogprio%msg%onelineex [" + process + ":%thread]%n";
   }
+
+  /** How long the stop waits for queued lines to reach the file, and stdout. */
+  private static final int FILE_FLUSH_MILLIS = 5000;
+  private static final int STDOUT_FLUSH_MILLIS = 1000;
 
   private static volatile Outputs current = Outputs.NONE;
 
@@ -81,13 +86,14 @@ public final class LogSetup {
     file.setEncoder(encoder(ctx, filePattern(name)));
     file.start();
 
-    DroppingAsyncAppender toStdout = async(ctx, "stdout", console);
-    DroppingAsyncAppender toFile = async(ctx, "file", file);
+    // At the stop, the file is flushed first and may take longer: a blocked stdout must not hold the exit.
+    DroppingAsyncAppender toFile = async(ctx, "file", file, FILE_FLUSH_MILLIS);
+    DroppingAsyncAppender toStdout = async(ctx, "stdout", console, STDOUT_FLUSH_MILLIS);
     Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.INFO);
-    root.addAppender(toStdout);
     root.addAppender(toFile);
-    current = new Outputs(file, new DropReport(Map.of("stdout", toStdout, "file", toFile)));
+    root.addAppender(toStdout);
+    current = new Outputs(file, List.of(toFile, toStdout), new DropReport(Map.of("stdout", toStdout, "file", toFile)));
     ctx.getLogger("org.quartz").setLevel(Level.WARN);
   }
 
@@ -113,8 +119,20 @@ public final class LogSetup {
 
   /** Flushes and closes the appenders; call last, when the process is about to exit. */
   public static void shutdown() {
+    current.queues().forEach(LogSetup::awaitDrained);
     release();
     ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+  }
+
+  /**
+   * Waits, at most its flush time, for {@code queue}'s thread to take every queued line: Logback's
+   * stop interrupts that thread, which can cut a roll of the file short and lose what follows.
+   */
+  private static void awaitDrained(DroppingAsyncAppender queue) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(queue.getMaxFlushTime());
+    while (queue.pending() > 0 && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
+    }
   }
 
   /**
@@ -138,8 +156,10 @@ public final class LogSetup {
   }
 
   /** {@code output} behind a never-blocking queue of its own, started. */
-  private static DroppingAsyncAppender async(LoggerContext ctx, String name, ch.qos.logback.core.Appender<ILoggingEvent> output) {
+  private static DroppingAsyncAppender async(LoggerContext ctx, String name,
+      ch.qos.logback.core.Appender<ILoggingEvent> output, int flushMillis) {
     DroppingAsyncAppender a = new DroppingAsyncAppender();
+    a.setMaxFlushTime(flushMillis);
     a.setContext(ctx);
     a.setName(name + "-async");
     a.addAppender(output);
@@ -148,8 +168,8 @@ public final class LogSetup {
   }
 
   /** The file appender and drop report of the current setup; {@link #NONE} when there is no file. */
-  private record Outputs(RollingFileAppender<ILoggingEvent> file, DropReport drops) {
-    static final Outputs NONE = new Outputs(null, null);
+  private record Outputs(RollingFileAppender<ILoggingEvent> file, List<DroppingAsyncAppender> queues, DropReport drops) {
+    static final Outputs NONE = new Outputs(null, List.of(), null);
 
   }
 
