@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import ch.qos.logback.core.CoreConstants;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,15 @@ import org.slf4j.LoggerFactory;
  * line as an {@code exception="..."} field ({@link OneLineThrowableConverter}), never as a stack trace
  * over many lines. Every line names the process that wrote it with its thread, {@code [worker:main]},
  * {@code [supervisor:watch]}: in child mode both daemons write to one stream.
+ *
+ * <p>Logging never blocks the work: each output sits behind its own {@link DroppingAsyncAppender}, so
+ * a stdout nobody reads (a stalled journald, a {@code | less}) drops and counts its lines
+ * ({@link DropReport}) while the file keeps getting them, and the thread that logged goes on.
+ * {@link #reopenFile()} reopens the file by name, for an external rotation ({@code logrotate}'s
+ * {@code create}); the file is opened in append mode, so a {@code copytruncate} leaves no hole.
+ *
+ * <p>The outputs of the current setup are this class's state, replaced only by {@link #configure},
+ * {@link #quiet} and {@link #shutdown} (on the main thread) and read by {@link #reopenFile()}.
  */
 public final class LogSetup {
   /** The file and terminal line: {@code TIME LEVEL [process:thread] event key=value}. */
@@ -40,6 +50,12 @@ public final class LogSetup {
     return "%syslogprio%msg%onelineex [" + process + ":%thread]%n";
   }
 
+  /** How long the stop waits for queued lines to reach the file, and stdout. */
+  private static final int FILE_FLUSH_MILLIS = 5000;
+  private static final int STDOUT_FLUSH_MILLIS = 1000;
+
+  private static volatile Outputs current = Outputs.NONE;
+
   private LogSetup() {}
 
   /**
@@ -48,6 +64,7 @@ public final class LogSetup {
    */
   public static void configure(LoggingConfig config, String name) {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+    release();
     ctx.reset();
     registerConverters(ctx);
 
@@ -73,10 +90,14 @@ public final class LogSetup {
     file.setEncoder(encoder(ctx, filePattern(name)));
     file.start();
 
+    // At the stop, the file is flushed first and may take longer: a blocked stdout must not hold the exit.
+    DroppingAsyncAppender toFile = async(ctx, "file", file, FILE_FLUSH_MILLIS);
+    DroppingAsyncAppender toStdout = async(ctx, "stdout", console, STDOUT_FLUSH_MILLIS);
     Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.INFO);
-    root.addAppender(console);
-    root.addAppender(file);
+    root.addAppender(toFile);
+    root.addAppender(toStdout);
+    current = new Outputs(file, List.of(toFile, toStdout), new DropReport(Map.of("stdout", toStdout, "file", toFile)));
     ctx.getLogger("org.quartz").setLevel(Level.WARN);
   }
 
@@ -98,6 +119,7 @@ public final class LogSetup {
    */
   public static void quiet(String process) {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+    release();
     ctx.reset();
     registerConverters(ctx);
     ConsoleAppender<ILoggingEvent> err = new ConsoleAppender<>();
@@ -113,7 +135,65 @@ public final class LogSetup {
 
   /** Flushes and closes the appenders; call last, when the process is about to exit. */
   public static void shutdown() {
+    current.queues().forEach(LogSetup::awaitDrained);
+    release();
     ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+  }
+
+  /**
+   * Waits, at most its flush time, for {@code queue}'s thread to take every queued line: Logback's
+   * stop interrupts that thread, which can cut a roll of the file short and lose what follows.
+   */
+  private static void awaitDrained(DroppingAsyncAppender queue) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(queue.getMaxFlushTime());
+    while (queue.pending() > 0 && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
+    }
+  }
+
+  /**
+   * Closes the log file and opens it again by its name ({@code SIGUSR1}, after {@code logrotate} has
+   * renamed it): the next lines go to a new file of that name. Lines being written meanwhile wait for
+   * the file's lock, none is lost. Logs {@code log_reopened}, or {@code log_reopen_failed} and goes on
+   * with the old file. Does nothing before {@link #configure}.
+   */
+  public static void reopenFile() {
+    RollingFileAppender<ILoggingEvent> file = current.file();
+    if (file == null) {
+      return;
+    }
+    var log = LoggerFactory.getLogger(LogSetup.class);
+    try {
+      file.openFile(file.getFile());
+      log.info("log_reopened file={}", Kv.q(file.getFile()));
+    } catch (java.io.IOException e) {
+      log.error("log_reopen_failed file={} error={}", Kv.q(file.getFile()), Kv.q(e.getMessage()));
+    }
+  }
+
+  /** {@code output} behind a never-blocking queue of its own, started. */
+  private static DroppingAsyncAppender async(LoggerContext ctx, String name,
+      ch.qos.logback.core.Appender<ILoggingEvent> output, int flushMillis) {
+    DroppingAsyncAppender a = new DroppingAsyncAppender();
+    a.setMaxFlushTime(flushMillis);
+    a.setContext(ctx);
+    a.setName(name + "-async");
+    a.addAppender(output);
+    a.start();
+    return a;
+  }
+
+  /** The file appender and drop report of the current setup; {@link #NONE} when there is no file. */
+  private record Outputs(RollingFileAppender<ILoggingEvent> file, List<DroppingAsyncAppender> queues, DropReport drops) {
+    static final Outputs NONE = new Outputs(null, List.of(), null);
+
+  }
+
+  private static void release() {
+    if (current.drops() != null) {
+      current.drops().close();
+    }
+    current = Outputs.NONE;
   }
 
   /** Our pattern words: {@code %syslogprio} and {@code %onelineex}. */

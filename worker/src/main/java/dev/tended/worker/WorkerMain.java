@@ -9,6 +9,7 @@ import dev.tended.ledger.DamagedLedgerException;
 import dev.tended.logging.JournalStream;
 import dev.tended.logging.LogSetup;
 import dev.tended.notify.Notifier;
+import dev.tended.posix.DaemonSignals;
 import dev.tended.worker.notify.SystemdNotifications;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,12 +19,13 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 /**
  * Entry point of {@code tended-worker.jar}: reads the configuration (exit 78 when it is bad), sets up
  * logging, runs the {@link Worker} until SIGTERM or SIGINT, then stops it cleanly and exits 0. Any
- * other failure to run exits 1.
+ * other failure to run exits 1. The other signals are {@link DaemonSignals}'s: SIGUSR1 reopens the log
+ * file; SIGHUP is not a reload here (a worker applies a new configuration by being restarted, which
+ * its supervisor does at its own SIGHUP) and is logged as ignored.
  */
 @Command(name = "tended-worker", mixinStandardHelpOptions = true, versionProvider = WorkerMain.Version.class,
     description = "Consumes file queues, runs a handler per item, proves progress with a heartbeat file.")
@@ -76,8 +78,8 @@ public final class WorkerMain implements Callable<Integer> {
     LogSetup.configure(config.logging(), "worker");
     var log = LoggerFactory.getLogger(WorkerMain.class);
     CountDownLatch stopRequested = new CountDownLatch(1);
-    Signal.handle(new Signal("TERM"), s -> stopRequested.countDown());
-    Signal.handle(new Signal("INT"), s -> stopRequested.countDown());
+    DaemonSignals.install(new DaemonSignals.Actions(s -> stopRequested.countDown(), s -> log.info("signal_ignored signal={} reason=\"reload is the supervisor's: send it to the supervisor,"
+        + " or restart the worker\"", s), s -> LogSetup.reopenFile()));
     SystemdNotifications systemd = new SystemdNotifications(Notifier.fromEnvironment(), config);
     Worker worker = new Worker(config, systemd);
     try {

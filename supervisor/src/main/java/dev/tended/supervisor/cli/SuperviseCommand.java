@@ -8,7 +8,8 @@ import dev.tended.logging.LogSetup;
 import dev.tended.config.ConfigException;
 import dev.tended.config.TendedConfig;
 import dev.tended.notify.Notifier;
-import dev.tended.posix.StopSignals;
+import dev.tended.logging.Kv;
+import dev.tended.posix.DaemonSignals;
 import dev.tended.supervisor.diagnose.StallRecorder;
 import dev.tended.supervisor.notify.SupervisorNotifications;
 import dev.tended.supervisor.restart.RestartLog;
@@ -26,6 +27,8 @@ import java.util.Optional;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -36,7 +39,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code tended supervise --config FILE}: runs the worker and restarts it when it dies or its
  * heartbeat stalls, until SIGTERM or SIGINT, which stop the worker within {@code stopGrace} and exit
- * 0. One supervisor per {@code dataDir} ({@code supervisor.lock}).
+ * 0. One supervisor per {@code dataDir} ({@code supervisor.lock}). SIGHUP reloads: the configuration
+ * is read and checked again ({@link ConfigReload}); refused, everything goes on unchanged; accepted,
+ * the worker is stopped gracefully and the watching starts again with the new configuration. SIGUSR1
+ * reopens the log file; the rest is {@link DaemonSignals}'s.
  */
 @Command(name = "supervise", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, exitCodeOnExecutionException = 1, versionProvider = VersionProvider.class,
     description = "Run the worker and restart it when it exits or its heartbeat stalls.",
@@ -121,42 +127,39 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
       dev.tended.supervisor.restart.Leftovers.stopLeftoverWorker(cfg.dataDir(), cfg.heartbeat().file(),
           cfg.supervisor().stopGrace());
     }
-    Supervision supervision = new Supervision(cfg, wake -> {
-      try {
-        return Workers.forConfig(cfg, System.getenv(), wake);
-      } catch (ConfigException e) {
-        throw new IllegalStateException(e);
-      }
-    }, new StallRecorder(cfg.diagnosticsDir(), cfg.supervisor().stallRecordsKept(), StallRecorder.DUMP_TIMEOUT),
-        RestartLog.open(StateFile.in(cfg.dataDir()), cfg.supervisor().restartWith().configName(), Clock.systemUTC()),
-        MonotonicClock.SYSTEM, Clock.systemUTC());
-
     SupervisorNotifications systemd = new SupervisorNotifications(systemd(), cfg);
-    supervision.afterEachTick(systemd::afterTick);
-
-    StopSignals.onStopRequest(signal -> {
+    AtomicReference<Supervision> current = new AtomicReference<>(supervision(cfg, systemd, stopRequested));
+    AtomicBoolean reloadRequested = new AtomicBoolean();
+    DaemonSignals.install(new DaemonSignals.Actions(signal -> {
       log.info("supervisor_signal signal={}", signal);
       stopRequested.countDown();
-    });
-    supervision.onRefusal(stopRequested::countDown);
+    }, signal -> {
+      log.info("reload_requested signal={} config={}", signal, Kv.q(cfg.configFile()));
+      reloadRequested.set(true);
+    }, signal -> LogSetup.reopenFile()));
     // Backstop for any other way out of the JVM (System.exit elsewhere): never leave an orphan.
-    Thread hook = new Thread(supervision::stop, "shutdown-stop-worker");
+    Thread hook = new Thread(() -> current.get().stop(), "shutdown-stop-worker");
     Runtime.getRuntime().addShutdownHook(hook);
 
     log.info("supervisor_started pid={} version={} config={} data_dir={} mode={}", ProcessHandle.current().pid(),
         VersionProvider.version(), cfg.configFile(), cfg.dataDir(), cfg.supervisor().restartWith().configName());
-    supervision.start();
+    current.get().start();
     systemd.watching();
+    TendedConfig running = cfg;
     try {
       while (!stopRequested.await(1, TimeUnit.SECONDS)) {
-        if (supervision.isTerminated() && supervision.refusal().isEmpty()) {
+        if (current.get().isTerminated() && current.get().refusal().isEmpty()) {
           log.error("supervisor_watch_died action=exit_1");
           return ExitCodes.FAILURE;
+        }
+        if (reloadRequested.getAndSet(false)) {
+          running = reload(running, current, systemd, stopRequested);
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    Supervision supervision = current.get();
     if (supervision.refusal().isPresent()) {
       return refused(supervision.refusal().get(), err, hook);
     }
@@ -170,6 +173,44 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
       // already shutting down
     }
     return ExitCodes.OK;
+  }
+
+  /** The watching of {@code cfg}'s worker, not yet started. */
+  private static Supervision supervision(TendedConfig cfg, SupervisorNotifications systemd, CountDownLatch stopRequested) {
+    Supervision supervision = new Supervision(cfg, wake -> {
+      try {
+        return Workers.forConfig(cfg, System.getenv(), wake);
+      } catch (ConfigException e) {
+        throw new IllegalStateException(e);
+      }
+    }, new StallRecorder(cfg.diagnosticsDir(), cfg.supervisor().stallRecordsKept(), StallRecorder.DUMP_TIMEOUT),
+        RestartLog.open(StateFile.in(cfg.dataDir()), cfg.supervisor().restartWith().configName(), Clock.systemUTC()),
+        MonotonicClock.SYSTEM, Clock.systemUTC());
+    supervision.afterEachTick(systemd::afterTick);
+    supervision.onRefusal(stopRequested::countDown);
+    return supervision;
+  }
+
+  /**
+   * SIGHUP: the configuration again; refused, the running one stays (and is returned); accepted, the
+   * worker is stopped within its grace and a new watching of the new configuration started.
+   */
+  private static TendedConfig reload(TendedConfig running, AtomicReference<Supervision> current,
+      SupervisorNotifications systemd, CountDownLatch stopRequested) {
+    ConfigReload.Outcome outcome = ConfigReload.check(running, System.getenv());
+    if (!outcome.accepted()) {
+      log.error("reload_refused config={} problems={} action=unchanged", Kv.q(running.configFile()),
+          Kv.q(String.join("; ", outcome.problems())));
+      return running;
+    }
+    long start = System.nanoTime();
+    log.info("reload_restarting_worker grace_ms={}", running.supervisor().stopGrace().toMillis());
+    current.get().stop();
+    Supervision next = supervision(outcome.next(), systemd, stopRequested);
+    current.set(next);
+    next.start();
+    log.info("reload_done config={} took_ms={}", Kv.q(running.configFile()), (System.nanoTime() - start) / 1_000_000);
+    return outcome.next();
   }
 
   /** The worker refused its configuration and is stopped: say so and exit with its code (78). */
