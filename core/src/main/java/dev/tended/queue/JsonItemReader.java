@@ -315,7 +315,8 @@ public final class JsonItemReader {
         if (layout == Layout.LINES) {
           layout = Layout.WHOLE;
         }
-        long offset = at != null && at.getByteOffset() >= 0 ? from + at.getByteOffset() : -1;
+        JsonLocation where = e.getLocation() != null && e.getLocation().getByteOffset() >= 0 ? e.getLocation() : at;
+        long offset = where != null && where.getByteOffset() >= 0 ? from + where.getByteOffset() : -1;
         int line = f.line() > 0 ? baseLine + f.line() : 0;
         return new Segment(new SyntaxFault(line, f.column(), f.reason(), offset), layout);
       }
