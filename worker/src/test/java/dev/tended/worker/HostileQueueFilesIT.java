@@ -220,4 +220,39 @@ class HostileQueueFilesIT {
       assertThat(status.sources().get("ideas").fault().line()).isPositive();
     }
   }
+
+  @Test
+  void aWorkerKilledWhileCopyingToQuarantineLeavesNoPartialCopyAndTheNextOneCopiesAfresh() throws Exception {
+    try (WorkerFixture f = new WorkerFixture(dir)) {
+      Path handler = f.recordingHandler("ok.sh", "exit 0");
+      f.config.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, "")).write();
+      Path queue = f.config.dataDir().resolve("ideas_log.json");
+      String broken = "[{\"id\": \"a\"},\n{\"id\": ";
+      append(queue, broken);
+      Path signal = dir.resolve("held-force");
+      Path quarantine = f.config.dataDir().resolve("quarantine");
+
+      WorkerProcess first = WorkerProcess.startWorker(f.config.file(), Map.of(
+          dev.tended.testkit.faults.EnvironmentFaults.HOLD_FORCE_OF, "/quarantine/",
+          dev.tended.testkit.faults.EnvironmentFaults.HOLD_FORCE_SIGNAL, signal.toString()), dir.resolve("first.out"));
+      try {
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(signal)); // copy written, not yet forced
+        first.signal("KILL");
+        assertThat(first.waitFor(Duration.ofSeconds(30))).isPresent();
+      } finally {
+        first.close();
+      }
+      assertThat(filesUnder(quarantine)).as("only the hidden temporary copy")
+          .allSatisfy(p -> assertThat(p.getFileName().toString()).startsWith("."));
+
+      f.start();
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        QueueFault q = faultOf(f, "ideas");
+        return q != null && q.quarantinedAs() != null;
+      });
+      List<Path> kept = filesUnder(quarantine);
+      assertThat(kept).hasSize(1);
+      assertThat(kept.get(0)).hasContent(broken).isEqualTo(Path.of(faultOf(f, "ideas").quarantinedAs()));
+    }
+  }
 }
