@@ -56,7 +56,7 @@ public final class ConfigLoader {
   }
 
   private static TendedConfig read(ConfigNode root, Path configFile, List<String> problems) {
-    root.refuseUnknownKeys(Set.of("dataDir", "heartbeat", "sources", "supervisor", "logging"));
+    root.refuseUnknownKeys(Set.of("dataDir", "heartbeat", "sources", "supervisor", "logging", "retention"));
     Path configDir = configFile.getParent();
     Path dataDir = configDir.resolve(root.string("dataDir", "./var")).normalize();
 
@@ -94,7 +94,12 @@ public final class ConfigLoader {
         lg.positiveByteSize("maxFileSize", 10L * 1024 * 1024),
         lg.integer("maxHistory", 10, 1, 1000));
 
-    return new TendedConfig(configFile, dataDir, heartbeat, sources, supervisor, logging);
+    ConfigNode rt = root.mappingOrEmpty("retention");
+    rt.refuseUnknownKeys(Set.of("quarantineKept"));
+    RetentionConfig retention = new RetentionConfig(
+        rt.integer("quarantineKept", RetentionConfig.DEFAULT_QUARANTINE_KEPT, 1, 10_000));
+
+    return new TendedConfig(configFile, dataDir, heartbeat, sources, supervisor, logging, retention);
   }
 
   private static Optional<SourceConfig> readSource(ConfigNode s, Path dataDir, Path configDir) {

@@ -14,9 +14,15 @@ public record TendedConfig(
     HeartbeatConfig heartbeat,
     List<SourceConfig> sources,
     SupervisorConfig supervisor,
-    LoggingConfig logging) {
+    LoggingConfig logging,
+    RetentionConfig retention) {
   public TendedConfig {
     sources = List.copyOf(sources);
+  }
+
+  public TendedConfig(Path configFile, Path dataDir, HeartbeatConfig heartbeat, List<SourceConfig> sources,
+      SupervisorConfig supervisor, LoggingConfig logging) {
+    this(configFile, dataDir, heartbeat, sources, supervisor, logging, RetentionConfig.DEFAULT);
   }
 
   /** The source called {@code name}, if configured. */

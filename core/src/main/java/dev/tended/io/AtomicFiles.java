@@ -78,10 +78,19 @@ public final class AtomicFiles {
   }
 
   public static void copy(Path source, Path copy, FileOps ops) throws IOException {
+    copy(source, 0, Long.MAX_VALUE, copy, ops);
+  }
+
+  /** Like {@link #copy(Path, Path)}, of the bytes {@code [from, to)} of {@code source} only. */
+  public static void copy(Path source, long from, long to, Path copy) throws IOException {
+    copy(source, from, to, copy, Current.OPS);
+  }
+
+  private static void copy(Path source, long from, long to, Path copy, FileOps ops) throws IOException {
     try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
         FileChannel out = ops.createNew(copy)) {
-      long size = in.size();
-      long done = 0;
+      long size = Math.min(in.size(), to);
+      long done = from;
       while (done < size) {
         long n = in.transferTo(done, size - done, out);
         if (n <= 0) {

@@ -59,6 +59,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void quarantineKeptDefaultsToTwentyAndIsValidatedWithItsPath() throws Exception {
+    assertThat(ConfigLoader.load(write(TWO_SOURCES.formatted("3s"))).retention().quarantineKept()).isEqualTo(20);
+    assertThat(ConfigLoader.load(write(TWO_SOURCES.formatted("3s") + "retention: { quarantineKept: 3 }\n"))
+        .retention().quarantineKept()).isEqualTo(3);
+
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(
+        write(TWO_SOURCES.formatted("3s") + "retention: { quarantineKept: 0, finishedFor: 30d }\n")));
+
+    assertThat(e.problems()).hasSize(2);
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("retention.quarantineKept: "));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("retention.finishedFor: unknown key"));
+  }
+
+  @Test
   void badDurationIsRefusedWithTheKeysPathAndTheReason() throws Exception {
     ConfigException e = catchThrowableOfType(ConfigException.class,
         () -> ConfigLoader.load(write(TWO_SOURCES.formatted("2x"))));

@@ -89,10 +89,11 @@ class FingerprintedItemProperties {
     List<QueueItem> items = new ArrayList<>();
     Batcher out = new Batcher(items::addAll, 7);
     byte[] bytes = c.bytes();
-    Optional<JsonItemReader.SyntaxFault> fault = new JsonItemReader("id", 64 * 1024, c.window())
+    JsonItemReader.Reading reading = new JsonItemReader("id", 64 * 1024, c.window())
         .read(() -> trickle ? trickle(bytes, c.seed()) : new ByteArrayInputStream(bytes), out);
     out.flush();
-    assertThat(fault).isEmpty();
+    assertThat(reading.stop()).isEmpty();
+    assertThat(reading.badLines()).isEmpty();
     return items;
   }
 

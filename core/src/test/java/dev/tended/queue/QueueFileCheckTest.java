@@ -43,4 +43,26 @@ class QueueFileCheckTest {
     assertThat(r.fault().orElseThrow().line()).isZero();
     assertThat(r.fault().orElseThrow().reason()).contains("not a regular file (directory)");
   }
+
+  @Test
+  void badLinesOfAJsonLinesFileAreCountedNotAFaultAndTheLinesAfterThemAreCounted() throws Exception {
+    Path f = Files.writeString(dir.resolve("QAissue.json"),
+        "{\"id\": 1}\n{\"id\": 2, \"ti{\"id\": 3}\nnot json\n{\"id\": 4}\n{\"id\": 5, \"unfini");
+    QueueFileCheck.Result r = QueueFileCheck.check(f, "id", SourceConfig.DEFAULT_MAX_ITEM_BYTES);
+    assertThat(r.ok()).as("bad lines and an unfinished last line are no fault of the file").isTrue();
+    assertThat(r.items()).as("1, 3 (after the torn part of line 2), 4").isEqualTo(3);
+    assertThat(r.badLineCount()).isEqualTo(2);
+    assertThat(r.badLines()).extracting(QueueFileCheck.Fault::line).containsExactly(2, 3);
+  }
+
+  @Test
+  void aZeroFilledSparseFileIsAFaultAtItsStartReadInNoTime() throws Exception {
+    Path f = dir.resolve("ideas_log.json");
+    try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+      raf.setLength(100L * 1024 * 1024 * 1024);
+    }
+    QueueFileCheck.Result r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+        () -> QueueFileCheck.check(f, "id", SourceConfig.DEFAULT_MAX_ITEM_BYTES));
+    assertThat(r.fault().orElseThrow().line()).isEqualTo(1);
+  }
 }

@@ -115,7 +115,8 @@ public final class Worker {
         progress, clock, () -> ThreadLocalRandom.current().nextDouble());
     List<SourcePoller> pollers = new ArrayList<>();
     for (SourceConfig s : config.sources()) {
-      QueueSource source = QueueSourceWrapper.wrapAll(QueueSources.create(s, config.quarantineDir(), clock),
+      QueueSource source = QueueSourceWrapper.wrapAll(
+          QueueSources.create(s, config.quarantineDir(), config.retention().quarantineKept(), clock),
           config.dataDir());
       SourcePoller poller = new SourcePoller(s, source, ledger, progress, dispatcher::nudge, clock);
       progress.register(poller.part(), s.pollInterval());

@@ -194,8 +194,19 @@ public final class HealthDiagnosis {
         continue;
       }
       QueueFileCheck.Result r = QueueFileCheck.check(src.path(), src.idField(), src.maxItemBytes());
+      SourceStatus reported = status.map(s -> s.sources().get(src.name())).orElse(null);
       if (r.fault().isEmpty()) {
-        fine.add(src.path().getFileName() + (r.present() ? " " + r.items() + " items" : " absent"));
+        String skipped = r.badLineCount() == 0 ? "" : ", " + r.badLineCount() + " bad lines skipped (first: line "
+            + r.badLines().get(0).line() + ")";
+        if (reported != null && reported.fault() != null && r.badLineCount() > 0) {
+          // a bad line the worker reported lately: shown for a bounded time (see JsonQueueSource)
+          faults.add(src.name() + ": " + src.path() + ": line " + reported.fault().line() + ": "
+              + reported.fault().reason() + " (since " + reported.fault().since()
+              + (reported.fault().quarantinedAs() != null ? ", copy in " + reported.fault().quarantinedAs() : "")
+              + "; " + r.items() + " items" + skipped + ")");
+          continue;
+        }
+        fine.add(src.path().getFileName() + (r.present() ? " " + r.items() + " items" + skipped : " absent"));
         continue;
       }
       QueueFileCheck.Fault f = r.fault().get();
@@ -204,7 +215,7 @@ public final class HealthDiagnosis {
         d.append(": line ").append(f.line()).append(", column ").append(f.column());
       }
       d.append(": ").append(f.reason()).append(" (").append(r.items()).append(" complete items before it");
-      SourceStatus ss = status.map(s -> s.sources().get(src.name())).orElse(null);
+      SourceStatus ss = reported;
       if (ss != null && ss.fault() != null) {
         d.append("; worker reports it since ").append(ss.fault().since());
         if (ss.fault().quarantinedAs() != null) {

@@ -29,6 +29,23 @@ class HealthDiagnoseIT {
   }
 
   @Test
+  void aBadLineTheWorkerReportedDegradesQueueFilesNamingItsLineWhileTheLinesAfterItAreTaken() throws Exception {
+    TestConfig c = new TestConfig(dir);
+    Path handler = c.script("handle.sh", "cat > /dev/null; exit 0");
+    c.source(TestConfig.jsonQueue("qa", "QAissue.json", handler, "")).write();
+    Path queue = c.dataDir().resolve("QAissue.json");
+    Files.createDirectories(queue.getParent());
+    Files.writeString(queue, "{\"id\": \"q0\"}\nnot json at all\n{\"id\": \"q1\"}\n");
+    String cfg = c.file().toString();
+    try (WorkerProcess worker = WorkerProcess.startWorker(c.file(), dir.resolve("worker.out"))) {
+      await().atMost(Duration.ofSeconds(30)).until(() ->
+          Supervisor.run("health-diagnose", "--config", cfg).out().contains("✗ queue_files"));
+      Supervisor.Result r = Supervisor.run("health-diagnose", "--config", cfg);
+      assertThat(r.out()).contains("QAissue.json: line 2: bad line, skipped").contains("1 bad lines skipped (first: line 2)");
+    }
+  }
+
+  @Test
   void healthyThenDegradedByACorruptQueueAndDeadItemThenUnhealthyOnceStopped() throws Exception {
     TestConfig c = new TestConfig(dir);
     Path handler = c.script("handle.sh", "cat > /dev/null; [ \"$TENDED_ITEM_ID\" = bad ] && exit 65; exit 0");

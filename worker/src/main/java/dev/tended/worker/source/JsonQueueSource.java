@@ -17,6 +17,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -41,7 +43,17 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * Items complete before a fault are handed over at the first sighting either way: a complete item
- * stays complete whatever comes after it.
+ * stays complete whatever comes after it. That is for a JSON array, which is whole or broken.
+ *
+ * <p><b>JSON Lines.</b> A complete line (ended by its newline) that does not parse is one bad item:
+ * the lines after it are taken ({@link JsonItemReader#read}). Producers only append, so a bad line
+ * stays in the file for ever; it is therefore reported once, not on every poll: a {@code
+ * queue_line_rejected} event naming file and line, a copy of the line in quarantine, and the source's
+ * {@code fault} in the status file (so {@code health-diagnose} is degraded) for {@link
+ * #BAD_LINE_SHOWN_FOR} after it was first seen, then it clears by itself. A restarted worker reports
+ * it again in the log, but shows it only for what is left of that time (its quarantine copy tells
+ * when it was first seen). A last line without its newline that does not parse is a producer still
+ * writing it: never a fault, read again when the file changes.
  *
  * <p>Only a regular file is opened ({@code Files.readAttributes} first), so a FIFO or device at the
  * path is reported as an error instead of blocking the poller. Not thread-safe: owned by the one
@@ -53,8 +65,15 @@ final class JsonQueueSource implements QueueSource {
   /** A broken version seen once, waiting for a second sighting. */
   private record Suspect(FileStamp stamp, JsonItemReader.SyntaxFault fault) {}
 
+  /** How long a bad line of a JSON Lines file stays the source's reported fault. */
+  static final Duration BAD_LINE_SHOWN_FOR = Duration.ofHours(1);
+
+  /** At most this many new bad lines are logged and copied per poll; the rest are counted. */
+  static final int BAD_LINES_REPORTED_PER_POLL = 10;
+
   private final String name;
   private final Path file;
+  private final JsonItemReader.Opener opener;
   private final JsonItemReader reader;
   private final Quarantine quarantine;
   private final Clock clock;
@@ -63,11 +82,19 @@ final class JsonQueueSource implements QueueSource {
   private FileStamp done; // the stamp last read completely (or confirmed broken); null: read next
   private Suspect suspect;
   private QueueFault fault; // confirmed, until the file parses again
-  private long parses; // for tests: how often the file was actually opened and parsed
+  private QueueFault lineReport; // the latest bad line, shown until lineReportUntil
+  private Instant lineReportUntil = Instant.MIN;
+  private Object linesOf; // the file key of the file whose bad lines have been reported
+  private long linesOfSize; // its size then: a shorter file is another file
+  private int reportedUpTo; // the last bad line reported (1-based), 0: none
+  private int reportedCount; // how many bad lines of that file have been reported
+  private long parses;
+  private long faultOffset = -1; // where the confirmed fault's file broke: the centre of its copy // for tests: how often the file was actually opened and parsed
 
   JsonQueueSource(
       String name, Path file, String idField, long maxItemBytes, Quarantine quarantine, Clock clock,
       int batchSize) {
+    this.opener = JsonItemReader.Opener.of(file);
     this.name = Objects.requireNonNull(name, "name");
     this.file = Objects.requireNonNull(file, "file");
     this.reader = new JsonItemReader(idField, maxItemBytes);
@@ -117,10 +144,10 @@ final class JsonQueueSource implements QueueSource {
     }
 
     Batcher batcher = new Batcher(sink, batchSize);
-    Optional<JsonItemReader.SyntaxFault> broken;
+    JsonItemReader.Reading reading;
     try {
       parses++;
-      broken = reader.read(() -> Files.newInputStream(file), batcher);
+      reading = reader.read(opener, batcher);
       batcher.flush();
     } catch (SinkFailedException e) {
       done = null;
@@ -147,6 +174,10 @@ final class JsonQueueSource implements QueueSource {
       suspect = null;
       return outcome(true, batcher.offered());
     }
+    reportBadLines(reading, before);
+    Optional<JsonItemReader.SyntaxFault> broken = reading.fault();
+    reading.unfinishedLastLine().ifPresent(u -> log.debug(
+        "queue_line_unfinished source={} file={} line={} reason={}", name, Kv.q(file), u.line(), Kv.q(u.reason())));
     if (broken.isEmpty()) {
       done = before;
       suspect = null;
@@ -169,7 +200,7 @@ final class JsonQueueSource implements QueueSource {
   private void confirm(JsonItemReader.SyntaxFault f, FileStamp version) {
     String copy = null;
     try {
-      copy = quarantine.keep(file, version).toString();
+      copy = quarantine.keepVersion(file, version, f.offset()).toString();
     } catch (IOException e) {
       log.warn("queue_quarantine_failed source={} file={} error={}", name, Kv.q(file), Kv.q(e.toString()));
     }
@@ -177,11 +208,70 @@ final class JsonQueueSource implements QueueSource {
         file.getFileName().toString(), f.line(), f.column(), f.reason(), copy,
         fault != null ? fault.since() : clock.instant());
     fault = confirmed;
+    faultOffset = f.offset();
+  }
+
+  /** Logs and copies the bad lines this read found that were not reported before. */
+  private void reportBadLines(JsonItemReader.Reading reading, FileStamp version) {
+    if (!Objects.equals(version.fileKey(), linesOf) || version.size() < linesOfSize) {
+      linesOf = version.fileKey(); // another file at the path, or the same one cut: its lines are new
+      reportedUpTo = 0;
+      reportedCount = 0;
+    }
+    linesOfSize = version.size();
+    if (reading.badLineCount() <= reportedCount) {
+      reportedCount = reading.badLineCount(); // lines rewritten in place may have gone
+      return;
+    }
+    int reported = 0;
+    int unreported = reading.badLineCount() - reportedCount;
+    int lastLine = reportedUpTo;
+    for (JsonItemReader.BadLine bad : reading.badLines()) {
+      if (bad.line() <= reportedUpTo || reported == BAD_LINES_REPORTED_PER_POLL) {
+        continue;
+      }
+      String copy = null;
+      try {
+        copy = quarantine.keepLine(file, version, bad.line(), bad.from(), bad.to()).toString();
+      } catch (IOException e) {
+        log.warn("queue_quarantine_failed source={} file={} error={}", name, Kv.q(file), Kv.q(e.toString()));
+      }
+      log.warn("queue_line_rejected source={} file={} line={} column={} reason={} quarantined_as={}",
+          name, Kv.q(file), bad.line(), bad.column(), Kv.q(bad.reason()), Kv.q(copy));
+      Instant since = firstSeen(copy);
+      lineReport = new QueueFault(file.getFileName().toString(), bad.line(), bad.column(),
+          "bad line, skipped (the lines after it are taken): " + bad.reason(), copy, since);
+      lineReportUntil = since.plus(BAD_LINE_SHOWN_FOR);
+      reported++;
+      unreported--;
+      lastLine = bad.line();
+    }
+    if (unreported > 0) {
+      log.warn("queue_lines_rejected source={} file={} count={} note=\"not logged one by one\"",
+          name, Kv.q(file), unreported);
+    }
+    reportedUpTo = Math.max(lastLine, reading.badLines().isEmpty() ? 0
+        : reading.badLines().get(reading.badLines().size() - 1).line());
+    reportedCount = reading.badLineCount();
+  }
+
+  /** When a bad line was first seen: when its copy was made, by this worker or an earlier one. */
+  private Instant firstSeen(String copy) {
+    Instant now = clock.instant();
+    if (copy == null) {
+      return now;
+    }
+    try {
+      Instant made = Files.getLastModifiedTime(Path.of(copy)).toInstant();
+      return made.isBefore(now) ? made : now;
+    } catch (IOException e) {
+      return now;
+    }
   }
 
   private void retryQuarantine(FileStamp version) {
     try {
-      String copy = quarantine.keep(file, version).toString();
+      String copy = quarantine.keepVersion(file, version, faultOffset).toString();
       fault = new QueueFault(fault.file(), fault.line(), fault.column(), fault.reason(), copy, fault.since());
       log.info("queue_quarantined source={} file={} copy={} note=\"on a later poll, the first copy failed\"",
           name, Kv.q(file), Kv.q(copy));
@@ -206,7 +296,11 @@ final class JsonQueueSource implements QueueSource {
   }
 
   private PollOutcome outcome(boolean read, int offered) {
-    return new PollOutcome(read, offered, Optional.ofNullable(fault), Optional.empty(), false);
+    QueueFault shown = fault;
+    if (shown == null && lineReport != null && clock.instant().isBefore(lineReportUntil)) {
+      shown = lineReport;
+    }
+    return new PollOutcome(read, offered, Optional.ofNullable(shown), Optional.empty(), false);
   }
 
 }

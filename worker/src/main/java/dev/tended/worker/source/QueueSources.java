@@ -3,6 +3,7 @@ package dev.tended.worker.source;
 import dev.tended.queue.QueueSource;
 import dev.tended.queue.ItemSink;
 
+import dev.tended.config.RetentionConfig;
 import dev.tended.config.SourceConfig;
 import dev.tended.io.SafeFileNames;
 import java.nio.file.Path;
@@ -27,13 +28,21 @@ public final class QueueSources {
    * @param clock stamps quarantine copies and fault times
    */
   public static QueueSource create(SourceConfig config, Path quarantineDir, Clock clock) {
+    return create(config, quarantineDir, RetentionConfig.DEFAULT_QUARANTINE_KEPT, clock);
+  }
+
+  /**
+   * A source for {@code config}, keeping at most {@code quarantineKept} quarantine copies
+   * ({@code retention.quarantineKept}).
+   */
+  public static QueueSource create(SourceConfig config, Path quarantineDir, int quarantineKept, Clock clock) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(quarantineDir, "quarantineDir");
     Objects.requireNonNull(clock, "clock");
     switch (config.type()) {
       case JSON_QUEUE:
         Quarantine quarantine =
-            new Quarantine(quarantineDir.resolve(SafeFileNames.forId(config.name())), clock);
+            new Quarantine(quarantineDir.resolve(SafeFileNames.forId(config.name())), clock, quarantineKept);
         return new JsonQueueSource(
             config.name(), config.path(), config.idField(), config.maxItemBytes(), quarantine, clock, BATCH_SIZE);
       case DIRECTORY:

@@ -157,10 +157,11 @@ class HostileQueueFileProperties {
 
   private static Optional<JsonItemReader.SyntaxFault> read(byte[] bytes, List<QueueItem> into) throws IOException {
     Batcher out = new Batcher(into::addAll, 5);
-    Optional<JsonItemReader.SyntaxFault> fault =
+    JsonItemReader.Reading reading =
         new JsonItemReader("id", MAX_ITEM_BYTES).read(() -> new ByteArrayInputStream(bytes), out);
     out.flush();
-    return fault;
+    return reading.stop().or(() -> reading.badLines().stream().findFirst()
+        .map(b -> new JsonItemReader.SyntaxFault(b.line(), b.column(), b.reason())));
   }
 
   private static List<String> canonical(List<String> json) throws IOException {

@@ -24,9 +24,9 @@ class JsonQueueFixturesTest {
   @CsvSource(delimiter = '|', textBlock = """
       truncated-array.json  | a b | line 4, column 31: unexpected end of input
       unclosed-wrapper.json | a b | line 5, column 1: unexpected end of input
-      garbage-line.jsonl    | a b | line 2, column 18: unrecognized token 'oops': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')
+      garbage-line.jsonl    | a b c | line 2, column 18: bad line, skipped (the lines after it are taken): unrecognized token 'oops': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')
       missing-comma.json    | a   | line 1, column 14: unexpected character ('{' (code 123)): was expecting comma to separate Array entries
-      invalid-utf8.jsonl    | a   | line 2, column 27: invalid UTF-8 middle byte 0x22
+      invalid-utf8.jsonl    | a   | line 2, column 27: bad line, skipped (the lines after it are taken): invalid UTF-8 middle byte 0x22
       """)
   void brokenFixtureOffersTheItemsBeforeItsFaultThenReportsTheFault(
       String fixture, String ids, String fault) throws IOException {
@@ -35,7 +35,7 @@ class JsonQueueFixturesTest {
       Files.copy(in, file);
     }
     JsonQueueSource source = new JsonQueueSource("fixtures", file, "id", dev.tended.config.SourceConfig.DEFAULT_MAX_ITEM_BYTES,
-        new Quarantine(dir.resolve("quarantine"), TestSources.CLOCK), TestSources.CLOCK, 500);
+        new Quarantine(dir.resolve("quarantine"), TestSources.CLOCK, 20), TestSources.CLOCK, 500);
     RecordingSink sink = new RecordingSink();
 
     source.poll(sink);

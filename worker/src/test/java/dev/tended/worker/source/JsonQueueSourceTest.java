@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import dev.tended.config.SourceConfig;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -41,7 +43,7 @@ class JsonQueueSourceTest {
 
   private JsonQueueSource sourceFor(String idField, int batchSize) {
     return new JsonQueueSource("ideas", file, idField, dev.tended.config.SourceConfig.DEFAULT_MAX_ITEM_BYTES,
-        new Quarantine(quarantineDir, TestSources.CLOCK), TestSources.CLOCK, batchSize);
+        new Quarantine(quarantineDir, TestSources.CLOCK, 20), TestSources.CLOCK, batchSize);
   }
 
   private void write(String content) throws IOException {
@@ -245,7 +247,7 @@ class JsonQueueSourceTest {
   void aQuarantineCopyThatFailedIsMadeAfreshAtALaterPollOfTheSameVersion() throws IOException {
     Files.createDirectories(quarantineDir.getParent());
     Files.writeString(quarantineDir, "a file where the quarantine folder should be");
-    write("{\"id\": \"a\"}\n{\"id\": ");
+    write("[{\"id\": \"a\"},\n{\"id\": ");
     source.poll(sink);
 
     PollOutcome failed = source.poll(sink);
@@ -259,12 +261,12 @@ class JsonQueueSourceTest {
     assertThat(retried.readFile()).isFalse();
     assertThat(retried.fault().orElseThrow().quarantinedAs()).isEqualTo(copy.toString());
     assertThat(retried.fault().orElseThrow().since()).isEqualTo(failed.fault().orElseThrow().since());
-    assertThat(copy).hasContent("{\"id\": \"a\"}\n{\"id\": ");
+    assertThat(copy).hasContent("[{\"id\": \"a\"},\n{\"id\": ");
   }
 
   @Test
   void aRestartedSourceDoesNotQuarantineTheSameBrokenVersionTwice() throws IOException {
-    write("{\"id\": \"a\"}\n{\"id\": ");
+    write("[{\"id\": \"a\"},\n{\"id\": ");
     source.poll(sink);
     source.poll(sink);
     JsonQueueSource restarted = sourceFor("id", 500);
@@ -318,18 +320,69 @@ class JsonQueueSourceTest {
   }
 
   @Test
-  void aFaultInAnAppendedTailIsReportedAtItsLineAndColumnInTheWholeFile() throws IOException {
+  void aBadLineInAnAppendedTailIsReportedAtItsLineAndColumnInTheWholeFileAndTheLinesAfterItAreTaken()
+      throws IOException {
     write("{\"id\": \"a\"}\n{\"id\": \"b\"}\n");
     source.poll(sink);
     sink.clear();
-    append("{\"id\": \"c\"}\n  {\"id\": oops}\n");
+    append("{\"id\": \"c\"}\n  {\"id\": oops}\n{\"id\": \"d\"}\n");
 
-    source.poll(sink);
-    PollOutcome confirmed = source.poll(sink);
+    PollOutcome first = source.poll(sink);
 
-    assertThat(sink.ids()).containsExactly("a", "b", "c");
-    assertThat(confirmed.fault().orElseThrow().describe()).isEqualTo("ideas_log.json: line 4, column 15: unrecognized"
-        + " token 'oops': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')");
+    assertThat(sink.ids()).containsExactly("a", "b", "c", "d");
+    assertThat(first.fault().orElseThrow().describe()).isEqualTo("ideas_log.json: line 4, column 15: bad line, skipped"
+        + " (the lines after it are taken): unrecognized token 'oops': was expecting (JSON String, Number, Array,"
+        + " Object or token 'null', 'true' or 'false')");
+    assertThat(Path.of(first.fault().orElseThrow().quarantinedAs())).hasContent("  {\"id\": oops}");
+  }
+
+  @Test
+  void aTornLineIsOneBadItemAndAWholeLineAppendedRightAfterItIsStillTaken() throws IOException {
+    write("{\"id\": \"a\"}\n{\"id\": \"torn\", \"ti");
+    PollOutcome midWrite = source.poll(sink);
+    append("{\"id\": \"b\"}\n{\"id\": \"c\"}\n");
+
+    PollOutcome after = source.poll(sink);
+
+    assertThat(midWrite.fault()).as("a last line without its newline is being written").isEmpty();
+    assertThat(sink.ids()).containsExactly("a", "a", "b", "c");
+    assertThat(after.fault().orElseThrow().line()).isEqualTo(2);
+    assertThat(Path.of(after.fault().orElseThrow().quarantinedAs())).hasContent("{\"id\": \"torn\", \"ti");
+  }
+
+  @Test
+  void aBadLineIsReportedOnceAndShownForABoundedTime() throws IOException {
+    java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+        new java.util.concurrent.atomic.AtomicReference<>(TestSources.CLOCK.instant());
+    Clock moving = new Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public java.time.Instant instant() {
+        return now.get();
+      }
+    };
+    source = new JsonQueueSource("ideas", file, "id", SourceConfig.DEFAULT_MAX_ITEM_BYTES,
+        new Quarantine(quarantineDir, moving, 20), moving, 500);
+    write("{\"id\": \"a\"}\nnot json\n");
+    assertThat(source.poll(sink).fault()).isPresent();
+    append("{\"id\": \"b\"}\n");
+    PollOutcome later = source.poll(sink);
+
+    now.set(now.get().plus(JsonQueueSource.BAD_LINE_SHOWN_FOR));
+    PollOutcome expired = source.poll(sink);
+
+    assertThat(later.fault().orElseThrow().line()).as("still shown").isEqualTo(2);
+    assertThat(expired.fault()).isEmpty();
+    assertThat(quarantined()).hasSize(1);
   }
 
   @Test

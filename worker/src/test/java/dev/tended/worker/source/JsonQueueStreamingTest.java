@@ -87,7 +87,7 @@ class JsonQueueStreamingTest {
     int[] largestBatch = {0};
     String[] lastId = {null};
     JsonQueueSource source = new JsonQueueSource("big", file, "id", dev.tended.config.SourceConfig.DEFAULT_MAX_ITEM_BYTES,
-        new Quarantine(dir.resolve("quarantine"), TestSources.CLOCK), TestSources.CLOCK,
+        new Quarantine(dir.resolve("quarantine"), TestSources.CLOCK, 20), TestSources.CLOCK,
         QueueSources.BATCH_SIZE);
 
     PollOutcome outcome = source.poll(batch -> {
