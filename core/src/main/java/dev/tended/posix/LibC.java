@@ -20,10 +20,6 @@ final class LibC {
   static final int PR_SET_CHILD_SUBREAPER = 36;
   static final int WNOHANG = 1;
 
-  static final int O_RDWR = 2;
-  static final int O_CLOEXEC = 0x80000;
-  static final int FALLOC_FL_COLLAPSE_RANGE = 0x08;
-
   private static final Throwable FAILURE = register();
 
   private LibC() {}
@@ -47,10 +43,4 @@ final class LibC {
   static native int prctl(int option, long arg2, long arg3, long arg4, long arg5) throws LastErrorException;
 
   static native int waitpid(int pid, int[] status, int options) throws LastErrorException;
-
-  static native int open(String path, int flags) throws LastErrorException;
-
-  static native int close(int fd) throws LastErrorException;
-
-  static native int fallocate(int fd, int mode, long offset, long length) throws LastErrorException;
 }

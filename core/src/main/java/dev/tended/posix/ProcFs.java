@@ -102,6 +102,30 @@ public final class ProcFs {
     }
   }
 
+  /**
+   * Whether the environment {@code pid} was started with holds the entry {@code entry} (a whole
+   * {@code NAME=value}). Readable only for processes of the same user; a process that is gone, a
+   * zombie, another user's process or one that replaced its environment yields false.
+   */
+  public static boolean environmentHolds(long pid, String entry) {
+    byte[] wanted = entry.getBytes(StandardCharsets.UTF_8);
+    try {
+      byte[] env = Files.readAllBytes(dir(pid).resolve("environ"));
+      int start = 0;
+      for (int i = 0; i <= env.length; i++) {
+        if (i == env.length || env[i] == 0) {
+          if (i - start == wanted.length && java.util.Arrays.equals(env, start, i, wanted, 0, wanted.length)) {
+            return true;
+          }
+          start = i + 1;
+        }
+      }
+      return false;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /** The link {@code /proc/self/fd/<fd>}: what this process's descriptor {@code fd} points at. */
   public static Path ownDescriptor(int fd) {
     return PROC.resolve("self").resolve("fd").resolve(Integer.toString(fd));

@@ -181,7 +181,7 @@ class CommandRunnerTest {
     Path ready = tmp.resolve("child-ready.marker");
     Path handler = script("h.sh", """
         (
-          trap 'echo child-after-exit; echo x > "%1$s"; exit 0' TERM
+          trap 'echo x > "%1$s"; echo child-after-exit; exit 0' TERM
           echo x > "%2$s"
           sleep 60 &
           wait
