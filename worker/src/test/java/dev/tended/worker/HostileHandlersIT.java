@@ -75,19 +75,24 @@ class HostileHandlersIT {
   void aHandlerRunningWhenTheWorkerStopsLeavesNothingBehind() throws Exception {
     try (WorkerFixture f = new WorkerFixture(dir)) {
       Path handler = f.config.script("long.sh", markerLine() + """
-          setsid -f sh -c 'trap "" TERM; while :; do sleep 1; done'
-          nohup sleep 1000 > /dev/null 2>&1 &
+          setsid -f sh -c 'trap "" TERM; echo $$ > daemon.pid; while :; do sleep 1; done'
+          nohup sh -c 'echo $$ > nohup.pid; exec sleep 1000' > /dev/null 2>&1 &
           trap '' TERM
           while :; do sleep 1; done
           """);
       f.config.source(source(handler, "5m", "")).write();
       Queues.replaceAtomically(queue(f), ids("long"));
       WorkerProcess worker = f.start();
-      await().atMost(Duration.ofSeconds(30)).until(() -> tokens().size() == 1
-          && runningWithMarker(tokens().get(0)).size() >= 3);
+      Path daemonPid = f.config.dataDir().resolve("daemon.pid");
+      Path nohupPid = f.config.dataDir().resolve("nohup.pid");
+      await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(daemonPid) && Files.exists(nohupPid)
+          && Files.size(daemonPid) > 1 && Files.size(nohupPid) > 1);
 
       assertThat(worker.stop(Duration.ofSeconds(30))).isZero();
-      assertThat(runningWithMarker(tokens().get(0))).isEmpty();
+      for (Path pid : List.of(daemonPid, nohupPid)) {
+        assertThat(ProcFs.running(Long.parseLong(Files.readString(pid).strip()))).as("%s", pid).isFalse();
+      }
+      assertThat(tokens()).hasSize(1).allSatisfy(t -> assertThat(runningWithMarker(t)).isEmpty());
     }
   }
 
