@@ -137,8 +137,8 @@ final class Attempt implements RunningHandler {
       stdout.awaitDrained(DRAIN_WAIT);
       stderr.awaitDrained(DRAIN_WAIT);
     }
-    seal(stdout);
-    seal(stderr);
+    stdout.seal();
+    stderr.seal();
     HandlerGroup.StopReport stop = stopGroup();
     reapHandler();
     stdout.awaitEnd(PUMP_END_WAIT);
@@ -199,19 +199,15 @@ final class Attempt implements RunningHandler {
     }
   }
 
-  private void seal(OutputPump pump) {
-    try {
-      pump.seal();
-    } catch (IOException e) {
-      LOG.warn("handler_output_unreadable pid={} file={} error={}", pid(), pump.path(), e.toString());
-    }
-  }
 
   private String finishOutput(OutputPump file, String name, StringBuilder notes) {
     try {
       if (file.droppedBytes() > 0) {
         notes.append("; ").append(name).append(" trimmed, ").append(file.droppedBytes())
             .append(" earlier bytes dropped");
+      }
+      if (file.writeError() != null) {
+        notes.append("; ").append(name).append(" could not be written: ").append(file.writeError().getMessage());
       }
       if (file.discardedBytes() > 0) {
         notes.append("; ").append(name).append(": ").append(file.discardedBytes())

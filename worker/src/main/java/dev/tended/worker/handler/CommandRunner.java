@@ -148,6 +148,8 @@ public final class CommandRunner implements HandlerStarter {
       group.stop(Duration.ZERO);
       stdout.seal();
       stderr.seal();
+      process.getInputStream().close();
+      process.getErrorStream().close();
       throw new IOException(ResourceShortage.EAGAIN_MESSAGE + " (no thread for the output pump: "
           + e.getMessage() + ")", e);
     }

@@ -45,7 +45,7 @@ final class HandlerGroup {
 
   private static final Logger LOG = LoggerFactory.getLogger(HandlerGroup.class);
   private static final long POLL_NANOS = Duration.ofMillis(20).toNanos();
-  private static final Duration FREEZE_LIMIT = Duration.ofSeconds(10);
+  private static final Duration FREEZE_LIMIT = Duration.ofSeconds(5);
   private static final Duration KILL_WAIT = Duration.ofSeconds(3);
   private static final Duration REAP_WAIT = Duration.ofSeconds(2);
 

@@ -39,6 +39,7 @@ final class OutputPump implements Runnable {
   private long size; // guarded by this: bytes in the file
   private long dropped; // guarded by this: bytes dropped from the start to keep the bound
   private long discarded; // guarded by this: bytes read after sealing
+  private IOException writeError; // guarded by this: why the file stopped being written, if it did
   private volatile long received;
   private volatile boolean reading;
   private volatile boolean ended;
@@ -78,7 +79,7 @@ final class OutputPump implements Runnable {
         accept(buf, n);
       }
     } catch (IOException e) {
-      // The stream was closed under the pump (the attempt is over); what was read is kept.
+      // Reading failed (the stream was closed under the pump): the output ends here.
     } finally {
       reading = false;
       synchronized (this) {
@@ -88,7 +89,8 @@ final class OutputPump implements Runnable {
     }
   }
 
-  private synchronized void accept(byte[] buf, int n) throws IOException {
+  /** Writes what was read, or counts it as discarded once sealed or once the file failed; never throws. */
+  private synchronized void accept(byte[] buf, int n) {
     received += n;
     if (file == null) {
       discarded += n;
@@ -97,8 +99,10 @@ final class OutputPump implements Runnable {
     try {
       write(buf, n);
     } catch (IOException e) {
+      // A full disk, say: keep reading (a handler must never block on its pipe), keep nothing more.
+      writeError = e;
       discarded += n;
-      throw e;
+      closeFile();
     }
   }
 
@@ -167,12 +171,25 @@ final class OutputPump implements Runnable {
   }
 
   /** Closes the file: nothing read from now on is written. Idempotent. */
-  synchronized void seal() throws IOException {
+  synchronized void seal() {
+    closeFile();
+  }
+
+  private void closeFile() {
     FileChannel f = file;
     file = null;
     if (f != null) {
-      f.close();
+      try {
+        f.close();
+      } catch (IOException e) {
+        writeError = writeError == null ? e : writeError;
+      }
     }
+  }
+
+  /** Why writing the file failed (the pump then read on and discarded), or null. */
+  synchronized IOException writeError() {
+    return writeError;
   }
 
   /** Waits, at most {@code limit}, for the end of the stream; whether it came. */

@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +65,22 @@ class OutputPumpTest {
     assertThat(Files.readString(file)).isEqualTo("before\n");
     assertThat(pump.discardedBytes()).isEqualTo(6);
     assertThat(pump.tail(4096)).isEqualTo("before\n");
+  }
+
+  @Test
+  void aFileThatCannotBeWrittenStillHasItsStreamReadToTheEnd() throws IOException {
+    byte[] output = numbers(50_000);
+    ByteArrayInputStream in = new ByteArrayInputStream(output);
+    Path file = dir.resolve("out");
+    FileChannel broken = OutputPump.open(file);
+    broken.close(); // every write now fails, as on a full disk
+
+    OutputPump pump = new OutputPump(in, broken, file, 10_000);
+    pump.run();
+
+    assertThat(in.available()).as("unread bytes").isZero();
+    assertThat(pump.writeError()).isNotNull();
+    assertThat(pump.discardedBytes()).isEqualTo(output.length);
   }
 
   @Test
