@@ -199,7 +199,7 @@ class HostileHandlersIT {
   }
 
   private static List<Long> runningWithMarker(String token) {
-    return ProcFs.table().all().stream().filter(p -> p.running() && ProcFs.environmentHolds(p.pid(), MARKER + token))
+    return ProcFs.table().all().stream().filter(p -> p.running() && ProcFs.environmentHolds(p.pid(), MARKER + token).orElse(false))
         .map(ProcStat::pid).toList();
   }
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,11 +101,12 @@ final class HandlerGroup {
     for (ProcStat p : now.all()) {
       if (p.running() && p.startTicks() >= notBeforeTicks && p.pid() != self && !members.containsKey(p.pid())
           && !Long.valueOf(p.startTicks()).equals(notOurs.get(p.pid()))) {
-        if (ProcFs.environmentHolds(p.pid(), marker)) {
+        Optional<Boolean> holds = ProcFs.environmentHolds(p.pid(), marker);
+        if (holds.orElse(false)) {
           add(p);
           now.descendants(List.of(p.pid())).stream().filter(ProcStat::running).forEach(this::add);
-        } else {
-          notOurs.put(p.pid(), p.startTicks());
+        } else if (holds.isPresent()) {
+          notOurs.put(p.pid(), p.startTicks()); // Read and not ours; unreadable ones are read again.
         }
       }
     }
@@ -145,7 +147,7 @@ final class HandlerGroup {
   }
 
   private StopReport stopTree(Duration grace) {
-    List<ProcStat> live = refresh();
+    List<ProcStat> live = lastLook();
     if (live.isEmpty()) {
       reapRemaining();
       return StopReport.NOTHING;
@@ -153,19 +155,34 @@ final class HandlerGroup {
     int found = live.size();
     LOG.debug("handler_tree_term pgid={} processes={}", pgid, found);
     signal(live, Signal.TERM);
-    if (waitUntilGone(grace)) {
+    if (waitUntilGone(grace) && lastLook().isEmpty()) {
       reapRemaining();
       return new StopReport(found, false, 0);
     }
-    int frozen = freeze();
-    LOG.info("handler_tree_kill pgid={} processes={} grace={}", pgid, frozen, grace);
-    signal(List.copyOf(members.values()), Signal.KILL);
+    int frozen = freezeAndKill(grace);
     int survivors = waitUntilGone(KILL_WAIT) ? 0 : killUntilGone();
+    if (survivors == 0 && !lastLook().isEmpty()) {
+      frozen += freezeAndKill(grace);
+      survivors = waitUntilGone(KILL_WAIT) ? 0 : killUntilGone();
+    }
     if (survivors > 0) {
       LOG.warn("handler_tree_survivors pgid={} processes={}", pgid, survivors);
     }
     reapRemaining();
     return new StopReport(Math.max(found, frozen), true, survivors);
+  }
+
+  private int freezeAndKill(Duration grace) {
+    int frozen = freeze();
+    LOG.info("handler_tree_kill pgid={} processes={} grace={}", pgid, frozen, grace);
+    signal(List.copyOf(members.values()), Signal.KILL);
+    return frozen;
+  }
+
+  /** One more look that reads again every environment read before, for what a look in passing missed. */
+  private List<ProcStat> lastLook() {
+    notOurs.clear();
+    return refresh();
   }
 
   /**

@@ -25,7 +25,7 @@ final class Procs {
   /** Running processes whose environment holds the attempt marker {@code token}. */
   static List<Long> runningWithMarker(String token) {
     String marker = HandlerGroup.MARKER_VARIABLE + "=" + token;
-    return ProcFs.table().all().stream().filter(p -> p.running() && ProcFs.environmentHolds(p.pid(), marker))
+    return ProcFs.table().all().stream().filter(p -> p.running() && ProcFs.environmentHolds(p.pid(), marker).orElse(false))
         .map(ProcStat::pid).toList();
   }
 
