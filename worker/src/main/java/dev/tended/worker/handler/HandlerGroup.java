@@ -233,21 +233,29 @@ final class HandlerGroup {
     }
   }
 
+  /**
+   * Signals the group once for the members in it now, and each other member by its pid. Read anew:
+   * a member first seen in the group may have left it since ({@code setsid} right after its fork).
+   */
   private void signal(List<ProcStat> live, Signal signal) {
     boolean groupSignalled = false;
-    for (ProcStat p : live) {
+    for (ProcStat seenAs : live) {
+      ProcStat p = ProcFs.stat(seenAs.pid()).filter(seenAs::sameProcess).orElse(null);
+      if (p == null) {
+        continue;
+      }
       try {
         if (p.pgrp() == pgid) {
           if (!groupSignalled) {
             Signals.toGroup(pgid, signal);
             groupSignalled = true;
           }
-        } else if (ProcFs.stat(p.pid()).filter(p::sameProcess).isPresent()) {
+        } else {
           Signals.toProcess(p.pid(), signal);
         }
       } catch (RuntimeException e) {
         LOG.warn("handler_tree_signal_failed pgid={} pid={} signal={} error={}",
-            pgid, p.pid(), signal, e.getMessage());
+            pgid, seenAs.pid(), signal, e.getMessage());
       }
     }
   }

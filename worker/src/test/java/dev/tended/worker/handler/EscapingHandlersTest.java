@@ -82,6 +82,19 @@ class EscapingHandlersTest {
     assertNothingLeft("escaped.pid");
   }
 
+  /** Seen in the handler's group first, it leaves it later (the same pid): it is signalled by its pid. */
+  @Test
+  void aChildThatLeavesTheGroupAfterItWasSeenIsStoppedToo() throws Exception {
+    HandlerResult result = run("""
+        (sleep 1; exec setsid sh -c 'trap "" TERM; echo $$ > escaped.pid; exec sleep 1000') &
+        while [ ! -s escaped.pid ]; do sleep 0.01; done
+        exit 0
+        """, Duration.ofSeconds(30));
+
+    assertThat(result.exitCode()).isZero();
+    assertNothingLeft("escaped.pid");
+  }
+
   @Test
   void aDaemonThatIgnoresSigtermIsKilledAfterTheGrace() throws Exception {
     HandlerResult result = run("""
