@@ -20,9 +20,7 @@ final class LibC {
   static final int PR_SET_CHILD_SUBREAPER = 36;
   static final int WNOHANG = 1;
 
-  static final int O_RDWR = 2;
   static final int O_CLOEXEC = 0x80000;
-  static final int FALLOC_FL_COLLAPSE_RANGE = 0x08;
   static final int O_RDONLY = 0;
   static final int F_GETLK = 5;
   static final short F_WRLCK = 1;
@@ -62,5 +60,4 @@ final class LibC {
   /** {@code fcntl(fd, cmd, struct flock *)}; {@code flock} is the struct's bytes in native order. */
   static native int fcntl(int fd, int cmd, byte[] flock) throws LastErrorException;
 
-  static native int fallocate(int fd, int mode, long offset, long length) throws LastErrorException;
 }

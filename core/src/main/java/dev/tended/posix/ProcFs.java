@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -100,6 +101,34 @@ public final class ProcFs {
     } catch (IOException | RuntimeException e) {
       return OptionalLong.empty();
     }
+  }
+
+  /**
+   * Whether the environment of {@code pid} holds the entry {@code entry} (a whole {@code NAME=value}),
+   * or empty when it cannot be told now: the process is gone, a zombie, another user's, or between
+   * two programs in {@code execve} (its environment then reads as nothing for an instant).
+   */
+  public static Optional<Boolean> environmentHolds(long pid, String entry) {
+    byte[] wanted = entry.getBytes(StandardCharsets.UTF_8);
+    byte[] env;
+    try {
+      env = Files.readAllBytes(dir(pid).resolve("environ"));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+    if (env.length == 0) {
+      return Optional.empty();
+    }
+    int start = 0;
+    for (int i = 0; i <= env.length; i++) {
+      if (i == env.length || env[i] == 0) {
+        if (i - start == wanted.length && Arrays.equals(env, start, i, wanted, 0, wanted.length)) {
+          return Optional.of(true);
+        }
+        start = i + 1;
+      }
+    }
+    return Optional.of(false);
   }
 
   /** The link {@code /proc/self/fd/<fd>}: what this process's descriptor {@code fd} points at. */

@@ -33,6 +33,19 @@ class ProcFsTest {
   }
 
   @Test
+  void aWholeEnvironmentEntryIsFoundAndAPrefixOfOneIsNot() throws IOException {
+    ProcessBuilder b = new ProcessBuilder("sleep", "30").redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    b.environment().put("TENDED_TEST_MARK", "abc123");
+    started = b.start();
+    long pid = started.pid();
+
+    assertThat(ProcFs.environmentHolds(pid, "TENDED_TEST_MARK=abc123")).contains(true);
+    assertThat(ProcFs.environmentHolds(pid, "TENDED_TEST_MARK=abc")).contains(false);
+    assertThat(ProcFs.environmentHolds(pid, "TENDED_TEST_MARK=abc1234")).contains(false);
+    assertThat(ProcFs.environmentHolds(Long.MAX_VALUE, "TENDED_TEST_MARK=abc123")).as("no such process").isEmpty();
+  }
+
+  @Test
   void ownLineMatchesWhatTheJdkKnows() {
     ProcStat self = ProcFs.self().orElseThrow();
     assertThat(self.pid()).isEqualTo(ProcessHandle.current().pid());

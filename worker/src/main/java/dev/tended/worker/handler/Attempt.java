@@ -13,12 +13,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One started handler and everything that happens to it until its result exists: the timeout, the
- * output bounds, a cancel, then stopping whatever it left running and cutting late output.
+ * One started handler and everything that happens to it until its result exists: the timeout, a
+ * cancel, then sealing its output and stopping whatever it left running.
  *
  * <p>All of that runs in the thread that calls {@link #awaitResult()}, which waits on the process in
- * short slices; no thread is created. {@link #cancel()} only sets a flag that the waiting thread
- * reads, so the files and the process tree have one owner.
+ * short slices; the only other threads are the two {@link OutputPump}s, which own the output files
+ * until they are sealed. {@link #cancel()} only sets a flag that the waiting thread reads, so the
+ * process tree has one owner.
  */
 final class Attempt implements RunningHandler {
   static final int TAIL_BYTES = 4096;
@@ -27,6 +28,10 @@ final class Attempt implements RunningHandler {
   private static final long SLICE_NANOS = Duration.ofMillis(50).toNanos();
   private static final long CHECK_EVERY_NANOS = Duration.ofMillis(250).toNanos();
   private static final Duration REAP_WAIT = Duration.ofSeconds(2);
+  /** How long an exited handler's output may take to reach the files before they are sealed. */
+  private static final Duration DRAIN_WAIT = Duration.ofSeconds(2);
+  /** How long the pumps may take to see the end of the pipes once the tree is stopped. */
+  private static final Duration PUMP_END_WAIT = Duration.ofSeconds(1);
   /** How setsid's own messages start; the rest of the message may be translated. */
   private static final String LAUNCHER_PREFIX = "setsid: ";
 
@@ -35,18 +40,17 @@ final class Attempt implements RunningHandler {
   private final Clock clock;
   private final Instant startedAt;
   private final long startNanos;
-  private final OutputFile stdout;
-  private final OutputFile stderr;
+  private final OutputPump stdout;
+  private final OutputPump stderr;
   private final HandlerGroup group;
   private volatile boolean cancelRequested;
   private HandlerResult result; // guarded by this
 
-  /** The moment the outcome was fixed, with the output sizes at that moment. */
-  private record Decision(Ending ending, int exitCode, Instant at, long stdoutSize, long stderrSize,
-      String why) {}
+  /** The moment the outcome was fixed. */
+  private record Decision(Ending ending, int exitCode, Instant at, String why) {}
 
   Attempt(Process process, HandlerRequest request, Clock clock, Instant startedAt, long startNanos,
-      OutputFile stdout, OutputFile stderr) {
+      OutputPump stdout, OutputPump stderr, HandlerGroup group) {
     this.process = process;
     this.request = request;
     this.clock = clock;
@@ -54,7 +58,7 @@ final class Attempt implements RunningHandler {
     this.startNanos = startNanos;
     this.stdout = stdout;
     this.stderr = stderr;
-    this.group = new HandlerGroup(process.pid());
+    this.group = group;
   }
 
   @Override
@@ -115,24 +119,33 @@ final class Attempt implements RunningHandler {
   private void check() {
     try {
       group.refresh();
-      stdout.trimIfOver();
-      stderr.trimIfOver();
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       LOG.warn("handler_check_failed pid={} error={}", pid(), e.toString());
     }
   }
 
   private Decision decide(Ending ending, int exitCode, String why) {
-    return new Decision(ending, exitCode, clock.instant(), stdout.size(), stderr.size(), why);
+    return new Decision(ending, exitCode, clock.instant(), why);
   }
 
-  /** Stops what is left, cuts late output, reads the tails. Bounded, and never throws. */
+  /**
+   * Seals the output (after letting an exited handler's last output arrive), stops what is left,
+   * reads the tails. Bounded, and never throws.
+   */
   private HandlerResult conclude(Decision d) {
+    if (d.ending() == Ending.EXITED) {
+      stdout.awaitDrained(DRAIN_WAIT);
+      stderr.awaitDrained(DRAIN_WAIT);
+    }
+    stdout.seal();
+    stderr.seal();
     HandlerGroup.StopReport stop = stopGroup();
     reapHandler();
+    stdout.awaitEnd(PUMP_END_WAIT);
+    stderr.awaitEnd(PUMP_END_WAIT);
     StringBuilder notes = new StringBuilder();
-    String outTail = finishOutput(stdout, d.stdoutSize(), "stdout", notes);
-    String errTail = finishOutput(stderr, d.stderrSize(), "stderr", notes);
+    String outTail = finishOutput(stdout, "stdout", notes);
+    String errTail = finishOutput(stderr, "stderr", notes);
 
     Ending ending = d.ending();
     int exitCode = d.exitCode();
@@ -186,12 +199,19 @@ final class Attempt implements RunningHandler {
     }
   }
 
-  private String finishOutput(OutputFile file, long decidedSize, String name, StringBuilder notes) {
+
+  private String finishOutput(OutputPump file, String name, StringBuilder notes) {
     try {
-      file.finish(decidedSize);
       if (file.droppedBytes() > 0) {
         notes.append("; ").append(name).append(" trimmed, ").append(file.droppedBytes())
             .append(" earlier bytes dropped");
+      }
+      if (file.writeError() != null) {
+        notes.append("; ").append(name).append(" could not be written: ").append(file.writeError().getMessage());
+      }
+      if (file.discardedBytes() > 0) {
+        notes.append("; ").append(name).append(": ").append(file.discardedBytes())
+            .append(" bytes written after the outcome discarded");
       }
       return file.tail(TAIL_BYTES);
     } catch (IOException | RuntimeException e) {

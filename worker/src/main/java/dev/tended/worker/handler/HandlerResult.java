@@ -10,7 +10,7 @@ import java.util.Objects;
  * against the handler protocol (0 succeeded, 75 retry, 65 dead, anything else failed).
  *
  * <p>By the time a result exists, every process of the attempt that could be found has been stopped
- * and output written after {@code finishedAt} has been cut from the files.
+ * and output written after {@code finishedAt} was discarded, never written to the files.
  *
  * @param ending how the attempt ended
  * @param exitCode the handler's exit status when {@code ending} is {@link Ending#EXITED} (a handler

@@ -181,7 +181,7 @@ class CommandRunnerTest {
     Path ready = tmp.resolve("child-ready.marker");
     Path handler = script("h.sh", """
         (
-          trap 'echo child-after-exit; echo x > "%1$s"; exit 0' TERM
+          trap 'echo x > "%1$s"; echo child-after-exit; exit 0' TERM
           echo x > "%2$s"
           sleep 60 &
           wait
@@ -216,6 +216,51 @@ class CommandRunnerTest {
     assertThat(result.stdoutTail()).isEqualTo(expected.substring(expected.length() - 4096));
     assertThat(result.detail()).contains("stdout trimmed, " + (expected.length() - kept.length())
         + " earlier bytes dropped");
+  }
+
+  /**
+   * A handler writing as fast as it can (hundreds of MiB in a few seconds) never makes its files
+   * pass the bound, not even for a moment: sampled while it runs.
+   */
+  @Test
+  void outputWrittenAsFastAsPossibleNeverMakesTheFilesLargerThanTheBound() throws Exception {
+    long max = 64 * 1024;
+    long bulk = 256L * 1024 * 1024;
+    Path handler = script("h.sh", """
+        yes | head -c %1$d
+        echo last-line
+        yes err | head -c %1$d >&2
+        echo last-err >&2
+        exit 0
+        """.formatted(bulk));
+    HandlerRequest request = request(handler, Duration.ofSeconds(120), Duration.ofSeconds(1), max);
+    RunningHandler running = runner.start(request);
+    Future<HandlerResult> waiting = waiters.submit(running::awaitResult);
+
+    long largest = 0;
+    while (!waiting.isDone()) {
+      largest = Math.max(largest, Math.max(sizeOf(request.stdoutFile()), sizeOf(request.stderrFile())));
+    }
+    HandlerResult result = waiting.get();
+
+    assertThat(largest).as("largest size seen while it ran").isLessThanOrEqualTo(max);
+    assertThat(Files.size(request.stdoutFile())).isLessThanOrEqualTo(max);
+    assertThat(Files.size(request.stderrFile())).isLessThanOrEqualTo(max);
+    assertThat(result.ending()).isEqualTo(Ending.EXITED);
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.stdoutTail()).endsWith("y\ny\nlast-line\n").hasSize(4096);
+    assertThat(result.stderrTail()).endsWith("err\nlast-err\n");
+    long keptOut = Files.size(request.stdoutFile());
+    assertThat(result.detail()).contains("stdout trimmed, " + (bulk + "last-line\n".length() - keptOut)
+        + " earlier bytes dropped");
+  }
+
+  private static long sizeOf(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return 0;
+    }
   }
 
   @Test
