@@ -1,5 +1,6 @@
 package dev.tended.worker.handler;
 
+import dev.tended.config.ProgramCheck;
 import dev.tended.logging.Kv;
 import dev.tended.worker.handler.HandlerResult.Ending;
 import java.io.IOException;
