@@ -32,8 +32,11 @@ public record SourceConfig(
    * and one of some 130 000 characters no longer fits there (exec fails with E2BIG).
    */
   public static final int DEFAULT_MAX_ID_LENGTH = 1024;
-  /** The highest {@code maxIdLength} accepted: well below what fits in a handler's environment. */
-  public static final int MAX_ID_LENGTH = 65_536;
+  /**
+   * The highest {@code maxIdLength} accepted: even in 3-byte UTF-8 characters such an id stays below
+   * Linux's 128 KiB bound on one environment string.
+   */
+  public static final int MAX_ID_LENGTH = 32_768;
 
   public SourceConfig {
     Objects.requireNonNull(name);

@@ -88,7 +88,12 @@ public final class CommandRunner implements HandlerStarter {
           .redirectError(Redirect.appendTo(request.stderrFile().toFile()));
       builder.environment().putAll(request.environment());
       process = builder.start();
-    } catch (IOException | IllegalArgumentException | UnsupportedOperationException e) {
+    } catch (IOException e) {
+      // "error=7, Argument list too long": the item's id (in the environment) is too big for exec
+      Ending ending = String.valueOf(e.getMessage()).contains("error=7,") ? Ending.ITEM_NOT_PASSABLE
+          : Ending.FAILED_TO_START;
+      return notStarted(ending, startedAt, String.valueOf(e.getMessage()));
+    } catch (IllegalArgumentException | UnsupportedOperationException e) {
       return notStarted(startedAt, String.valueOf(e.getMessage()));
     }
     LOG.debug("handler_started pid={} program={} timeout={}", process.pid(), Kv.q(program),
@@ -97,8 +102,11 @@ public final class CommandRunner implements HandlerStarter {
   }
 
   private NotStarted notStarted(Instant startedAt, String reason) {
-    LOG.warn("handler_not_started reason={}", Kv.q(reason));
-    return new NotStarted(new HandlerResult(Ending.FAILED_TO_START, -1, startedAt, clock.instant(),
-        "", "", "cannot start: " + reason));
+    return notStarted(Ending.FAILED_TO_START, startedAt, reason);
+  }
+
+  private NotStarted notStarted(Ending ending, Instant startedAt, String reason) {
+    LOG.warn("handler_not_started reason={} item_fault={}", Kv.q(reason), ending == Ending.ITEM_NOT_PASSABLE);
+    return new NotStarted(new HandlerResult(ending, -1, startedAt, clock.instant(), "", "", "cannot start: " + reason));
   }
 }
