@@ -1,21 +1,28 @@
 package dev.tended.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Reads the YAML file shared by worker and supervisor into a {@link TendedConfig}, refusing unknown
@@ -25,7 +32,14 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
   private static final Pattern SOURCE_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /** A configuration file is a few KiB; anything this big is not one (and SnakeYAML stops at 3 MB). */
+  static final int MAX_CONFIG_BYTES = 1024 * 1024;
+  private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .loaderOptions(codePointLimit())
+      .build());
+  /** The folders under {@code dataDir} that tended writes itself: no source may read from them. */
+  private static final List<String> OWN_FOLDERS = List.of("results", "work", "quarantine", "diagnostics");
 
   private ConfigLoader() {}
 
@@ -34,15 +48,24 @@ public final class ConfigLoader {
     Path configFile = file.toAbsolutePath().normalize();
     JsonNode root;
     try {
-      root = YAML.readTree(Files.readAllBytes(configFile));
+      root = YAML.readTree(readBounded(configFile));
     } catch (NoSuchFileException e) {
       throw new ConfigException(configFile + ": no such file");
     } catch (JsonProcessingException e) {
       var loc = e.getLocation();
       String where = loc == null ? "" : ": line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-      throw new ConfigException(configFile + where + ": " + e.getOriginalMessage());
+      String key = e.getProcessor() instanceof JsonParser p ? keyPath(p.getParsingContext()) : "";
+      String message = String.valueOf(e.getOriginalMessage());
+      if (message.startsWith("Duplicate field")) {
+        message = "duplicate key " + message.substring("Duplicate field ".length())
+            + " (a key may appear once per mapping)";
+      }
+      throw new ConfigException(configFile + where + ": " + (key.isEmpty() ? "" : key + ": ") + message);
     } catch (IOException e) {
       throw new ConfigException(configFile + ": cannot be read: " + e.getMessage());
+    } catch (RuntimeException e) {
+      // SnakeYAML's own limits and errors, should one escape Jackson's wrapping: still a bad file
+      throw new ConfigException(configFile + ": not a usable YAML file: " + e.getMessage());
     }
     if (root == null || !root.isObject()) {
       throw new ConfigException(configFile + ": must be a YAML mapping with at least dataDir and sources");
@@ -81,6 +104,8 @@ public final class ConfigLoader {
       });
     }
 
+    refuseSharedAndOwnPaths(sourceNodes, sources, dataDir, heartbeat, problems);
+
     SupervisorConfig supervisor = readSupervisor(root.mappingOrEmpty("supervisor"), configDir);
     if (heartbeat.interval().compareTo(supervisor.staleAfter()) >= 0) {
       problems.add("heartbeat.interval: " + Durations.format(heartbeat.interval())
@@ -105,7 +130,7 @@ public final class ConfigLoader {
   private static Optional<SourceConfig> readSource(ConfigNode s, Path dataDir, Path configDir) {
     s.refuseUnknownKeys(Set.of(
         "name", "type", "path", "idField", "pollInterval", "concurrency", "handler", "retry", "breaker",
-        "maxItemBytes"));
+        "maxItemBytes", "maxIdLength"));
     Optional<String> name = s.string("name");
     if (name.isEmpty()) {
       s.problem("name", "is required");
@@ -133,7 +158,8 @@ public final class ConfigLoader {
     int concurrency = s.integer("concurrency", 1, 1, 256);
     long maxItemBytes = s.positiveByteSize("maxItemBytes", SourceConfig.DEFAULT_MAX_ITEM_BYTES);
 
-    Optional<HandlerConfig> handler = s.mapping("handler").flatMap(h -> readHandler(h, configDir));
+    int maxIdLength = s.integer("maxIdLength", SourceConfig.DEFAULT_MAX_ID_LENGTH, 1, SourceConfig.MAX_ID_LENGTH);
+    Optional<HandlerConfig> handler = s.mapping("handler").flatMap(h -> readHandler(h, configDir, dataDir));
     if (handler.isEmpty() && s.mapping("handler").isEmpty()) {
       s.problem("handler", "is required (handler: { command: [\"/path/to/program\"] })");
     }
@@ -158,10 +184,10 @@ public final class ConfigLoader {
       return Optional.empty();
     }
     return Optional.of(new SourceConfig(name.get(), type.get(), dataDir.resolve(path.get()).normalize(),
-        idField, pollInterval, concurrency, handler.get(), retry, breaker, maxItemBytes));
+        idField, pollInterval, concurrency, handler.get(), retry, breaker, maxItemBytes, maxIdLength));
   }
 
-  private static Optional<HandlerConfig> readHandler(ConfigNode h, Path configDir) {
+  private static Optional<HandlerConfig> readHandler(ConfigNode h, Path configDir, Path dataDir) {
     h.refuseUnknownKeys(Set.of("command", "timeout", "killGrace", "maxOutput"));
     Optional<List<String>> command = h.strings("command");
     if (command.isEmpty() || command.get().isEmpty()) {
@@ -180,6 +206,9 @@ public final class ConfigLoader {
     if (program.contains("/") && !Path.of(program).isAbsolute()) {
       argv.set(0, configDir.resolve(program).normalize().toString());
     }
+    // handlers run in dataDir with the daemon's PATH
+    ProgramCheck.problem(argv.get(0), dataDir, System.getenv("PATH"))
+        .ifPresent(why -> h.problem("command[0]", why));
     return Optional.of(new HandlerConfig(argv, timeout, killGrace, maxOutput));
   }
 
@@ -220,5 +249,86 @@ public final class ConfigLoader {
         s.integer("stallRecordsKept", 20, 1, 10_000),
         resetAfter,
         s.positiveDuration("watchOkEvery", SupervisorConfig.DEFAULT_WATCH_OK_EVERY));
+  }
+
+  /**
+   * Two sources on one path would take each item twice; a source at the data folder, around it, or
+   * inside the folders tended writes would read tended's own files as items.
+   */
+  private static void refuseSharedAndOwnPaths(List<ConfigNode> nodes, List<SourceConfig> sources, Path dataDir,
+      HeartbeatConfig heartbeat, List<String> problems) {
+    Map<Path, String> seen = new HashMap<>();
+    Path realData = real(dataDir);
+    for (SourceConfig source : sources) {
+      String at = nodes.stream().filter(n -> n.string("name").map(source.name()::equals).orElse(false))
+          .findFirst().map(ConfigNode::path).orElse("sources") + ".path";
+      Path path = real(source.path());
+      String other = seen.putIfAbsent(path, source.name());
+      if (other != null) {
+        problems.add(at + ": \"" + source.path() + "\" is also the path of source \"" + other
+            + "\"; each source needs its own file or folder");
+      }
+      if (realData.startsWith(path)) {
+        problems.add(at + ": \"" + source.path() + "\" is " + (realData.equals(path) ? "" : "a folder around ")
+            + "the data folder (" + dataDir + "); a source must not read tended's own files");
+      }
+      for (String own : OWN_FOLDERS) {
+        if (path.startsWith(realData.resolve(own))) {
+          problems.add(at + ": \"" + source.path() + "\" is inside tended's own " + own
+              + "/ folder; put the queue beside it");
+        }
+      }
+      for (Path own : List.of(real(heartbeat.file()), realData.resolve("ledger.db"))) {
+        if (path.equals(own)) {
+          problems.add(at + ": \"" + source.path() + "\" is tended's own file " + own.getFileName());
+        }
+      }
+    }
+  }
+
+  /** {@code path} with every link in its existing part resolved, so two spellings of one folder compare equal. */
+  private static Path real(Path path) {
+    Path existing = path;
+    Path rest = existing.getFileSystem().getPath("");
+    while (existing != null) {
+      try {
+        return existing.toRealPath().resolve(rest).normalize();
+      } catch (IOException notThere) {
+        rest = existing.getFileName().resolve(rest);
+        existing = existing.getParent();
+      }
+    }
+    return path;
+  }
+
+  /** The file's bytes, refused when larger than {@link #MAX_CONFIG_BYTES}, without reading more than that. */
+  private static byte[] readBounded(Path file) throws IOException, ConfigException {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] bytes = in.readNBytes(MAX_CONFIG_BYTES + 1);
+      if (bytes.length > MAX_CONFIG_BYTES) {
+        throw new ConfigException(file + ": larger than " + MAX_CONFIG_BYTES / 1024
+            + " KiB, too big for a configuration file (is it the right file?)");
+      }
+      return bytes;
+    }
+  }
+
+  private static LoaderOptions codePointLimit() {
+    LoaderOptions options = new LoaderOptions();
+    options.setCodePointLimit(MAX_CONFIG_BYTES + 1);
+    return options;
+  }
+
+  /** {@code sources[1].name} for the parser's place, for a problem found while parsing. */
+  private static String keyPath(JsonStreamContext context) {
+    List<String> parts = new ArrayList<>();
+    for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+      if (c.inArray()) {
+        parts.add(0, "[" + Math.max(0, c.getCurrentIndex()) + "]");
+      } else if (c.getCurrentName() != null) {
+        parts.add(0, (c.getParent() != null && !c.getParent().inRoot() ? "." : "") + c.getCurrentName());
+      }
+    }
+    return String.join("", parts);
   }
 }

@@ -1,6 +1,8 @@
 package dev.tended.io;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Where one item version keeps its files under the work folder: {@code work/<source>/<id>/<hash>/},
@@ -20,6 +22,22 @@ public final class WorkFolders {
   public static Path of(Path workDir, String source, String id, String contentHash) {
     return perId(workDir, source, id)
         .resolve(SafeFileNames.forId(contentHash.substring(0, Math.min(HASH_DIGITS, contentHash.length()))));
+  }
+
+  /**
+   * Where the version's files may be, newest layout first: the per-version and the per-id folder
+   * under the id's current name, then the per-version folder under the name an older worker gave the
+   * id ({@link SafeFileNames#legacyForId}). Read only, to find a payload. A per-version folder is
+   * named by the version's content hash, so one found under an old name is this version's; the old
+   * per-id folder is not looked at, as another id may own that name now.
+   */
+  public static List<Path> candidates(Path workDir, String source, String id, String contentHash) {
+    Optional<String> legacy = SafeFileNames.legacyForId(id);
+    String version = SafeFileNames.forId(contentHash.substring(0, Math.min(HASH_DIGITS, contentHash.length())));
+    Path sourceDir = workDir.resolve(SafeFileNames.forId(source));
+    return legacy.map(old -> List.of(of(workDir, source, id, contentHash), perId(workDir, source, id),
+            sourceDir.resolve(old).resolve(version)))
+        .orElseGet(() -> List.of(of(workDir, source, id, contentHash), perId(workDir, source, id)));
   }
 
   /**

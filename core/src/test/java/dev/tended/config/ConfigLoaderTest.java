@@ -6,12 +6,21 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
   @TempDir Path dir;
+
+  @BeforeEach
+  void theHandlerTheFilesNameExists() throws IOException {
+    Path handler = Files.createDirectories(dir.resolve("handlers")).resolve("idea.sh");
+    Files.writeString(handler, "#!/bin/sh\nexit 0\n");
+    Files.setPosixFilePermissions(handler, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
 
   private Path write(String yaml) throws IOException {
     Path f = dir.resolve("tended.yaml");
@@ -154,5 +163,62 @@ class ConfigLoaderTest {
     assertThat(Durations.parse("2x")).isEmpty();
     assertThat(Durations.parse("-1s")).isEmpty();
     assertThat(Durations.parse("1.5s")).isEmpty();
+  }
+
+  @Test
+  void aHandlerProgramThatIsMissingOrNotExecutableIsRefusedWithItsPath() throws Exception {
+    Files.setPosixFilePermissions(dir.resolve("handlers/idea.sh"), PosixFilePermissions.fromString("rw-r--r--"));
+    String yaml = TWO_SOURCES.formatted("3s").replace("[\"/bin/true\"]", "[\"tended-no-such-program-anywhere\"]");
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(write(yaml)));
+    assertThat(e.problems()).containsExactly(
+        "sources[0].handler.command[0]: not executable: " + dir.resolve("handlers/idea.sh"),
+        "sources[1].handler.command[0]: not found on PATH: tended-no-such-program-anywhere");
+    Files.delete(dir.resolve("handlers/idea.sh"));
+    assertThat(catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(write(yaml))).problems())
+        .contains("sources[0].handler.command[0]: no such file: " + dir.resolve("handlers/idea.sh"));
+  }
+
+  @Test
+  void twoSourcesOnOnePathAreRefused() throws Exception {
+    String yaml = TWO_SOURCES.formatted("3s").replace("type: directory\n    path: implementations",
+        "type: directory\n    path: ./sub/../ideas_log.json");
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(write(yaml)));
+    assertThat(e.problems()).containsExactly("sources[1].path: \"" + dir.resolve("var/ideas_log.json")
+        + "\" is also the path of source \"ideas\"; each source needs its own file or folder");
+  }
+
+  @Test
+  void aDirectorySourceAtAroundOrInsideTendedsOwnFoldersIsRefused() throws Exception {
+    for (String path : new String[] {".", "..", "results", "work/x", "status.json"}) {
+      String yaml = TWO_SOURCES.formatted("3s").replace("path: implementations", "path: " + path);
+      ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(write(yaml)));
+      assertThat(e).as(path).isNotNull();
+      assertThat(e.problems()).as(path).singleElement().asString().startsWith("sources[1].path: ")
+          .containsAnyOf("the data folder", "tended's own");
+    }
+  }
+
+  @Test
+  void aDuplicateKeyIsRefusedWithItsPath() throws Exception {
+    String yaml = TWO_SOURCES.formatted("3s").replace("concurrency: 2", "concurrency: 2\n    concurrency: 3");
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(write(yaml)));
+    assertThat(e.problems()).singleElement().asString().contains("sources[1].concurrency: duplicate key");
+  }
+
+  @Test
+  void aHugeFileIsRefusedAsAConfigurationProblem() throws Exception {
+    String yaml = TWO_SOURCES.formatted("3s") + "# " + "x".repeat(10 * 1024 * 1024) + "\n";
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(write(yaml)));
+    assertThat(e.problems()).singleElement().asString().contains("larger than 1024 KiB");
+    String justUnder = TWO_SOURCES.formatted("3s") + "# " + "x".repeat(ConfigLoader.MAX_CONFIG_BYTES - 2000) + "\n";
+    assertThat(ConfigLoader.load(write(justUnder)).sources()).hasSize(2);
+  }
+
+  @Test
+  void maxIdLengthDefaultsAndIsBounded() throws Exception {
+    assertThat(ConfigLoader.load(write(TWO_SOURCES.formatted("3s"))).sources().get(0).maxIdLength()).isEqualTo(1024);
+    String yaml = TWO_SOURCES.formatted("3s").replace("concurrency: 2", "concurrency: 2\n    maxIdLength: 0");
+    assertThat(catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(write(yaml))).problems())
+        .singleElement().asString().startsWith("sources[1].maxIdLength: ");
   }
 }

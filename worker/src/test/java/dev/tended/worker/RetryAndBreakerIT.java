@@ -80,4 +80,34 @@ class RetryAndBreakerIT {
       assertThat(f.workerLog()).contains("breaker_closed source=ideas");
     }
   }
+
+  @Test
+  void itemsWithIdsTooLongToPassAreRefusedAtIntakeAndTheGoodOnesAroundThemRunWithTheBreakerClosed() throws Exception {
+    try (WorkerFixture f = new WorkerFixture(dir)) {
+      Path handler = f.recordingHandler("ok.sh", "exit 0");
+      f.config.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler,
+          "    breaker: { failureThreshold: 1, openFor: 1m }")).write();
+      StringBuilder queue = new StringBuilder();
+      for (int i = 0; i < 6; i++) {
+        String id = i % 2 == 0 ? "good" + i : "l".repeat(140_000 + 20_000 * i);
+        queue.append("{\"id\": \"").append(id).append("\"}\n");
+      }
+      Queues.replaceAtomically(f.config.dataDir().resolve("ideas_log.json"), queue.toString());
+      f.start();
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> f.counts("ideas").get(ItemState.SUCCEEDED) == 3);
+      await().atMost(Duration.ofSeconds(10)).until(() -> f.status.read()
+          .map(s -> s.sources().get("ideas").fault() != null).orElse(false));
+      var source = f.status.read().orElseThrow().sources().get("ideas");
+      assertThat(source.breaker().state()).isEqualTo("closed");
+      assertThat(source.breaker().consecutiveFailures()).isZero();
+      assertThat(source.fault().file()).endsWith("ideas_log.json");
+      assertThat(source.fault().reason()).startsWith("item 2: id of 160000 characters is longer than maxIdLength (1024)");
+      assertThat(f.counts("ideas").values().stream().mapToLong(Long::longValue).sum()).isEqualTo(3);
+      assertThat(f.runs()).hasSize(3);
+      assertThat(f.workerLog().lines().filter(l -> l.contains("item_refused source=ideas ")).toList()).hasSize(3)
+          .allSatisfy(l -> assertThat(l).contains("file=").contains("reason=\"id of ").hasSizeLessThan(1000))
+          .anySatisfy(l -> assertThat(l).contains(" item=4 "));
+    }
+  }
 }

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -96,11 +97,9 @@ final class RecoverLedgerCommand implements Callable<Integer> {
         try {
           ItemResult r = StatusFiles.mapper().readValue(f.toFile(), ItemResult.class);
           ItemState state = ItemState.fromWire(r.status());
-          Path input = WorkFolders.of(cfg.workDir(), r.source(), r.id(), r.contentHash()).resolve(WorkFolders.INPUT);
-          if (!Files.isRegularFile(input)) {
-            input = WorkFolders.perId(cfg.workDir(), r.source(), r.id()).resolve(WorkFolders.INPUT);
-          }
-          String payload = Files.isRegularFile(input) ? Files.readString(input, StandardCharsets.UTF_8) : "null";
+          Optional<Path> input = WorkFolders.candidates(cfg.workDir(), r.source(), r.id(), r.contentHash()).stream()
+              .map(d -> d.resolve(WorkFolders.INPUT)).filter(Files::isRegularFile).findFirst();
+          String payload = input.isPresent() ? Files.readString(input.get(), StandardCharsets.UTF_8) : "null";
           if (ledger.restoreFinished(r.source(), r.id(), r.contentHash(), payload, state, r.attempts(),
               r.finishedAt(), r.exitCode(), r.detail())) {
             restored++;

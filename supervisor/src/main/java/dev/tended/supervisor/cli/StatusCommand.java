@@ -2,6 +2,7 @@ package dev.tended.supervisor.cli;
 
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemRecord;
+import dev.tended.logging.Kv;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.LedgerView;
 import dev.tended.ledger.SqliteLedgerStore;
@@ -22,7 +23,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code tended status --config FILE}: for a person at a terminal: the heartbeat in one line, queue
- * depths per source and state from the ledger, and the newest items with outcome and duration.
+ * depths per source and state from the ledger, and the newest items with outcome and duration. Text
+ * that items control (ids, errors) goes through {@link Kv#visible}, so no id can act on the terminal
+ * or forge a row.
  */
 @Command(name = "status", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
     exitCodeOnExecutionException = 1, versionProvider = VersionProvider.class,
@@ -50,7 +53,7 @@ final class StatusCommand implements Callable<Integer> {
     Instant now = Instant.now();
     try {
       WorkerStatus s = StatusFiles.read(cfg.heartbeat().file());
-      out.printf("worker: pid %d, %s, heartbeat %d, updated %s ago%n", s.pid(), s.state(), s.sequence(),
+      out.printf("worker: pid %d, %s, heartbeat %d, updated %s ago%n", s.pid(), Kv.visible(s.state()), s.sequence(),
           ago(s.updatedAt(), now));
     } catch (Exception e) {
       out.printf("worker: no readable status file at %s%n", cfg.heartbeat().file());
@@ -78,10 +81,10 @@ final class StatusCommand implements Callable<Integer> {
       out.printf("%-20s %-24s %-10s %4s %5s %9s  %-20s  %s%n", "SOURCE", "ID", "STATE", "TRY", "EXIT", "DURATION",
           "UPDATED", "LAST ERROR");
       for (ItemRecord r : items) {
-        out.printf("%-20s %-24s %-10s %4d %5s %9s  %-20s  %s%n", r.source(), cut(r.id(), 24), r.state().wireName(),
+        out.printf("%-20s %-24s %-10s %4d %5s %9s  %-20s  %s%n", r.source(), cut(Kv.visible(r.id()), 24), r.state().wireName(),
             r.attempts(), r.lastExitCode() == null ? "-" : r.lastExitCode(), duration(r),
             r.updatedAt() == null ? "-" : r.updatedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
-            r.lastError() == null ? "" : cut(r.lastError().replaceAll("\\s+", " "), 60));
+            r.lastError() == null ? "" : cut(Kv.visible(r.lastError().replaceAll("\\s+", " ")), 60));
       }
       if (items.isEmpty()) {
         out.println("(no items yet)");

@@ -1,5 +1,6 @@
 package dev.tended.supervisor.diagnose;
 
+import dev.tended.logging.Kv;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -63,7 +64,7 @@ public record HealthReport(Instant checkedAt, String config, List<Check> checks)
   public String toText() {
     StringBuilder b = new StringBuilder();
     for (Check c : checks) {
-      b.append(c.ok() ? "✓ " : "✗ ").append(c.name()).append(": ").append(c.detail()).append('\n');
+      b.append(c.ok() ? "✓ " : "✗ ").append(c.name()).append(": ").append(Kv.visible(c.detail())).append('\n');
     }
     Level v = verdict();
     b.append("verdict: ").append(v.name()).append(" (exit ").append(v.exitCode()).append(")");

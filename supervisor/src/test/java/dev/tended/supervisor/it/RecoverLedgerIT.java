@@ -3,6 +3,7 @@ package dev.tended.supervisor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tended.io.SafeFileNames;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.LedgerView;
@@ -10,6 +11,7 @@ import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.testkit.Queues;
 import dev.tended.testkit.TestConfig;
 import dev.tended.testkit.WorkerProcess;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,5 +60,60 @@ class RecoverLedgerIT {
       assertThat(bad.payload()).as("the input the handler had, for a retry").contains("\"id\":\"bad\"");
     }
     assertThat(Supervisor.run("retry", "--config", c.file().toString(), "ideas", "bad").exitCode()).isZero();
+  }
+
+  @Test
+  void anIdThatIsTheOldFileNameOfAnotherKeepsItsOwnResultAndInputAndNeitherRunsAgainAfterRecovery() throws Exception {
+    String twin = SafeFileNames.legacyForId("a/b").orElseThrow();
+    TestConfig c = new TestConfig(dir);
+    Path runs = dir.resolve("runs.txt");
+    // succeeds only when stdin is its own item; each run leaves its id in runs.txt
+    Path handler = c.script("handle.sh", "input=$(cat); printf '%s\\n' \"$TENDED_ITEM_ID\" >> " + runs + "\n"
+        + "case \"$input\" in *\"\\\"id\\\":\\\"$TENDED_ITEM_ID\\\"\"*) exit 0;; *) exit 65;; esac");
+    c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, "")).write();
+    Path queue = c.dataDir().resolve("ideas_log.json");
+    Queues.replaceAtomically(queue, "[{\"id\": \"a/b\", \"t\": 1}, {\"id\": \"" + twin + "\", \"t\": 2}]");
+    Path results = c.dataDir().resolve("results/ideas");
+    try (WorkerProcess w = WorkerProcess.startWorker(c.file(), dir.resolve("w1.out"))) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> countFiles(results) == 2);
+      w.signal("TERM");
+      assertThat(w.awaitExit(Duration.ofSeconds(15))).isZero();
+    }
+    try (LedgerView ledger = SqliteLedgerStore.at(c.dataDir().resolve("ledger.db")).openView()) {
+      for (String id : List.of("a/b", twin)) {
+        assertThat(ledger.versions("ideas", id)).as(id).extracting(ItemRecord::state)
+            .containsExactly(ItemState.SUCCEEDED);
+      }
+    }
+    assertThat(Files.readString(results.resolve(twin + ".json"))).contains("\"id\" : \"" + twin + "\"");
+    assertThat(Files.readString(results.resolve(SafeFileNames.forId("a/b") + ".json"))).contains("\"id\" : \"a/b\"");
+
+    for (String f : List.of("ledger.db", "ledger.db-wal", "ledger.db-shm")) {
+      Files.deleteIfExists(c.dataDir().resolve(f));
+    }
+    Supervisor.Result r = Supervisor.run("recover-ledger", "--config", c.file().toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("knows 2 finished items");
+    try (LedgerView ledger = SqliteLedgerStore.at(c.dataDir().resolve("ledger.db")).openView()) {
+      assertThat(ledger.versions("ideas", "a/b").get(0).payload()).contains("\"t\":1");
+      assertThat(ledger.versions("ideas", twin).get(0).payload()).contains("\"t\":2");
+    }
+    Queues.replaceAtomically(queue, "[{\"id\": \"a/b\", \"t\": 1}, {\"id\": \"" + twin + "\", \"t\": 2},"
+        + " {\"id\": \"after\"}]");
+    try (WorkerProcess w = WorkerProcess.startWorker(c.file(), dir.resolve("w2.out"))) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(results.resolve("after.json")));
+      w.signal("TERM");
+      assertThat(w.awaitExit(Duration.ofSeconds(15))).isZero();
+    }
+    assertThat(Files.readAllLines(runs, StandardCharsets.UTF_8)).containsExactlyInAnyOrder("a/b", twin, "after");
+  }
+
+  private static long countFiles(Path folder) throws java.io.IOException {
+    if (!Files.isDirectory(folder)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.list(folder)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".json")).count();
+    }
   }
 }

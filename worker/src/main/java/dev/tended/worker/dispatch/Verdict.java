@@ -6,7 +6,9 @@ import dev.tended.worker.handler.HandlerResult;
 /**
  * What one attempt's ending means, by the handler protocol: exit 0 succeeded; exit 65 (EX_DATAERR)
  * dead at once; exit 75 (EX_TEMPFAIL), any other exit, a timeout or a program that could not start:
- * failed, retried until {@code maxAttempts}, then dead. The one classification both the ledger
+ * failed, retried until {@code maxAttempts}, then dead. An item its program could not be given (an
+ * id too big for exec's environment) is dead at once and, like exit 65, not the handler's failure:
+ * an item's own fault never counts against its source's circuit breaker. The one classification both the ledger
  * transition ({@link #state}) and the circuit breaker ({@link #forBreaker}) read.
  *
  * @param state SUCCEEDED, FAILED or DEAD
@@ -30,6 +32,9 @@ record Verdict(ItemState state, String detail, boolean countsAgainstHandler) {
       }
       case TIMED_OUT -> why = "timed out: " + result.detail();
       case FAILED_TO_START -> why = "could not start: " + result.detail();
+      case ITEM_NOT_PASSABLE -> {
+        return deadAtOnce("could not start: " + result.detail());
+      }
       default -> why = String.valueOf(result.detail());
     }
     return failure(why, attempt, maxAttempts);

@@ -1,8 +1,9 @@
 package dev.tended.worker.handler;
 
+import dev.tended.config.Durations;
+import dev.tended.config.ProgramCheck;
 import dev.tended.logging.Kv;
 import dev.tended.worker.handler.HandlerResult.Ending;
-import dev.tended.config.Durations;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.channels.FileChannel;
@@ -103,6 +104,10 @@ public final class CommandRunner implements HandlerStarter {
       try {
         return launch(request, builder, token, startedAt);
       } catch (IOException | IllegalArgumentException | UnsupportedOperationException e) {
+        if (e instanceof IOException && String.valueOf(e.getMessage()).contains("error=7,")) {
+          // "error=7, Argument list too long": the item's id (in the environment) is too big for exec
+          return notStarted(Ending.ITEM_NOT_PASSABLE, startedAt, String.valueOf(e.getMessage()));
+        }
         if (!ResourceShortage.is(e) || tries >= START_TRIES) {
           return notStarted(startedAt, String.valueOf(e.getMessage()));
         }
@@ -184,8 +189,11 @@ public final class CommandRunner implements HandlerStarter {
   }
 
   private NotStarted notStarted(Instant startedAt, String reason) {
-    LOG.warn("handler_not_started reason={}", Kv.q(reason));
-    return new NotStarted(new HandlerResult(Ending.FAILED_TO_START, -1, startedAt, clock.instant(),
-        "", "", "cannot start: " + reason));
+    return notStarted(Ending.FAILED_TO_START, startedAt, reason);
+  }
+
+  private NotStarted notStarted(Ending ending, Instant startedAt, String reason) {
+    LOG.warn("handler_not_started reason={} item_fault={}", Kv.q(reason), ending == Ending.ITEM_NOT_PASSABLE);
+    return new NotStarted(new HandlerResult(ending, -1, startedAt, clock.instant(), "", "", "cannot start: " + reason));
   }
 }

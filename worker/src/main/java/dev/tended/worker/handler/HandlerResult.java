@@ -40,7 +40,13 @@ public record HandlerResult(
     /** The attempt was stopped by {@link RunningHandler#cancel()} or by interrupting its waiter. */
     CANCELLED,
     /** The program could not be executed at all (missing, not executable, bad interpreter). */
-    FAILED_TO_START
+    FAILED_TO_START,
+    /**
+     * The program could not be given this item: its id makes the environment too big for exec
+     * ({@code E2BIG}). The item's fault, not the program's: no retry helps. (An id holding a NUL
+     * never gets this far: {@link HandlerRequest} refuses it, and the item is dead at once.)
+     */
+    ITEM_NOT_PASSABLE
   }
 
   public HandlerResult {

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -45,6 +46,10 @@ public final class SourcePoller {
   private String lastLoggedProblem;
   /** Items the last read offered, every one of them recorded: skipped when offered again. */
   private KnownItems known = KnownItems.NONE;
+  /** Items the last read offered and refused: refused again, without another look, while offered. */
+  private KnownItems refusedItems = KnownItems.NONE;
+  /** The first item refused, reported until a read no longer offers any refused item; or null. */
+  private QueueFault refused;
 
   public SourcePoller(SourceConfig config, QueueSource source, ItemLedger ledger, ProgressBoard progress,
       Runnable onNewItems, Clock clock) {
@@ -88,13 +93,29 @@ public final class SourcePoller {
     pollRequested.set(false);
     progress.started(part());
     int[] added = {0};
+    int[] offered = {0};
+    QueueFault[] refusedNow = {null};
+    boolean[] stillRefused = {false};
     try {
       KnownItems.Builder offeredNow = new KnownItems.Builder();
+      KnownItems.Builder refusedItemsNow = new KnownItems.Builder();
       PollOutcome outcome = source.poll(batch -> {
         List<QueueItem> fresh = new ArrayList<>(batch.size());
         for (QueueItem item : batch) {
+          offered[0]++;
           offeredNow.add(item);
-          if (!known.contains(item)) {
+          if (known.contains(item)) {
+            if (refusedItems.contains(item)) {
+              refusedItemsNow.add(item);
+              stillRefused[0] = true;
+            }
+            continue;
+          }
+          Optional<QueueFault> refusal = refusal(item, offered[0]);
+          if (refusal.isPresent()) {
+            refusedItemsNow.add(item);
+            refusedNow[0] = refusedNow[0] == null ? refusal.get() : refusedNow[0];
+          } else {
             fresh.add(item);
           }
         }
@@ -102,10 +123,14 @@ public final class SourcePoller {
       });
       if (outcome.readFile()) {
         known = offeredNow.build();
+        refusedItems = refusedItemsNow.build();
+        refused = refusedNow[0] != null ? refusedNow[0] : (stillRefused[0] ? refused : null);
       }
       String error = outcome.error().orElse(null);
       QueueFault fault = outcome.fault().orElse(null);
-      report.set(new PollReport(clock.instant(), error == null && fault == null, error, fault));
+      // a refused item is reported while no fault of the file's own is, and does not fail the poll
+      report.set(new PollReport(clock.instant(), error == null && fault == null, error,
+          fault != null ? fault : refused));
       if (added[0] > 0) {
         log.info("poll_found source={} new={} offered={}", config.name(), added[0], outcome.itemsOffered());
         onNewItems.run();
@@ -138,6 +163,24 @@ public final class SourcePoller {
       log.info("queue_fault_cleared source={}", config.name());
     }
     lastLoggedProblem = problem;
+  }
+
+  /**
+   * Why {@code item}, the {@code place}-th the read offered, is not taken: an id longer than {@code
+   * maxIdLength} (it could not be passed to a handler, and such an id is no one's name for a thing).
+   * Logged here, once per read that first offers it; the same check for every source type.
+   */
+  private Optional<QueueFault> refusal(QueueItem item, int place) {
+    String id = item.id();
+    if (id.length() <= config.maxIdLength()) {
+      return Optional.empty();
+    }
+    String reason = "id of " + id.length() + " characters is longer than maxIdLength (" + config.maxIdLength()
+        + "); the item is not taken";
+    String file = config.path().toString();
+    log.warn("item_refused source={} file={} item={} id_start={} reason={}", config.name(), Kv.q(file), place,
+        Kv.q(id.substring(0, Math.min(40, id.length()))), Kv.q(reason));
+    return Optional.of(new QueueFault(file, 0, 0, "item " + place + ": " + reason, null, clock.instant()));
   }
 
   private static List<NewItem> toNew(List<QueueItem> batch) {

@@ -362,6 +362,23 @@ class CommandRunnerTest {
   }
 
   @Test
+  void anIdTooBigForTheEnvironmentIsTheItemsFaultNotTheProgramsFailure() throws Exception {
+    Path handler = script("ok.sh", "exit 0\n");
+    for (String id : List.of("l".repeat(150_000), "é".repeat(70_000))) {
+      HandlerRequest r = request(handler, Duration.ofSeconds(5));
+      Map<String, String> env = new java.util.HashMap<>(r.environment());
+      env.put("TENDED_ITEM_ID", id);
+      HandlerRequest tooBig = new HandlerRequest(r.command(), env, r.workingDir(), r.stdinFile(), r.stdoutFile(),
+          r.stderrFile(), r.timeout(), r.killGrace(), r.maxOutputBytes());
+
+      HandlerResult result = runner.start(tooBig).awaitResult();
+
+      assertThat(result.ending()).as(result.detail()).isEqualTo(Ending.ITEM_NOT_PASSABLE);
+      assertThat(result.detail()).contains("Argument list too long");
+    }
+  }
+
+  @Test
   void fileThatIsNotExecutableFailsToStart() throws Exception {
     Path handler = Files.writeString(tmp.resolve("plain.sh"), "exit 0\n");
 

@@ -25,7 +25,8 @@ final class TestSources {
     return new SourceConfig(name, type, path, idField, Duration.ofSeconds(1), 1,
         new HandlerConfig(List.of("true"), Duration.ofSeconds(1), Duration.ofSeconds(1), 1024),
         new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
-        new BreakerConfig(1, Duration.ofSeconds(1)), SourceConfig.DEFAULT_MAX_ITEM_BYTES);
+        new BreakerConfig(1, Duration.ofSeconds(1)), SourceConfig.DEFAULT_MAX_ITEM_BYTES,
+        SourceConfig.DEFAULT_MAX_ID_LENGTH);
   }
 
   static boolean makeFifo(Path path) throws Exception {

@@ -1,4 +1,4 @@
-package dev.tended.worker.handler;
+package dev.tended.config;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -7,12 +7,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Finds out before starting whether a handler's program can be executed, the way {@code execvp}
- * would look for it. Needed because the handler is started through {@code setsid}: Java then starts
- * {@code setsid} fine, and a missing program would otherwise show up only as exit 127 with a
- * message on stderr.
+ * Finds out whether a handler's program can be executed, the way {@code execvp} would look for it:
+ * when the configuration is loaded (so {@code --check-config} and a start refuse a missing or
+ * non-executable program), and again before each attempt, because the handler is started through
+ * {@code setsid}: Java then starts {@code setsid} fine, and a program removed since would otherwise
+ * show up only as exit 127 with a message on stderr.
  */
-final class ProgramCheck {
+public final class ProgramCheck {
   private ProgramCheck() {}
 
   /**
@@ -20,7 +21,7 @@ final class ProgramCheck {
    *
    * @param path the {@code PATH} the handler will see, used when the program has no slash
    */
-  static Optional<String> problem(String program, Path workingDir, String path) {
+  public static Optional<String> problem(String program, Path workingDir, String path) {
     if (program.indexOf('/') >= 0) {
       return problemWith(workingDir.resolve(program), program);
     }
@@ -35,7 +36,7 @@ final class ProgramCheck {
   }
 
   /** The {@code PATH} a handler sees: the daemon's own unless the request overrides it. */
-  static String effectivePath(Map<String, String> overrides) {
+  public static String effectivePath(Map<String, String> overrides) {
     return overrides.getOrDefault("PATH", System.getenv("PATH"));
   }
 

@@ -1,0 +1,46 @@
+package dev.tended.worker.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tended.ledger.ItemState;
+import dev.tended.worker.handler.HandlerResult;
+import dev.tended.worker.handler.HandlerResult.Ending;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class VerdictTest {
+  private static HandlerResult ended(Ending ending, String detail) {
+    Instant at = Instant.parse("2026-01-01T00:00:00Z");
+    return new HandlerResult(ending, -1, at, at, "", "", detail);
+  }
+
+  @Test
+  void anItemItsProgramCannotBeGivenIsDeadAtOnceAndNeverCountsAgainstTheBreaker() {
+    Verdict v = Verdict.of(ended(Ending.ITEM_NOT_PASSABLE, "cannot start: error=7, Argument list too long"), 1, 5);
+    assertThat(v.state()).isEqualTo(ItemState.DEAD);
+    assertThat(v.forBreaker()).isEqualTo(Completion.Kind.NEUTRAL);
+    assertThat(v.detail()).contains("Argument list too long").contains("dead without retry");
+  }
+
+  @Test
+  void aProgramThatCannotStartIsTheHandlersFailure() {
+    Verdict v = Verdict.of(ended(Ending.FAILED_TO_START, "cannot start: no such file: ./h.sh"), 1, 5);
+    assertThat(v.state()).isEqualTo(ItemState.FAILED);
+    assertThat(v.forBreaker()).isEqualTo(Completion.Kind.HANDLER_FAILED);
+  }
+
+  @Test
+  void threeItemFaultsInARowLeaveTheBreakerClosed() {
+    CircuitBreaker breaker = new CircuitBreaker(new dev.tended.config.BreakerConfig(1, java.time.Duration.ofMinutes(1)),
+        java.time.Clock.systemUTC());
+    for (int i = 0; i < 3; i++) {
+      Verdict v = Verdict.of(ended(Ending.ITEM_NOT_PASSABLE, "too long"), 1, 5);
+      if (v.forBreaker() == Completion.Kind.HANDLER_FAILED) {
+        breaker.recordFailure(false);
+      } else {
+        breaker.recordNeutral(false);
+      }
+    }
+    assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+  }
+}
