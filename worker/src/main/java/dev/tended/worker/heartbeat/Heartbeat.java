@@ -31,8 +31,12 @@ import org.slf4j.LoggerFactory;
  * Rewrites {@code status.json} every {@code heartbeat.interval} with a growing {@code sequence}, but
  * only while every poller and the dispatcher are completing cycles: when one is wedged past half of
  * {@code supervisor.staleAfter}, the beat is withheld (and logged), so the supervisor sees the
- * sequence stop and restarts the worker well within {@code staleAfter}. A long handler is not a wedge:
- * the dispatcher keeps cycling while handlers run. A tick that comes late because the whole process
+ * sequence stop and restarts the worker well within {@code staleAfter}. The same holds for an attempt
+ * whose handler has ended but whose outcome has not been recorded within that limit (its thread is
+ * stuck in a write, a lock, a log call, or recording keeps failing): work that is not finished is no
+ * progress. A long handler is not a wedge: the dispatcher keeps cycling while handlers run, and the
+ * recording clock starts only when the handler ends. A long poll that keeps recording batches is not
+ * one either. A tick that comes late because the whole process
  * was held (SIGSTOP, a VM pause) is logged once as {@code process_paused} and that gap is excused, so
  * the pollers are not named as wedged for it ({@link PauseDetector}).
  *
