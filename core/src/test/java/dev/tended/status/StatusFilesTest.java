@@ -47,6 +47,21 @@ class StatusFilesTest {
     assertThat(StatusFiles.read(file).fastPath()).isNull();
   }
 
+  @Test
+  void aRecordingFaultIsWrittenAndReadBackAndAnOlderFileWithoutItReadsAsNone() throws Exception {
+    Path file = dir.resolve("status.json");
+    RecordingFault fault = new RecordingFault(Instant.parse("2026-12-01T10:00:00Z"),
+        "cannot record the outcome of i0: No space left on device");
+    StatusFiles.write(file, status(Map.of("ideas", new SourceStatus(null, true, 0, 1, 0, 0, 0, fault.reason(),
+        BreakerStatus.CLOSED, null, fault)), FastPath.ON));
+
+    assertThat(StatusFiles.read(file).sources().get("ideas").recording()).isEqualTo(fault);
+
+    Files.writeString(file, "{\"schema\":1,\"pid\":7,\"state\":\"running\",\"sequence\":3,"
+        + "\"sources\":{\"ideas\":{\"lastPollOk\":true}}}");
+    assertThat(StatusFiles.read(file).sources().get("ideas").recording()).isNull();
+  }
+
   private static WorkerStatus status(Map<String, SourceStatus> sources, FastPath fastPath) {
     return new WorkerStatus(WorkerStatus.SCHEMA, 42, "running", "test", Instant.EPOCH, Instant.EPOCH, 1, sources,
         fastPath);

@@ -73,6 +73,7 @@ public final class HealthDiagnosis {
     processCheck(status, checks);
     sourcesCheck(config, status, now, checks);
     FastPathCheck.of(status).ifPresent(checks::add);
+    OutcomesRecordedCheck.of(status, now).ifPresent(checks::add);
     queueFilesCheck(config, status, checks);
     Optional<Map<String, Map<ItemState, Long>>> counts = ledgerCheck(config, checks);
     deadItemsCheck(config, status, counts, checks);

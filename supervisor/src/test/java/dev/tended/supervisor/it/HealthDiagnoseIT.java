@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tended.ledger.ItemRecord;
+import dev.tended.ledger.ItemState;
+import dev.tended.ledger.LedgerView;
+import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.testkit.Queues;
 import dev.tended.testkit.TestConfig;
 import dev.tended.testkit.WorkerProcess;
+import dev.tended.testkit.faults.ResultWriteFaults;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -177,6 +182,53 @@ class HealthDiagnoseIT {
       assertThat(r.out()).contains("✗ restarts: 1 in the last hour (last: exit of pid " + killed)
           .contains("exit code 137").contains("✓ status_file").contains("✓ worker_process")
           .contains("verdict: DEGRADED (exit 1)");
+    }
+  }
+
+  private static ItemRecord latest(Path dataDir, String source, String id) {
+    try (LedgerView ledger = SqliteLedgerStore.at(dataDir.resolve("ledger.db")).openView()) {
+      java.util.List<ItemRecord> v = ledger.versions(source, id);
+      return v.get(v.size() - 1);
+    }
+  }
+
+  @Test
+  void aWorkerThatCannotRecordOutcomesIsUnhealthyAndIsReplacedWithoutCostingTheItemAnAttempt() throws Exception {
+    TestConfig c = new TestConfig(dir);
+    Path handler = c.script("handle.sh", "cat > /dev/null; exit 0");
+    c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, "")).heartbeatInterval("300ms")
+        .supervisor("{ staleAfter: 4s, startupGrace: 20s, stopGrace: 3s, restartBackoff: { initial: 500ms }, workerCommand: "
+            + TestConfig.jsonList(WorkerProcess.faultableWorkerCommand(WorkerProcess.workerJar(), c.file())) + " }")
+        .write();
+    Path failing = ResultWriteFaults.failFile(c.dataDir());
+    Files.createDirectories(failing.getParent());
+    Files.writeString(failing, "");
+    Queues.replaceAtomically(c.dataDir().resolve("ideas_log.json"), Queues.ideas("i", 0, 5));
+    String cfg = c.file().toString();
+    try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      long first = sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
+
+      // Handlers finish, nothing they did can be written: unhealthy, with a named check, not OK.
+      await().atMost(Duration.ofSeconds(30)).until(() -> Supervisor.run("health-diagnose", "--config", cfg).exitCode() == 2);
+      Supervisor.Result unhealthy = Supervisor.run("health-diagnose", "--config", cfg);
+      System.out.println("health-diagnose, outcomes not recorded:\n" + unhealthy.out());
+      assertThat(unhealthy.out()).contains("✗ outcomes_recorded: ideas: failing for").contains("cannot record the outcome of i0")
+          .contains("simulated failure");
+      JsonNode j = Supervisor.run("health-diagnose", "--json", "--config", cfg).json();
+      assertThat(j.path("exitCode").asInt()).isEqualTo(2);
+
+      // The worker withholds its heartbeat past the wedge limit: the supervisor sees a stall and replaces it.
+      await().atMost(Duration.ofSeconds(30)).until(() -> !sup.stallRecords().isEmpty());
+      assertThat(Files.readString(sup.stallRecords().get(0))).contains("worker_pid: " + first);
+      Files.delete(failing);
+      sup.awaitBeatingWorker(first, Duration.ofSeconds(30));
+
+      await().atMost(Duration.ofSeconds(60)).until(() -> latest(c.dataDir(), "ideas", "i4").state() == ItemState.SUCCEEDED);
+      ItemRecord stuck = latest(c.dataDir(), "ideas", "i0");
+      assertThat(stuck.state()).isEqualTo(ItemState.SUCCEEDED);
+      assertThat(stuck.attempts()).as("the restart cost i0 no attempt").isEqualTo(1);
+      await().atMost(Duration.ofSeconds(20)).until(() -> Supervisor.run("health-diagnose", "--config", cfg).out()
+          .contains("✓ outcomes_recorded"));
     }
   }
 }

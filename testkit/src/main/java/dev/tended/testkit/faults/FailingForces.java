@@ -14,28 +14,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * pages ("fsyncgate"), a failed file force also cuts the file to a random shorter length, so code
  * that trusts data after a failed force is caught at once, not only after a power cut. Thread-safe.
  */
-final class FailingForces implements FileOps {
-  private final FileOps real;
+final class FailingForces extends ForwardingFileOps {
   private final int every;
   private final Random random;
   private final AtomicLong forces = new AtomicLong();
 
   FailingForces(FileOps real, int every, Random random) {
+    super(real);
     if (every < 1) {
       throw new IllegalArgumentException(EnvironmentFaults.FAIL_FORCE_EVERY + " must be at least 1, was " + every);
     }
-    this.real = Objects.requireNonNull(real, "real");
     this.every = every;
     this.random = Objects.requireNonNull(random, "random");
   }
 
   private boolean failsNow() {
     return forces.incrementAndGet() % every == 0;
-  }
-
-  @Override
-  public FileChannel createNew(Path file) throws IOException {
-    return real.createNew(file);
   }
 
   @Override
@@ -51,16 +45,6 @@ final class FailingForces implements FileOps {
           + size + " bytes left)");
     }
     real.force(ch, file);
-  }
-
-  @Override
-  public void move(Path from, Path to) throws IOException {
-    real.move(from, to);
-  }
-
-  @Override
-  public void createDirectory(Path dir) throws IOException {
-    real.createDirectory(dir);
   }
 
   @Override

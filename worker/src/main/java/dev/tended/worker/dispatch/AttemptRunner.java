@@ -9,6 +9,7 @@ import dev.tended.worker.dispatch.OutcomeRecorder.Recorded;
 import dev.tended.worker.handler.HandlerRequest;
 import dev.tended.worker.handler.HandlerResult;
 import dev.tended.worker.handler.HandlerStarter;
+import dev.tended.worker.heartbeat.ProgressBoard;
 import dev.tended.worker.results.ResultWriter;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,7 +24,10 @@ import java.util.function.Consumer;
  * ({@link HandlerRequests}) and work folder ({@link WorkFolder}), the handler ({@link ActiveHandlers}),
  * the {@link Verdict}, the durable record of the outcome ({@link OutcomeRecorder}) and its events
  * ({@link ItemEvents}). An attempt cancelled because the worker is stopping hands its item back to
- * pending.
+ * pending. From the moment the handler is done until its {@link Completion} is posted, the attempt
+ * is an open task on the {@link ProgressBoard} ({@link #recordingTask}): a handler thread stuck there
+ * (blocked in a write, a lock, a log call, or recording that keeps failing) stops the heartbeat once
+ * it is past the wedge limit, while a handler that runs long does not.
  *
  * <p>Thread-safe: holds no per-attempt state.
  */
@@ -43,9 +47,11 @@ final class AttemptRunner {
   private final ActiveHandlers handlers;
   private final OutcomeRecorder recorder;
   private final Clock clock;
+  private final ProgressBoard progress;
 
   AttemptRunner(TendedConfig config, ItemLedger ledger, HandlerStarter runner, ResultWriter results, Clock clock,
-      BooleanSupplier stopping) {
+      BooleanSupplier stopping, ProgressBoard progress) {
+    this.progress = progress;
     this.workDir = config.workDir();
     this.requests = new HandlerRequests(config);
     this.ledger = ledger;
@@ -74,6 +80,7 @@ final class AttemptRunner {
     int attempt = item.attempts();
     int maxAttempts = source.retry().maxAttempts();
     if (attempt > maxAttempts) {
+      progress.taskStarted(recordingTask(item));
       return notRunAgain(item, maxAttempts, recordFailing);
     }
     WorkFolder folder = WorkFolder.of(workDir, item);
@@ -82,6 +89,7 @@ final class AttemptRunner {
       request = requests.forAttempt(source, item, folder, attempt);
     } catch (IllegalArgumentException e) {
       HandlerResult none = notRun("request cannot be built: " + e.getMessage());
+      progress.taskStarted(recordingTask(item));
       return conclude(backoff, item, none, Verdict.deadAtOnce(none.detail()), recordFailing);
     }
     HandlerResult result;
@@ -95,6 +103,7 @@ final class AttemptRunner {
       Thread.currentThread().interrupt();
       return handBack(item, attempt, "interrupted");
     } catch (RuntimeException e) {
+      progress.taskStarted(recordingTask(item));
       ItemEvents.crashed(item, attempt, e);
       result = notRun("unexpected error running the handler: " + e);
       return conclude(backoff, item, result, Verdict.failure(result.detail(), attempt, maxAttempts), recordFailing);
@@ -102,7 +111,22 @@ final class AttemptRunner {
     if (result.ending() == HandlerResult.Ending.CANCELLED) {
       return handBack(item, attempt, "stopping");
     }
+    progress.taskStarted(recordingTask(item));
     return conclude(backoff, item, result, Verdict.of(result, attempt, maxAttempts), recordFailing);
+  }
+
+  /**
+   * The {@link ProgressBoard} task of recording {@code item}'s outcome, open from the end of its
+   * handler until the dispatcher is told ({@link #outcomePosted}); its name is what
+   * {@code heartbeat_withheld} shows.
+   */
+  static String recordingTask(ItemRecord item) {
+    return "record-" + item.source() + " seq=" + item.seq() + " id=" + item.id();
+  }
+
+  /** The attempt's {@link Completion} is posted: whatever it was doing since its handler ended is over. */
+  void outcomePosted(ItemRecord item) {
+    progress.taskEnded(recordingTask(item));
   }
 
   /** Records {@code verdict} (result file unless it is retried, then the ledger) and logs it. */
@@ -115,7 +139,7 @@ final class AttemptRunner {
     Recorded recorded = recorder.record(item, attempt, result, verdict,
         () -> ledger.finish(item.seq(), verdict.state(), exitCode, verdict.detail(), retryAt), recordFailing);
     if (recorded != Recorded.YES) {
-      return Ended.notRecorded(recorded);
+      return notRecorded(item, recorded);
     }
     ItemEvents.concluded(item, attempt, result, verdict,
         retried ? Duration.between(clock.instant(), retryAt) : Duration.ZERO);
@@ -133,9 +157,28 @@ final class AttemptRunner {
     Recorded recorded = recorder.record(item, ran, notRun(detail), new Verdict(ItemState.DEAD, detail, false),
         () -> ledger.deadWithoutRunning(item.seq(), detail), recordFailing);
     if (recorded != Recorded.YES) {
-      return Ended.notRecorded(recorded);
+      return notRecorded(item, recorded);
     }
     ItemEvents.dead(item, ran, 0, detail, "");
+    return Ended.NEUTRAL;
+  }
+
+  /**
+   * An outcome that was not recorded. When the worker stopped while recording kept failing (the
+   * supervisor replacing a worker that cannot record), the item is handed back once more, so that
+   * the restart does not cost it an attempt; when even that fails it stays running and the next start
+   * recovers it with the attempt counted.
+   */
+  private Ended notRecorded(ItemRecord item, Recorded recorded) {
+    if (recorded != Recorded.STOPPED_WHILE_FAILING) {
+      return Ended.notRecorded(recorded);
+    }
+    try {
+      ledger.handBack(item.seq(), "worker stopping; its outcome could not be recorded");
+    } catch (RuntimeException e) {
+      return Ended.notRecorded(recorded);
+    }
+    ItemEvents.handedBack(item, item.attempts(), "outcome_not_recorded");
     return Ended.NEUTRAL;
   }
 

@@ -6,6 +6,7 @@ import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemLedger;
 import dev.tended.logging.Kv;
 import dev.tended.status.BreakerStatus;
+import dev.tended.status.RecordingFault;
 import dev.tended.worker.handler.HandlerStarter;
 import dev.tended.worker.heartbeat.ProgressBoard;
 import dev.tended.worker.results.ResultWriter;
@@ -60,7 +61,7 @@ public final class Dispatcher {
   private final AttemptRunner attempts;
   private final Map<String, SourceLane> lanes = new LinkedHashMap<>();
   private final Map<String, BreakerStatus> breakers = new ConcurrentHashMap<>();
-  private final Map<String, String> recordErrors = new ConcurrentHashMap<>();
+  private final Map<String, RecordingFault> recordErrors = new ConcurrentHashMap<>();
   private final BlockingQueue<DispatchMessage> inbox = new LinkedBlockingQueue<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -80,7 +81,7 @@ public final class Dispatcher {
     this.clock = clock;
     this.progress = progress;
     this.safetyCheck = safetyCheck;
-    this.attempts = new AttemptRunner(config, ledger, runner, results, clock, stopping::get);
+    this.attempts = new AttemptRunner(config, ledger, runner, results, clock, stopping::get, progress);
     for (SourceConfig s : config.sources()) {
       lanes.put(s.name(), new SourceLane(s, new Backoff(s.retry(), random), new CircuitBreaker(s.breaker(), clock)));
       breakers.put(s.name(), BreakerStatus.CLOSED);
@@ -106,9 +107,9 @@ public final class Dispatcher {
 
   /**
    * Per source, why an outcome could not be recorded (disk full, permissions) while that lasts for
-   * some attempt: the latest trouble of the attempts still failing to record.
+   * some attempt: since when, and the latest trouble of the attempts still failing to record.
    */
-  public Map<String, String> recordErrors() {
+  public Map<String, RecordingFault> recordErrors() {
     return Map.copyOf(recordErrors);
   }
 
@@ -209,11 +210,12 @@ public final class Dispatcher {
     String source = lane.source.name();
     AttemptRunner.Ended ended = AttemptRunner.Ended.NEUTRAL;
     try {
-      ended = attempts.run(lane.source, lane.backoff, item, why -> inbox.offer(new RecordFailing(source, item.seq(), why)));
+      ended = attempts.run(lane.source, lane.backoff, item, why -> inbox.offer(new RecordFailing(source, item.seq(), why, clock.instant())));
     } catch (RuntimeException | Error e) {
       ItemEvents.crashed(item, item.attempts(), e);
     } finally {
       inbox.offer(new Completion(source, item.seq(), ended.kind(), trial, ended.unrecorded()));
+      attempts.outcomePosted(item);
     }
   }
 
@@ -222,7 +224,7 @@ public final class Dispatcher {
       lanes.values().forEach(l -> l.checkNow = true);
     } else if (message instanceof RecordFailing f) {
       SourceLane lane = lanes.get(f.source());
-      lane.recordFailing(f.seq(), f.why());
+      lane.recordFailing(f.seq(), f.why(), f.at());
       publishRecordError(lane);
     } else if (message instanceof Completion c) {
       absorbCompletion(c);

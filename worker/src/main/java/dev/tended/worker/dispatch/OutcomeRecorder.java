@@ -18,14 +18,17 @@ import java.util.function.Consumer;
  * Makes one attempt's outcome durable: the result file first (for a finished item: succeeded or
  * dead, not one to be retried), then the ledger transition, retrying both with a growing wait (250 ms doubling to 30 s) until they are on disk, so
  * that a full disk or a permission problem delays an outcome instead of losing it. Gives up only when
- * the worker stops (the item stays running and is recovered at the next start) or when the ledger no
- * longer has the item running (retrying cannot help).
+ * the worker stops (seen within {@link #STOP_CHECK} even during a long wait; the caller then hands the
+ * item back, or, when even that fails, it stays running and is recovered at the next start) or when
+ * the ledger no longer has the item running (retrying cannot help).
  *
  * <p>Thread-safe: stateless; each handler thread records its own attempt.
  */
 final class OutcomeRecorder {
   static final Duration FIRST_WAIT = Duration.ofMillis(250);
   static final Duration LONGEST_WAIT = Duration.ofSeconds(30);
+  /** How often a wait between tries looks whether the worker is stopping. */
+  static final Duration STOP_CHECK = Duration.ofMillis(100);
 
   /** The ledger half of recording an outcome. */
   @FunctionalInterface
@@ -76,18 +79,33 @@ final class OutcomeRecorder {
         String why = IoErrors.describe(e);
         failing.accept("cannot record the outcome of " + item.id() + ": " + why);
         ItemEvents.recordFailed(item, IoErrors.diskFull(e), why, wait.toMillis());
-        if (stopping.getAsBoolean()) {
-          return Recorded.STOPPED_WHILE_FAILING;
-        }
-        try {
-          Thread.sleep(wait.toMillis());
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
+        if (!waitUnlessStopping(wait)) {
           return Recorded.STOPPED_WHILE_FAILING;
         }
         wait = wait.multipliedBy(2).compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : wait.multipliedBy(2);
       }
     }
+  }
+
+  /**
+   * Waits {@code wait} before the next try, looking at {@code stopping} every {@link #STOP_CHECK}, so
+   * that a stop (the supervisor replacing a worker that cannot record) is seen at once, not after a
+   * wait of up to {@link #LONGEST_WAIT}; false when the worker is stopping or the thread interrupted.
+   */
+  private boolean waitUnlessStopping(Duration wait) {
+    long end = System.nanoTime() + wait.toNanos();
+    try {
+      for (long left; !stopping.getAsBoolean(); ) {
+        left = end - System.nanoTime();
+        if (left <= 0) {
+          return true;
+        }
+        Thread.sleep(Math.max(1, Math.min(left / 1_000_000, STOP_CHECK.toMillis())));
+      }
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+    }
+    return false;
   }
 
   private static ItemResult itemResult(ItemRecord item, int attempts, HandlerResult result, Verdict verdict) {

@@ -1,6 +1,8 @@
 package dev.tended.worker.dispatch;
 
 import dev.tended.config.SourceConfig;
+import dev.tended.status.RecordingFault;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -28,8 +30,8 @@ final class SourceLane {
   boolean checkNow = true;
   /** Otherwise look no later than this (monotonic nanos): the next retry's time, or a safety period. */
   long nextCheckNanos;
-  /** Attempts (by item seq) whose outcome cannot be recorded yet, and why; the latest trouble last. */
-  private final Map<Long, String> recordTroubles = new LinkedHashMap<>();
+  /** Attempts (by item seq) whose outcome cannot be recorded yet, since when and why; the latest trouble last. */
+  private final Map<Long, RecordingFault> recordTroubles = new LinkedHashMap<>();
 
   SourceLane(SourceConfig source, Backoff backoff, CircuitBreaker breaker) {
     this.source = source;
@@ -49,10 +51,10 @@ final class SourceLane {
     return source.concurrency() - running;
   }
 
-  /** Attempt {@code seq} could not record its outcome, for {@code why}. */
-  void recordFailing(long seq, String why) {
-    recordTroubles.remove(seq);
-    recordTroubles.put(seq, why);
+  /** Attempt {@code seq} could not record its outcome {@code at}, for {@code why}. */
+  void recordFailing(long seq, String why, Instant at) {
+    RecordingFault before = recordTroubles.remove(seq);
+    recordTroubles.put(seq, new RecordingFault(before != null ? before.since() : at, why));
   }
 
   /** Attempt {@code seq} is over and has no trouble recording any more. */
@@ -60,12 +62,17 @@ final class SourceLane {
     recordTroubles.remove(seq);
   }
 
-  /** The latest trouble of the attempts still failing to record their outcome. */
-  Optional<String> recordError() {
+  /**
+   * While attempts are still failing to record their outcome: since the oldest of them first failed,
+   * with the latest trouble.
+   */
+  Optional<RecordingFault> recordError() {
+    Instant since = null;
     String latest = null;
-    for (String why : recordTroubles.values()) {
-      latest = why;
+    for (RecordingFault f : recordTroubles.values()) {
+      since = since == null || f.since().isBefore(since) ? f.since() : since;
+      latest = f.reason();
     }
-    return Optional.ofNullable(latest);
+    return latest == null ? Optional.empty() : Optional.of(new RecordingFault(since, latest));
   }
 }

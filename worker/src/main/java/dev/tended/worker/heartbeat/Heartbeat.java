@@ -8,6 +8,7 @@ import dev.tended.io.IoErrors;
 import dev.tended.logging.Kv;
 import dev.tended.status.BreakerStatus;
 import dev.tended.status.FastPath;
+import dev.tended.status.RecordingFault;
 import dev.tended.status.SourceStatus;
 import dev.tended.status.StatusFiles;
 import dev.tended.status.WorkerStatus;
@@ -30,8 +31,12 @@ import org.slf4j.LoggerFactory;
  * Rewrites {@code status.json} every {@code heartbeat.interval} with a growing {@code sequence}, but
  * only while every poller and the dispatcher are completing cycles: when one is wedged past half of
  * {@code supervisor.staleAfter}, the beat is withheld (and logged), so the supervisor sees the
- * sequence stop and restarts the worker well within {@code staleAfter}. A long handler is not a wedge:
- * the dispatcher keeps cycling while handlers run. A tick that comes late because the whole process
+ * sequence stop and restarts the worker well within {@code staleAfter}. The same holds for an attempt
+ * whose handler has ended but whose outcome has not been recorded within that limit (its thread is
+ * stuck in a write, a lock, a log call, or recording keeps failing): work that is not finished is no
+ * progress. A long handler is not a wedge: the dispatcher keeps cycling while handlers run, and the
+ * recording clock starts only when the handler ends. A long poll that keeps recording batches is not
+ * one either. A tick that comes late because the whole process
  * was held (SIGSTOP, a VM pause) is logged once as {@code process_paused} and that gap is excused, so
  * the pollers are not named as wedged for it ({@link PauseDetector}).
  *
@@ -46,7 +51,7 @@ public final class Heartbeat implements Managed {
   private final ProgressBoard progress;
   private final Supplier<Map<String, PollReport>> polls;
   private final Supplier<Map<String, BreakerStatus>> breakers;
-  private final Supplier<Map<String, String>> recordErrors;
+  private final Supplier<Map<String, RecordingFault>> recordErrors;
   private final Supplier<FastPath> fastPath;
   private final BeatListener listener;
   private final Clock clock;
@@ -61,7 +66,7 @@ public final class Heartbeat implements Managed {
 
   public Heartbeat(TendedConfig config, LedgerView ledger, ProgressBoard progress,
       Supplier<Map<String, PollReport>> polls, Supplier<Map<String, BreakerStatus>> breakers,
-      Supplier<Map<String, String>> recordErrors, Supplier<FastPath> fastPath,
+      Supplier<Map<String, RecordingFault>> recordErrors, Supplier<FastPath> fastPath,
       BeatListener listener, Clock clock, String version) {
     this.config = config;
     this.ledger = ledger;
@@ -135,16 +140,17 @@ public final class Heartbeat implements Managed {
     }
     Map<String, PollReport> reports = polls.get();
     Map<String, BreakerStatus> breakerNow = breakers.get();
-    Map<String, String> recordErrorsNow = recordErrors.get();
+    Map<String, RecordingFault> recordErrorsNow = recordErrors.get();
     Map<String, SourceStatus> sources = new LinkedHashMap<>();
     config.sources().forEach(s -> {
       Map<ItemState, Long> c = lastCounts.getOrDefault(s.name(), Map.of());
       PollReport p = reports.getOrDefault(s.name(), PollReport.NOT_YET);
+      RecordingFault recording = recordErrorsNow.get(s.name());
       sources.put(s.name(), new SourceStatus(p.lastPollAt(), p.lastPollOk(),
           c.getOrDefault(ItemState.PENDING, 0L), c.getOrDefault(ItemState.RUNNING, 0L),
           c.getOrDefault(ItemState.SUCCEEDED, 0L), c.getOrDefault(ItemState.FAILED, 0L),
-          c.getOrDefault(ItemState.DEAD, 0L), p.lastError() != null ? p.lastError() : recordErrorsNow.get(s.name()),
-          breakerNow.getOrDefault(s.name(), BreakerStatus.CLOSED), p.fault()));
+          c.getOrDefault(ItemState.DEAD, 0L), p.lastError() != null ? p.lastError() : recording == null ? null : recording.reason(),
+          breakerNow.getOrDefault(s.name(), BreakerStatus.CLOSED), p.fault(), recording));
     });
     WorkerStatus status = new WorkerStatus(WorkerStatus.SCHEMA, pid, state, version, startedAt, clock.instant(),
         ++sequence, sources, fastPath.get());

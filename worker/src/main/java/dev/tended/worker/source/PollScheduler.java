@@ -7,6 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.quartz.JobBuilder;
 import org.quartz.JobDataMap;
@@ -14,19 +17,20 @@ import org.quartz.JobDetail;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
-import org.quartz.SimpleScheduleBuilder;
-import org.quartz.Trigger;
-import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs every source's poller on its own schedule with Quartz (in-memory store, one thread per source
- * so a slow source never delays another). A missed run is not replayed in a burst: the next one runs
- * when due. {@link #pollSoon} runs a source's poll early (the file-change fast path); the job is
- * {@code @DisallowConcurrentExecution}, so an early poll waits for a running one instead of
- * overlapping it, and at most one early poll per source waits at a time. A stop waits (within its
- * budget) for the polls that are running, so what they read is recorded before the ledger closes.
+ * Runs every source's poller on its own schedule: Quartz owns the jobs (in-memory store, one thread
+ * per source so a slow source never delays another, {@code @DisallowConcurrentExecution}), while the
+ * cadence comes from a monotonic timer ({@code poll-timer}, a {@link ScheduledExecutorService}, which
+ * waits on {@link System#nanoTime()}) that fires each job every {@code pollInterval}. Quartz's own
+ * triggers wait for a wall-clock time: after a backward step of an hour they would wait that hour, so
+ * a step of the wall clock (NTP, a VM restore) either way must change nothing but timestamps, and
+ * Quartz only ever gets "run now". A missed run is not replayed in a burst: at most one run per source
+ * waits while one is running, whether it was asked for by the timer or by {@link #pollSoon} (the
+ * file-change fast path). A stop waits (within its budget) for the polls that are running, so what
+ * they read is recorded before the ledger closes.
  */
 public final class PollScheduler implements Managed {
   private final List<SourcePoller> pollers;
@@ -34,6 +38,11 @@ public final class PollScheduler implements Managed {
   private final Scheduler scheduler;
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final PollGate gate = new PollGate();
+  private final ScheduledExecutorService cadence = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "poll-timer");
+    t.setDaemon(true);
+    return t;
+  });
 
   public PollScheduler(List<SourcePoller> pollers) throws SchedulerException {
     this.pollers = List.copyOf(pollers);
@@ -49,23 +58,32 @@ public final class PollScheduler implements Managed {
     this.scheduler = new StdSchedulerFactory(p).getScheduler();
   }
 
-  /** Schedules every poller, first run now, and starts Quartz. */
+  /** Adds every poller's job to Quartz, starts it, and fires each job now and then every pollInterval. */
   @Override
   public void start() throws SchedulerException {
     for (SourcePoller poller : pollers) {
       JobDataMap data = new JobDataMap();
       data.put(PollJob.POLLER, poller);
       data.put(PollJob.GATE, gate);
-      JobDetail job = JobBuilder.newJob(PollJob.class).withIdentity(poller.part()).usingJobData(data).build();
-      Trigger trigger = TriggerBuilder.newTrigger().withIdentity(poller.part()).startNow()
-          .withSchedule(SimpleScheduleBuilder.simpleSchedule()
-              .withIntervalInMilliseconds(poller.config().pollInterval().toMillis())
-              .repeatForever()
-              .withMisfireHandlingInstructionNextWithRemainingCount())
-          .build();
-      scheduler.scheduleJob(job, trigger);
+      JobDetail job = JobBuilder.newJob(PollJob.class).withIdentity(poller.part()).usingJobData(data)
+          .storeDurably().build();
+      scheduler.addJob(job, false);
     }
     scheduler.start();
+    for (SourcePoller poller : pollers) {
+      String source = poller.config().name();
+      cadence.scheduleAtFixedRate(() -> due(source), 0, poller.config().pollInterval().toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** The timer's tick for {@code source}: never throws, or the executor would silently stop its cadence. */
+  private void due(String source) {
+    try {
+      pollSoon(source);
+    } catch (Throwable t) {
+      LoggerFactory.getLogger(PollScheduler.class).error("poll_timer_failed source={} error={}", source,
+          dev.tended.logging.Kv.q(t.toString()), t);
+    }
   }
 
   /**
@@ -106,6 +124,7 @@ public final class PollScheduler implements Managed {
     Duration wait = budget.dividedBy(2);
     long deadline = System.nanoTime() + wait.toNanos();
     var log = LoggerFactory.getLogger(PollScheduler.class);
+    cadence.shutdownNow();
     try {
       scheduler.shutdown(false);
     } catch (SchedulerException e) {

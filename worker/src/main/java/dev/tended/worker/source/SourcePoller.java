@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One poll of one source: read what is new, record it in the ledger before anything else, publish
- * what was learned for the heartbeat, and wake the dispatcher when there is new work. Never throws:
+ * what was learned for the heartbeat, and wake the dispatcher when there is new work. Every batch
+ * recorded counts as progress on the {@link ProgressBoard}, so a first poll of a huge backlog that
+ * takes many heartbeat intervals keeps the heartbeat going, while a poll stuck between batches still
+ * stops it. Never throws:
  * a poll that fails is logged, reported in the status file, and the next one runs as scheduled.
  *
  * <p>Called by one Quartz thread at a time (the job is {@code @DisallowConcurrentExecution}); the
@@ -120,6 +123,7 @@ public final class SourcePoller {
           }
         }
         added[0] += ledger.recordSeen(config.name(), toNew(fresh));
+        progress.progressed(part());
       });
       if (outcome.readFile()) {
         known = offeredNow.build();

@@ -10,6 +10,7 @@ import dev.tended.config.ConfigLoader;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
+import dev.tended.status.RecordingFault;
 import dev.tended.ledger.ItemLedger;
 import dev.tended.ledger.LedgerView;
 import dev.tended.ledger.SqliteLedgerStore;
@@ -196,6 +197,11 @@ class DispatcherTest {
         .until(() -> view.versions("ideas", "new").get(0).state() == ItemState.PENDING);
   }
 
+  private String recordError(String source) {
+    RecordingFault f = dispatcher.recordErrors().get(source);
+    return f == null ? "" : f.reason();
+  }
+
   @Test
   void aFailureToRecordOneAttemptStaysShownWhileAnotherAttemptOfTheSourceSucceeds() throws Exception {
     // "fine" runs long enough for "stuck" to fail to record several times, so its retries are seconds apart.
@@ -207,12 +213,12 @@ class DispatcherTest {
     ledger.recordSeen("ideas", List.of(item("stuck"), item("fine")));
     startDispatcher(config);
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> dispatcher.recordErrors().getOrDefault("ideas", "").contains("stuck"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> recordError("ideas").contains("stuck"));
     await().atMost(Duration.ofSeconds(20))
         .until(() -> view.versions("ideas", "fine").get(0).state() == ItemState.SUCCEEDED);
     await("the error of stuck, still failing, after fine succeeded").during(Duration.ofSeconds(1))
         .atMost(Duration.ofSeconds(3))
-        .until(() -> dispatcher.recordErrors().getOrDefault("ideas", "").contains("cannot record the outcome of stuck"));
+        .until(() -> recordError("ideas").contains("cannot record the outcome of stuck"));
 
     Files.delete(blocked.resolve("in-the-way"));
     Files.delete(blocked);

@@ -62,4 +62,53 @@ class ProgressBoardTest {
     board.completed("dispatch");
     assertThat(board.wedged(LIMIT)).isEmpty();
   }
+
+  @Test
+  void aLongCycleThatKeepsProgressingIsNotAWedgeButOneThatStopsProgressingIs() {
+    board.register("poll-ideas", Duration.ofSeconds(2));
+    board.started("poll-ideas");
+    for (int i = 0; i < 10; i++) {
+      advance(Duration.ofSeconds(50));
+      board.progressed("poll-ideas");
+      assertThat(board.wedged(LIMIT)).isEmpty();
+    }
+    advance(Duration.ofSeconds(61));
+    assertThat(board.wedged(LIMIT)).singleElement().satisfies(w -> {
+      assertThat(w.part()).isEqualTo("poll-ideas");
+      assertThat(w.stuckFor()).isEqualTo(Duration.ofSeconds(61));
+    });
+  }
+
+  @Test
+  void progressOutsideACycleDoesNotHideAPartThatStoppedBeingScheduled() {
+    board.register("poll-qa", Duration.ofSeconds(5));
+    advance(Duration.ofSeconds(66));
+    board.progressed("poll-qa");
+    assertThat(board.wedged(LIMIT)).extracting(ProgressBoard.Wedge::part).containsExactly("poll-qa");
+  }
+
+  @Test
+  void aTaskOpenPastTheLimitIsAWedgeWhileEveryCycleStillTurnsAndEndingItClearsIt() {
+    board.register("dispatch", Duration.ofMillis(200));
+    board.taskStarted("record-ideas seq=7 id=i7");
+    for (int i = 0; i < 61; i++) {
+      board.started("dispatch");
+      advance(Duration.ofSeconds(1));
+      board.completed("dispatch");
+    }
+    assertThat(board.wedged(LIMIT)).singleElement().satisfies(w -> {
+      assertThat(w.part()).isEqualTo("record-ideas seq=7 id=i7");
+      assertThat(w.inCycle()).isTrue();
+    });
+    board.taskEnded("record-ideas seq=7 id=i7");
+    assertThat(board.wedged(LIMIT)).isEmpty();
+  }
+
+  @Test
+  void aPauseOfTheWholeProcessIsNotBlamedOnAnOpenTask() {
+    board.taskStarted("record-ideas seq=1 id=a");
+    advance(Duration.ofSeconds(90));
+    board.excusePause(Duration.ofSeconds(80));
+    assertThat(board.wedged(LIMIT)).isEmpty();
+  }
 }
