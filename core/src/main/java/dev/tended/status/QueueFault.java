@@ -10,8 +10,9 @@ import java.time.Instant;
  * @param quarantinedAs the copy under {@code quarantine/}, or null when it could not be made
  */
 public record QueueFault(String file, int line, int column, String reason, String quarantinedAs, Instant since) {
-  /** {@code ideas_log.json: line 3, column 17: unexpected end of input}. */
+  /** {@code ideas_log.json: line 3, column 17: unexpected end of input}, or without the line when it is 0. */
   public String describe() {
-    return file + ": line " + line + ", column " + column + ": " + reason;
+    // Line 0: a fault about an item rather than the text (an id refused at intake names its place itself).
+    return line <= 0 ? file + ": " + reason : file + ": line " + line + ", column " + column + ": " + reason;
   }
 }

@@ -74,7 +74,8 @@ final class HostileScenario implements Scenario {
         QueueFault f = s.sources().get("ideas").fault();
         if (f != null) {
           faults++;
-          if (f.line() < 1 || f.column() < 1) {
+          boolean refusedItem = f.line() == 0 && f.reason().matches("item \\d+: .*"); // names the item's place
+          if (!refusedItem && (f.line() < 1 || f.column() < 1)) {
             problems.add("case " + c + ": fault without line/column: " + f.describe());
           }
         }
@@ -103,7 +104,7 @@ final class HostileScenario implements Scenario {
       outside.forEach(p -> problems.add("written outside the data folder: " + p));
       boolean ok = alive && problems.isEmpty() && taken == succeeded + dead;
       return List.of(new Outcome(fault, CASES, taken, succeeded, taken - succeeded - dead, 0, -1, Outcome.verdict(ok),
-          "worker " + (alive ? "kept running" : "DIED") + "; " + faults + " faults reported, each with line and column;"
+          "worker " + (alive ? "kept running" : "DIED") + "; " + faults + " faults reported, each with line and column (an id refused at intake: with its item's place);"
           + " items taken " + taken + ", of which dead " + dead + " (an id with NUL cannot be passed to a handler);"
           + " results of ids with ../, / and NUL stayed in results/ideas" + (problems.isEmpty() ? ""
               : "; " + String.join("; ", problems.subList(0, Math.min(3, problems.size()))))));
