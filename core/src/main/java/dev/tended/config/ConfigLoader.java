@@ -165,11 +165,12 @@ public final class ConfigLoader {
     }
 
     ConfigNode r = s.mappingOrEmpty("retry");
-    r.refuseUnknownKeys(Set.of("maxAttempts", "initialBackoff", "maxBackoff"));
+    r.refuseUnknownKeys(Set.of("maxAttempts", "initialBackoff", "maxBackoff", "maxInterruptions"));
     RetryConfig retry = new RetryConfig(
         r.integer("maxAttempts", 5, 1, 1000),
         r.positiveDuration("initialBackoff", Duration.ofSeconds(1)),
-        r.positiveDuration("maxBackoff", Duration.ofMinutes(5)));
+        r.positiveDuration("maxBackoff", Duration.ofMinutes(5)),
+        r.integer("maxInterruptions", RetryConfig.DEFAULT_MAX_INTERRUPTIONS, 1, 1000));
     if (retry.initialBackoff().compareTo(retry.maxBackoff()) > 0) {
       r.problem("initialBackoff", "must not be longer than maxBackoff");
     }
@@ -188,7 +189,7 @@ public final class ConfigLoader {
   }
 
   private static Optional<HandlerConfig> readHandler(ConfigNode h, Path configDir, Path dataDir) {
-    h.refuseUnknownKeys(Set.of("command", "timeout", "killGrace", "maxOutput"));
+    h.refuseUnknownKeys(Set.of("command", "timeout", "killGrace", "maxOutput", "progressTimeout", "limits"));
     Optional<List<String>> command = h.strings("command");
     if (command.isEmpty() || command.get().isEmpty()) {
       h.problem("command", "is required and must name a program, e.g. [\"/usr/local/bin/handle-idea\"]");
@@ -198,6 +199,11 @@ public final class ConfigLoader {
     Duration timeout = h.positiveDuration("timeout", Duration.ofMinutes(10));
     Duration killGrace = h.positiveDuration("killGrace", Duration.ofSeconds(5));
     long maxOutput = h.positiveByteSize("maxOutput", 1024L * 1024);
+    Duration progressTimeout = h.nonNegativeDuration("progressTimeout", Duration.ZERO);
+    ConfigNode l = h.mappingOrEmpty("limits");
+    l.refuseUnknownKeys(Set.of("memory", "processes"));
+    HandlerLimits limits = new HandlerLimits(l.byteSize("memory", 0),
+        l.integer("processes", 0, 0, 1_000_000));
     if (command.isEmpty() || command.get().isEmpty() || command.get().get(0).isBlank()) {
       return Optional.empty();
     }
@@ -209,7 +215,7 @@ public final class ConfigLoader {
     // handlers run in dataDir with the daemon's PATH
     ProgramCheck.problem(argv.get(0), dataDir, System.getenv("PATH"))
         .ifPresent(why -> h.problem("command[0]", why));
-    return Optional.of(new HandlerConfig(argv, timeout, killGrace, maxOutput));
+    return Optional.of(new HandlerConfig(argv, timeout, killGrace, maxOutput, progressTimeout, limits));
   }
 
   private static SupervisorConfig readSupervisor(ConfigNode s, Path configDir) {

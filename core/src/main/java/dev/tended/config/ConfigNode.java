@@ -129,6 +129,16 @@ final class ConfigNode {
     return d;
   }
 
+  /** A duration that may be zero (meaning "off"), never negative. */
+  Duration nonNegativeDuration(String key, Duration fallback) {
+    Duration d = duration(key).orElse(fallback);
+    if (d.isNegative()) {
+      problem(key, "must not be negative (0s turns it off)");
+      return fallback;
+    }
+    return d;
+  }
+
   int integer(String key, int fallback, int min, int max) {
     Optional<JsonNode> v = present(key);
     if (v.isEmpty()) {

@@ -12,10 +12,19 @@ import java.util.List;
  * @param timeout the longest one attempt may run before its whole process tree is stopped
  * @param killGrace time between SIGTERM and SIGKILL when an attempt is stopped
  * @param maxOutputBytes the most of stdout and of stderr kept per attempt
+ * @param progressTimeout how long a handler may go without touching {@code $TENDED_PROGRESS_FILE} or
+ *     writing output before it is stopped ({@code no-progress}); zero = off
+ * @param limits what the handler's process tree may use
  */
 public record HandlerConfig(
-    List<String> command, Duration timeout, Duration killGrace, long maxOutputBytes) {
+    List<String> command, Duration timeout, Duration killGrace, long maxOutputBytes, Duration progressTimeout,
+    HandlerLimits limits) {
   public HandlerConfig {
     command = List.copyOf(command);
+  }
+
+  /** A handler without a progress timeout or limits. */
+  public HandlerConfig(List<String> command, Duration timeout, Duration killGrace, long maxOutputBytes) {
+    this(command, timeout, killGrace, maxOutputBytes, Duration.ZERO, HandlerLimits.NONE);
   }
 }

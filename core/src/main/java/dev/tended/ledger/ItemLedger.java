@@ -47,8 +47,42 @@ public interface ItemLedger extends AutoCloseable {
   void finish(long seq, ItemState to, Integer exitCode, String detail, Instant nextAttemptAt);
 
   /**
+   * Ends a running attempt, recording how it ended: {@code to} is SUCCEEDED, FAILED (runs again at
+   * {@code nextAttemptAt}) or DEAD; {@code ending} is what the closing transition records (never
+   * {@link AttemptEnding#HANDED_BACK} or {@link AttemptEnding#INTERRUPTED}: those have their own
+   * methods). The item's recorded handler, if any, is forgotten in the same transaction.
+   *
+   * @throws ItemNotRunningException when the item is not running (nothing is changed)
+   */
+  void finish(long seq, ItemState to, AttemptEnding ending, Integer exitCode, String detail, Instant nextAttemptAt);
+
+  /**
+   * Records the processes of a running attempt's handler once it started; durable on return, so the
+   * next worker can adopt it. Replaces what was recorded for the item before.
+   *
+   * @throws ItemNotRunningException when the item is not running
+   */
+  void handlerStarted(HandlerRecord handler);
+
+  /** Every running item with its recorded handler, if any, oldest first: what a starting worker adopts. */
+  List<RunningItem> running();
+
+  /**
+   * The running attempt was interrupted: its handler died with its worker (no exit status was
+   * recorded). The attempt is not counted against {@code maxAttempts}; the item's interruptions grow
+   * by one, and it goes back to {@code pending}, first in line, or to {@code dead} once they reach
+   * {@code maxInterruptions}, its detail saying so. The closing transition records
+   * {@link AttemptEnding#INTERRUPTED}; the recorded handler is forgotten.
+   *
+   * @return the state the item is in now (PENDING or DEAD)
+   * @throws ItemNotRunningException when the item is not running
+   */
+  ItemState interrupted(long seq, String detail, int maxInterruptions);
+
+  /**
    * Hands a running item back without counting the attempt (the worker is stopping, the handler did
-   * not fail): it goes back to {@code pending}, first in line again. Nothing happens when it is not
+   * not fail): it goes back to {@code pending}, first in line again, the closing transition recording
+   * {@link AttemptEnding#HANDED_BACK}, the recorded handler forgotten. Nothing happens when it is not
    * running.
    */
   void handBack(long seq, String detail);

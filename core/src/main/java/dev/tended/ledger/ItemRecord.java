@@ -4,7 +4,10 @@ import java.time.Instant;
 
 /**
  * One item version as the ledger holds it. {@code seq} is its first-seen position, which is also its
- * dispatch order. Times are null until they happened.
+ * dispatch order. Times are null until they happened. {@code attempts} counts the attempts that
+ * count against {@code retry.maxAttempts}; {@code interruptions} those lost to the worker's death.
+ * {@code attemptToken} is the marker of the current (or last) attempt, set by the claim, before any
+ * handler starts.
  */
 public record ItemRecord(
     long seq,
@@ -20,7 +23,9 @@ public record ItemRecord(
     Instant lastStartedAt,
     Instant lastFinishedAt,
     Integer lastExitCode,
-    String lastError) {
+    String lastError,
+    int interruptions,
+    String attemptToken) {
 
   /** The idempotency key a handler gets: stable for this item version across attempts and restarts. */
   public String idempotencyKey() {

@@ -37,6 +37,12 @@ public interface LedgerView extends AutoCloseable {
   /** How many transitions the item has had to {@code state}: e.g. how often it ran. */
   int transitionsTo(long seq, ItemState state);
 
+  /** Every running item with its recorded handler, if any, oldest first (the supervisor spares these). */
+  List<RunningItem> running();
+
+  /** The attempts of item version {@code seq}, oldest first, with how each ended. */
+  List<AttemptRecord> attempts(long seq);
+
   /** The store's own consistency check: empty when it is sound, else what it found. */
   List<String> integrityCheck();
 

@@ -202,6 +202,27 @@ final class SqliteItemLedger implements ItemLedger {
   }
 
   @Override
+  public void finish(long seq, ItemState to, AttemptEnding ending, Integer exitCode, String detail,
+      Instant nextAttemptAt) {
+    throw new UnsupportedOperationException("issue 12: ledger part not built yet");
+  }
+
+  @Override
+  public void handlerStarted(HandlerRecord handler) {
+    throw new UnsupportedOperationException("issue 12: ledger part not built yet");
+  }
+
+  @Override
+  public List<RunningItem> running() {
+    throw new UnsupportedOperationException("issue 12: ledger part not built yet");
+  }
+
+  @Override
+  public ItemState interrupted(long seq, String detail, int maxInterruptions) {
+    throw new UnsupportedOperationException("issue 12: ledger part not built yet");
+  }
+
+  @Override
   public synchronized void handBack(long seq, String detail) {
     long now = clock.millis();
     db.inTransaction("hand back item " + seq, () -> {

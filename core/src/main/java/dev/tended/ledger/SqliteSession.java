@@ -133,7 +133,7 @@ final class SqliteSession implements AutoCloseable {
   static ItemRecord read(ResultSet rs) throws SQLException {
     return new ItemRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
         ItemState.fromWire(rs.getString(6)), rs.getInt(7), instant(rs, 8), instant(rs, 9), instant(rs, 10),
-        instant(rs, 11), instant(rs, 12), integer(rs, 13), rs.getString(14));
+        instant(rs, 11), instant(rs, 12), integer(rs, 13), rs.getString(14), 0, null); // issue 12: schema 3 columns
   }
 
   private static Instant instant(ResultSet rs, int column) throws SQLException {

@@ -3,12 +3,15 @@ package dev.tended.bench.jmh;
 import dev.tended.bench.e2e.WorkerRig;
 import dev.tended.config.ConfigLoader;
 import dev.tended.config.TendedConfig;
+import dev.tended.ledger.HandlerRecord;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.ItemLedger;
 import dev.tended.ledger.LedgerView;
 import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.ledger.NewItem;
 import dev.tended.worker.dispatch.Dispatcher;
+import dev.tended.worker.handler.HandlerProcesses;
+import dev.tended.worker.handler.HandlerRequest;
 import dev.tended.worker.handler.HandlerResult;
 import dev.tended.worker.handler.HandlerStarter;
 import dev.tended.worker.handler.RunningHandler;
@@ -20,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -47,7 +51,20 @@ import org.openjdk.jmh.annotations.TearDown;
 public class WorkerPathBenchmark {
   /** Items per benchmark invocation. */
   static final int ITEMS = 1_000;
-  private static final HandlerStarter ENDS_AT_ONCE = request -> new RunningHandler() {
+  private static final HandlerStarter ENDS_AT_ONCE = new HandlerStarter() {
+    @Override
+    public RunningHandler start(HandlerRequest request) {
+      return new EndsAtOnce();
+    }
+
+    @Override
+    public RunningHandler adopt(HandlerRequest request, HandlerRecord recorded) {
+      return new EndsAtOnce();
+    }
+  };
+
+  /** An attempt that has ended by the time it is asked: what is measured is tended alone. */
+  private static final class EndsAtOnce implements RunningHandler {
     private final Instant at = Instant.now();
 
     @Override
@@ -62,7 +79,15 @@ public class WorkerPathBenchmark {
 
     @Override
     public void cancel() {}
-  };
+
+    @Override
+    public Optional<HandlerProcesses> processes() {
+      return Optional.empty();
+    }
+
+    @Override
+    public void detach() {}
+  }
 
   @Param({"8", "64"})
   public int concurrency;

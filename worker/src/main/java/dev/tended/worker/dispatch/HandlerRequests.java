@@ -6,6 +6,7 @@ import dev.tended.ledger.ItemRecord;
 import dev.tended.worker.handler.HandlerRequest;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Turns one attempt of a claimed item into the request its handler runs with, by the handler
@@ -36,7 +37,11 @@ final class HandlerRequests {
         folder.stderr(attempt),
         source.handler().timeout(),
         killGrace(source),
-        source.handler().maxOutputBytes());
+        source.handler().maxOutputBytes(),
+        item.attemptToken() != null ? item.attemptToken() : UUID.randomUUID().toString(), // issue 12: the claim sets it
+        null, // issue 12: the progress part adds TENDED_PROGRESS_FILE
+        source.handler().progressTimeout(),
+        source.handler().limits());
   }
 
   /** The handler's kill grace, at most a quarter of {@code stopGrace} so that a stop can still kill in time. */

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +73,16 @@ final class Attempt implements RunningHandler {
       cancelRequested = true;
       LOG.debug("handler_cancel_requested pid={}", pid());
     }
+  }
+
+  @Override
+  public Optional<HandlerProcesses> processes() {
+    return Optional.empty(); // issue 12: the waiter part fills this in
+  }
+
+  @Override
+  public void detach() {
+    throw new UnsupportedOperationException("issue 12: the waiter part builds detach");
   }
 
   @Override

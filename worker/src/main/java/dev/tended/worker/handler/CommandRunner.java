@@ -2,6 +2,7 @@ package dev.tended.worker.handler;
 
 import dev.tended.config.Durations;
 import dev.tended.config.ProgramCheck;
+import dev.tended.ledger.HandlerRecord;
 import dev.tended.logging.Kv;
 import dev.tended.worker.handler.HandlerResult.Ending;
 import java.io.IOException;
@@ -119,6 +120,11 @@ public final class CommandRunner implements HandlerStarter {
         backoff = backoff.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : backoff.multipliedBy(2);
       }
     }
+  }
+
+  @Override
+  public RunningHandler adopt(HandlerRequest request, HandlerRecord recorded) {
+    throw new UnsupportedOperationException("issue 12: the waiter part builds adoption");
   }
 
   /** Opens the output files, starts the process and its two pumps; on a failure leaves nothing behind. */

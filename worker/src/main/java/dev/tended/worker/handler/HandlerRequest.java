@@ -1,11 +1,13 @@
 package dev.tended.worker.handler;
 
+import dev.tended.config.HandlerLimits;
 import dev.tended.logging.Kv;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * Everything needed to run one attempt of one item through a {@code command} handler, validated once
@@ -27,6 +29,14 @@ import java.util.Objects;
  * @param timeout the longest the attempt may run before its process tree is stopped
  * @param killGrace time between SIGTERM and SIGKILL whenever processes of the attempt are stopped
  * @param maxOutputBytes the most of stdout and of stderr kept on disk, each
+ * @param token the attempt's marker, {@code TENDED_ATTEMPT_TOKEN} in the handler's environment, as the
+ *     ledger's claim recorded it: it finds the attempt's processes, even those started before the
+ *     worker could record them
+ * @param progressFile the file the handler may touch to show progress ({@code TENDED_PROGRESS_FILE});
+ *     null when it gets none
+ * @param progressTimeout how long the handler may go without touching {@code progressFile} or writing
+ *     output before it is stopped; zero = off
+ * @param limits what the handler's process tree may use
  */
 public record HandlerRequest(
     List<String> command,
@@ -37,7 +47,18 @@ public record HandlerRequest(
     Path stderrFile,
     Duration timeout,
     Duration killGrace,
-    long maxOutputBytes) {
+    long maxOutputBytes,
+    String token,
+    Path progressFile,
+    Duration progressTimeout,
+    HandlerLimits limits) {
+
+  /** A request with a fresh token, no progress file, no progress timeout and no limits. */
+  public HandlerRequest(List<String> command, Map<String, String> environment, Path workingDir, Path stdinFile,
+      Path stdoutFile, Path stderrFile, Duration timeout, Duration killGrace, long maxOutputBytes) {
+    this(command, environment, workingDir, stdinFile, stdoutFile, stderrFile, timeout, killGrace, maxOutputBytes,
+        UUID.randomUUID().toString(), null, Duration.ZERO, HandlerLimits.NONE);
+  }
 
   public HandlerRequest {
     command = List.copyOf(Objects.requireNonNull(command, "command"));
@@ -48,6 +69,9 @@ public record HandlerRequest(
     Objects.requireNonNull(stderrFile, "stderrFile");
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(killGrace, "killGrace");
+    Objects.requireNonNull(token, "token");
+    Objects.requireNonNull(progressTimeout, "progressTimeout");
+    Objects.requireNonNull(limits, "limits");
     if (command.isEmpty() || command.get(0).isEmpty()) {
       throw new IllegalArgumentException("command: must name a program, got " + command);
     }

@@ -46,7 +46,21 @@ public record HandlerResult(
      * ({@code E2BIG}). The item's fault, not the program's: no retry helps. (An id holding a NUL
      * never gets this far: {@link HandlerRequest} refuses it, and the item is dead at once.)
      */
-    ITEM_NOT_PASSABLE
+    ITEM_NOT_PASSABLE,
+    /** The handler neither touched its progress file nor wrote output for its progress timeout, and was stopped. */
+    NO_PROGRESS,
+    /** The handler's tree went over its memory or process limit and was stopped; the detail names both. */
+    LIMIT_EXCEEDED,
+    /**
+     * The handler died with its worker: it is gone and no exit status was recorded for it (a power
+     * cut, the unit's cgroup killed). Not the item's fault.
+     */
+    INTERRUPTED,
+    /**
+     * The worker let go of a handler that is still running ({@link RunningHandler#detach}), for the
+     * next worker to adopt: there is no outcome, and the item stays running in the ledger.
+     */
+    DETACHED
   }
 
   public HandlerResult {

@@ -1,5 +1,7 @@
 package dev.tended.worker.handler;
 
+import java.util.Optional;
+
 /**
  * The attempt of a program that could not be started, so that callers handle a bad program through
  * the same result as every other outcome instead of an exception.
@@ -23,6 +25,16 @@ final class NotStarted implements RunningHandler {
 
   @Override
   public void cancel() {
+    // Nothing runs.
+  }
+
+  @Override
+  public Optional<HandlerProcesses> processes() {
+    return Optional.empty();
+  }
+
+  @Override
+  public void detach() {
     // Nothing runs.
   }
 }

@@ -1,5 +1,7 @@
 package dev.tended.worker.handler;
 
+import java.util.Optional;
+
 /**
  * One attempt in progress, handed back by {@link CommandRunner#start} so that the thread that runs
  * the item can wait for it while the daemon's shutdown path can still stop it.
@@ -28,4 +30,18 @@ public interface RunningHandler {
    * acts on it within a few tens of milliseconds. Has no effect once the outcome is decided.
    */
   void cancel();
+
+  /**
+   * The processes of the attempt as the ledger records them once it started (waiter and handler, each
+   * with its start time, and the boot), or empty when it never started.
+   */
+  Optional<HandlerProcesses> processes();
+
+  /**
+   * Lets go of the attempt without stopping it, for a hand-over to the next worker (a reload): the
+   * handler keeps running under its waiter, its output waits in its pipes, and {@link #awaitResult()}
+   * returns {@link HandlerResult.Ending#DETACHED} within a few tens of milliseconds. Has no effect once
+   * the outcome is decided.
+   */
+  void detach();
 }

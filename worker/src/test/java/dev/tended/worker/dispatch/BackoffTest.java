@@ -7,7 +7,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class BackoffTest {
-  private final RetryConfig retry = new RetryConfig(10, Duration.ofSeconds(1), Duration.ofSeconds(30));
+  private final RetryConfig retry = new RetryConfig(10, Duration.ofSeconds(1), Duration.ofSeconds(30), 5);
 
   @Test
   void ceilingDoublesWithEachAttemptUpToTheMaximum() {

@@ -24,7 +24,7 @@ final class TestSources {
   static SourceConfig config(String name, SourceType type, Path path, String idField) {
     return new SourceConfig(name, type, path, idField, Duration.ofSeconds(1), 1,
         new HandlerConfig(List.of("true"), Duration.ofSeconds(1), Duration.ofSeconds(1), 1024),
-        new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
+        new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1), 5),
         new BreakerConfig(1, Duration.ofSeconds(1)), SourceConfig.DEFAULT_MAX_ITEM_BYTES,
         SourceConfig.DEFAULT_MAX_ID_LENGTH);
   }
