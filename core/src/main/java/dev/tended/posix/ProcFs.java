@@ -131,6 +131,31 @@ public final class ProcFs {
     return Optional.of(false);
   }
 
+  /**
+   * The value of the variable {@code name} in the environment of {@code pid}; empty when it has none,
+   * or when it cannot be told now (gone, a zombie, another user's process, in the middle of
+   * {@code execve}).
+   */
+  public static Optional<String> environmentValue(long pid, String name) {
+    byte[] env;
+    try {
+      env = Files.readAllBytes(dir(pid).resolve("environ"));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+    byte[] prefix = (name + "=").getBytes(StandardCharsets.UTF_8);
+    int start = 0;
+    for (int i = 0; i <= env.length; i++) {
+      if (i == env.length || env[i] == 0) {
+        if (i - start >= prefix.length && Arrays.equals(env, start, start + prefix.length, prefix, 0, prefix.length)) {
+          return Optional.of(new String(env, start + prefix.length, i - start - prefix.length, StandardCharsets.UTF_8));
+        }
+        start = i + 1;
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The link {@code /proc/self/fd/<fd>}: what this process's descriptor {@code fd} points at. */
   public static Path ownDescriptor(int fd) {
     return PROC.resolve("self").resolve("fd").resolve(Integer.toString(fd));

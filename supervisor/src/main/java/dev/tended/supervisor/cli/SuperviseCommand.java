@@ -12,6 +12,9 @@ import dev.tended.logging.Kv;
 import dev.tended.posix.DaemonSignals;
 import dev.tended.supervisor.diagnose.StallRecorder;
 import dev.tended.supervisor.notify.SupervisorNotifications;
+import dev.tended.supervisor.reload.ReloadTracker;
+import dev.tended.supervisor.restart.HandOver;
+import dev.tended.supervisor.restart.RecordedHandlers;
 import dev.tended.supervisor.restart.RestartLog;
 import dev.tended.supervisor.restart.StateFile;
 import dev.tended.supervisor.restart.Workers;
@@ -27,7 +30,8 @@ import java.util.Optional;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,9 +44,12 @@ import picocli.CommandLine.Spec;
  * {@code tended supervise --config FILE}: runs the worker and restarts it when it dies or its
  * heartbeat stalls, until SIGTERM or SIGINT, which stop the worker within {@code stopGrace} and exit
  * 0. One supervisor per {@code dataDir} ({@code supervisor.lock}). SIGHUP reloads: the configuration
- * is read and checked again ({@link ConfigReload}); refused, everything goes on unchanged; accepted,
- * the worker is stopped gracefully and the watching starts again with the new configuration. SIGUSR1
- * reopens the log file; the rest is {@link DaemonSignals}'s.
+ * is read and checked again ({@link ConfigReload}); refused, everything goes on unchanged and the
+ * refusal is recorded ({@link ReloadTracker}); accepted, {@code RELOADING=1}, the worker is handed over
+ * (SIGHUP, its exit 75; its handlers keep running), the watching starts again with the new
+ * configuration and its new worker at once, and its first heartbeat ends the reload
+ * ({@code READY=1}, {@code reload_done}). SIGUSR1 reopens the log file; the rest is
+ * {@link DaemonSignals}'s.
  */
 @Command(name = "supervise", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, exitCodeOnExecutionException = 1, versionProvider = VersionProvider.class,
     description = "Run the worker and restart it when it exits or its heartbeat stalls.",
@@ -125,17 +132,19 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
     }
     if (cfg.supervisor().restartWith() == dev.tended.config.RestartMode.CHILD) {
       dev.tended.supervisor.restart.Leftovers.stopLeftoverWorker(cfg.dataDir(), cfg.heartbeat().file(),
-          cfg.supervisor().stopGrace());
+          cfg.supervisor().stopGrace(), RecordedHandlers.ofLedger(cfg.ledgerFile()));
     }
     SupervisorNotifications systemd = new SupervisorNotifications(systemd(), cfg);
-    AtomicReference<Supervision> current = new AtomicReference<>(supervision(cfg, systemd, stopRequested));
-    AtomicBoolean reloadRequested = new AtomicBoolean();
+    ReloadTracker reloads = ReloadTracker.in(cfg.dataDir(), cfg.heartbeat().file(), systemd);
+    AtomicReference<Supervision> current = new AtomicReference<>(supervision(cfg, systemd, reloads, stopRequested));
+    // When the last SIGHUP came (System.nanoTime), 0 when none is waiting.
+    AtomicLong reloadRequested = new AtomicLong();
     DaemonSignals.install(new DaemonSignals.Actions(signal -> {
       log.info("supervisor_signal signal={}", signal);
       stopRequested.countDown();
     }, signal -> {
       log.info("reload_requested signal={} config={}", signal, Kv.q(cfg.configFile()));
-      reloadRequested.set(true);
+      reloadRequested.compareAndSet(0, System.nanoTime());
     }, signal -> LogSetup.reopenFile()));
     // Backstop for any other way out of the JVM (System.exit elsewhere): never leave an orphan.
     Thread hook = new Thread(() -> current.get().stop(), "shutdown-stop-worker");
@@ -143,6 +152,7 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
 
     log.info("supervisor_started pid={} version={} config={} data_dir={} mode={}", ProcessHandle.current().pid(),
         VersionProvider.version(), cfg.configFile(), cfg.dataDir(), cfg.supervisor().restartWith().configName());
+    reloads.started(cfg.configFile().toString());
     current.get().start();
     systemd.watching();
     TendedConfig running = cfg;
@@ -152,8 +162,9 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
           log.error("supervisor_watch_died action=exit_1");
           return ExitCodes.FAILURE;
         }
-        if (reloadRequested.getAndSet(false)) {
-          running = reload(running, current, systemd, stopRequested);
+        long signalled = reloadRequested.getAndSet(0);
+        if (signalled != 0) {
+          running = reload(running, signalled, current, systemd, reloads, stopRequested);
         }
       }
     } catch (InterruptedException e) {
@@ -176,7 +187,8 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   /** The watching of {@code cfg}'s worker, not yet started. */
-  private static Supervision supervision(TendedConfig cfg, SupervisorNotifications systemd, CountDownLatch stopRequested) {
+  private static Supervision supervision(TendedConfig cfg, SupervisorNotifications systemd, ReloadTracker reloads,
+      CountDownLatch stopRequested) {
     Supervision supervision = new Supervision(cfg, wake -> {
       try {
         return Workers.forConfig(cfg, System.getenv(), wake);
@@ -186,31 +198,42 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
     }, new StallRecorder(cfg.diagnosticsDir(), cfg.supervisor().stallRecordsKept(), StallRecorder.DUMP_TIMEOUT),
         RestartLog.open(StateFile.in(cfg.dataDir()), cfg.supervisor().restartWith().configName(), Clock.systemUTC()),
         MonotonicClock.SYSTEM, Clock.systemUTC());
-    supervision.afterEachTick(systemd::afterTick);
+    supervision.afterEachTick(() -> {
+      systemd.afterTick();
+      reloads.afterTick();
+    });
     supervision.onRefusal(stopRequested::countDown);
     return supervision;
   }
 
   /**
-   * SIGHUP: the configuration again; refused, the running one stays (and is returned); accepted, the
-   * worker is stopped within its grace and a new watching of the new configuration started.
+   * SIGHUP: the configuration again; refused, the running one stays (and is returned) and the refusal
+   * is recorded; accepted, the worker is handed over and a new watching of the new configuration
+   * started at once (its first worker starts without a backoff; the reload ends at its first beat).
    */
-  private static TendedConfig reload(TendedConfig running, AtomicReference<Supervision> current,
-      SupervisorNotifications systemd, CountDownLatch stopRequested) {
+  private static TendedConfig reload(TendedConfig running, long signalNanos, AtomicReference<Supervision> current,
+      SupervisorNotifications systemd, ReloadTracker reloads, CountDownLatch stopRequested) {
+    java.time.Instant requestedAt = java.time.Instant.now();
     ConfigReload.Outcome outcome = ConfigReload.check(running, System.getenv());
     if (!outcome.accepted()) {
       log.error("reload_refused config={} problems={} action=unchanged", Kv.q(running.configFile()),
           Kv.q(String.join("; ", outcome.problems())));
+      reloads.refused(running.configFile().toString(), requestedAt, outcome.problems());
       return running;
     }
-    long start = System.nanoTime();
-    log.info("reload_restarting_worker grace_ms={}", running.supervisor().stopGrace().toMillis());
-    current.get().stop();
-    Supervision next = supervision(outcome.next(), systemd, stopRequested);
-    current.set(next);
-    next.start();
-    log.info("reload_done config={} took_ms={}", Kv.q(running.configFile()), (System.nanoTime() - start) / 1_000_000);
-    return outcome.next();
+    TendedConfig next = outcome.next();
+    Duration handOverLimit = running.supervisor().stopGrace();
+    reloads.begin(running.configFile().toString(), signalNanos, requestedAt,
+        handOverLimit.plus(running.supervisor().stopGrace()).plus(next.supervisor().startupGrace()));
+    log.info("reload_handing_over limit_ms={}", handOverLimit.toMillis());
+    HandOver handedOver = current.get().handOver(handOverLimit);
+    reloads.handedOver(handedOver);
+    Supervision fresh = supervision(next, systemd, reloads, stopRequested);
+    current.set(fresh);
+    fresh.start();
+    log.info("reload_worker_starting config={} hand_over={} hand_over_ms={}", Kv.q(running.configFile()),
+        handedOver.outcome(), handedOver.tookMs());
+    return next;
   }
 
   /** The worker refused its configuration and is stopped: say so and exit with its code (78). */

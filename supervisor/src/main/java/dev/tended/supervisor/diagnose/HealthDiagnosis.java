@@ -80,6 +80,7 @@ public final class HealthDiagnosis {
     breakersCheck(status, checks);
     diskCheck(config, checks);
     restartsCheck(config, now, checks);
+    ConfigReloadCheck.of(config.dataDir()).ifPresent(checks::add);
     return new HealthReport(now, config.configFile().toString(), checks);
   }
 

@@ -135,6 +135,22 @@ public final class SupervisorNotifications {
     notifier.failing(errno, "failed to start: " + reason);
   }
 
+  /**
+   * A reload has begun: {@code RELOADING=1} with {@code MONOTONIC_USEC=} (CLOCK_MONOTONIC, which
+   * {@link System#nanoTime()} reads on Linux; {@code Type=notify-reload} asks for it).
+   */
+  public void reloading() {
+    log.info("sd_reloading");
+    notifier.send("RELOADING=1", "MONOTONIC_USEC=" + nanoTime.getAsLong() / 1000, "STATUS=reloading: handing the worker over");
+  }
+
+  /** The reload has ended (done or failed): {@code READY=1} again, with {@code status}. */
+  public void reloaded(String status) {
+    log.info("sd_ready mode={} after=reload", childMode ? "child" : "systemctl");
+    lastStatus = "";
+    notifier.ready(status);
+  }
+
   /** A stop has begun: no more pings, {@code STOPPING=1}. Idempotent. */
   public void stopping() {
     if (stopping) {

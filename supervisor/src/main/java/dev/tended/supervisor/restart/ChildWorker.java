@@ -1,5 +1,9 @@
 package dev.tended.supervisor.restart;
 
+import dev.tended.posix.ProcFs;
+import dev.tended.posix.ProcStat;
+import dev.tended.posix.Signal;
+import dev.tended.posix.Signals;
 import dev.tended.posix.Subreaper;
 import java.io.File;
 import java.io.IOException;
@@ -26,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * worker left running (handlers run in their own session) becomes the supervisor's descendant.
  * Once a worker has exited or been stopped, every remaining descendant of the supervisor is such
  * a leftover: it is stopped (TERM, CONT, {@code stopGrace}, KILL; {@code orphans_stopped}) before
- * the next worker starts, so no item runs twice at once, and when the supervisor stops.
+ * the next worker starts, so no item runs twice at once, and when the supervisor stops, unless it is
+ * a recorded handler or waiter ({@link RecordedHandlers}), which the next worker adopts. A stalled
+ * worker gets HUP (hand-over) rather than TERM; at a reload it gets HUP and its exit 75 is awaited
+ * ({@link #handOver}). Ended orphans are reaped by pid ({@link #reapOrphans()}), never the worker.
  *
  * <p>Owned by the watch thread; {@code onExit} is called from the JDK's process reaper thread and
  * must only wake the watch thread.
@@ -38,15 +45,21 @@ final class ChildWorker implements WorkerControl {
   private final Path workingDir;
   private final Path configFile;
   private final Duration stopGrace;
-  private final Runnable onExit;
-  private Process process;
+  private static final long REAP_EVERY_NANOS = Duration.ofSeconds(1).toNanos();
 
-  ChildWorker(List<String> command, Path workingDir, Path configFile, Duration stopGrace, Runnable onExit) {
+  private final Runnable onExit;
+  private final RecordedHandlers spare;
+  private Process process;
+  private long lastReap = System.nanoTime() - REAP_EVERY_NANOS;
+
+  ChildWorker(List<String> command, Path workingDir, Path configFile, Duration stopGrace, Runnable onExit,
+      RecordedHandlers spare) {
     this.command = List.copyOf(command);
     this.workingDir = workingDir;
     this.configFile = configFile;
     this.stopGrace = stopGrace;
     this.onExit = onExit;
+    this.spare = java.util.Objects.requireNonNull(spare);
   }
 
   @Override
@@ -142,24 +155,71 @@ final class ChildWorker implements WorkerControl {
 
   @Override
   public void stopForRestart() {
-    stopChild("restart");
+    stopChild("restart", Signal.HUP);
   }
 
   @Override
   public void stop() {
-    stopChild("supervisor_stopping");
+    stopChild("supervisor_stopping", Signal.TERM);
   }
 
-  private void stopChild(String why) {
+  private void stopChild(String why, Signal first) {
     Process p = process;
     if (p == null) {
       return;
     }
-    WorkerTree.stop(p.toHandle(), stopGrace, why);
+    WorkerTree.stop(p.toHandle(), stopGrace, why, first, spare);
     stopOrphans();
   }
 
-  /** Stops every descendant of the supervisor that is not the live worker or one of its own. */
+  @Override
+  public HandOver handOver(Duration limit) {
+    Process p = process;
+    long started = System.nanoTime();
+    if (p == null || !p.isAlive()) {
+      return new HandOver("none", null, 0);
+    }
+    try {
+      Signals.toProcess(p.pid(), Signal.HUP);
+      if (p.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        int code = p.exitValue();
+        stopOrphans();
+        return new HandOver(code == HandOver.EXIT_CODE ? "handed_over" : "exited", code, millisSince(started));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.warn("worker_hand_over_signal_failed pid={} error=\"{}\"", p.pid(), e.getMessage());
+    }
+    log.warn("worker_hand_over_timeout pid={} limit_ms={} action=stop", p.pid(), limit.toMillis());
+    stop();
+    return new HandOver("stopped", p.isAlive() ? null : p.exitValue(), millisSince(started));
+  }
+
+  private static long millisSince(long started) {
+    return (System.nanoTime() - started) / 1_000_000;
+  }
+
+  @Override
+  public void reapOrphans() {
+    long now = System.nanoTime();
+    if (!Subreaper.enabled() || now - lastReap < REAP_EVERY_NANOS) {
+      return;
+    }
+    lastReap = now;
+    Process p = process;
+    long self = ProcessHandle.current().pid();
+    for (ProcStat child : ProcFs.table().children(self)) {
+      if (!child.running() && (p == null || child.pid() != p.pid()) && Subreaper.reap(child.pid())) {
+        log.debug("orphan_reaped pid={} comm={}", child.pid(), child.comm());
+      }
+    }
+  }
+
+  /**
+   * Stops every descendant of the supervisor that is not the live worker or one of its own, nor a
+   * recorded handler or waiter (nor one of theirs).
+   */
   private void stopOrphans() {
     Process p = process;
     Set<Long> worker = new HashSet<>();
@@ -167,8 +227,8 @@ final class ChildWorker implements WorkerControl {
       worker.add(p.pid());
       p.descendants().forEach(d -> worker.add(d.pid()));
     }
-    List<ProcessHandle> left = ProcessHandle.current().descendants()
-        .filter(h -> !worker.contains(h.pid()) && (p == null || h.pid() != p.pid())).toList();
+    List<ProcessHandle> left = spare.killable(ProcessHandle.current().descendants()
+        .filter(h -> !worker.contains(h.pid()) && (p == null || h.pid() != p.pid())).toList(), "orphan");
     List<ProcessHandle> running = left.stream().filter(h -> !WorkerTree.gone(h)).toList();
     if (running.isEmpty()) {
       left.forEach(h -> Subreaper.reap(h.pid()));

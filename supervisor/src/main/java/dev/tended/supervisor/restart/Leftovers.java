@@ -4,6 +4,7 @@ import dev.tended.io.DataFolderLock;
 import dev.tended.logging.Kv;
 import dev.tended.posix.FileLocks;
 import dev.tended.posix.ProcFs;
+import dev.tended.posix.Signal;
 import dev.tended.status.StatusFiles;
 import dev.tended.status.WorkerStatus;
 import java.io.IOException;
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A worker left running by a supervisor that was killed without a chance to stop it (SIGKILL, OOM
  * killer). In child mode the new supervisor must not start a second worker on the same ledger and
- * queues, so it stops the leftover first (same TERM, CONT, grace, KILL as any stop).
+ * queues, so it stops the leftover first: HUP (a worker that can still act hands over and exits 75,
+ * leaving its handlers for the next worker to adopt), CONT, grace, KILL; recorded handlers are spared
+ * ({@link RecordedHandlers}).
  *
  * <p>The rule: a supervisor signals only a process it can prove is its own. The proof is the kernel's
  * word that the process holds this data folder's {@code worker.lock} ({@link DataFolderLock#heldBy}):
@@ -37,7 +40,7 @@ public final class Leftovers {
    * Stops the worker that holds {@code dataDir}'s worker lock, if one does; {@code statusFile} is
    * read only to say what is left alone.
    */
-  public static void stopLeftoverWorker(Path dataDir, Path statusFile, Duration grace) {
+  public static void stopLeftoverWorker(Path dataDir, Path statusFile, Duration grace, RecordedHandlers spare) {
     Path lock = dataDir.resolve(DataFolderLock.WORKER);
     Optional<ProcessHandle> leftover = lockHolder(lock);
     if (leftover.isEmpty()) {
@@ -45,8 +48,8 @@ public final class Leftovers {
       return;
     }
     ProcessHandle p = leftover.get();
-    log.warn("leftover_worker_found pid={} proof=holds_lock lock={} action=stopping", p.pid(), lock);
-    WorkerTree.stop(p, grace, "leftover");
+    log.warn("leftover_worker_found pid={} proof=holds_lock lock={} action=hand_over", p.pid(), lock);
+    WorkerTree.stop(p, grace, "leftover", Signal.HUP, spare);
   }
 
   /**

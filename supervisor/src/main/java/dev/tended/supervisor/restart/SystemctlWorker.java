@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code restartWith: systemctl}: the worker is a unit of its own; systemd starts it, restarts it when
  * it crashes and kills its control group. The supervisor only restarts it when its heartbeat stalls,
- * with {@code <systemctl> restart <unit>}. The program is {@code systemctl} unless the environment
+ * with {@code <systemctl> restart <unit>}, and hands it over at a reload with {@code <systemctl> reload
+ * <unit>}. The program is {@code systemctl} unless the environment
  * names another in {@code TENDED_SYSTEMCTL} (tests use a stand-in that records its arguments).
  */
 final class SystemctlWorker implements WorkerControl {
@@ -44,7 +45,27 @@ final class SystemctlWorker implements WorkerControl {
 
   @Override
   public OptionalLong relaunch() throws IOException {
-    List<String> argv = List.of(systemctl, "restart", unit);
+    String output = systemctl("restart");
+    log.info("worker_unit_restarted unit={} output=\"{}\"", unit, output.replace('\n', ' '));
+    return OptionalLong.empty();
+  }
+
+  /**
+   * {@code systemctl reload <unit>}: the unit's {@code ExecReload=} sends the worker SIGHUP; it hands
+   * over and exits 75, and systemd starts it again ({@code RestartForceExitStatus=75}) with its
+   * handlers left running ({@code KillMode=process}).
+   */
+  @Override
+  public HandOver handOver(Duration limit) throws IOException {
+    long started = System.nanoTime();
+    String output = systemctl("reload");
+    log.info("worker_unit_reloaded unit={} output=\"{}\"", unit, output.replace('\n', ' '));
+    return new HandOver("asked", null, (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /** Runs {@code systemctl VERB unit} within the timeout; returns its output, throws when it failed. */
+  private String systemctl(String verb) throws IOException {
+    List<String> argv = List.of(systemctl, verb, unit);
     Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
     p.getOutputStream().close();
     String output;
@@ -63,8 +84,7 @@ final class SystemctlWorker implements WorkerControl {
     if (p.exitValue() != 0) {
       throw new IOException(String.join(" ", argv) + ": exit code " + p.exitValue() + ": " + output);
     }
-    log.info("worker_unit_restarted unit={} output=\"{}\"", unit, output.replace('\n', ' '));
-    return OptionalLong.empty();
+    return output;
   }
 
   @Override
@@ -92,7 +112,7 @@ final class SystemctlWorker implements WorkerControl {
 
   @Override
   public void stopForRestart() {
-    // systemctl restart stops the unit's whole control group itself.
+    // systemctl restart stops the main process (KillMode=process): the handlers it ran stay in the unit.
   }
 
   @Override

@@ -45,4 +45,20 @@ public interface WorkerControl {
 
   /** Stops the worker for good when the supervisor stops (child: as above; systemctl: leaves the unit alone). */
   void stop();
+
+  /**
+   * A reload: asks the worker to hand over (child: SIGHUP, then waits up to {@code limit} for its exit
+   * 75, else stops it as {@link #stop()} does; systemctl: {@code systemctl reload <unit>}). Running
+   * handlers are left running for the next worker. The next worker is not started here.
+   */
+  default HandOver handOver(java.time.Duration limit) throws IOException {
+    stop();
+    return new HandOver("stopped", null, 0);
+  }
+
+  /**
+   * Collects processes re-parented to the supervisor that have ended (waiters and handlers of a dead
+   * worker), never the worker itself, whose exit status the JDK collects. Called on every check.
+   */
+  default void reapOrphans() {}
 }

@@ -34,35 +34,48 @@ import org.slf4j.LoggerFactory;
  * collected before TERM and again before KILL, because once the worker dies they are re-parented
  * and can no longer be found through it. {@link ProcessHandle} carries the start time, so a recycled
  * pid is never killed by mistake. Descendants that end up as the supervisor's children (it is a
- * {@link Subreaper}) are reaped once gone. Stateless.
+ * {@link Subreaper}) are reaped once gone. Recorded handlers and their waiters are never among what
+ * is killed ({@link RecordedHandlers}); a stall restart or a leftover worker gets HUP rather than TERM
+ * (a hand-over: a worker that can still act leaves its handlers running for the next one, where TERM
+ * would make it stop them and hand their items back). Stateless.
  */
 final class WorkerTree {
   private static final Logger log = LoggerFactory.getLogger(WorkerTree.class);
 
   private WorkerTree() {}
 
-  /** Returns true when the whole tree is gone. Bounded by {@code grace} plus a few seconds. */
-  static boolean stop(ProcessHandle root, Duration grace, String why) {
+  /**
+   * Stops {@code root} with {@code first} (TERM: a stop, the worker hands its items back; HUP: a
+   * hand-over, the worker leaves its handlers running) and what it leaves that {@code spare} does not
+   * protect. Returns true when the worker and every process killed are gone. Bounded by {@code grace}
+   * plus a few seconds.
+   */
+  static boolean stop(ProcessHandle root, Duration grace, String why, Signal first, RecordedHandlers spare) {
     Map<Long, ProcessHandle> tree = new LinkedHashMap<>();
     collect(root, tree);
     long started = System.nanoTime();
     boolean graceful = false;
     if (root.isAlive()) {
-      terminate(root);
+      signal(root, first);
       graceful = waitFor(root, grace);
     }
     if (!graceful && root.isAlive()) {
       collect(root, tree);
-      log.warn("worker_stop_grace_expired pid={} grace_ms={} reason={} killing={}",
-          root.pid(), grace.toMillis(), why, tree.size() + 1);
+      log.warn("worker_stop_grace_expired pid={} grace_ms={} reason={} signal={} action=kill",
+          root.pid(), grace.toMillis(), why, first);
       root.destroyForcibly();
     }
-    // The worker is gone: what it left running is told to stop, has the rest of the grace, then is killed.
+    waitFor(root, Duration.ofSeconds(5));
+    // The worker is gone: what it left running, but for recorded handlers, is told to stop, has the
+    // rest of the grace, then is killed.
+    List<ProcessHandle> rest = spare.killable(tree.values().stream().filter(p -> !gone(p)).toList(), why);
     long left = grace.toNanos() - (System.nanoTime() - started);
-    int killed = stopAll(tree.values(), Duration.ofNanos(Math.max(Duration.ofSeconds(1).toNanos(), left)));
-    boolean gone = waitFor(root, Duration.ofSeconds(5)) && allGone(tree.values(), Duration.ofSeconds(1));
-    log.info("worker_process_stopped pid={} reason={} graceful={} killed_descendants={} took_ms={} all_gone={}",
-        root.pid(), why, graceful, killed, (System.nanoTime() - started) / 1_000_000, gone);
+    int killed = stopAll(rest, Duration.ofNanos(Math.max(Duration.ofSeconds(1).toNanos(), left)));
+    boolean gone = gone(root) && allGone(rest, Duration.ofSeconds(1));
+    log.info("worker_process_stopped pid={} reason={} signal={} graceful={} killed_descendants={} spared={} took_ms={} "
+            + "all_gone={}", root.pid(), why, first, graceful, killed,
+        tree.values().stream().filter(p -> !gone(p)).count() - rest.stream().filter(p -> !gone(p)).count(),
+        (System.nanoTime() - started) / 1_000_000, gone);
     return gone;
   }
 
@@ -90,8 +103,21 @@ final class WorkerTree {
   }
 
   private static void terminate(ProcessHandle p) {
+    signal(p, Signal.TERM);
+  }
+
+  /** {@code signal}, then CONT (a frozen process acts on it only once continued). */
+  private static void signal(ProcessHandle p, Signal signal) {
     if (p.isAlive()) {
-      p.destroy();
+      if (signal == Signal.TERM) {
+        p.destroy();
+      } else {
+        try {
+          Signals.toProcess(p.pid(), signal);
+        } catch (RuntimeException e) {
+          log.debug("worker_tree_signal_failed pid={} signal={} error=\"{}\"", p.pid(), signal, e.getMessage());
+        }
+      }
       try {
         Signals.toProcess(p.pid(), Signal.CONT);
       } catch (RuntimeException e) {

@@ -34,7 +34,7 @@ public final class Workers {
     var sup = config.supervisor();
     return switch (sup.restartWith()) {
       case CHILD -> new ChildWorker(workerCommand(config, env), config.dataDir(), config.configFile(),
-          sup.stopGrace(), onExit);
+          sup.stopGrace(), onExit, RecordedHandlers.ofLedger(config.ledgerFile()));
       case SYSTEMCTL -> new SystemctlWorker(env.getOrDefault(SYSTEMCTL_ENV, "systemctl"), sup.workerUnit(),
           sup.stopGrace().plus(Duration.ofSeconds(60)));
     };

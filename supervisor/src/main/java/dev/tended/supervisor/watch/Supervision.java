@@ -1,6 +1,7 @@
 package dev.tended.supervisor.watch;
 
 import dev.tended.config.TendedConfig;
+import dev.tended.supervisor.restart.HandOver;
 import dev.tended.supervisor.restart.RestartLog;
 import dev.tended.supervisor.restart.WorkerControl;
 import java.time.Clock;
@@ -43,6 +44,9 @@ public final class Supervision {
   private volatile Runnable afterTick = () -> { };
   private volatile Runnable onRefusal = () -> { };
   private volatile Optional<WorkerRefusal> refusal = Optional.empty();
+  /** Set before a stop that is a hand-over: the watch thread then hands the worker over instead. */
+  private volatile Duration handOverLimit;
+  private volatile HandOver handedOver;
 
   /**
    * @param workerFactory builds the worker control, given the callback that wakes the watch thread
@@ -105,7 +109,12 @@ public final class Supervision {
         }
       }
     } finally {
-      guarded(watchdog::stop);
+      Duration limit = handOverLimit;
+      if (limit != null) {
+        guarded(() -> handedOver = watchdog.handOver(limit));
+      } else {
+        guarded(watchdog::stop);
+      }
       log.info("watch_stopped");
       if (refusal.isPresent()) {
         guarded(onRefusal);
@@ -135,14 +144,36 @@ public final class Supervision {
     awaitStopped();
   }
 
+  /**
+   * Ends the watching by a hand-over (a reload): the worker is asked to hand over within
+   * {@code limit} and its handlers are left running; returns how it left. The caller starts the next
+   * watching. Not idempotent with {@link #stop()}: call one or the other.
+   */
+  public HandOver handOver(Duration limit) {
+    handOverLimit = java.util.Objects.requireNonNull(limit);
+    if (stopping.getAndSet(true)) {
+      awaitStopped();
+    } else {
+      log.info("supervisor_handing_over limit_ms={}", limit.toMillis());
+      wake.release();
+      awaitStopped(limit.plus(stopLimit));
+    }
+    HandOver h = handedOver;
+    return h != null ? h : new HandOver(started.get() ? "failed" : "none", null, 0);
+  }
+
   private void awaitStopped() {
+    awaitStopped(stopLimit);
+  }
+
+  private void awaitStopped(Duration limit) {
     if (!started.get()) {
       return;
     }
     try {
-      thread.join(stopLimit.toMillis());
+      thread.join(limit.toMillis());
       if (thread.isAlive()) {
-        log.error("supervisor_stop_limit_hit limit_ms={} action=exiting_anyway", stopLimit.toMillis());
+        log.error("supervisor_stop_limit_hit limit_ms={} action=exiting_anyway", limit.toMillis());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -2,6 +2,7 @@ package dev.tended.supervisor.watch;
 
 import dev.tended.config.SupervisorConfig;
 import dev.tended.status.WorkerStatus;
+import dev.tended.supervisor.restart.HandOver;
 import dev.tended.supervisor.restart.RestartBackoff;
 import dev.tended.supervisor.restart.RestartEvent;
 import dev.tended.supervisor.restart.RestartLog;
@@ -112,6 +113,7 @@ final class Watchdog {
   }
 
   private void check() {
+    worker.reapOrphans();
     long now = clock.nanos();
     try {
       decide(now);
@@ -170,6 +172,10 @@ final class Watchdog {
       onRefusal(now, exit.getAsInt());
       return;
     }
+    if (exit.isPresent() && exit.getAsInt() == HandOver.EXIT_CODE) {
+      onHandedOver(now);
+      return;
+    }
     if (exit.isPresent()) {
       onExit(now, exit.getAsInt());
       return;
@@ -220,6 +226,38 @@ final class Watchdog {
     }
     pending = new Pending("exit", pid, exitCode, null, uptime, null, delay.toMillis());
     scheduleRestart(now, delay);
+  }
+
+  /**
+   * The worker exited 75: it handed over (someone sent it SIGHUP), leaving its handlers running. The
+   * next worker starts at once; it is not a failure and not counted as a restart.
+   */
+  private void onHandedOver(long now) {
+    long uptime = (now - workerStartedAt) / 1_000_000;
+    log.info("worker_handed_over pid={} exit_code={} uptime_ms={} action=start_next", pidText(), HandOver.EXIT_CODE,
+        uptime);
+    timeline.add("worker_handed_over pid=" + pidText() + " uptime_ms=" + uptime);
+    pending = null;
+    launch(false);
+  }
+
+  /**
+   * A reload: the worker hands over ({@link WorkerControl#handOver}) and the watching ends without
+   * stopping anything else; the caller starts the next watching, whose worker adopts the handlers.
+   */
+  HandOver handOver(Duration limit) {
+    log.info("worker_hand_over_requested pid={} mode={} limit_ms={}", pidText(), worker.mode(), limit.toMillis());
+    HandOver h;
+    try {
+      h = worker.handOver(limit);
+    } catch (IOException | RuntimeException e) {
+      log.error("worker_hand_over_failed pid={} mode={} error=\"{}\"", pidText(), worker.mode(), e.getMessage());
+      h = new HandOver("failed", null, 0);
+    }
+    log.info("worker_hand_over_done pid={} outcome={} exit_code={} took_ms={}", pidText(), h.outcome(),
+        orDash(h.exitCode()), h.tookMs());
+    restarts.save("reloading", null, backoff.failuresInARow(), null);
+    return h;
   }
 
   /** The worker will not run with this configuration: no restart, the watching ends. */
