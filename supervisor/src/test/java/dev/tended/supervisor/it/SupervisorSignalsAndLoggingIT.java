@@ -103,7 +103,7 @@ class SupervisorSignalsAndLoggingIT {
   }
 
   @Test
-  void hupWithAValidConfigurationRestartsTheWorkerGracefullyWithIt() throws Exception {
+  void hupWithAValidConfigurationReplacesTheWorkerWithIt() throws Exception {
     TestConfig c = config("i", 3);
     try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), LAUNCHER_ENV)) {
       long old = sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
@@ -116,7 +116,7 @@ class SupervisorSignalsAndLoggingIT {
       long fresh = sup.awaitBeatingWorker(old, Duration.ofSeconds(30));
       assertThat(fresh).isNotEqualTo(old);
       assertThat(ProcessHandle.of(old).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-      assertThat(sup.log()).contains("reload_requested signal=SIGHUP").contains("reload_restarting_worker")
+      assertThat(sup.log()).contains("reload_requested signal=SIGHUP").contains("reload_handing_over")
           .doesNotContain("reload_refused").doesNotContain("worker_stalled");
       assertThat(sup.process().isAlive()).isTrue();
       assertThat(sup.process().stop(Duration.ofSeconds(30))).isZero();
