@@ -2,6 +2,7 @@ package dev.tended.worker.dispatch;
 
 import dev.tended.config.SourceConfig;
 import dev.tended.config.TendedConfig;
+import dev.tended.ledger.AttemptEnding;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.ItemLedger;
@@ -24,7 +25,8 @@ import java.util.function.Consumer;
  * ({@link HandlerRequests}) and work folder ({@link WorkFolder}), the handler ({@link ActiveHandlers}),
  * the {@link Verdict}, the durable record of the outcome ({@link OutcomeRecorder}) and its events
  * ({@link ItemEvents}). An attempt cancelled because the worker is stopping hands its item back to
- * pending. From the moment the handler is done until its {@link Completion} is posted, the attempt
+ * pending; one whose handler died with its worker is recorded as interrupted (not counted); one whose
+ * handler was detached for the next worker changes nothing in the ledger. From the moment the handler is done until its {@link Completion} is posted, the attempt
  * is an open task on the {@link ProgressBoard} ({@link #recordingTask}): a handler thread stuck there
  * (blocked in a write, a lock, a log call, or recording that keeps failing) stops the heartbeat once
  * it is past the wedge limit, while a handler that runs long does not.
@@ -106,13 +108,26 @@ final class AttemptRunner {
       progress.taskStarted(recordingTask(item));
       ItemEvents.crashed(item, attempt, e);
       result = notRun("unexpected error running the handler: " + e);
-      return conclude(backoff, item, result, Verdict.failure(result.detail(), attempt, maxAttempts), recordFailing);
+      return conclude(backoff, item, result,
+          Verdict.failure(AttemptEnding.NOT_STARTED, result.detail(), attempt, maxAttempts), recordFailing);
     }
-    if (result.ending() == HandlerResult.Ending.CANCELLED) {
-      return handBack(item, attempt, "stopping");
+    switch (result.ending()) {
+      case CANCELLED -> {
+        return handBack(item, attempt, "stopping");
+      }
+      case DETACHED -> {
+        ItemEvents.detached(item, attempt);
+        return Ended.NEUTRAL; // the item stays running in the ledger: the next worker adopts its handler
+      }
+      case INTERRUPTED -> {
+        progress.taskStarted(recordingTask(item));
+        return interrupted(source, item, result, recordFailing);
+      }
+      default -> {
+        progress.taskStarted(recordingTask(item));
+        return conclude(backoff, item, result, Verdict.of(result, attempt, maxAttempts), recordFailing);
+      }
     }
-    progress.taskStarted(recordingTask(item));
-    return conclude(backoff, item, result, Verdict.of(result, attempt, maxAttempts), recordFailing);
   }
 
   /**
@@ -137,12 +152,33 @@ final class AttemptRunner {
     Instant retryAt = retried ? clock.instant().plus(backoff.delay(attempt)) : null;
     Integer exitCode = result.ending() == HandlerResult.Ending.EXITED ? result.exitCode() : null;
     Recorded recorded = recorder.record(item, attempt, result, verdict,
-        () -> ledger.finish(item.seq(), verdict.state(), exitCode, verdict.detail(), retryAt), recordFailing);
+        () -> ledger.finish(item.seq(), verdict.state(), verdict.ending(), exitCode, verdict.detail(), retryAt),
+        recordFailing);
     if (recorded != Recorded.YES) {
       return notRecorded(item, recorded);
     }
     ItemEvents.concluded(item, attempt, result, verdict,
         retried ? Duration.between(clock.instant(), retryAt) : Duration.ZERO);
+    return new Ended(verdict.forBreaker(), false);
+  }
+
+  /**
+   * The handler died with its worker: the attempt is not counted, the item runs again first in line,
+   * or is dead once it was interrupted {@code retry.maxInterruptions} times.
+   */
+  private Ended interrupted(SourceConfig source, ItemRecord item, HandlerResult result, Consumer<String> recordFailing) {
+    int max = source.retry().maxInterruptions();
+    Verdict verdict = Verdict.interrupted(item.interruptions(), result.detail(), max);
+    Recorded recorded = recorder.record(item, item.attempts() - 1, result, verdict,
+        () -> ledger.interrupted(item.seq(), result.detail(), max), recordFailing);
+    if (recorded != Recorded.YES) {
+      return notRecorded(item, recorded);
+    }
+    if (verdict.state() == ItemState.DEAD) {
+      ItemEvents.dead(item, item.attempts(), result.duration().toMillis(), verdict.detail(), result.stderrTail());
+    } else {
+      ItemEvents.interrupted(item, item.attempts(), item.interruptions() + 1, max, result.detail());
+    }
     return new Ended(verdict.forBreaker(), false);
   }
 
@@ -154,7 +190,7 @@ final class AttemptRunner {
   private Ended notRunAgain(ItemRecord item, int maxAttempts, Consumer<String> recordFailing) {
     int ran = item.attempts() - 1;
     String detail = "interrupted during its last attempt (attempt " + ran + " of " + maxAttempts + "); not run again";
-    Recorded recorded = recorder.record(item, ran, notRun(detail), new Verdict(ItemState.DEAD, detail, false),
+    Recorded recorded = recorder.record(item, ran, notRun(detail), new Verdict(ItemState.DEAD, AttemptEnding.NOT_STARTED, detail, false),
         () -> ledger.deadWithoutRunning(item.seq(), detail), recordFailing);
     if (recorded != Recorded.YES) {
       return notRecorded(item, recorded);

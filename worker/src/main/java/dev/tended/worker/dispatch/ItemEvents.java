@@ -47,6 +47,17 @@ final class ItemEvents {
         item.source(), Kv.q(item.id()), attempt, durationMs, Kv.q(reason), Kv.q(lastLine(stderr)));
   }
 
+  /** The handler died with its worker; the item runs again (its {@code interruptions}-th of {@code max}). */
+  static void interrupted(ItemRecord item, int attempt, int interruptions, int max, String reason) {
+    log.warn("item_interrupted source={} id={} attempt={} interruptions={} max_interruptions={} reason={}",
+        item.source(), Kv.q(item.id()), attempt, interruptions, max, Kv.q(reason));
+  }
+
+  /** The worker let go of the item's running handler for the next worker to adopt. */
+  static void detached(ItemRecord item, int attempt) {
+    log.info("item_detached source={} id={} attempt={} seq={}", item.source(), Kv.q(item.id()), attempt, item.seq());
+  }
+
   static void handedBack(ItemRecord item, int attempt, String reason) {
     log.info("item_handed_back source={} id={} attempt={} reason={}", item.source(), Kv.q(item.id()), attempt, reason);
   }
