@@ -139,12 +139,15 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
     AtomicReference<Supervision> current = new AtomicReference<>(supervision(cfg, systemd, reloads, stopRequested));
     // When the last SIGHUP came (System.nanoTime), 0 when none is waiting.
     AtomicLong reloadRequested = new AtomicLong();
+    java.util.concurrent.Semaphore mainWake = new java.util.concurrent.Semaphore(0);
     DaemonSignals.install(new DaemonSignals.Actions(signal -> {
       log.info("supervisor_signal signal={}", signal);
       stopRequested.countDown();
+      mainWake.release();
     }, signal -> {
       log.info("reload_requested signal={} config={}", signal, Kv.q(cfg.configFile()));
       reloadRequested.compareAndSet(0, System.nanoTime());
+      mainWake.release();
     }, signal -> LogSetup.reopenFile()));
     // Backstop for any other way out of the JVM (System.exit elsewhere): never leave an orphan.
     Thread hook = new Thread(() -> current.get().stop(), "shutdown-stop-worker");
@@ -157,7 +160,13 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
     systemd.watching();
     TendedConfig running = cfg;
     try {
-      while (!stopRequested.await(1, TimeUnit.SECONDS)) {
+      while (stopRequested.getCount() > 0) {
+        // Woken at once by a signal (a reload starts without waiting for the next second), else each second.
+        mainWake.tryAcquire(1, TimeUnit.SECONDS);
+        mainWake.drainPermits();
+        if (stopRequested.getCount() == 0) {
+          break;
+        }
         if (current.get().isTerminated() && current.get().refusal().isEmpty()) {
           log.error("supervisor_watch_died action=exit_1");
           return ExitCodes.FAILURE;

@@ -107,7 +107,7 @@ class SuperviseAdoptionIT {
 
   @Test
   void aReloadAddingASourceWhileALongHandlerRunsDoesNotInterruptItAndTheNewSourcesItemsRun() throws Exception {
-    TestConfig c = config(patient(new TestConfig(dir), "6"));
+    TestConfig c = config(patient(new TestConfig(dir), "15"));
     Path quick = c.script("quick.sh", "cat > /dev/null; echo \"$TENDED_SOURCE $TENDED_ITEM_ID\" >> '"
         + dir.resolve("runs") + "'; exit 0");
     try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), ENV)) {
@@ -120,7 +120,8 @@ class SuperviseAdoptionIT {
 
       assertThat(reload.exitCode()).as(reload.out() + reload.err()).isZero();
       assertThat(sup.awaitBeatingWorker(old, Duration.ofSeconds(30))).isNotEqualTo(old);
-      assertThat(Files.exists(dir.resolve("finished-a0"))).as("still running at the reload's end").isFalse();
+      assertThat(Files.exists(dir.resolve("finished-a0"))).as("still running at the reload's end: "
+          + sup.log().lines().filter(l -> l.contains("reload_") || l.contains("hand_over")).toList()).isFalse();
       await().atMost(Duration.ofSeconds(60)).until(() -> succeeded(c, "ideas", "a0")
           && succeeded(c, "qa", "q0") && succeeded(c, "qa", "q1"));
       assertRanOnceUnsignalledAndSucceededWithAttemptOne(c, "a0");
@@ -128,6 +129,8 @@ class SuperviseAdoptionIT {
       assertThat(took.find()).isTrue();
       System.out.printf("measured reload with a handler running: signal -> new worker's first beat %s ms (%s)%n",
           took.group(1), reload.out().strip());
+      sup.log().lines().filter(l -> l.contains("reload_") || l.contains("hand_over") || l.contains("first_heartbeat")
+          || l.contains("worker_started") || l.contains("items_adopted")).forEach(l -> System.out.println("  " + l));
       assertThat(sup.log()).contains("outcome=handed_over exit_code=75").doesNotContain("worker_restarted");
     }
   }
