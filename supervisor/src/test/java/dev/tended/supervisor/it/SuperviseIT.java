@@ -206,11 +206,12 @@ class SuperviseIT {
   }
 
   @Test
-  void handlerLeftRunningByAKilledWorkerIsStoppedBeforeTheNextWorkerAndItsItemStillCompletes() throws Exception {
+  void handlerLeftRunningByAKilledWorkerIsSparedAdoptedByTheNextWorkerAndItsOutcomeRecordedOnce() throws Exception {
     TestConfig c = new TestConfig(dir);
-    // first attempt: start a long sleep, publish its pid, and wait for it; any later attempt succeeds
+    // the handler starts a long sleep of its own, publishes its pid and waits for it
     Path handler = c.script("hang.sh", "cat > /dev/null\n"
-        + "if [ ! -f sleeper.pid ]; then sleep 300 & echo $! > sleeper.tmp; mv sleeper.tmp sleeper.pid; wait; fi\n"
+        + "echo run >> runs.txt\n"
+        + "sleep 300 & echo $! > sleeper.tmp; mv sleeper.tmp sleeper.pid; wait\n"
         + "exit 0");
     c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, "")).heartbeatInterval("300ms")
         .supervisor("{ staleAfter: 60s, startupGrace: 60s, stopGrace: 2s, restartBackoff: { initial: 500ms } }");
@@ -223,17 +224,19 @@ class SuperviseIT {
       await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(pidFile));
       long sleeper = Long.parseLong(Files.readString(pidFile).strip());
       ProcessHandle sleep = ProcessHandle.of(sleeper).orElseThrow();
-      assertThat(sleep.isAlive()).isTrue();
 
       WorkerProcess.signal(killed, "KILL");
       long fresh = sup.awaitBeatingWorker(killed, Duration.ofSeconds(30));
-      await("the handler's sleep is gone").atMost(Duration.ofSeconds(10)).until(() -> !sleep.isAlive());
-      assertThat(sup.log()).containsPattern("orphans_stopped count=\\d+ pids=\\S*" + sleeper);
       assertThat(fresh).isNotEqualTo(killed);
+      assertThat(sleep.isAlive()).as("a descendant of the recorded handler").isTrue();
+      assertThat(sup.log()).containsPattern("handlers_spared count=\\d+ pids=\\S*" + sleeper);
 
+      sleep.destroy();
       Path result = c.dataDir().resolve("results/ideas/i0.json");
-      await("i0 succeeds on its next attempt").atMost(Duration.ofSeconds(30))
+      await("i0's adopted handler ends and its outcome is recorded").atMost(Duration.ofSeconds(30))
           .until(() -> Files.exists(result) && Files.readString(result).contains("\"status\" : \"succeeded\""));
+      assertThat(Files.readAllLines(c.dataDir().resolve("runs.txt"))).containsExactly("run");
+      assertThat(Files.readString(result)).contains("\"attempts\" : 1");
     }
   }
 
