@@ -1,6 +1,8 @@
 package dev.tended.status;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import dev.tended.io.SafeFileNames;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
@@ -41,6 +43,11 @@ public record ItemResult(
       Instant startedAt, Instant finishedAt, long durationMs, String detail, String stdoutTail, String stderrTail) {
     this(source, id, contentHash, status, attempts, exitCode, startedAt, finishedAt, durationMs, detail, stdoutTail,
         stderrTail, List.of());
+  }
+
+  /** Where the result of {@code source}/{@code id} lives under {@code resultsDir}, whatever the id holds. */
+  public static Path fileIn(Path resultsDir, String source, String id) {
+    return resultsDir.resolve(SafeFileNames.forId(source)).resolve(SafeFileNames.forId(id) + ".json");
   }
 
   /**
