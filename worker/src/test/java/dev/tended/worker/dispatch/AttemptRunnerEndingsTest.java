@@ -35,6 +35,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * files, and a starter that hands back the results a test scripted (the handler's own behaviour is
  * tested with real processes elsewhere).
  */
+@Timeout(120)
 class AttemptRunnerEndingsTest {
   @TempDir java.nio.file.Path dir;
   private ItemLedger ledger;
@@ -123,7 +125,9 @@ class AttemptRunnerEndingsTest {
 
   private AttemptRunner.Ended runOnce(HandlerResult result) {
     scripted.add(result);
-    return runner.run(source(), new Backoff(source().retry(), () -> 0.5), claim(), why -> {});
+    return runner.run(source(), new Backoff(source().retry(), () -> 0.5), claim(), why -> {
+      throw new AssertionError(why); // recording would retry for ever: fail now, saying why
+    });
   }
 
   private ItemRecord theItem() {
