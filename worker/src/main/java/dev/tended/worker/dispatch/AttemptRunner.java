@@ -58,7 +58,7 @@ final class AttemptRunner {
     this.requests = new HandlerRequests(config);
     this.ledger = ledger;
     this.handlers = new ActiveHandlers(runner, stopping);
-    this.recorder = new OutcomeRecorder(results, stopping);
+    this.recorder = new OutcomeRecorder(results, stopping, ledger::attempts);
     this.clock = clock;
   }
 
