@@ -55,7 +55,10 @@ final class HandlerGroup {
   private final long notBeforeTicks;
   private final long self = ProcessHandle.current().pid();
   private final Map<Long, ProcStat> members = new HashMap<>();
-  /** Every process ever a member but the handler itself: the worker may reap these, never others. */
+  /**
+   * Every process ever a member, the handler too (its parent is its waiter, never the JDK; killed with
+   * its waiter, it is re-parented to the worker): the worker may reap these, never others.
+   */
   private final Map<Long, ProcStat> seen = new HashMap<>();
   /** Processes whose environment was read and did not hold the marker, by pid, with their start. */
   private final Map<Long, Long> notOurs = new HashMap<>();
@@ -119,7 +122,7 @@ final class HandlerGroup {
   }
 
   private void add(ProcStat p) {
-    if (members.putIfAbsent(p.pid(), p) == null && p.pid() != pgid) {
+    if (members.putIfAbsent(p.pid(), p) == null) {
       seen.put(p.pid(), p);
     }
   }
