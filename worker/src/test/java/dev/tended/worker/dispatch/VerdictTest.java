@@ -30,6 +30,16 @@ class VerdictTest {
   }
 
   @Test
+  void aHandlerStoppedForALimitOrForNoProgressFailedItsAttemptLikeATimeout() {
+    for (Ending ending : new Ending[] {Ending.LIMIT_EXCEEDED, Ending.NO_PROGRESS}) {
+      String detail = ending == Ending.NO_PROGRESS ? "no progress for 2s" : "process limit exceeded: 257 processes over 256";
+      assertThat(Verdict.of(ended(ending, detail), 1, 2)).as("%s", ending)
+          .isEqualTo(new Verdict(ItemState.FAILED, detail, true));
+      assertThat(Verdict.of(ended(ending, detail), 2, 2).state()).as("%s, last attempt", ending).isEqualTo(ItemState.DEAD);
+    }
+  }
+
+  @Test
   void threeItemFaultsInARowLeaveTheBreakerClosed() {
     CircuitBreaker breaker = new CircuitBreaker(new dev.tended.config.BreakerConfig(1, java.time.Duration.ofMinutes(1)),
         java.time.Clock.systemUTC());
