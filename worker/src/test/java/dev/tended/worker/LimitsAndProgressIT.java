@@ -2,6 +2,7 @@ package dev.tended.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -93,6 +95,37 @@ class LimitsAndProgressIT {
           .contains("(SIGKILL after 10s)");
       await().atMost(LONG).until(() -> group(loop).isEmpty());
       assertThat(f.status.read().orElseThrow().pid()).isEqualTo(worker.pid());
+    }
+  }
+
+  /**
+   * The kernel's OOM killer for real: the worker is moved into a memory cgroup of 256 MiB (skipped
+   * where the test may not make one), the handler asks to be the killer's first choice and takes
+   * 600 MiB. Its attempt is charged, and the item's record says who killed it.
+   */
+  @Test
+  void aHandlerTheKernelsOomKillerKilledIsChargedWithTheKillerNamed() throws Exception {
+    Optional<MemoryCgroup> made = MemoryCgroup.create(256L * 1024 * 1024);
+    assumeTrue(made.isPresent(), "needs a memory cgroup the test may make (root, cgroup v2 delegation or v1)");
+    try (MemoryCgroup cgroup = made.get(); WorkerFixture f = new WorkerFixture(dir)) {
+      Path handler = f.config.script("oom.sh", """
+          echo $$ > oom.pid
+          echo 1000 > /proc/self/oom_score_adj
+          exec perl -e '$x = "a" x (600*1024*1024); sleep 60'
+          """);
+      f.config.source(source(handler, "60s", "")).write();
+      WorkerProcess worker = f.start();
+      f.awaitBeatFrom(worker);
+      cgroup.add(worker.pid());
+      Queues.replaceAtomically(queue(f), ids("oom"));
+
+      awaitPid(f, "oom.pid");
+      ItemRecord item = awaitDead(f);
+      assertThat(item.lastExitCode()).isEqualTo(137);
+      assertThat(item.lastError()).startsWith("exit 137 (SIGKILL): killed by the kernel's OOM killer (1 OOM kill in the"
+          + " worker's cgroup during the attempt, ");
+      assertThat(worker.isAlive()).isTrue();
+      worker.stop(LONG);
     }
   }
 

@@ -5,8 +5,8 @@ import dev.tended.worker.handler.HandlerResult;
 
 /**
  * What one attempt's ending means, by the handler protocol: exit 0 succeeded; exit 65 (EX_DATAERR)
- * dead at once; exit 75 (EX_TEMPFAIL), any other exit, a timeout or a program that could not start:
- * failed, retried until {@code maxAttempts}, then dead. An item its program could not be given (an
+ * dead at once; exit 75 (EX_TEMPFAIL), any other exit, a timeout, a limit exceeded, no progress or a
+ * program that could not start: failed, retried until {@code maxAttempts}, then dead. An item its program could not be given (an
  * id too big for exec's environment) is dead at once and, like exit 65, not the handler's failure:
  * an item's own fault never counts against its source's circuit breaker. The one classification both the ledger
  * transition ({@link #state}) and the circuit breaker ({@link #forBreaker}) read.
@@ -28,7 +28,7 @@ record Verdict(ItemState state, String detail, boolean countsAgainstHandler) {
         if (result.exitCode() == EX_DATAERR) {
           return new Verdict(ItemState.DEAD, "exit 65 (data error): dead without retry", false);
         }
-        why = result.exitCode() == EX_TEMPFAIL ? "exit 75 (temporary failure)" : "exit " + result.exitCode();
+        why = result.exitCode() == EX_TEMPFAIL ? "exit 75 (temporary failure)" : exit(result);
       }
       case TIMED_OUT -> why = "timed out: " + result.detail();
       case FAILED_TO_START -> why = "could not start: " + result.detail();
@@ -38,6 +38,21 @@ record Verdict(ItemState state, String detail, boolean countsAgainstHandler) {
       default -> why = String.valueOf(result.detail());
     }
     return failure(why, attempt, maxAttempts);
+  }
+
+  /**
+   * {@code exit N}, with what the attempt's detail says of that exit right after its code, e.g.
+   * {@code exit 137 (SIGKILL): killed by the kernel's OOM killer (…)}; the notes after it (stopped
+   * leftovers, trimmed output) stay in the handler's own detail.
+   */
+  private static String exit(HandlerResult result) {
+    String exited = "exited with code " + result.exitCode();
+    String detail = result.detail();
+    if (!detail.startsWith(exited + " (")) {
+      return "exit " + result.exitCode();
+    }
+    int end = detail.indexOf("; ", exited.length());
+    return "exit " + result.exitCode() + detail.substring(exited.length(), end < 0 ? detail.length() : end);
   }
 
   /** An attempt that failed for {@code why}: retried until {@code maxAttempts}, then dead. */

@@ -40,6 +40,19 @@ class VerdictTest {
   }
 
   @Test
+  void aHandlerTheOomKillerKilledFailedItsAttemptAndTheVerdictSaysWhoKilledIt() {
+    Instant at = Instant.parse("2026-01-01T00:00:00Z");
+    String oom = " (SIGKILL): killed by the kernel's OOM killer (1 OOM kill in the worker's cgroup during the attempt,"
+        + " /sys/fs/cgroup/tended.service/memory.events)";
+    HandlerResult killed = new HandlerResult(Ending.EXITED, 137, at, at, "", "", "exited with code 137" + oom
+        + "; stopped 1 leftover process");
+
+    assertThat(Verdict.of(killed, 1, 3)).isEqualTo(new Verdict(ItemState.FAILED, "exit 137" + oom, true));
+    assertThat(Verdict.of(new HandlerResult(Ending.EXITED, 137, at, at, "", "", "exited with code 137"), 1, 3).detail())
+        .isEqualTo("exit 137");
+  }
+
+  @Test
   void threeItemFaultsInARowLeaveTheBreakerClosed() {
     CircuitBreaker breaker = new CircuitBreaker(new dev.tended.config.BreakerConfig(1, java.time.Duration.ofMinutes(1)),
         java.time.Clock.systemUTC());
