@@ -69,6 +69,7 @@ class LimitsAndProgressIT {
       assertThat(item.lastError()).matches("memory limit exceeded: \\d+\\.\\d MiB resident over 64\\.0 MiB; .*")
           .contains("(SIGKILL after 10s)");
       assertThat(ProcFs.running(hog)).isFalse();
+      assertOnlyTheItemWentWrong(f);
       assertThat(f.status.read().orElseThrow().pid()).isEqualTo(worker.pid());
     }
   }
@@ -94,6 +95,7 @@ class LimitsAndProgressIT {
       assertThat(item.lastError()).matches("process limit exceeded: \\d+ processes over 64; .*")
           .contains("(SIGKILL after 10s)");
       await().atMost(LONG).until(() -> group(loop).isEmpty());
+      assertOnlyTheItemWentWrong(f);
       assertThat(f.status.read().orElseThrow().pid()).isEqualTo(worker.pid());
     }
   }
@@ -193,6 +195,11 @@ class LimitsAndProgressIT {
     assertThat(ProcFs.running(pid)).as("the handler still runs after three beats").isTrue();
     assertThat(f.status.read().orElseThrow().pid()).isEqualTo(worker.pid());
     assertThat(worker.isAlive()).isTrue();
+  }
+
+  /** Nothing of the worker went wrong but the item: no error in its log other than the item's death. */
+  private static void assertOnlyTheItemWentWrong(WorkerFixture f) throws IOException {
+    assertThat(f.workerLog().lines().filter(l -> l.contains(" ERROR ") && !l.contains(" item_dead "))).isEmpty();
   }
 
   private long awaitPid(WorkerFixture f, String name) throws IOException {
