@@ -96,7 +96,7 @@ final class AttemptRunner {
     }
     HandlerResult result;
     try {
-      folder.prepare(item.payload());
+      folder.prepare(item.payload(), attempt);
       ItemEvents.started(item, attempt);
       result = handlers.run(request);
     } catch (IOException e) {

@@ -89,12 +89,13 @@ final class HandlerGroup {
    * worker), adds every running process of the group, every running descendant of a member and
    * every running process carrying the marker.
    *
-   * @return the members still running
+   * @return the members still running, each as this look saw it
    */
   List<ProcStat> refresh() {
     ProcessTable now = ProcFs.table();
     reapEnded(now);
     members.values().removeIf(m -> now.get(m.pid()).filter(p -> p.running() && p.sameProcess(m)).isEmpty());
+    members.replaceAll((pid, m) -> now.get(pid).orElse(m)); // as this look saw them: memory, state
     for (ProcStat p : now.all()) {
       if (p.running() && p.pgrp() == pgid) {
         add(p);
