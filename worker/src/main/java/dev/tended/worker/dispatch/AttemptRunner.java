@@ -58,7 +58,7 @@ final class AttemptRunner {
     this.requests = new HandlerRequests(config);
     this.ledger = ledger;
     this.handlers = new ActiveHandlers(runner, stopping);
-    this.recorder = new OutcomeRecorder(results, stopping);
+    this.recorder = new OutcomeRecorder(results, stopping, ledger::attempts);
     this.clock = clock;
   }
 
@@ -96,7 +96,7 @@ final class AttemptRunner {
     }
     HandlerResult result;
     try {
-      folder.prepare(item.payload());
+      folder.prepare(item.payload(), attempt);
       ItemEvents.started(item, attempt);
       result = handlers.run(request);
     } catch (IOException e) {
