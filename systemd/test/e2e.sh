@@ -91,7 +91,7 @@ check "tended.service reaches active" wait_for 60 active tended.service
 p0=$(prop tended.service MainPID)
 check "dpkg -i again (an upgrade run of the maintainer scripts) succeeds" eval 'ct dpkg -i /payload/tended.deb >> "$CACHE/dpkg.log" 2>&1'
 check "...and reloaded the running service (same MainPID, a new worker child), still enabled" eval '
-  eq "$(prop tended.service MainPID)" "$p0" && active tended.service && eq "$(ct systemctl is-enabled tended.service)" enabled
+  eq "$(prop tended.service MainPID)" "$p0" && active tended.service && eq "$(ct systemctl is-enabled tended.service)" enabled \
   && ct journalctl -u tended.service --no-pager -o cat | grep -F reload_done >/dev/null'
 for u in tended.service tended-worker.service tended-supervisor.service; do
   out=$(ct systemd-analyze verify "/lib/systemd/system/$u" 2>&1)
