@@ -9,7 +9,8 @@ import java.util.List;
  * ({@code dataDir/supervisor-state.json}, rewritten atomically on every change): who is watching,
  * which worker, how many failures in a row, and the recent restarts.
  *
- * @param state {@code watching}, {@code waiting_to_restart} or {@code stopped}
+ * @param state {@code watching}, {@code waiting_to_restart}, {@code reloading} (a reload has handed the worker
+ *     over; the next watching starts at once) or {@code stopped}
  * @param failuresInARow crashes and stalls since the worker last ran healthy for {@code restartBackoff.resetAfter}
  * @param nextRestartAt when a crashed worker will be started again, else null
  * @param restarts the last day's restarts, oldest first, at most {@link #KEPT}
