@@ -21,6 +21,11 @@ class ReloadIT {
   @TempDir Path dir;
 
   private TestConfig config() throws Exception {
+    return config("");
+  }
+
+  /** The stand-in as {@code workerCommand}, {@code supervisorExtra} added to the supervisor's keys. */
+  private TestConfig config(String supervisorExtra) throws Exception {
     TestConfig c = new TestConfig(dir);
     Path handler = c.script("ok.sh", "exit 0");
     Path worker = c.script("stand-in-worker.sh", """
@@ -42,7 +47,7 @@ class ReloadIT {
         exit 75""");
     c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, ""))
         .supervisor("{ staleAfter: 5s, startupGrace: 10s, stopGrace: 3s, restartBackoff: { initial: 20s }, "
-            + "workerCommand: [\"/bin/sh\", \"" + worker + "\"] }")
+            + "workerCommand: [\"/bin/sh\", \"" + worker + "\"]" + supervisorExtra + " }")
         .write();
     return c;
   }
@@ -134,6 +139,48 @@ class ReloadIT {
       await().atMost(Duration.ofSeconds(5)).until(() -> sup.log().contains("worker_handed_over pid=" + old));
       assertThat(sup.log()).doesNotContain("worker_restarted").doesNotContain("worker_exited");
       assertThat(state(c).path("failuresInARow").asInt()).isZero();
+    }
+  }
+
+  @Test
+  void inSystemctlModeAReloadReloadsTheWorkerUnitAndIsDoneAtTheNextWorkersFirstBeat() throws Exception {
+    TestConfig c = config(", restartWith: systemctl, workerUnit: tw.service");
+    Path worker = dir.resolve("stand-in-worker.sh");
+    Path calls = dir.resolve("systemctl-calls.txt");
+    Path status = c.dataDir().resolve("status.json");
+    // A stand-in systemctl: records its arguments; "reload" does what the unit's ExecReload= and
+    // RestartForceExitStatus=75 do: SIGHUP to the worker, and a new one once it has exited.
+    Path systemctl = c.script("systemctl", """
+        echo "$@" >> %s
+        old=$(sed -n 's/.*"pid":\\([0-9]*\\).*/\\1/p' "$STATUS")
+        if [ "$1" = reload ] && [ -n "$old" ]; then
+          kill -HUP $old
+          while kill -0 $old 2>/dev/null; do sleep 0.05; done
+          nohup /bin/sh %s > /dev/null 2>&1 &
+        fi
+        exit 0""".formatted(calls, worker));
+    Files.createDirectories(c.dataDir());
+    ProcessBuilder unit = new ProcessBuilder("/bin/sh", worker.toString()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    unit.environment().put("STATUS", status.toString());
+    Process first = unit.start();
+    try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(),
+        Map.of("STATUS", status.toString(), "TENDED_SYSTEMCTL", systemctl.toString()))) {
+      long old = sup.awaitBeatingWorker(-1, Duration.ofSeconds(20));
+      assertThat(old).isEqualTo(first.pid());
+
+      Supervisor.Result reload = Supervisor.run("reload", "--config", c.file().toString());
+
+      assertThat(reload.exitCode()).as(reload.err()).isZero();
+      assertThat(Files.readString(calls).strip()).isEqualTo("reload tw.service");
+      long fresh = sup.awaitBeatingWorker(old, Duration.ofSeconds(20));
+      assertThat(first.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(first.exitValue()).isEqualTo(75);
+      assertThat(sup.log()).contains("worker_unit_reloaded unit=tw.service")
+          .containsPattern("reload_done config=\\S+ took_ms=\\d+ old_pid=" + old + " new_pid=" + fresh + " hand_over=asked");
+      ProcessHandle.of(fresh).ifPresent(ProcessHandle::destroyForcibly);
+    } finally {
+      first.destroyForcibly();
     }
   }
 
