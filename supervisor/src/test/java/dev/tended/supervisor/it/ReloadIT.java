@@ -160,10 +160,7 @@ class ReloadIT {
         fi
         exit 0""".formatted(calls, worker));
     Files.createDirectories(c.dataDir());
-    ProcessBuilder unit = new ProcessBuilder("/bin/sh", worker.toString()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    unit.environment().put("STATUS", status.toString());
-    Process first = unit.start();
+    Process first = Supervisor.startStandInUnit(worker, status);
     try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(),
         Map.of("STATUS", status.toString(), "TENDED_SYSTEMCTL", systemctl.toString()))) {
       long old = sup.awaitBeatingWorker(-1, Duration.ofSeconds(20));

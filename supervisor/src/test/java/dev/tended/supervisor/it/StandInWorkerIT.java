@@ -84,10 +84,7 @@ class StandInWorkerIT {
         .supervisor("{ staleAfter: 3s, startupGrace: 5s, stopGrace: 1s, restartWith: systemctl, workerUnit: tw.service }")
         .write();
     Path status = c.dataDir().resolve("status.json");
-    ProcessBuilder unit = new ProcessBuilder("/bin/sh", worker.toString()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    unit.environment().put("STATUS", status.toString());
-    Process first = unit.start();
+    Process first = Supervisor.startStandInUnit(worker, status);
     try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(),
         Map.of("STATUS", status.toString(), "TENDED_SYSTEMCTL", systemctl.toString()))) {
       long pid = sup.awaitBeatingWorker(-1, Duration.ofSeconds(20));

@@ -46,6 +46,17 @@ final class Supervisor implements AutoCloseable {
         config.resolveSibling("supervisor.out")), dataDir);
   }
 
+  /**
+   * What systemd would run as the worker unit in systemctl mode: the stand-in worker {@code script}
+   * under {@code /bin/sh}, writing {@code status}; not the supervisor's child.
+   */
+  static Process startStandInUnit(Path script, Path status) throws IOException {
+    ProcessBuilder unit = new ProcessBuilder("/bin/sh", script.toString()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    unit.environment().put("STATUS", status.toString());
+    return unit.start();
+  }
+
   WorkerProcess process() {
     return process;
   }
