@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * while a started worker's first beat is awaited, a stat of the status file each), until {@link #stop()}. Every tick
  * is guarded, so a bug in one check is logged as {@code watch_tick_failed} and the next check still
  * runs: the watching never dies silently. It also ends by itself when the worker exits in a way a
- * restart cannot fix ({@link #refusal()}).
+ * restart cannot fix ({@link #refusal()}), and by {@link #handOver} at a reload, which leaves the
+ * worker's handlers running for the next watching's worker.
  */
 public final class Supervision {
   private static final Logger log = LoggerFactory.getLogger(Supervision.class);

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The supervisor's decisions, one {@link #tick()} at a time: start the worker, notice that it exited
- * (restart after the backoff) or stalled (capture evidence, stop it, start it again), reset the backoff
+ * (restart after the backoff; at once, uncounted, when it exited 75: it handed over) or stalled
+ * (capture evidence, hand it over or kill it, start it again), reset the backoff
  * once it has run healthy for {@code restartBackoff.resetAfter}, and log a {@code watch_ok} summary (whatever the
  * tick decided, including while a crash loop waits out its backoff)
  * every {@code watchOkEvery}. Time comes from the injected {@link MonotonicClock} only.
