@@ -2,6 +2,7 @@ package dev.tended.worker.dispatch;
 
 import dev.tended.config.SourceConfig;
 import dev.tended.config.TendedConfig;
+import dev.tended.ledger.HandlerRecord;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.ItemLedger;
@@ -9,6 +10,7 @@ import dev.tended.worker.dispatch.OutcomeRecorder.Recorded;
 import dev.tended.worker.handler.HandlerRequest;
 import dev.tended.worker.handler.HandlerResult;
 import dev.tended.worker.handler.HandlerStarter;
+import dev.tended.worker.handler.RunningHandler;
 import dev.tended.worker.heartbeat.ProgressBoard;
 import dev.tended.worker.results.ResultWriter;
 import java.io.IOException;
@@ -16,8 +18,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Takes one claimed item through one attempt on the calling handler thread: its request
@@ -41,6 +43,9 @@ final class AttemptRunner {
     }
   }
 
+  /** An attempt an earlier worker started, taken over by this one: its item, its settings and its handler. */
+  record Adopted(ItemRecord item, AttemptSpec spec, RunningHandler handler) {}
+
   private final Path workDir;
   private final HandlerRequests requests;
   private final ItemLedger ledger;
@@ -48,15 +53,17 @@ final class AttemptRunner {
   private final OutcomeRecorder recorder;
   private final Clock clock;
   private final ProgressBoard progress;
+  private final Supplier<ActiveHandlers.Leaving> leaving;
 
   AttemptRunner(TendedConfig config, ItemLedger ledger, HandlerStarter runner, ResultWriter results, Clock clock,
-      BooleanSupplier stopping, ProgressBoard progress) {
+      Supplier<ActiveHandlers.Leaving> leaving, ProgressBoard progress) {
     this.progress = progress;
     this.workDir = config.workDir();
     this.requests = new HandlerRequests(config);
     this.ledger = ledger;
-    this.handlers = new ActiveHandlers(runner, stopping);
-    this.recorder = new OutcomeRecorder(results, stopping);
+    this.leaving = leaving;
+    this.handlers = new ActiveHandlers(runner, leaving);
+    this.recorder = new OutcomeRecorder(results, () -> leaving.get() != ActiveHandlers.Leaving.NO);
     this.clock = clock;
   }
 
@@ -65,8 +72,25 @@ final class AttemptRunner {
     handlers.cancelAll();
   }
 
+  /** Lets go of every running handler for the next worker; their items stay running in the ledger. */
+  void detachAll() {
+    handlers.detachAll();
+  }
+
   int activeCount() {
     return handlers.count();
+  }
+
+  /**
+   * Takes over the handler an earlier worker recorded for {@code item} as {@code recorded}, started
+   * with {@code spec}: the request is rebuilt from the spec, never from today's configuration. Never
+   * throws; {@link #runAdopted} then waits for it and records its outcome.
+   */
+  Adopted adopt(ItemRecord item, AttemptSpec spec, HandlerRecord recorded) {
+    WorkFolder folder = WorkFolder.of(workDir, item);
+    HandlerRequest request = requests.forAttempt(item.source(), spec, item, folder, recorded.attempt(),
+        recorded.token());
+    return new Adopted(item, spec, handlers.adopt(request, recorded));
   }
 
   /**
@@ -74,7 +98,9 @@ final class AttemptRunner {
    * whose recorded attempts already reached {@code maxAttempts} (a crash interrupted its last one)
    * goes dead without running; one whose request cannot be built goes dead at once; any other
    * unexpected exception is a failed attempt (retried, then dead). Each failure to record the
-   * outcome is passed to {@code recordFailing} while recording keeps trying.
+   * outcome is passed to {@code recordFailing} while recording keeps trying. Once the handler
+   * started, its processes are recorded in the ledger with the attempt's {@link AttemptSpec}, so
+   * that a worker that dies leaves it to the next one.
    */
   Ended run(SourceConfig source, Backoff backoff, ItemRecord item, Consumer<String> recordFailing) {
     int attempt = item.attempts();
@@ -83,7 +109,11 @@ final class AttemptRunner {
       progress.taskStarted(recordingTask(item));
       return notRunAgain(item, maxAttempts, recordFailing);
     }
+    if (leaving.get() == ActiveHandlers.Leaving.HAND_OVER) {
+      return handBack(item, attempt, "handing_over");
+    }
     WorkFolder folder = WorkFolder.of(workDir, item);
+    AttemptSpec spec = requests.spec(source);
     HandlerRequest request;
     try {
       request = requests.forAttempt(source, item, folder, attempt);
@@ -96,7 +126,7 @@ final class AttemptRunner {
     try {
       folder.prepare(item.payload());
       ItemEvents.started(item, attempt);
-      result = handlers.run(request);
+      result = handlers.run(request, started -> recordStarted(item, attempt, request.token(), spec, started));
     } catch (IOException e) {
       result = notRun("cannot prepare work folder " + folder.dir() + ": " + e.getMessage());
     } catch (InterruptedException e) {
@@ -108,11 +138,82 @@ final class AttemptRunner {
       result = notRun("unexpected error running the handler: " + e);
       return conclude(backoff, item, result, Verdict.failure(result.detail(), attempt, maxAttempts), recordFailing);
     }
-    if (result.ending() == HandlerResult.Ending.CANCELLED) {
-      return handBack(item, attempt, "stopping");
+    return ended(backoff, item, spec, result, recordFailing);
+  }
+
+  /**
+   * Waits for an {@link #adopt}ed attempt and records its outcome exactly as {@link #run} records a
+   * started one, with the verdict, retry and interruption settings it was started with.
+   */
+  Ended runAdopted(Adopted adopted, Backoff backoff, Consumer<String> recordFailing) {
+    ItemRecord item = adopted.item();
+    HandlerResult result;
+    try {
+      result = handlers.awaitAdopted(adopted.handler());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return handBack(item, item.attempts(), "interrupted");
+    } catch (RuntimeException e) {
+      progress.taskStarted(recordingTask(item));
+      ItemEvents.crashed(item, item.attempts(), e);
+      result = notRun("unexpected error watching the adopted handler: " + e);
+      return conclude(backoff, item, result,
+          Verdict.failure(result.detail(), item.attempts(), adopted.spec().maxAttempts()), recordFailing);
+    }
+    return ended(backoff, item, adopted.spec(), result, recordFailing);
+  }
+
+  /** An attempt's result, whatever the way it was watched, to its record in the ledger. */
+  private Ended ended(Backoff backoff, ItemRecord item, AttemptSpec spec, HandlerResult result,
+      Consumer<String> recordFailing) {
+    int attempt = item.attempts();
+    switch (result.ending()) {
+      case DETACHED -> {
+        ItemEvents.detached(item, attempt);
+        return Ended.NEUTRAL;
+      }
+      case CANCELLED -> {
+        return handBack(item, attempt, "stopping");
+      }
+      case INTERRUPTED -> {
+        return interrupted(item, attempt, spec.maxInterruptions(), result.detail());
+      }
+      default -> { }
     }
     progress.taskStarted(recordingTask(item));
-    return conclude(backoff, item, result, Verdict.of(result, attempt, maxAttempts), recordFailing);
+    return conclude(backoff, item, result, Verdict.of(result, attempt, spec.maxAttempts()), recordFailing);
+  }
+
+  /**
+   * Records the started handler's processes with the attempt's spec. A failure to record them is
+   * logged and the attempt goes on: should this worker die, the next one still finds the handler by
+   * its marker.
+   */
+  private void recordStarted(ItemRecord item, int attempt, String token, AttemptSpec spec, RunningHandler started) {
+    started.processes().ifPresent(p -> {
+      try {
+        ledger.handlerStarted(new HandlerRecord(item.seq(), attempt, token, p.bootId(), p.waiterPid(),
+            p.waiterStartTicks(), p.handlerPid(), p.handlerStartTicks(), p.startedAt(), spec.toJson()));
+      } catch (RuntimeException e) {
+        ItemEvents.handlerNotRecorded(item, attempt, e);
+      }
+    });
+  }
+
+  /**
+   * The attempt's handler died with its worker, or is gone with no exit status: the item's fault it
+   * is not, so no attempt is counted; {@code maxInterruptions} of them make it dead.
+   */
+  Ended interrupted(ItemRecord item, int attempt, int maxInterruptions, String detail) {
+    ItemState now = ledger.interrupted(item.seq(), detail, maxInterruptions);
+    ItemEvents.interrupted(item, attempt, detail, now);
+    return Ended.NEUTRAL;
+  }
+
+  /** A running item whose handler never started (the worker died first): back to pending, no attempt counted. */
+  void neverStarted(ItemRecord item) {
+    ledger.handBack(item.seq(), "its handler never started: the worker stopped first");
+    ItemEvents.handedBack(item, item.attempts(), "never_started");
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.tended.worker.dispatch;
 
 import dev.tended.ledger.ItemRecord;
+import dev.tended.ledger.ItemState;
 import dev.tended.logging.Kv;
 import dev.tended.worker.handler.HandlerResult;
 import java.time.Duration;
@@ -49,6 +50,27 @@ final class ItemEvents {
 
   static void handedBack(ItemRecord item, int attempt, String reason) {
     log.info("item_handed_back source={} id={} attempt={} reason={}", item.source(), Kv.q(item.id()), attempt, reason);
+  }
+
+  /** A hand-over let go of the attempt: its handler runs on, its item stays running for the next worker. */
+  static void detached(ItemRecord item, int attempt) {
+    log.info("item_detached source={} id={} attempt={} seq={}", item.source(), Kv.q(item.id()), attempt, item.seq());
+  }
+
+  /** The attempt's handler is gone without an exit status (it died with its worker): {@code now} is PENDING or DEAD. */
+  static void interrupted(ItemRecord item, int attempt, String detail, ItemState now) {
+    if (now == ItemState.DEAD) {
+      dead(item, attempt, 0, "interrupted " + (item.interruptions() + 1) + " times (" + detail + "); not run again", "");
+    } else {
+      log.warn("item_interrupted source={} id={} attempt={} interruptions={} reason={}", item.source(),
+          Kv.q(item.id()), attempt, item.interruptions() + 1, Kv.q(detail));
+    }
+  }
+
+  /** The handler started but its processes could not be recorded: a worker that dies now leaves it to be found by its marker. */
+  static void handlerNotRecorded(ItemRecord item, int attempt, RuntimeException e) {
+    log.warn("handler_not_recorded source={} id={} attempt={} error={}", item.source(), Kv.q(item.id()), attempt,
+        Kv.q(e.toString()));
   }
 
   static void crashed(ItemRecord item, int attempt, Throwable e) {
