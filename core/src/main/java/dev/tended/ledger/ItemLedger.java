@@ -34,23 +34,19 @@ public interface ItemLedger extends AutoCloseable {
   /**
    * Takes up to {@code limit} of the source's items that are due (pending, or failed with their next
    * attempt time reached) and whose older versions are all finished, oldest first-seen first, and
-   * marks them {@code running} with their attempt counted. Returned records show the new state.
+   * marks them {@code running} with their attempt counted and a fresh {@link ItemRecord#attemptToken()}
+   * (durable before any handler starts). Returned records show the new state.
    */
   List<ItemRecord> claimDue(String source, int limit);
-
-  /**
-   * Ends a running attempt: {@code to} is SUCCEEDED, FAILED (runs again at {@code nextAttemptAt}) or
-   * DEAD. {@code exitCode} may be null (timeout, failed to start).
-   *
-   * @throws ItemNotRunningException when the item is not running (nothing is changed)
-   */
-  void finish(long seq, ItemState to, Integer exitCode, String detail, Instant nextAttemptAt);
 
   /**
    * Ends a running attempt, recording how it ended: {@code to} is SUCCEEDED, FAILED (runs again at
    * {@code nextAttemptAt}) or DEAD; {@code ending} is what the closing transition records (never
    * {@link AttemptEnding#HANDED_BACK} or {@link AttemptEnding#INTERRUPTED}: those have their own
-   * methods). The item's recorded handler, if any, is forgotten in the same transaction.
+   * methods). An ending that does not count ({@link AttemptEnding#countsAsAttempt}) takes back the
+   * attempt the claim counted. {@code exitCode} may be null (timeout, failed to start). The item's
+   * recorded handler, if any, is forgotten in the same transaction. Concurrent finishes and
+   * {@link #handlerStarted} calls share one commit.
    *
    * @throws ItemNotRunningException when the item is not running (nothing is changed)
    */
@@ -66,6 +62,12 @@ public interface ItemLedger extends AutoCloseable {
 
   /** Every running item with its recorded handler, if any, oldest first: what a starting worker adopts. */
   List<RunningItem> running();
+
+  /**
+   * The attempts of item version {@code seq}, oldest first, with how each ended (the running one
+   * last, without an ending): what the worker writes into the result file.
+   */
+  List<AttemptRecord> attempts(long seq);
 
   /**
    * The running attempt was interrupted: its handler died with its worker (no exit status was
@@ -100,4 +102,13 @@ public interface ItemLedger extends AutoCloseable {
 
   @Override
   void close();
+
+  /**
+   * The detail of an item {@link #interrupted} for the {@code interruptions}-th time, the last one
+   * because of {@code lastDetail}, and so dead: what the ledger records and the result file says.
+   */
+  static String interruptedTooOften(int interruptions, String lastDetail) {
+    return "interrupted " + interruptions + " times: its handler died with its worker each time; not run again"
+        + " (last: " + lastDetail + ")";
+  }
 }

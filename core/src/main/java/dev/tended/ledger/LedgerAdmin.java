@@ -13,7 +13,7 @@ public interface LedgerAdmin extends AutoCloseable {
 
   /**
    * An operator's retry: the newest dead version of {@code source}/{@code id} goes back to pending
-   * with its attempts reset. Returns false when there is no such dead item.
+   * with its attempts and interruptions reset. Returns false when there is no such dead item.
    */
   boolean retryDead(String source, String id);
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -27,12 +28,12 @@ final class SqliteItemLedger implements ItemLedger {
 
   private final SqliteSession db;
   private final Clock clock;
-  private final GroupCommit<Finish> finishes;
+  private final GroupCommit<Write> writes;
 
   SqliteItemLedger(SqliteSession db, Clock clock) {
     this.db = db;
     this.clock = clock;
-    this.finishes = new GroupCommit<>(this, this::commitFinishes);
+    this.writes = new GroupCommit<>(this, this::commitWrites);
   }
 
   @Override
@@ -117,7 +118,8 @@ final class SqliteItemLedger implements ItemLedger {
       }
       List<ItemRecord> claimed = new ArrayList<>();
       try (PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = 'running',"
-          + " attempts = attempts + 1, last_started_at = ?, updated_at = ? WHERE seq IN " + in
+          + " attempts = attempts + 1, attempt_token = lower(hex(randomblob(16))), last_started_at = ?, updated_at = ?"
+          + " WHERE seq IN " + in
           + " RETURNING " + SqliteSession.COLUMNS)) {
         up.setLong(1, now);
         up.setLong(2, now);
@@ -158,68 +160,149 @@ final class SqliteItemLedger implements ItemLedger {
   }
 
   @Override
-  public void finish(long seq, ItemState to, Integer exitCode, String detail, Instant nextAttemptAt) {
+  public void finish(long seq, ItemState to, AttemptEnding ending, Integer exitCode, String detail,
+      Instant nextAttemptAt) {
     if (to != ItemState.SUCCEEDED && to != ItemState.FAILED && to != ItemState.DEAD) {
       throw new IllegalArgumentException("an attempt cannot end in " + to);
     }
-    finishes.submit(new Finish(seq, to, exitCode, detail, nextAttemptAt, clock.millis()), "finish item " + seq);
+    Objects.requireNonNull(ending, "ending");
+    if (ending == AttemptEnding.HANDED_BACK || ending == AttemptEnding.INTERRUPTED) {
+      throw new IllegalArgumentException("an attempt " + ending.wireName() + " is recorded by its own method");
+    }
+    writes.submit(new Finish(seq, to, ending, exitCode, detail, nextAttemptAt, clock.millis()), "finish item " + seq);
+  }
+
+  @Override
+  public void handlerStarted(HandlerRecord handler) {
+    writes.submit(new Started(handler), "record the handler of item " + handler.seq());
+  }
+
+  /** A write that shares its commit with others ({@link GroupCommit}): each is one synced write per attempt. */
+  private sealed interface Write permits Finish, Started {
+    long seq();
   }
 
   /** One attempt's end, as queued for a shared commit. */
-  private record Finish(long seq, ItemState to, Integer exitCode, String detail, Instant nextAttemptAt, long at) {}
+  private record Finish(long seq, ItemState to, AttemptEnding ending, Integer exitCode, String detail,
+      Instant nextAttemptAt, long at) implements Write {}
 
-  /** Commits every queued end of an attempt in one transaction; an item not running fails alone. */
-  private void commitFinishes(List<GroupCommit.Entry<Finish>> batch) {
-    db.inTransaction("finish " + batch.size() + " item(s)", () -> {
+  /** One attempt's handler processes, as queued for a shared commit. */
+  private record Started(HandlerRecord handler) implements Write {
+    @Override
+    public long seq() {
+      return handler.seq();
+    }
+  }
+
+  /** Commits every queued write in one transaction; one for an item not running fails alone. */
+  private void commitWrites(List<GroupCommit.Entry<Write>> batch) {
+    db.inTransaction("record " + batch.size() + " attempt change(s)", () -> {
       try (PreparedStatement tr = db.connection().prepareStatement("INSERT INTO transitions"
-              + " (item_seq, at, from_state, to_state, attempt, exit_code, detail)"
-              + " SELECT seq, ?, 'running', ?, attempts, ?, ? FROM items WHERE seq = ? AND state = 'running'");
+              + " (item_seq, at, from_state, to_state, attempt, exit_code, detail, ending)"
+              + " SELECT seq, ?, 'running', ?, attempts, ?, ?, ? FROM items WHERE seq = ? AND state = 'running'");
           PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = ?, next_attempt_at = ?,"
-              + " last_finished_at = ?, last_exit_code = ?, last_error = ?, updated_at = ? WHERE seq = ?")) {
-        for (GroupCommit.Entry<Finish> entry : batch) {
-          Finish f = entry.request();
-          tr.setLong(1, f.at());
-          tr.setString(2, f.to().wireName());
-          SqliteSession.setInteger(tr, 3, f.exitCode());
-          tr.setString(4, f.detail());
-          tr.setLong(5, f.seq());
-          if (tr.executeUpdate() != 1) {
-            entry.fail(new ItemNotRunningException(f.seq()));
-            continue;
+              + " last_finished_at = ?, last_exit_code = ?, last_error = ?, updated_at = ?,"
+              + " attempts = MAX(attempts - ?, 0) WHERE seq = ?");
+          PreparedStatement handler = db.connection().prepareStatement("INSERT OR REPLACE INTO handlers"
+              + " (item_seq, attempt, token, boot_id, waiter_pid, waiter_start_ticks, handler_pid,"
+              + " handler_start_ticks, started_at, spec) SELECT seq, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM items"
+              + " WHERE seq = ? AND state = 'running'")) {
+        for (GroupCommit.Entry<Write> entry : batch) {
+          Write w = entry.request();
+          if (w instanceof Finish f ? !finishOne(tr, up, f) : !startedOne(handler, ((Started) w).handler())) {
+            entry.fail(new ItemNotRunningException(w.seq()));
           }
-          up.setString(1, f.to().wireName());
-          up.setLong(2, f.nextAttemptAt() == null ? f.at() : f.nextAttemptAt().toEpochMilli());
-          up.setLong(3, f.at());
-          SqliteSession.setInteger(up, 4, f.exitCode());
-          up.setString(5, f.to() == ItemState.SUCCEEDED ? null : f.detail());
-          up.setLong(6, f.at());
-          up.setLong(7, f.seq());
-          up.executeUpdate();
         }
       }
       return null;
     });
   }
 
-  @Override
-  public void finish(long seq, ItemState to, AttemptEnding ending, Integer exitCode, String detail,
-      Instant nextAttemptAt) {
-    throw new UnsupportedOperationException("issue 12: ledger part not built yet");
+  private boolean finishOne(PreparedStatement tr, PreparedStatement up, Finish f) throws SQLException {
+    tr.setLong(1, f.at());
+    tr.setString(2, f.to().wireName());
+    SqliteSession.setInteger(tr, 3, f.exitCode());
+    tr.setString(4, f.detail());
+    tr.setString(5, f.ending().wireName());
+    tr.setLong(6, f.seq());
+    if (tr.executeUpdate() != 1) {
+      return false;
+    }
+    up.setString(1, f.to().wireName());
+    up.setLong(2, f.nextAttemptAt() == null ? f.at() : f.nextAttemptAt().toEpochMilli());
+    up.setLong(3, f.at());
+    SqliteSession.setInteger(up, 4, f.exitCode());
+    up.setString(5, f.to() == ItemState.SUCCEEDED ? null : f.detail());
+    up.setLong(6, f.at());
+    up.setInt(7, f.ending().countsAsAttempt() ? 0 : 1);
+    up.setLong(8, f.seq());
+    up.executeUpdate();
+    db.forgetHandler(f.seq());
+    return true;
+  }
+
+  private static boolean startedOne(PreparedStatement ins, HandlerRecord h) throws SQLException {
+    ins.setInt(1, h.attempt());
+    ins.setString(2, h.token());
+    ins.setString(3, h.bootId());
+    ins.setLong(4, h.waiterPid());
+    ins.setLong(5, h.waiterStartTicks());
+    ins.setLong(6, h.handlerPid());
+    ins.setLong(7, h.handlerStartTicks());
+    ins.setLong(8, h.startedAt().toEpochMilli());
+    ins.setString(9, h.spec());
+    ins.setLong(10, h.seq());
+    return ins.executeUpdate() == 1;
   }
 
   @Override
-  public void handlerStarted(HandlerRecord handler) {
-    throw new UnsupportedOperationException("issue 12: ledger part not built yet");
+  public synchronized List<RunningItem> running() {
+    return db.query("list running items", () -> db.running(SqliteSchema.CURRENT));
   }
 
   @Override
-  public List<RunningItem> running() {
-    throw new UnsupportedOperationException("issue 12: ledger part not built yet");
+  public synchronized List<AttemptRecord> attempts(long seq) {
+    return db.query("list the attempts of item " + seq, () -> db.attempts(seq, SqliteSchema.CURRENT));
   }
 
   @Override
-  public ItemState interrupted(long seq, String detail, int maxInterruptions) {
-    throw new UnsupportedOperationException("issue 12: ledger part not built yet");
+  public synchronized ItemState interrupted(long seq, String detail, int maxInterruptions) {
+    long now = clock.millis();
+    return db.inTransaction("record item " + seq + " interrupted", () -> {
+      int attempts;
+      int interruptions;
+      try (PreparedStatement q = db.connection().prepareStatement(
+          "SELECT attempts, interruptions FROM items WHERE seq = ? AND state = 'running'")) {
+        q.setLong(1, seq);
+        try (ResultSet rs = q.executeQuery()) {
+          if (!rs.next()) {
+            throw new ItemNotRunningException(seq);
+          }
+          attempts = rs.getInt(1);
+          interruptions = rs.getInt(2) + 1;
+        }
+      }
+      boolean dead = interruptions >= maxInterruptions;
+      ItemState to = dead ? ItemState.DEAD : ItemState.PENDING;
+      String why = dead ? ItemLedger.interruptedTooOften(interruptions, detail) : detail;
+      try (PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = ?,"
+          + " attempts = MAX(attempts - 1, 0), interruptions = ?, next_attempt_at = ?, updated_at = ?,"
+          + " last_finished_at = CASE WHEN ? THEN ? ELSE last_finished_at END, last_exit_code = NULL,"
+          + " last_error = ? WHERE seq = ?")) {
+        up.setString(1, to.wireName());
+        up.setInt(2, interruptions);
+        up.setLong(3, now);
+        up.setLong(4, now);
+        up.setBoolean(5, dead);
+        up.setLong(6, now);
+        up.setString(7, why);
+        up.setLong(8, seq);
+        up.executeUpdate();
+      }
+      db.transition(seq, now, ItemState.RUNNING, to, Math.max(attempts - 1, 0), AttemptEnding.INTERRUPTED, null, why);
+      db.forgetHandler(seq);
+      return to;
+    });
   }
 
   @Override
@@ -238,7 +321,9 @@ final class SqliteItemLedger implements ItemLedger {
           return null; // not running (any more): nothing to hand back, and no transition to record
         }
       }
-      db.transition(seq, now, ItemState.RUNNING, ItemState.PENDING, Math.max(attempt - 1, 0), null, detail);
+      db.transition(seq, now, ItemState.RUNNING, ItemState.PENDING, Math.max(attempt - 1, 0),
+          AttemptEnding.HANDED_BACK, null, detail);
+      db.forgetHandler(seq);
       return null;
     });
   }
@@ -260,7 +345,9 @@ final class SqliteItemLedger implements ItemLedger {
           throw new ItemNotRunningException(seq);
         }
       }
-      db.transition(seq, now, ItemState.RUNNING, ItemState.DEAD, Math.max(attempt - 1, 0), null, detail);
+      db.transition(seq, now, ItemState.RUNNING, ItemState.DEAD, Math.max(attempt - 1, 0),
+          AttemptEnding.NOT_STARTED, null, detail);
+      db.forgetHandler(seq);
       return null;
     });
   }

@@ -42,7 +42,7 @@ final class SqliteLedgerAdmin implements LedgerAdmin {
         return false;
       }
       try (PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = 'pending',"
-          + " attempts = 0, next_attempt_at = ?, updated_at = ? WHERE seq = ?")) {
+          + " attempts = 0, interruptions = 0, next_attempt_at = ?, updated_at = ? WHERE seq = ?")) {
         up.setLong(1, now);
         up.setLong(2, now);
         up.setLong(3, seq);

@@ -40,13 +40,14 @@ public final class SqliteLedgerStore implements LedgerStore {
     try {
       Connection db = SqliteConnections.openReader(file);
       SqliteSession session = new SqliteSession(db, file.toString());
+      int schema;
       try {
-        SqliteSchema.checkReadable(session);
+        schema = SqliteSchema.checkReadable(session);
       } catch (RuntimeException e) {
         session.close();
         throw e;
       }
-      return new SqliteLedgerView(session);
+      return new SqliteLedgerView(session, schema);
     } catch (SQLException e) {
       throw new LedgerException("open ledger " + file + " read-only", e);
     }

@@ -17,9 +17,12 @@ import java.util.TreeMap;
  */
 final class SqliteLedgerView implements LedgerView {
   private final SqliteSession db;
+  /** The file's schema version: an older file is read as it is, never migrated here. */
+  private final int schema;
 
-  SqliteLedgerView(SqliteSession db) {
+  SqliteLedgerView(SqliteSession db, int schema) {
     this.db = db;
+    this.schema = schema;
   }
 
   @Override
@@ -52,7 +55,7 @@ final class SqliteLedgerView implements LedgerView {
   @Override
   public synchronized List<ItemRecord> recent(int limit) {
     return db.query("list recent items", () -> {
-      try (PreparedStatement q = db.connection().prepareStatement("SELECT " + SqliteSession.COLUMNS
+      try (PreparedStatement q = db.connection().prepareStatement("SELECT " + SqliteSession.columns(schema)
           + " FROM items ORDER BY updated_at DESC, seq DESC LIMIT ?")) {
         q.setInt(1, Math.max(0, limit));
         return SqliteSession.collect(q);
@@ -64,7 +67,7 @@ final class SqliteLedgerView implements LedgerView {
   public synchronized List<ItemRecord> versions(String source, String id) {
     return db.query("look up " + source + "/" + id, () -> {
       try (PreparedStatement q = db.connection().prepareStatement(
-          "SELECT " + SqliteSession.COLUMNS + " FROM items WHERE source = ? AND item_id = ? ORDER BY seq")) {
+          "SELECT " + SqliteSession.columns(schema) + " FROM items WHERE source = ? AND item_id = ? ORDER BY seq")) {
         q.setString(1, source);
         q.setString(2, id);
         return SqliteSession.collect(q);
@@ -76,7 +79,7 @@ final class SqliteLedgerView implements LedgerView {
   public synchronized List<ItemRecord> inState(String source, ItemState state) {
     return db.query("list " + state.wireName() + " items", () -> {
       try (PreparedStatement q = db.connection().prepareStatement(
-          "SELECT " + SqliteSession.COLUMNS + " FROM items WHERE source = ? AND state = ? ORDER BY seq")) {
+          "SELECT " + SqliteSession.columns(schema) + " FROM items WHERE source = ? AND state = ? ORDER BY seq")) {
         q.setString(1, source);
         q.setString(2, state.wireName());
         return SqliteSession.collect(q);
@@ -121,12 +124,12 @@ final class SqliteLedgerView implements LedgerView {
   }
 
   @Override
-  public List<RunningItem> running() {
-    throw new UnsupportedOperationException("issue 12: ledger part not built yet");
+  public synchronized List<RunningItem> running() {
+    return db.query("list running items", () -> db.running(schema));
   }
 
   @Override
-  public List<AttemptRecord> attempts(long seq) {
-    throw new UnsupportedOperationException("issue 12: ledger part not built yet");
+  public synchronized List<AttemptRecord> attempts(long seq) {
+    return db.query("list the attempts of item " + seq, () -> db.attempts(seq, schema));
   }
 }

@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class SqliteSchema {
   /** The version this build writes. */
-  static final int CURRENT = 2;
+  static final int CURRENT = 3;
 
   /** One step: from {@code version - 1} to {@code version}. */
   private record Migration(int version, String what, List<String> statements) {}
@@ -55,7 +55,26 @@ final class SqliteSchema {
           "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")),
       // the claim's check that no older version of an id is unfinished reads along this index
       new Migration(2, "versions of an id in first-seen order",
-          List.of("CREATE INDEX IF NOT EXISTS items_by_id ON items (source, item_id, seq)")));
+          List.of("CREATE INDEX IF NOT EXISTS items_by_id ON items (source, item_id, seq)")),
+      // issue 12: handlers outlive the worker. The claim's token marks an attempt's processes before
+      // they start, each closing transition says how its attempt ended, and a running attempt's
+      // processes are recorded so that the next worker can adopt them.
+      new Migration(3, "attempt endings, interruptions, attempt tokens and running handlers", List.of(
+          "ALTER TABLE items ADD COLUMN interruptions INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE items ADD COLUMN attempt_token TEXT",
+          "ALTER TABLE transitions ADD COLUMN ending TEXT",
+          """
+          CREATE TABLE IF NOT EXISTS handlers (
+            item_seq INTEGER PRIMARY KEY REFERENCES items (seq),
+            attempt INTEGER NOT NULL,
+            token TEXT NOT NULL,
+            boot_id TEXT NOT NULL,
+            waiter_pid INTEGER NOT NULL,
+            waiter_start_ticks INTEGER NOT NULL,
+            handler_pid INTEGER NOT NULL,
+            handler_start_ticks INTEGER NOT NULL,
+            started_at INTEGER NOT NULL,
+            spec TEXT NOT NULL)""")));
 
   private SqliteSchema() {}
 
@@ -88,9 +107,15 @@ final class SqliteSchema {
     return found;
   }
 
+  /** The statements that make a new file's schema at {@code version}, as that release wrote it (for tests of migrations). */
+  static List<String> statementsUpTo(int version) {
+    return MIGRATIONS.stream().filter(m -> m.version() <= version).flatMap(m -> m.statements().stream()).toList();
+  }
+
   /**
    * For a read-only view: the file must hold a schema this build can read (any version from 1 to
-   * {@link #CURRENT}: every version's tables hold what the view reads).
+   * {@link #CURRENT}; the view reads what an older version lacks as its default: no interruptions,
+   * no token, no recorded handler, no ending).
    */
   static int checkReadable(SqliteSession session) {
     int found = session.query("read the schema version", () -> versionOf(session.connection()));

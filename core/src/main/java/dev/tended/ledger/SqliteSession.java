@@ -7,7 +7,10 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * One SQLite connection and the ways the ledger's classes use it: a read, a transaction (rolled back
@@ -17,8 +20,21 @@ import java.util.List;
  * <p>Not thread-safe: its owner serialises calls (each face holds its own monitor around them).
  */
 final class SqliteSession implements AutoCloseable {
-  static final String COLUMNS = "seq, source, item_id, content_hash, payload, state, attempts,"
+  private static final String BASE_COLUMNS = "seq, source, item_id, content_hash, payload, state, attempts,"
       + " next_attempt_at, first_seen_at, updated_at, last_started_at, last_finished_at, last_exit_code, last_error";
+  /** The {@code items} columns {@link #read} maps, as schema 3 has them. */
+  static final String COLUMNS = BASE_COLUMNS + ", interruptions, attempt_token";
+  /** The handler columns {@link #readHandler} maps, after {@link #COLUMNS}. */
+  static final String HANDLER_COLUMNS = "h.attempt, h.token, h.boot_id, h.waiter_pid, h.waiter_start_ticks,"
+      + " h.handler_pid, h.handler_start_ticks, h.started_at, h.spec";
+
+  /**
+   * The {@code items} columns as {@link #read} maps them from a file of {@code schema}: one older than
+   * 3 (a read-only view does not migrate) has no interruptions and no token yet.
+   */
+  static String columns(int schema) {
+    return schema >= 3 ? COLUMNS : BASE_COLUMNS + ", 0, NULL";
+  }
 
   private final Connection db;
   private final String where;
@@ -86,8 +102,16 @@ final class SqliteSession implements AutoCloseable {
 
   void transition(long seq, long at, ItemState from, ItemState to, int attempt, Integer exitCode, String detail)
       throws SQLException {
-    try (PreparedStatement tr = db.prepareStatement("INSERT INTO transitions"
-        + " (item_seq, at, from_state, to_state, attempt, exit_code, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+    transition(seq, at, from, to, attempt, null, exitCode, detail);
+  }
+
+  /** Records a transition; {@code ending} is null unless it closes an attempt. Needs schema 3 when it is not. */
+  void transition(long seq, long at, ItemState from, ItemState to, int attempt, AttemptEnding ending,
+      Integer exitCode, String detail) throws SQLException {
+    String endingColumn = ending == null ? "" : ", ending";
+    try (PreparedStatement tr = db.prepareStatement("INSERT INTO transitions (item_seq, at, from_state, to_state,"
+        + " attempt, exit_code, detail" + endingColumn + ") VALUES (?, ?, ?, ?, ?, ?, ?" + (ending == null ? "" : ", ?")
+        + ")")) {
       tr.setLong(1, seq);
       tr.setLong(2, at);
       tr.setString(3, from == null ? null : from.wireName());
@@ -95,8 +119,99 @@ final class SqliteSession implements AutoCloseable {
       tr.setInt(5, attempt);
       setInteger(tr, 6, exitCode);
       tr.setString(7, detail);
+      if (ending != null) {
+        tr.setString(8, ending.wireName());
+      }
       tr.executeUpdate();
     }
+  }
+
+  /** Forgets the recorded handler of {@code seq}: its attempt ended (schema 3). */
+  void forgetHandler(long seq) throws SQLException {
+    try (PreparedStatement del = db.prepareStatement("DELETE FROM handlers WHERE item_seq = ?")) {
+      del.setLong(1, seq);
+      del.executeUpdate();
+    }
+  }
+
+  /** Every running item with its recorded handler (none before schema 3), oldest first. */
+  List<RunningItem> running(int schema) throws SQLException {
+    String sql = schema >= 3
+        ? "SELECT " + prefixed("i.", COLUMNS) + ", " + HANDLER_COLUMNS
+            + " FROM items i LEFT JOIN handlers h ON h.item_seq = i.seq WHERE i.state = 'running' ORDER BY i.seq"
+        : "SELECT " + columns(schema) + " FROM items WHERE state = 'running' ORDER BY seq";
+    List<RunningItem> out = new ArrayList<>();
+    try (PreparedStatement q = db.prepareStatement(sql); ResultSet rs = q.executeQuery()) {
+      while (rs.next()) {
+        ItemRecord item = read(rs);
+        out.add(new RunningItem(item, schema >= 3 ? readHandler(item.seq(), rs) : Optional.empty()));
+      }
+    }
+    return out;
+  }
+
+  private static String prefixed(String alias, String columns) {
+    return Arrays.stream(columns.split(",")).map(c -> alias + c.strip()).collect(Collectors.joining(", "));
+  }
+
+  /** The handler columns after {@link #COLUMNS} in {@code rs}; empty when the LEFT JOIN found none. */
+  private static Optional<HandlerRecord> readHandler(long seq, ResultSet rs) throws SQLException {
+    int c = 17;
+    String token = rs.getString(c + 1);
+    if (token == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new HandlerRecord(seq, rs.getInt(c), token, rs.getString(c + 2), rs.getLong(c + 3),
+        rs.getLong(c + 4), rs.getLong(c + 5), rs.getLong(c + 6), Instant.ofEpochMilli(rs.getLong(c + 7)),
+        rs.getString(c + 8)));
+  }
+
+  /**
+   * The attempts of {@code seq} as its transitions tell them: each claim (a transition to running)
+   * opens one, the next transition from running closes it. A file older than schema 3 recorded no
+   * ending: an attempt closed with an exit code {@link AttemptEnding#EXITED exited}, one taken back
+   * to pending was handed back (or, said its detail, interrupted by a crash), any other is left null.
+   */
+  List<AttemptRecord> attempts(long seq, int schema) throws SQLException {
+    List<AttemptRecord> out = new ArrayList<>();
+    try (PreparedStatement q = db.prepareStatement("SELECT from_state, to_state, attempt, at, exit_code, detail, "
+        + (schema >= 3 ? "ending" : "NULL") + " FROM transitions WHERE item_seq = ? ORDER BY id")) {
+      q.setLong(1, seq);
+      try (ResultSet rs = q.executeQuery()) {
+        Integer open = null;
+        Instant openedAt = null;
+        while (rs.next()) {
+          String from = rs.getString(1);
+          String to = rs.getString(2);
+          Instant at = Instant.ofEpochMilli(rs.getLong(4));
+          if ("running".equals(from) && open != null) {
+            Integer exit = integer(rs, 5);
+            String ending = rs.getString(7);
+            out.add(new AttemptRecord(open, ending != null ? AttemptEnding.fromWire(ending) : legacyEnding(to, exit,
+                rs.getString(6)), exit, openedAt, at, rs.getString(6)));
+            open = null;
+          }
+          if ("running".equals(to)) {
+            open = rs.getInt(3);
+            openedAt = at;
+          }
+        }
+        if (open != null) {
+          out.add(new AttemptRecord(open, null, null, openedAt, null, null));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static AttemptEnding legacyEnding(String to, Integer exit, String detail) {
+    if (exit != null) {
+      return AttemptEnding.EXITED;
+    }
+    if ("pending".equals(to)) {
+      return "interrupted by a crash".equals(detail) ? AttemptEnding.INTERRUPTED : AttemptEnding.HANDED_BACK;
+    }
+    return null;
   }
 
   int attemptsOf(long seq) throws SQLException {
@@ -133,7 +248,7 @@ final class SqliteSession implements AutoCloseable {
   static ItemRecord read(ResultSet rs) throws SQLException {
     return new ItemRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
         ItemState.fromWire(rs.getString(6)), rs.getInt(7), instant(rs, 8), instant(rs, 9), instant(rs, 10),
-        instant(rs, 11), instant(rs, 12), integer(rs, 13), rs.getString(14), 0, null); // issue 12: schema 3 columns
+        instant(rs, 11), instant(rs, 12), integer(rs, 13), rs.getString(14), rs.getInt(15), rs.getString(16));
   }
 
   private static Instant instant(ResultSet rs, int column) throws SQLException {

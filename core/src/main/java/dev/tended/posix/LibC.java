@@ -16,12 +16,23 @@ import java.util.Optional;
 final class LibC {
   static final int EPERM = 1;
   static final int ESRCH = 3;
+  static final int EINTR = 4;
+  static final int EAGAIN = 11;
 
   static final int PR_SET_CHILD_SUBREAPER = 36;
   static final int WNOHANG = 1;
 
   static final int O_CLOEXEC = 0x80000;
   static final int O_RDONLY = 0;
+  static final int O_NONBLOCK = 0x800;
+  static final int O_NOFOLLOW = 0x20000;
+  static final int F_GETFL = 3;
+  static final int F_SETFL = 4;
+  static final int F_SETPIPE_SZ = 1031;
+  static final short POLLIN = 1;
+  static final long FIONREAD = 0x541B;
+  /** {@code sizeof(struct pollfd)}: fd (int), events, revents (shorts). */
+  static final int POLLFD_SIZE = 8;
   static final int F_GETLK = 5;
   static final short F_WRLCK = 1;
   static final short F_UNLCK = 2;
@@ -59,5 +70,18 @@ final class LibC {
 
   /** {@code fcntl(fd, cmd, struct flock *)}; {@code flock} is the struct's bytes in native order. */
   static native int fcntl(int fd, int cmd, byte[] flock) throws LastErrorException;
+
+  /** {@code fcntl(fd, cmd, int)}: flags and the pipe size. */
+  static native int fcntl(int fd, int cmd, int arg) throws LastErrorException;
+
+  static native int mkfifo(String path, int mode) throws LastErrorException;
+
+  /** {@code poll(fds, nfds, timeout)}; {@code fds} is the {@code struct pollfd} array's bytes in native order. */
+  static native int poll(byte[] fds, long nfds, int timeoutMillis) throws LastErrorException;
+
+  static native long read(int fd, byte[] buf, long count) throws LastErrorException;
+
+  /** {@code ioctl(fd, request, int *)}: FIONREAD. */
+  static native int ioctl(int fd, long request, int[] arg) throws LastErrorException;
 
 }

@@ -131,6 +131,25 @@ public final class ProcFs {
     return Optional.of(false);
   }
 
+  /** Clock ticks per second of the start times in {@code stat} ({@code USER_HZ}, 100 on every Linux). */
+  public static final long TICKS_PER_SECOND = 100;
+
+  /** Time since boot ({@code /proc/uptime}), the clock process start times are counted on. */
+  public static java.time.Duration uptime() {
+    try {
+      String first = Files.readString(PROC.resolve("uptime"), StandardCharsets.US_ASCII).trim().split(" ")[0];
+      return java.time.Duration.ofNanos(new java.math.BigDecimal(first).movePointRight(9).longValue());
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("cannot read /proc/uptime: " + e, e);
+    }
+  }
+
+  /** How long ago, by the boot clock, a process that started at {@code startTicks} started. */
+  public static java.time.Duration age(long startTicks) {
+    java.time.Duration since = uptime().minusMillis(startTicks * 1000 / TICKS_PER_SECOND);
+    return since.isNegative() ? java.time.Duration.ZERO : since;
+  }
+
   /** The link {@code /proc/self/fd/<fd>}: what this process's descriptor {@code fd} points at. */
   public static Path ownDescriptor(int fd) {
     return PROC.resolve("self").resolve("fd").resolve(Integer.toString(fd));

@@ -141,6 +141,36 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void progressTimeoutLimitsAndMaxInterruptionsAreOffOrFiveByDefaultAndReadWhenGiven() throws Exception {
+    TendedConfig defaults = ConfigLoader.load(write(TWO_SOURCES.formatted("3s")));
+    SourceConfig ideas = defaults.sources().get(0);
+    assertThat(ideas.handler().progressTimeout()).isZero();
+    assertThat(ideas.handler().limits()).isEqualTo(HandlerLimits.NONE);
+    assertThat(ideas.retry().maxInterruptions()).isEqualTo(5);
+
+    String yaml = TWO_SOURCES.formatted("3s").replace("handler: { command: [\"/bin/true\"] }",
+        "handler: { command: [\"/bin/true\"], progressTimeout: 5m, limits: { memory: 2GiB, processes: 256 } }\n"
+            + "    retry: { maxInterruptions: 9 }");
+    SourceConfig impl = ConfigLoader.load(write(yaml)).sources().get(1);
+    assertThat(impl.handler().progressTimeout()).hasMinutes(5);
+    assertThat(impl.handler().limits()).isEqualTo(new HandlerLimits(2L * 1024 * 1024 * 1024, 256));
+    assertThat(impl.retry().maxInterruptions()).isEqualTo(9);
+  }
+
+  @Test
+  void badLimitsAndProgressTimeoutAreRefusedWithTheirPaths() throws Exception {
+    String yaml = TWO_SOURCES.formatted("3s").replace("handler: { command: [\"/bin/true\"] }",
+        "handler: { command: [\"/bin/true\"], progressTimeout: -1s, limits: { memory: lots, processes: -2, cpu: 1 } }\n"
+            + "    retry: { maxInterruptions: 0 }");
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(write(yaml)));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("sources[1].handler.progressTimeout: "))
+        .anySatisfy(p -> assertThat(p).startsWith("sources[1].handler.limits.memory: \"lots\" is not a size"))
+        .anySatisfy(p -> assertThat(p).startsWith("sources[1].handler.limits.processes: -2 is out of range"))
+        .anySatisfy(p -> assertThat(p).startsWith("sources[1].handler.limits.cpu"))
+        .anySatisfy(p -> assertThat(p).startsWith("sources[1].retry.maxInterruptions: 0 is out of range"));
+  }
+
+  @Test
   void yamlSyntaxErrorNamesFileLineAndColumn() throws Exception {
     Path f = write("dataDir: ./var\nsources: [\n");
     ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(f));

@@ -87,8 +87,7 @@ abstract class LedgerContractTest {
       List<Future<?>> done = new ArrayList<>();
       for (ItemRecord r : claimed) {
         boolean even = Integer.parseInt(r.id().substring(1)) % 2 == 0;
-        done.add(pool.submit(() -> ledger.finish(r.seq(), even ? ItemState.SUCCEEDED : ItemState.DEAD,
-            even ? 0 : 3, even ? null : "exit 3", null)));
+        done.add(pool.submit(() -> ledger.finish(r.seq(), even ? ItemState.SUCCEEDED : ItemState.DEAD, AttemptEnding.EXITED, even ? 0 : 3, even ? null : "exit 3", null)));
       }
       for (Future<?> f : done) {
         f.get(30, TimeUnit.SECONDS);
@@ -114,8 +113,8 @@ abstract class LedgerContractTest {
     LedgerView view = view();
     ledger.recordSeen("ideas", List.of(item("f", "x")));
     ItemRecord claimed = ledger.claimDue("ideas", 1).get(0);
-    ledger.finish(claimed.seq(), ItemState.SUCCEEDED, 0, null, null);
-    assertThatThrownBy(() -> ledger.finish(claimed.seq(), ItemState.DEAD, 1, "late", null))
+    ledger.finish(claimed.seq(), ItemState.SUCCEEDED, AttemptEnding.EXITED, 0, null, null);
+    assertThatThrownBy(() -> ledger.finish(claimed.seq(), ItemState.DEAD, AttemptEnding.EXITED, 1, "late", null))
         .isInstanceOf(ItemNotRunningException.class)
         .hasMessageContaining("is not running");
     assertThat(view.versions("ideas", "f").get(0).state()).isEqualTo(ItemState.SUCCEEDED);
@@ -128,8 +127,8 @@ abstract class LedgerContractTest {
     LedgerView view = view();
     ledger.recordSeen("ideas", List.of(item("a", "x"), item("b", "x"), item("c", "x"), item("d", "x")));
     List<ItemRecord> first = ledger.claimDue("ideas", 2);
-    ledger.finish(first.get(0).seq(), ItemState.FAILED, 1, "exit 1", Instant.now().minusSeconds(1));
-    ledger.finish(first.get(1).seq(), ItemState.FAILED, 1, "exit 1", Instant.now().plusSeconds(3600));
+    ledger.finish(first.get(0).seq(), ItemState.FAILED, AttemptEnding.EXITED, 1, "exit 1", Instant.now().minusSeconds(1));
+    ledger.finish(first.get(1).seq(), ItemState.FAILED, AttemptEnding.EXITED, 1, "exit 1", Instant.now().plusSeconds(3600));
 
     List<ItemRecord> next = ledger.claimDue("ideas", 2);
     assertThat(next).extracting(ItemRecord::id).containsExactly("a", "c");
@@ -144,7 +143,7 @@ abstract class LedgerContractTest {
     LedgerView view = view();
     ledger.recordSeen("ideas", List.of(item("h", "x")));
     ItemRecord claimed = ledger.claimDue("ideas", 1).get(0);
-    ledger.finish(claimed.seq(), ItemState.SUCCEEDED, 0, "ok", null);
+    ledger.finish(claimed.seq(), ItemState.SUCCEEDED, AttemptEnding.EXITED, 0, "ok", null);
     int before = view.transitionsTo(claimed.seq(), ItemState.PENDING);
     ledger.handBack(claimed.seq(), "late hand-back");
     assertThat(view.versions("ideas", "h").get(0).state()).isEqualTo(ItemState.SUCCEEDED);
@@ -169,8 +168,8 @@ abstract class LedgerContractTest {
     try (ItemLedger ledger = store().openItemLedger(Clock.systemUTC())) {
       ledger.recordSeen("qa", List.of(item("1", "x"), item("2", "x"), item("3", "x")));
       List<ItemRecord> claimed = ledger.claimDue("qa", 3);
-      ledger.finish(claimed.get(0).seq(), ItemState.SUCCEEDED, 0, null, null);
-      ledger.finish(claimed.get(1).seq(), ItemState.DEAD, 65, "exit 65", null);
+      ledger.finish(claimed.get(0).seq(), ItemState.SUCCEEDED, AttemptEnding.EXITED, 0, null, null);
+      ledger.finish(claimed.get(1).seq(), ItemState.DEAD, AttemptEnding.EXITED, 65, "exit 65", null);
     }
     ItemLedger ledger = ledger();
     assertThat(view().counts("qa")).containsEntry(ItemState.SUCCEEDED, 1L)
@@ -186,7 +185,7 @@ abstract class LedgerContractTest {
     ItemLedger ledger = ledger();
     ledger.recordSeen("qa", List.of(item("1", "x")));
     long seq = ledger.claimDue("qa", 1).get(0).seq();
-    ledger.finish(seq, ItemState.FAILED, 1, "exit 1", Instant.now().plusSeconds(3600));
+    ledger.finish(seq, ItemState.FAILED, AttemptEnding.EXITED, 1, "exit 1", Instant.now().plusSeconds(3600));
     assertThat(ledger.claimDue("qa", 1)).isEmpty();
     assertThat(ledger.nextRetryAt("qa")).isPresent();
   }
@@ -208,7 +207,7 @@ abstract class LedgerContractTest {
     LedgerView view = view();
     ledger.recordSeen("qa", List.of(item("7", "x")));
     long seq = ledger.claimDue("qa", 1).get(0).seq();
-    ledger.finish(seq, ItemState.DEAD, 65, "exit 65", null);
+    ledger.finish(seq, ItemState.DEAD, AttemptEnding.EXITED, 65, "exit 65", null);
     assertThat(admin.retryDead("qa", "nope")).isFalse();
     assertThat(admin.retryDead("qa", "7")).isTrue();
     assertThat(view.counts("qa").get(ItemState.PENDING)).isEqualTo(1);
@@ -252,7 +251,7 @@ abstract class LedgerContractTest {
         .containsExactly(tuple("42", "hash-first"), tuple("7", "hash-x"));
     assertThat(ledger.claimDue("ideas", 10)).as("second version while the first runs").isEmpty();
 
-    ledger.finish(claimed.get(0).seq(), ItemState.SUCCEEDED, 0, null, null);
+    ledger.finish(claimed.get(0).seq(), ItemState.SUCCEEDED, AttemptEnding.EXITED, 0, null, null);
     assertThat(ledger.claimDue("ideas", 10)).extracting(ItemRecord::contentHash).containsExactly("hash-second");
   }
 
@@ -261,7 +260,7 @@ abstract class LedgerContractTest {
     ItemLedger ledger = ledger();
     ledger.recordSeen("ideas", List.of(item("42", "first"), item("42", "second")));
     long first = ledger.claimDue("ideas", 10).get(0).seq();
-    ledger.finish(first, ItemState.FAILED, 1, "exit 1", Instant.now().plusSeconds(3600));
+    ledger.finish(first, ItemState.FAILED, AttemptEnding.EXITED, 1, "exit 1", Instant.now().plusSeconds(3600));
     assertThat(ledger.claimDue("ideas", 10)).as("second version while the first waits for its retry").isEmpty();
 
     ledger.recoverInterrupted(); // nothing running: changes nothing
@@ -273,7 +272,7 @@ abstract class LedgerContractTest {
     ItemLedger ledger = ledger();
     ledger.recordSeen("ideas", List.of(item("42", "first"), item("42", "second")));
     long first = ledger.claimDue("ideas", 10).get(0).seq();
-    ledger.finish(first, ItemState.DEAD, 65, "exit 65", null);
+    ledger.finish(first, ItemState.DEAD, AttemptEnding.EXITED, 65, "exit 65", null);
     assertThat(ledger.claimDue("ideas", 10)).extracting(ItemRecord::contentHash).containsExactly("hash-second");
   }
 
@@ -282,7 +281,7 @@ abstract class LedgerContractTest {
     ItemLedger ledger = ledger();
     ledger.recordSeen("ideas", List.of(item("42", "first")));
     long first = ledger.claimDue("ideas", 10).get(0).seq();
-    ledger.finish(first, ItemState.DEAD, 65, "exit 65", null);
+    ledger.finish(first, ItemState.DEAD, AttemptEnding.EXITED, 65, "exit 65", null);
     ledger.recordSeen("ideas", List.of(item("42", "second")));
     admin().retryDead("ideas", "42");
     assertThat(ledger.claimDue("ideas", 10)).extracting(ItemRecord::contentHash).containsExactly("hash-first");
@@ -318,5 +317,187 @@ abstract class LedgerContractTest {
     assertThat(view.counts("qa").get(ItemState.PENDING)).isEqualTo(1);
     assertThat(view.countInState(ItemState.PENDING)).isEqualTo(1);
     assertThat(view.inState("qa", ItemState.PENDING)).extracting(ItemRecord::id).containsExactly("1");
+  }
+  private static HandlerRecord handlerOf(ItemRecord item, long pid) {
+    return new HandlerRecord(item.seq(), item.attempts(), item.attemptToken(), "boot-1", pid, 100 + pid, pid + 1,
+        200 + pid, Instant.ofEpochMilli(1_700_000_000_000L), "{\"timeout\":\"5s\"}");
+  }
+
+  private ItemRecord claimOne(ItemLedger ledger, String id) {
+    ledger.recordSeen("ideas", List.of(item(id, "x")));
+    return ledger.claimDue("ideas", 1).get(0);
+  }
+
+  @Test
+  void eachClaimCarriesAFreshAttemptTokenThatTheLedgerKeeps() {
+    ItemLedger ledger = ledger();
+    ItemRecord first = claimOne(ledger, "t");
+    assertThat(first.attemptToken()).isNotBlank();
+    assertThat(view().versions("ideas", "t").get(0).attemptToken()).isEqualTo(first.attemptToken());
+    ledger.handBack(first.seq(), "worker stopping");
+    ItemRecord second = ledger.claimDue("ideas", 1).get(0);
+    assertThat(second.attemptToken()).isNotBlank().isNotEqualTo(first.attemptToken());
+  }
+
+  @Test
+  void aRecordedHandlerIsListedWithItsRunningItemByTheLedgerAndTheView() {
+    ItemLedger ledger = ledger();
+    ItemRecord withHandler = claimOne(ledger, "a");
+    ItemRecord without = claimOne(ledger, "b");
+    HandlerRecord handler = handlerOf(withHandler, 4242);
+    ledger.handlerStarted(handler);
+    for (List<RunningItem> running : List.of(ledger.running(), view().running())) {
+      assertThat(running).extracting(r -> r.item().id()).containsExactly("a", "b");
+      assertThat(running.get(0).handler()).contains(handler);
+      assertThat(running.get(1).handler()).isEmpty();
+      assertThat(running.get(1).item().attemptToken()).isEqualTo(without.attemptToken());
+    }
+  }
+
+  @Test
+  void recordingAHandlerAgainReplacesTheOneRecordedBefore() {
+    ItemLedger ledger = ledger();
+    ItemRecord claimed = claimOne(ledger, "a");
+    ledger.handlerStarted(handlerOf(claimed, 10));
+    ledger.handlerStarted(handlerOf(claimed, 20));
+    assertThat(ledger.running()).singleElement().satisfies(r -> assertThat(r.handler()).contains(handlerOf(claimed, 20)));
+  }
+
+  @Test
+  void aHandlerCannotBeRecordedForAnItemThatIsNotRunning() {
+    ItemLedger ledger = ledger();
+    ItemRecord claimed = claimOne(ledger, "a");
+    ledger.finish(claimed.seq(), ItemState.SUCCEEDED, AttemptEnding.EXITED, 0, null, null);
+    assertThatThrownBy(() -> ledger.handlerStarted(handlerOf(claimed, 10))).isInstanceOf(ItemNotRunningException.class);
+    assertThat(ledger.running()).isEmpty();
+  }
+
+  @Test
+  void finishingRecordsTheEndingAndForgetsTheHandler() {
+    ItemLedger ledger = ledger();
+    ItemRecord claimed = claimOne(ledger, "a");
+    ledger.handlerStarted(handlerOf(claimed, 10));
+    ledger.finish(claimed.seq(), ItemState.FAILED, AttemptEnding.TIMEOUT, null, "timed out after 5s",
+        Instant.now().plusSeconds(3600));
+    assertThat(ledger.running()).isEmpty();
+    assertThat(view().attempts(claimed.seq())).singleElement().satisfies(a -> {
+      assertThat(a.attempt()).isEqualTo(1);
+      assertThat(a.ending()).isEqualTo(AttemptEnding.TIMEOUT);
+      assertThat(a.exitCode()).isNull();
+      assertThat(a.detail()).isEqualTo("timed out after 5s");
+      assertThat(a.finishedAt()).isAfterOrEqualTo(a.startedAt());
+    });
+  }
+
+  @Test
+  void finishingWithAnEndingThatDoesNotCountTakesTheClaimedAttemptBack() {
+    ItemLedger ledger = ledger();
+    ItemRecord claimed = claimOne(ledger, "a");
+    ledger.finish(claimed.seq(), ItemState.DEAD, AttemptEnding.CANCELLED, null, "cancelled by an operator", null);
+    assertThat(view().versions("ideas", "a").get(0).attempts()).isZero();
+  }
+
+  @Test
+  void finishRefusesTheEndingsThatHaveTheirOwnMethods() {
+    ItemLedger ledger = ledger();
+    ItemRecord claimed = claimOne(ledger, "a");
+    for (AttemptEnding own : List.of(AttemptEnding.HANDED_BACK, AttemptEnding.INTERRUPTED)) {
+      assertThatThrownBy(() -> ledger.finish(claimed.seq(), ItemState.FAILED, own, null, "x", null))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThat(view().versions("ideas", "a").get(0).state()).isEqualTo(ItemState.RUNNING);
+  }
+
+  @Test
+  void anInterruptedAttemptIsNotCountedAndItsItemRunsAgainFirstInLine() {
+    ItemLedger ledger = ledger();
+    ledger.recordSeen("ideas", List.of(item("first", "x"), item("second", "x")));
+    ItemRecord claimed = ledger.claimDue("ideas", 1).get(0);
+    ledger.handlerStarted(handlerOf(claimed, 10));
+    assertThat(ledger.interrupted(claimed.seq(), "its handler died with the worker", 5)).isEqualTo(ItemState.PENDING);
+    ItemRecord r = view().versions("ideas", "first").get(0);
+    assertThat(r.state()).isEqualTo(ItemState.PENDING);
+    assertThat(r.attempts()).isZero();
+    assertThat(r.interruptions()).isEqualTo(1);
+    assertThat(ledger.running()).isEmpty();
+    assertThat(view().attempts(claimed.seq())).singleElement()
+        .satisfies(a -> assertThat(a.ending()).isEqualTo(AttemptEnding.INTERRUPTED));
+    List<ItemRecord> again = ledger.claimDue("ideas", 1);
+    assertThat(again).extracting(ItemRecord::id, ItemRecord::attempts).containsExactly(tuple("first", 1));
+  }
+
+  @Test
+  void anItemInterruptedMaxInterruptionsTimesIsDeadSayingHowOften() {
+    ItemLedger ledger = ledger();
+    ItemRecord claimed = claimOne(ledger, "a");
+    assertThat(ledger.interrupted(claimed.seq(), "its handler died with the worker", 2)).isEqualTo(ItemState.PENDING);
+    ledger.claimDue("ideas", 1);
+    assertThat(ledger.interrupted(claimed.seq(), "its handler died with the worker", 2)).isEqualTo(ItemState.DEAD);
+    ItemRecord r = view().versions("ideas", "a").get(0);
+    assertThat(r.state()).isEqualTo(ItemState.DEAD);
+    assertThat(r.attempts()).isZero();
+    assertThat(r.interruptions()).isEqualTo(2);
+    assertThat(r.lastError()).startsWith("interrupted 2 times: its handler died with its worker each time")
+        .contains("not run again");
+  }
+
+  @Test
+  void interruptingAnItemThatIsNotRunningFailsAndChangesNothing() {
+    ItemLedger ledger = ledger();
+    ItemRecord claimed = claimOne(ledger, "a");
+    ledger.finish(claimed.seq(), ItemState.SUCCEEDED, AttemptEnding.EXITED, 0, null, null);
+    assertThatThrownBy(() -> ledger.interrupted(claimed.seq(), "late", 5)).isInstanceOf(ItemNotRunningException.class);
+    assertThat(view().versions("ideas", "a").get(0).interruptions()).isZero();
+  }
+
+  @Test
+  void handingBackRecordsTheEndingHandedBackAndForgetsTheHandler() {
+    ItemLedger ledger = ledger();
+    ItemRecord claimed = claimOne(ledger, "a");
+    ledger.handlerStarted(handlerOf(claimed, 10));
+    ledger.handBack(claimed.seq(), "worker stopping");
+    assertThat(ledger.running()).isEmpty();
+    assertThat(view().attempts(claimed.seq())).singleElement().satisfies(a -> {
+      assertThat(a.ending()).isEqualTo(AttemptEnding.HANDED_BACK);
+      assertThat(a.detail()).isEqualTo("worker stopping");
+    });
+  }
+
+  @Test
+  void anItemDeadWithoutRunningEndsItsAttemptNotStartedAndForgetsTheHandler() {
+    ItemLedger ledger = ledger();
+    ItemRecord claimed = claimOne(ledger, "a");
+    ledger.handlerStarted(handlerOf(claimed, 10));
+    ledger.deadWithoutRunning(claimed.seq(), "not run again");
+    assertThat(ledger.running()).isEmpty();
+    assertThat(view().attempts(claimed.seq())).extracting(AttemptRecord::ending)
+        .containsExactly(AttemptEnding.NOT_STARTED);
+  }
+
+  @Test
+  void theAttemptsOfAnItemAreListedInOrderWithTheirEndingsAndTheRunningOneLast() {
+    ItemLedger ledger = ledger();
+    ItemRecord claimed = claimOne(ledger, "a");
+    ledger.finish(claimed.seq(), ItemState.FAILED, AttemptEnding.EXITED, 1, "exit 1", Instant.now().minusSeconds(1));
+    ledger.claimDue("ideas", 1);
+    ledger.interrupted(claimed.seq(), "its handler died with the worker", 5);
+    ledger.claimDue("ideas", 1);
+    ledger.handBack(claimed.seq(), "worker stopping");
+    ledger.claimDue("ideas", 1);
+    List<AttemptRecord> attempts = ledger.attempts(claimed.seq());
+    assertThat(attempts).isEqualTo(view().attempts(claimed.seq()));
+    assertThat(attempts).extracting(AttemptRecord::attempt, AttemptRecord::ending, AttemptRecord::exitCode)
+        .containsExactly(tuple(1, AttemptEnding.EXITED, 1), tuple(2, AttemptEnding.INTERRUPTED, null),
+            tuple(2, AttemptEnding.HANDED_BACK, null), tuple(2, null, null));
+    assertThat(attempts.get(3).finishedAt()).isNull();
+  }
+
+  @Test
+  void anOperatorRetryResetsTheInterruptions() {
+    ItemLedger ledger = ledger();
+    ItemRecord claimed = claimOne(ledger, "a");
+    ledger.interrupted(claimed.seq(), "its handler died with the worker", 1);
+    assertThat(admin().retryDead("ideas", "a")).isTrue();
+    assertThat(view().versions("ideas", "a").get(0).interruptions()).isZero();
   }
 }

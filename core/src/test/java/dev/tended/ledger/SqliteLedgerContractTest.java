@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -73,13 +74,62 @@ class SqliteLedgerContractTest extends LedgerContractTest {
 
   /** A ledger as the first release left it: schema 1, without the index of versions by id. */
   private void firstReleaseLedgerWithOneItem() throws SQLException {
-    try (ItemLedger ledger = store().openItemLedger(Clock.systemUTC())) {
-      ledger.recordSeen("ideas", List.of(item("old", "x")));
-    }
+    ledgerMadeBySchema(1);
+  }
+
+  /**
+   * A ledger as the release that wrote schema {@code version} left it, made by that release's
+   * statements: one pending item {@code old}, and one item {@code ran} that is running its second
+   * attempt after a first one that exited 1.
+   */
+  private void ledgerMadeBySchema(int version) throws SQLException {
     try (Connection c = raw(); Statement st = c.createStatement()) {
-      st.executeUpdate("DROP INDEX items_by_id");
-      st.executeUpdate("UPDATE meta SET value = '1' WHERE key = 'schema'");
+      for (String sql : SqliteSchema.statementsUpTo(version)) {
+        st.executeUpdate(sql);
+      }
+      st.executeUpdate("INSERT INTO meta (key, value) VALUES ('schema', '" + version + "')");
+      st.executeUpdate("INSERT INTO items (seq, source, item_id, content_hash, payload, state, attempts, next_attempt_at,"
+          + " first_seen_at, updated_at) VALUES (1, 'ideas', 'old', 'hash-x', '{}', 'pending', 0, 1000, 1000, 1000)");
+      st.executeUpdate("INSERT INTO transitions (item_seq, at, from_state, to_state, attempt, detail)"
+          + " VALUES (1, 1000, NULL, 'pending', 0, 'seen')");
+      st.executeUpdate("INSERT INTO items (seq, source, item_id, content_hash, payload, state, attempts, next_attempt_at,"
+          + " first_seen_at, updated_at) VALUES (2, 'qa', 'ran', 'hash-y', '{}', 'running', 2, 1000, 1000, 3000)");
+      st.executeUpdate("INSERT INTO transitions (item_seq, at, from_state, to_state, attempt, exit_code, detail) VALUES"
+          + " (2, 1000, NULL, 'pending', 0, NULL, 'seen'), (2, 1000, 'pending', 'running', 1, NULL, NULL),"
+          + " (2, 2000, 'running', 'failed', 1, 1, 'exit 1'), (2, 3000, 'failed', 'running', 2, NULL, NULL)");
     }
+  }
+
+  private static final List<AttemptRecord> ATTEMPTS_OF_RAN = List.of(
+      new AttemptRecord(1, AttemptEnding.EXITED, 1, Instant.ofEpochMilli(1000), Instant.ofEpochMilli(2000), "exit 1"),
+      new AttemptRecord(2, null, null, Instant.ofEpochMilli(3000), null, null));
+
+  @Test
+  void aSchema2LedgerIsMigratedInPlaceKeepingItsItemsAndAttempts() throws SQLException {
+    ledgerMadeBySchema(2);
+    ItemLedger ledger = ledger();
+    assertThat(schemaVersion()).isEqualTo(SqliteSchema.CURRENT);
+    assertThat(ledger.running()).singleElement().satisfies(r -> {
+      assertThat(r.item().id()).isEqualTo("ran");
+      assertThat(r.item().interruptions()).isZero();
+      assertThat(r.item().attemptToken()).isNull();
+      assertThat(r.handler()).isEmpty();
+    });
+    assertThat(ledger.attempts(2)).isEqualTo(ATTEMPTS_OF_RAN);
+    assertThat(ledger.interrupted(2, "its handler died with the worker", 5)).isEqualTo(ItemState.PENDING);
+    ItemRecord claimed = ledger.claimDue("ideas", 1).get(0);
+    assertThat(claimed.id()).isEqualTo("old");
+    assertThat(claimed.attemptToken()).isNotBlank();
+  }
+
+  @Test
+  void aReadOnlyViewReadsASchema2LedgerWithoutMigratingIt() throws SQLException {
+    ledgerMadeBySchema(2);
+    LedgerView view = view();
+    assertThat(view.recent(5)).extracting(ItemRecord::id).containsExactlyInAnyOrder("old", "ran");
+    assertThat(view.running()).singleElement().satisfies(r -> assertThat(r.handler()).isEmpty());
+    assertThat(view.attempts(2)).isEqualTo(ATTEMPTS_OF_RAN);
+    assertThat(schemaVersion()).isEqualTo(2);
   }
 
   @Test
@@ -154,7 +204,7 @@ class SqliteLedgerContractTest extends LedgerContractTest {
         assertThat(rs.getInt(1)).isEqualTo(2); // the read snapshot is held from here to the COMMIT
       }
       CompletableFuture<Void> outcome = CompletableFuture.runAsync(
-          () -> ledger.finish(claimed.get(0).seq(), ItemState.SUCCEEDED, 0, null, null));
+          () -> ledger.finish(claimed.get(0).seq(), ItemState.SUCCEEDED, AttemptEnding.EXITED, 0, null, null));
       outcome.get(3, TimeUnit.SECONDS);
       ledger.recordSeen("ideas", List.of(item("3", "x")));
       st.execute("COMMIT");

@@ -12,7 +12,6 @@ import dev.tended.queue.QueueSource;
 import dev.tended.queue.QueueSourceWrapper;
 import dev.tended.posix.BootId;
 import dev.tended.worker.dispatch.Dispatcher;
-import dev.tended.worker.dispatch.HandlerFinder;
 import dev.tended.worker.handler.CommandRunner;
 import dev.tended.worker.heartbeat.Heartbeat;
 import dev.tended.worker.heartbeat.ProgressBoard;
@@ -114,7 +113,7 @@ public final class Worker {
         progress, clock, () -> ThreadLocalRandom.current().nextDouble());
     events.startupStep("adopting the handlers an earlier worker left running");
     // Before the polls and the dispatcher: what was running counts against its source's concurrency first.
-    dispatcher.adopt(ledger.running(), HandlerFinder.NONE, BootId.current());
+    dispatcher.adopt(ledger.running(), handlers::find, BootId.current());
     List<SourcePoller> pollers = new ArrayList<>();
     for (SourceConfig s : config.sources()) {
       QueueSource source = QueueSourceWrapper.wrapAll(

@@ -118,7 +118,7 @@ class AdoptionIT {
       assertThat(result.attempts()).isEqualTo(1);
       assertThat(result.durationMs()).as("the handler's real duration, from its own start").isGreaterThanOrEqualTo(6000);
       assertThat(result.startedAt()).isBefore(secondStarted);
-      assertThat(f.workerLog()).contains("handler_adopted source=ideas id=\"a0\" attempt=1")
+      assertThat(f.workerLog()).contains("item_adopted source=ideas id=\"a0\" attempt=1")
           .contains("items_adopted adopted=1 collected=0 interrupted=0 handed_back=0");
 
       Instant ended = millis(dir.resolve("finished-a0"));
@@ -149,7 +149,7 @@ class AdoptionIT {
       assertThat(f.runs()).containsExactly("ideas c0 1");
       assertThat(result(f, "ideas", "c0").durationMs()).isGreaterThanOrEqualTo(2000);
       assertThat(result(f, "ideas", "c0").finishedAt()).isBefore(secondStarted);
-      assertThat(f.workerLog()).contains("handler_collected source=ideas id=\"c0\" attempt=1")
+      assertThat(f.workerLog()).contains("item_collected source=ideas id=\"c0\" attempt=1")
           .contains("items_adopted adopted=0 collected=1 interrupted=0 handed_back=0");
       System.out.printf("collection after kill -9: outcome seen recorded %d ms after the new worker was started%n",
           Duration.between(secondStarted, seenRecorded).toMillis());
@@ -217,7 +217,7 @@ class AdoptionIT {
       assertThat(result(f, "ideas", "h0").durationMs()).isGreaterThanOrEqualTo(4000);
       assertThat(f.workerLog()).contains("item_detached source=ideas id=\"h0\" attempt=1")
           .contains("worker_handed_over exit_code=75")
-          .contains("handler_adopted source=ideas id=\"h0\" attempt=1");
+          .contains("item_adopted source=ideas id=\"h0\" attempt=1");
       assertThat(second.stop(Duration.ofSeconds(20))).isZero();
     }
   }
@@ -281,7 +281,7 @@ class AdoptionIT {
       assertThat(attempts(f, dead.seq())).extracting(AttemptRecord::ending)
           .containsExactly(AttemptEnding.INTERRUPTED, AttemptEnding.INTERRUPTED);
       assertThat(f.runs()).containsExactly("ideas x0 1", "ideas x0 1");
-      assertThat(f.workerLog()).contains("handler_lost source=ideas id=\"x0\"");
+      assertThat(f.workerLog()).contains("item_handler_lost source=ideas id=\"x0\"");
       assertThat(last.stop(Duration.ofSeconds(20))).isZero();
     }
   }

@@ -1,5 +1,6 @@
 package dev.tended.bench.jmh;
 
+import dev.tended.ledger.AttemptEnding;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
@@ -84,7 +85,7 @@ public class LedgerDispatchBenchmark {
       for (ItemRecord item : claimed) {
         handlers.execute(() -> {
           try {
-            ledger.finish(item.seq(), ItemState.SUCCEEDED, 0, null, null);
+            ledger.finish(item.seq(), ItemState.SUCCEEDED, AttemptEnding.EXITED, 0, null, null);
           } finally {
             free.release();
           }

@@ -1,5 +1,6 @@
 package dev.tended.bench.jmh;
 
+import dev.tended.ledger.AttemptEnding;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
@@ -75,7 +76,7 @@ public class LedgerPathBenchmark {
       Instant now = Instant.now();
       results.write(new ItemResult("ideas", item.id(), item.contentHash(), "succeeded", item.attempts(), 0, now, now,
           0, null, "", ""));
-      ledger.finish(item.seq(), ItemState.SUCCEEDED, 0, null, null);
+      ledger.finish(item.seq(), ItemState.SUCCEEDED, AttemptEnding.EXITED, 0, null, null);
       done++;
     }
     return done;

@@ -84,7 +84,8 @@ final class Adoption {
     HandlerProcesses p = found.get();
     HandlerRecord built = new HandlerRecord(item.seq(), item.attempts(), item.attemptToken(), p.bootId(),
         p.waiterPid(), p.waiterStartTicks(), p.handlerPid(), p.handlerStartTicks(), p.startedAt(), spec.toJson());
-    boolean alive = liveness.alive(p.handlerPid(), p.handlerStartTicks());
+    // Only its waiter found: the handler is starting, or its pid was never read; watch it as running.
+    boolean alive = p.handlerPid() <= 0 || liveness.alive(p.handlerPid(), p.handlerStartTicks());
     return new Plan(alive ? Kind.ADOPT : Kind.GONE, item, Optional.of(built), spec, true);
   }
 

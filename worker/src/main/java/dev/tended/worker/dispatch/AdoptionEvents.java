@@ -21,23 +21,25 @@ final class AdoptionEvents {
   private AdoptionEvents() {}
 
   static void adopted(ItemRecord item, HandlerRecord h) {
-    log.info("handler_adopted source={} id={} attempt={} seq={} handler_pid={} running_ms={}", item.source(),
+    log.info("item_adopted source={} id={} attempt={} seq={} handler_pid={} running_ms={}", item.source(),
         Kv.q(item.id()), h.attempt(), item.seq(), h.handlerPid(), ageMs(h.startedAt()));
   }
 
+  /** {@code result} is null while its end is still being read. */
   static void collected(ItemRecord item, HandlerRecord h, HandlerResult result) {
-    log.info("handler_collected source={} id={} attempt={} seq={} handler_pid={} ending={} exit_code={} duration_ms={}",
-        item.source(), Kv.q(item.id()), h.attempt(), item.seq(), h.handlerPid(), result.ending(),
-        result.exitCode(), result.duration().toMillis());
+    log.info("item_collected source={} id={} attempt={} seq={} handler_pid={} ending={} exit_code={} duration_ms={}",
+        item.source(), Kv.q(item.id()), h.attempt(), item.seq(), h.handlerPid(),
+        result == null ? "-" : result.ending(), result == null ? "-" : result.exitCode(),
+        result == null ? "-" : result.duration().toMillis());
   }
 
   static void lost(ItemRecord item, String reason) {
-    log.warn("handler_lost source={} id={} attempt={} seq={} reason={}", item.source(), Kv.q(item.id()),
+    log.warn("item_handler_lost source={} id={} attempt={} seq={} reason={}", item.source(), Kv.q(item.id()),
         item.attempts(), item.seq(), Kv.q(reason));
   }
 
   static void neverStarted(ItemRecord item) {
-    log.info("handler_never_started source={} id={} attempt={} seq={}", item.source(), Kv.q(item.id()),
+    log.info("item_never_started source={} id={} attempt={} seq={}", item.source(), Kv.q(item.id()),
         item.attempts(), item.seq());
   }
 

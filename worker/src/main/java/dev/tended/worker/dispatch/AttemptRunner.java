@@ -2,6 +2,7 @@ package dev.tended.worker.dispatch;
 
 import dev.tended.config.SourceConfig;
 import dev.tended.config.TendedConfig;
+import dev.tended.ledger.AttemptEnding;
 import dev.tended.ledger.HandlerRecord;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
@@ -26,7 +27,8 @@ import java.util.function.Supplier;
  * ({@link HandlerRequests}) and work folder ({@link WorkFolder}), the handler ({@link ActiveHandlers}),
  * the {@link Verdict}, the durable record of the outcome ({@link OutcomeRecorder}) and its events
  * ({@link ItemEvents}). An attempt cancelled because the worker is stopping hands its item back to
- * pending. From the moment the handler is done until its {@link Completion} is posted, the attempt
+ * pending; one whose handler died with its worker is recorded as interrupted (not counted); one whose
+ * handler was detached for the next worker changes nothing in the ledger. From the moment the handler is done until its {@link Completion} is posted, the attempt
  * is an open task on the {@link ProgressBoard} ({@link #recordingTask}): a handler thread stuck there
  * (blocked in a write, a lock, a log call, or recording that keeps failing) stops the heartbeat once
  * it is past the wedge limit, while a handler that runs long does not.
@@ -136,7 +138,8 @@ final class AttemptRunner {
       progress.taskStarted(recordingTask(item));
       ItemEvents.crashed(item, attempt, e);
       result = notRun("unexpected error running the handler: " + e);
-      return conclude(backoff, item, result, Verdict.failure(result.detail(), attempt, maxAttempts), recordFailing);
+      return conclude(backoff, item, result,
+          Verdict.failure(AttemptEnding.NOT_STARTED, result.detail(), attempt, maxAttempts), recordFailing);
     }
     return ended(backoff, item, spec, result, recordFailing);
   }
@@ -158,7 +161,8 @@ final class AttemptRunner {
       ItemEvents.crashed(item, item.attempts(), e);
       result = notRun("unexpected error watching the adopted handler: " + e);
       return conclude(backoff, item, result,
-          Verdict.failure(result.detail(), item.attempts(), adopted.spec().maxAttempts()), recordFailing);
+          Verdict.failure(AttemptEnding.NOT_STARTED, result.detail(), item.attempts(), adopted.spec().maxAttempts()),
+          recordFailing);
     }
     return ended(backoff, item, adopted.spec(), result, recordFailing);
   }
@@ -176,7 +180,8 @@ final class AttemptRunner {
         return handBack(item, attempt, "stopping");
       }
       case INTERRUPTED -> {
-        return interrupted(item, attempt, spec.maxInterruptions(), result.detail());
+        progress.taskStarted(recordingTask(item));
+        return interrupted(spec.maxInterruptions(), item, result, recordFailing);
       }
       default -> { }
     }
@@ -201,13 +206,18 @@ final class AttemptRunner {
   }
 
   /**
-   * The attempt's handler died with its worker, or is gone with no exit status: the item's fault it
-   * is not, so no attempt is counted; {@code maxInterruptions} of them make it dead.
+   * A running item whose handler ran in an earlier boot, found by a starting worker: interrupted, as
+   * if its handler had been seen gone without an exit status.
    */
-  Ended interrupted(ItemRecord item, int attempt, int maxInterruptions, String detail) {
-    ItemState now = ledger.interrupted(item.seq(), detail, maxInterruptions);
-    ItemEvents.interrupted(item, attempt, detail, now);
-    return Ended.NEUTRAL;
+  Ended interruptedBeforeBoot(ItemRecord item, int maxInterruptions, String detail) {
+    Instant at = item.lastStartedAt() != null ? item.lastStartedAt() : clock.instant();
+    HandlerResult lost = new HandlerResult(HandlerResult.Ending.INTERRUPTED, -1, at, at, "", "", detail);
+    progress.taskStarted(recordingTask(item));
+    try {
+      return interrupted(maxInterruptions, item, lost, why -> { });
+    } finally {
+      outcomePosted(item);
+    }
   }
 
   /** A running item whose handler never started (the worker died first): back to pending, no attempt counted. */
@@ -238,12 +248,32 @@ final class AttemptRunner {
     Instant retryAt = retried ? clock.instant().plus(backoff.delay(attempt)) : null;
     Integer exitCode = result.ending() == HandlerResult.Ending.EXITED ? result.exitCode() : null;
     Recorded recorded = recorder.record(item, attempt, result, verdict,
-        () -> ledger.finish(item.seq(), verdict.state(), exitCode, verdict.detail(), retryAt), recordFailing);
+        () -> ledger.finish(item.seq(), verdict.state(), verdict.ending(), exitCode, verdict.detail(), retryAt),
+        recordFailing);
     if (recorded != Recorded.YES) {
       return notRecorded(item, recorded);
     }
     ItemEvents.concluded(item, attempt, result, verdict,
         retried ? Duration.between(clock.instant(), retryAt) : Duration.ZERO);
+    return new Ended(verdict.forBreaker(), false);
+  }
+
+  /**
+   * The handler died with its worker: the attempt is not counted, the item runs again first in line,
+   * or is dead once it was interrupted {@code retry.maxInterruptions} times.
+   */
+  private Ended interrupted(int max, ItemRecord item, HandlerResult result, Consumer<String> recordFailing) {
+    Verdict verdict = Verdict.interrupted(item.interruptions(), result.detail(), max);
+    Recorded recorded = recorder.record(item, item.attempts() - 1, result, verdict,
+        () -> ledger.interrupted(item.seq(), result.detail(), max), recordFailing);
+    if (recorded != Recorded.YES) {
+      return notRecorded(item, recorded);
+    }
+    if (verdict.state() == ItemState.DEAD) {
+      ItemEvents.dead(item, item.attempts(), result.duration().toMillis(), verdict.detail(), result.stderrTail());
+    } else {
+      ItemEvents.interrupted(item, item.attempts(), item.interruptions() + 1, max, result.detail());
+    }
     return new Ended(verdict.forBreaker(), false);
   }
 
@@ -255,7 +285,7 @@ final class AttemptRunner {
   private Ended notRunAgain(ItemRecord item, int maxAttempts, Consumer<String> recordFailing) {
     int ran = item.attempts() - 1;
     String detail = "interrupted during its last attempt (attempt " + ran + " of " + maxAttempts + "); not run again";
-    Recorded recorded = recorder.record(item, ran, notRun(detail), new Verdict(ItemState.DEAD, detail, false),
+    Recorded recorded = recorder.record(item, ran, notRun(detail), new Verdict(ItemState.DEAD, AttemptEnding.NOT_STARTED, detail, false),
         () -> ledger.deadWithoutRunning(item.seq(), detail), recordFailing);
     if (recorded != Recorded.YES) {
       return notRecorded(item, recorded);

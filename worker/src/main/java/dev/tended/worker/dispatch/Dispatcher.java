@@ -20,10 +20,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -155,6 +158,11 @@ public final class Dispatcher {
     return summary;
   }
 
+  /**
+   * How long a starting worker waits to learn how a handler found gone ended (its exit status read,
+   * or none), for the summary; it is recorded either way.
+   */
+  private static final Duration GONE_DECIDED_WITHIN = Duration.ofSeconds(5);
   private static final int ADOPTED = 0;
   private static final int COLLECTED = 1;
   private static final int INTERRUPTED = 2;
@@ -172,7 +180,7 @@ public final class Dispatcher {
       case OTHER_BOOT -> {
         String detail = "its handler ran in an earlier boot (" + plan.handler().orElseThrow().bootId() + ")";
         AdoptionEvents.lost(item, detail);
-        attempts.interrupted(item, item.attempts(), plan.spec().maxInterruptions(), detail);
+        attempts.interruptedBeforeBoot(item, plan.spec().maxInterruptions(), detail);
         return INTERRUPTED;
       }
       default -> { }
@@ -182,27 +190,31 @@ public final class Dispatcher {
       recordFound(item, record);
     }
     AttemptRunner.Adopted taken = attempts.adopt(item, plan.spec(), record);
-    int kind;
-    if (plan.kind() == Adoption.Kind.ADOPT) {
-      AdoptionEvents.adopted(item, record);
-      kind = ADOPTED;
-    } else {
-      HandlerResult result = taken.handler().awaitResult(); // at once: its end is already decided
-      if (result.ending() == HandlerResult.Ending.INTERRUPTED) {
-        AdoptionEvents.lost(item, result.detail());
-        kind = INTERRUPTED;
-      } else {
-        AdoptionEvents.collected(item, record, result);
-        kind = COLLECTED;
-      }
-    }
     SourceLane lane = lanes.get(item.source());
     if (lane != null) {
       lane.running++;
     }
     Backoff backoff = new Backoff(plan.spec().retry(), random);
-    adoptedPool.execute(() -> runAdoptedAttempt(taken, backoff));
-    return kind;
+    CompletableFuture<HandlerResult> decided = new CompletableFuture<>();
+    adoptedPool.execute(() -> runAdoptedAttempt(taken, backoff, decided));
+    if (plan.kind() == Adoption.Kind.ADOPT) {
+      AdoptionEvents.adopted(item, record);
+      return ADOPTED;
+    }
+    // Its handler is gone: its end is decided already (an exit status recorded, or none), read at once.
+    HandlerResult result;
+    try {
+      result = decided.get(GONE_DECIDED_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      AdoptionEvents.collected(item, record, null);
+      return COLLECTED;
+    }
+    if (result.ending() == HandlerResult.Ending.INTERRUPTED) {
+      AdoptionEvents.lost(item, result.detail());
+      return INTERRUPTED;
+    }
+    AdoptionEvents.collected(item, record, result);
+    return COLLECTED;
   }
 
   /** Records processes found by their marker, so that the next worker need not look for them again. */
@@ -214,9 +226,20 @@ public final class Dispatcher {
     }
   }
 
-  /** As {@link #runAttempt}, for an adopted attempt: its completion is always posted. */
-  private void runAdoptedAttempt(AttemptRunner.Adopted taken, Backoff backoff) {
+  /**
+   * As {@link #runAttempt}, for an adopted attempt: its completion is always posted. Its result is
+   * passed to {@code decided} as soon as it is known, before it is recorded.
+   */
+  private void runAdoptedAttempt(AttemptRunner.Adopted taken, Backoff backoff, CompletableFuture<HandlerResult> decided) {
     ItemRecord item = taken.item();
+    try {
+      decided.complete(taken.handler().awaitResult());
+    } catch (InterruptedException | RuntimeException e) {
+      decided.completeExceptionally(e); // runAdopted below meets it again and deals with it
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+    }
     String source = item.source();
     AttemptRunner.Ended ended = AttemptRunner.Ended.NEUTRAL;
     try {

@@ -1,7 +1,6 @@
 package dev.tended.worker.dispatch;
 
 import dev.tended.ledger.ItemRecord;
-import dev.tended.ledger.ItemState;
 import dev.tended.logging.Kv;
 import dev.tended.worker.handler.HandlerResult;
 import java.time.Duration;
@@ -48,23 +47,19 @@ final class ItemEvents {
         item.source(), Kv.q(item.id()), attempt, durationMs, Kv.q(reason), Kv.q(lastLine(stderr)));
   }
 
-  static void handedBack(ItemRecord item, int attempt, String reason) {
-    log.info("item_handed_back source={} id={} attempt={} reason={}", item.source(), Kv.q(item.id()), attempt, reason);
+  /** The handler died with its worker; the item runs again (its {@code interruptions}-th of {@code max}). */
+  static void interrupted(ItemRecord item, int attempt, int interruptions, int max, String reason) {
+    log.warn("item_interrupted source={} id={} attempt={} interruptions={} max_interruptions={} reason={}",
+        item.source(), Kv.q(item.id()), attempt, interruptions, max, Kv.q(reason));
   }
 
-  /** A hand-over let go of the attempt: its handler runs on, its item stays running for the next worker. */
+  /** The worker let go of the item's running handler for the next worker to adopt. */
   static void detached(ItemRecord item, int attempt) {
     log.info("item_detached source={} id={} attempt={} seq={}", item.source(), Kv.q(item.id()), attempt, item.seq());
   }
 
-  /** The attempt's handler is gone without an exit status (it died with its worker): {@code now} is PENDING or DEAD. */
-  static void interrupted(ItemRecord item, int attempt, String detail, ItemState now) {
-    if (now == ItemState.DEAD) {
-      dead(item, attempt, 0, "interrupted " + (item.interruptions() + 1) + " times (" + detail + "); not run again", "");
-    } else {
-      log.warn("item_interrupted source={} id={} attempt={} interruptions={} reason={}", item.source(),
-          Kv.q(item.id()), attempt, item.interruptions() + 1, Kv.q(detail));
-    }
+  static void handedBack(ItemRecord item, int attempt, String reason) {
+    log.info("item_handed_back source={} id={} attempt={} reason={}", item.source(), Kv.q(item.id()), attempt, reason);
   }
 
   /** The handler started but its processes could not be recorded: a worker that dies now leaves it to be found by its marker. */

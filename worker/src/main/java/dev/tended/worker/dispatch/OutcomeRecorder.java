@@ -55,15 +55,15 @@ final class OutcomeRecorder {
   }
 
   /**
-   * Writes the result file of {@code item} after {@code attempts} attempts (unless {@code verdict}
-   * retries it), then runs {@code ledgerStep}, until both succeed. Each failure is logged and passed
+   * Writes the result file of {@code item} after {@code attempts} attempts (when {@code verdict}
+   * finishes it: succeeded or dead), then runs {@code ledgerStep}, until both succeed. Each failure is logged and passed
    * to {@code failing} with a sentence for the status file, so that the dispatcher can show it while
    * it lasts.
    */
   Recorded record(ItemRecord item, int attempts, HandlerResult result, Verdict verdict, LedgerStep ledgerStep,
       Consumer<String> failing) {
-    Optional<ItemResult> written = verdict.state() == ItemState.FAILED ? Optional.empty()
-        : Optional.of(itemResult(item, attempts, result, verdict));
+    Optional<ItemResult> written = verdict.finishesItem()
+        ? Optional.of(itemResult(item, attempts, result, verdict)) : Optional.empty();
     Duration wait = FIRST_WAIT;
     while (true) {
       try {

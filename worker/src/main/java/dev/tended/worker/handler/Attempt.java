@@ -1,8 +1,10 @@
 package dev.tended.worker.handler;
 
 import dev.tended.config.Durations;
+import dev.tended.posix.ProcFs;
 import dev.tended.posix.Signal;
 import dev.tended.posix.Signals;
+import dev.tended.posix.Subreaper;
 import dev.tended.worker.handler.HandlerResult.Ending;
 import java.io.IOException;
 import java.time.Clock;
@@ -14,57 +16,76 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One started handler and everything that happens to it until its result exists: the timeout, a
- * cancel, then sealing its output and stopping whatever it left running.
+ * One handler running under its waiter, and everything that happens to it until its result exists:
+ * the timeout (counted from the handler's real start, its start ticks against the boot clock, so a
+ * worker that adopts it enforces the same deadline), a cancel, a detach, then sealing its output,
+ * stopping whatever it left running and releasing the waiter.
  *
- * <p>All of that runs in the thread that calls {@link #awaitResult()}, which waits on the process in
- * short slices; the only other threads are the two {@link OutputPump}s, which own the output files
- * until they are sealed. {@link #cancel()} only sets a flag that the waiting thread reads, so the
- * process tree has one owner.
+ * <p>The handler is watched through {@code /proc} (pid and start ticks) and the exit file its waiter
+ * writes; the waiter through {@code /proc} too, and through {@link Process} when this worker started
+ * it. Outcome: an exit file → EXITED with its code (ended at the file's mtime); handler and waiter
+ * gone without one → INTERRUPTED; the timeout or a cancel → the tree is stopped.
+ *
+ * <p>All of that runs in the thread that calls {@link #awaitResult()}; the only other threads are the
+ * two {@link OutputPump}s, which own the output files until they are sealed or detached.
+ * {@link #cancel()} and {@link #detach()} only set flags that the waiting thread reads, so the process
+ * tree has one owner.
  */
 final class Attempt implements RunningHandler {
   static final int TAIL_BYTES = 4096;
 
   private static final Logger LOG = LoggerFactory.getLogger(Attempt.class);
   private static final long SLICE_NANOS = Duration.ofMillis(50).toNanos();
+  private static final long FIRST_SLICE_NANOS = Duration.ofMillis(2).toNanos();
   private static final long CHECK_EVERY_NANOS = Duration.ofMillis(250).toNanos();
   private static final Duration REAP_WAIT = Duration.ofSeconds(2);
   /** How long an exited handler's output may take to reach the files before they are sealed. */
   private static final Duration DRAIN_WAIT = Duration.ofSeconds(2);
   /** How long the pumps may take to see the end of the pipes once the tree is stopped. */
   private static final Duration PUMP_END_WAIT = Duration.ofSeconds(1);
+  /** How long a detached pump may take to stop reading. */
+  private static final Duration DETACH_WAIT = Duration.ofSeconds(1);
   /** How setsid's own messages start; the rest of the message may be translated. */
   private static final String LAUNCHER_PREFIX = "setsid: ";
 
-  private final Process process;
+  private final Process waiter; // null when another worker started it
+  private final HandlerProcesses processes;
+  private final AttemptFiles files;
   private final HandlerRequest request;
   private final Clock clock;
-  private final Instant startedAt;
-  private final long startNanos;
+  private final long deadlineNanos;
   private final OutputPump stdout;
   private final OutputPump stderr;
   private final HandlerGroup group;
   private volatile boolean cancelRequested;
+  private volatile boolean detachRequested;
   private HandlerResult result; // guarded by this
 
   /** The moment the outcome was fixed. */
   private record Decision(Ending ending, int exitCode, Instant at, String why) {}
 
-  Attempt(Process process, HandlerRequest request, Clock clock, Instant startedAt, long startNanos,
-      OutputPump stdout, OutputPump stderr, HandlerGroup group) {
-    this.process = process;
+  /**
+   * @param waiter the waiter as this worker started it, or null for an adopted one
+   * @param processes the waiter and the handler, as checked by the caller
+   */
+  Attempt(Process waiter, HandlerProcesses processes, AttemptFiles files, HandlerRequest request, Clock clock,
+      OutputPump stdout, OutputPump stderr) {
+    this.waiter = waiter;
+    this.processes = processes;
+    this.files = files;
     this.request = request;
     this.clock = clock;
-    this.startedAt = startedAt;
-    this.startNanos = startNanos;
+    Duration age = processes.handlerStartTicks() >= 0 ? ProcFs.age(processes.handlerStartTicks())
+        : Duration.between(processes.startedAt(), clock.instant());
+    this.deadlineNanos = System.nanoTime() + request.timeout().minus(age).toNanos();
     this.stdout = stdout;
     this.stderr = stderr;
-    this.group = group;
+    this.group = new HandlerGroup(processes.handlerPid(), request.token(), Math.max(0, processes.handlerStartTicks()));
   }
 
   @Override
   public long pid() {
-    return process.pid();
+    return processes.handlerPid();
   }
 
   @Override
@@ -77,12 +98,15 @@ final class Attempt implements RunningHandler {
 
   @Override
   public Optional<HandlerProcesses> processes() {
-    return Optional.empty(); // issue 12: the waiter part fills this in
+    return Optional.of(processes);
   }
 
   @Override
   public void detach() {
-    throw new UnsupportedOperationException("issue 12: the waiter part builds detach");
+    if (!detachRequested) {
+      detachRequested = true;
+      LOG.debug("handler_detach_requested pid={}", pid());
+    }
   }
 
   @Override
@@ -98,32 +122,65 @@ final class Attempt implements RunningHandler {
           "cancelled after " + format(elapsed()) + ": waiting thread interrupted"));
       throw e;
     }
-    result = conclude(decision);
+    result = decision == null ? detached() : conclude(decision);
     return result;
   }
 
-  /** Waits until the handler exits, the timeout passes, or a cancel arrives, checking as it goes. */
+  /**
+   * Waits until the waiter records the handler's exit, both are gone, the timeout passes, or a cancel
+   * or a detach arrives (then null), checking as it goes.
+   */
   private Decision watch() throws InterruptedException {
-    long deadline = startNanos + request.timeout().toNanos();
     long nextCheck = System.nanoTime();
+    long slice = FIRST_SLICE_NANOS;
     while (true) {
+      if (detachRequested) {
+        return null;
+      }
       if (cancelRequested) {
         return decide(Ending.CANCELLED, -1, "cancelled after " + format(elapsed()));
       }
+      Optional<AttemptFiles.RecordedExit> exit = files.recordedExit();
+      if (exit.isPresent()) {
+        return exited(exit.get());
+      }
       long now = System.nanoTime();
-      if (now - deadline >= 0) {
+      if (now - deadlineNanos >= 0) {
         return decide(Ending.TIMED_OUT, -1, "timed out after " + format(request.timeout()));
+      }
+      if (!handlerRuns() && !waiterRuns()) {
+        return files.recordedExit().map(this::exited).orElseGet(() -> decide(Ending.INTERRUPTED, -1,
+            "interrupted: the handler and its waiter are gone and no exit status was recorded"));
       }
       if (now - nextCheck >= 0) {
         check();
         nextCheck = now + CHECK_EVERY_NANOS;
       }
-      long wait = Math.min(SLICE_NANOS, Math.min(deadline - now, Math.max(1, nextCheck - now)));
-      if (process.waitFor(wait, TimeUnit.NANOSECONDS)) {
-        int code = process.exitValue();
-        return decide(Ending.EXITED, code, "exited with code " + code);
+      long wait = Math.min(slice, Math.max(1, deadlineNanos - now));
+      slice = Math.min(SLICE_NANOS, slice * 2);
+      if (waiter != null) {
+        waiter.waitFor(wait, TimeUnit.NANOSECONDS);
+      } else {
+        TimeUnit.NANOSECONDS.sleep(wait);
       }
     }
+  }
+
+  private Decision exited(AttemptFiles.RecordedExit exit) {
+    return new Decision(Ending.EXITED, exit.code(), exit.at(), "exited with code " + exit.code());
+  }
+
+  private boolean handlerRuns() {
+    return runs(processes.handlerPid(), processes.handlerStartTicks());
+  }
+
+  private boolean waiterRuns() {
+    return runs(processes.waiterPid(), processes.waiterStartTicks());
+  }
+
+  /** Whether {@code pid} is the process that started at {@code startTicks} and has not ended. */
+  static boolean runs(long pid, long startTicks) {
+    return pid > 0 && ProcFs.stat(pid).filter(p -> p.running() && p.startTicks() == startTicks).isPresent();
   }
 
   /** The periodic work while the handler runs; never throws, so the watch goes on. */
@@ -151,9 +208,9 @@ final class Attempt implements RunningHandler {
     stdout.seal();
     stderr.seal();
     HandlerGroup.StopReport stop = stopGroup();
-    reapHandler();
     stdout.awaitEnd(PUMP_END_WAIT);
     stderr.awaitEnd(PUMP_END_WAIT);
+    releaseWaiter();
     StringBuilder notes = new StringBuilder();
     String outTail = finishOutput(stdout, "stdout", notes);
     String errTail = finishOutput(stderr, "stderr", notes);
@@ -170,7 +227,9 @@ final class Attempt implements RunningHandler {
       }
     }
     String detail = why + stopNote(d.ending(), stop) + notes;
-    HandlerResult r = new HandlerResult(ending, exitCode, startedAt, d.at(), outTail, errTail,
+    files.remove();
+    Instant at = d.at().isBefore(processes.startedAt()) ? processes.startedAt() : d.at();
+    HandlerResult r = new HandlerResult(ending, exitCode, processes.startedAt(), at, outTail, errTail,
         detail);
     LOG.debug("handler_finished pid={} ending={} exit_code={} duration={} detail=\"{}\"",
         pid(), ending, exitCode, r.duration().toMillis() + "ms", detail);
@@ -192,24 +251,50 @@ final class Attempt implements RunningHandler {
     }
   }
 
-  private void reapHandler() {
-    boolean interrupted = false;
-    long deadline = System.nanoTime() + REAP_WAIT.toNanos();
-    while (process.isAlive() && System.nanoTime() - deadline < 0) {
+  /** Kills the waiter (if it is still the recorded process) and reaps it when it is this worker's child. */
+  private void releaseWaiter() {
+    long pid = processes.waiterPid();
+    if (waiterRuns()) {
       try {
-        process.waitFor(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        interrupted = true;
+        Signals.toProcess(pid, Signal.KILL);
+      } catch (RuntimeException e) {
+        LOG.warn("handler_waiter_kill_failed pid={} error={}", pid, e.toString());
       }
     }
-    if (process.isAlive()) {
-      LOG.warn("handler_not_reaped pid={} waited={}", pid(), REAP_WAIT);
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    if (waiter != null) {
+      boolean interrupted = false;
+      long deadline = System.nanoTime() + REAP_WAIT.toNanos();
+      while (waiter.isAlive() && System.nanoTime() - deadline < 0) {
+        try {
+          waiter.waitFor(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (waiter.isAlive()) {
+        LOG.warn("handler_waiter_not_reaped pid={} waited={}", pid, REAP_WAIT);
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    } else if (pid > 0 && ProcFs.stat(pid).filter(p -> p.ppid() == ProcessHandle.current().pid()
+        && p.startTicks() == processes.waiterStartTicks()).isPresent()) {
+      Subreaper.awaitAndReap(pid); // an adopted waiter re-parented to this worker, killed above
     }
   }
 
+  /** Lets go of a running attempt: the pumps stop reading, nothing is signalled, the files stay. */
+  private HandlerResult detached() {
+    boolean out = stdout.detach(DETACH_WAIT);
+    boolean err = stderr.detach(DETACH_WAIT);
+    if (!out || !err) {
+      LOG.warn("handler_pump_not_detached pid={} waited={}", pid(), DETACH_WAIT);
+    }
+    LOG.info("handler_detached pid={} waiter_pid={} elapsed={}", pid(), processes.waiterPid(),
+        format(elapsed()));
+    return new HandlerResult(Ending.DETACHED, -1, processes.startedAt(), clock.instant(), "", "",
+        "detached after " + format(elapsed()) + ": left running for the next worker");
+  }
 
   private String finishOutput(OutputPump file, String name, StringBuilder notes) {
     try {
@@ -266,7 +351,7 @@ final class Attempt implements RunningHandler {
   }
 
   private Duration elapsed() {
-    return Duration.ofNanos(System.nanoTime() - startNanos);
+    return Duration.between(processes.startedAt(), clock.instant());
   }
 
   private static String format(Duration d) {

@@ -4,8 +4,14 @@ import dev.tended.config.Durations;
 import dev.tended.config.ProgramCheck;
 import dev.tended.ledger.HandlerRecord;
 import dev.tended.logging.Kv;
+import dev.tended.posix.BootId;
+import dev.tended.posix.Fifo;
+import dev.tended.posix.ProcFs;
+import dev.tended.posix.ProcStat;
 import dev.tended.worker.handler.HandlerResult.Ending;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -13,11 +19,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +50,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CommandRunner implements HandlerStarter {
   private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
-  private static final String SETSID = "setsid";
+  /** The pipe size the pumps ask for: room for a burst while no worker reads (the default is 64 KiB). */
+  private static final int PIPE_BYTES = 1 << 20;
   /** Backoff between starts that failed for want of resources: 50 ms doubling, about 6 s in all. */
   private static final Duration FIRST_RETRY = Duration.ofMillis(50);
   private static final Duration LAST_RETRY = Duration.ofMillis(1600);
@@ -78,8 +83,8 @@ public final class CommandRunner implements HandlerStarter {
   }
 
   /**
-   * Starts one attempt. Never throws for a program that cannot run: the attempt then ends at once
-   * as {@link Ending#FAILED_TO_START} with the reason in its detail.
+   * Starts one attempt under its waiter. Never throws for a program that cannot run: the attempt then
+   * ends at once as {@link Ending#FAILED_TO_START} with the reason in its detail.
    */
   @Override
   public RunningHandler start(HandlerRequest request) {
@@ -91,20 +96,20 @@ public final class CommandRunner implements HandlerStarter {
     if (problem.isPresent()) {
       return notStarted(startedAt, problem.get());
     }
-    List<String> argv = new ArrayList<>(request.command().size() + 1);
-    argv.add(SETSID);
-    argv.addAll(request.command());
-    String token = UUID.randomUUID().toString();
-    ProcessBuilder builder = new ProcessBuilder(argv)
+    AttemptFiles files = AttemptFiles.of(request);
+    ProcessBuilder builder = new ProcessBuilder(WaiterScript.argv(request.command(), files))
         .directory(request.workingDir().toFile())
-        .redirectInput(Redirect.from(request.stdinFile().toFile()));
+        .redirectInput(Redirect.from(request.stdinFile().toFile()))
+        .redirectErrorStream(true);
     builder.environment().putAll(request.environment());
-    builder.environment().put(HandlerGroup.MARKER_VARIABLE, token);
+    builder.environment().remove(HandlerGroup.MARKER_VARIABLE);
+    builder.environment().put(WaiterScript.WAITER_VARIABLE, request.token());
     Duration backoff = FIRST_RETRY;
     for (int tries = 1; ; tries++) {
       try {
-        return launch(request, builder, token, startedAt);
+        return launch(request, files, builder, startedAt);
       } catch (IOException | IllegalArgumentException | UnsupportedOperationException e) {
+        files.remove();
         if (e instanceof IOException && String.valueOf(e.getMessage()).contains("error=7,")) {
           // "error=7, Argument list too long": the item's id (in the environment) is too big for exec
           return notStarted(Ending.ITEM_NOT_PASSABLE, startedAt, String.valueOf(e.getMessage()));
@@ -122,14 +127,101 @@ public final class CommandRunner implements HandlerStarter {
     }
   }
 
+  /**
+   * Takes over an attempt another worker started: checks the boot and the start ticks (a reused pid is
+   * never taken for the handler, and is never signalled), then watches, pumps and times it as if it had
+   * never been left. An exit status the waiter recorded while no worker ran is collected; a handler
+   * gone without one ends {@link Ending#INTERRUPTED} at once.
+   */
   @Override
   public RunningHandler adopt(HandlerRequest request, HandlerRecord recorded) {
-    throw new UnsupportedOperationException("issue 12: the waiter part builds adoption");
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(recorded, "recorded");
+    AttemptFiles files = AttemptFiles.of(request);
+    HandlerProcesses processes = new HandlerProcesses(recorded.waiterPid(), recorded.waiterStartTicks(),
+        recorded.handlerPid(), recorded.handlerStartTicks(), recorded.bootId(), recorded.startedAt());
+    boolean sameBoot = recorded.bootId().equals(BootId.current());
+    boolean alive = sameBoot && (Attempt.runs(recorded.waiterPid(), recorded.waiterStartTicks())
+        || Attempt.runs(recorded.handlerPid(), recorded.handlerStartTicks()));
+    boolean exitRecorded = files.recordedExit().isPresent();
+    if (!alive && !exitRecorded) {
+      String why = !sameBoot ? "its worker's boot ended (boot " + recorded.bootId() + ")"
+          : "the handler and its waiter are gone and no exit status was recorded";
+      LOG.info("handler_adopt_interrupted seq={} pid={} waiter_pid={} reason={}", recorded.seq(),
+          recorded.handlerPid(), recorded.waiterPid(), Kv.q(why));
+      files.remove();
+      return new NotStarted(new HandlerResult(Ending.INTERRUPTED, -1, recorded.startedAt(),
+          clock.instant(), "", "", "interrupted: " + why));
+    }
+    try {
+      OutputPump out = resumedPump(files.stdoutFifo(), request.stdoutFile(), request.maxOutputBytes());
+      OutputPump err = resumedPump(files.stderrFifo(), request.stderrFile(), request.maxOutputBytes());
+      Attempt attempt = new Attempt(null, alive ? processes : unverified(processes), files, request, clock,
+          out, err);
+      startPumps(out, err, recorded.handlerPid());
+      LOG.info("handler_adopted seq={} pid={} waiter_pid={} started_at={} exit_recorded={}", recorded.seq(),
+          recorded.handlerPid(), recorded.waiterPid(), recorded.startedAt(), exitRecorded);
+      return attempt;
+    } catch (IOException | RuntimeException e) {
+      // Its pipes or output cannot be reopened: the attempt cannot be followed, so it cannot be finished.
+      LOG.warn("handler_adopt_failed seq={} pid={} error={}", recorded.seq(), recorded.handlerPid(), Kv.q(e.toString()));
+      return new NotStarted(new HandlerResult(Ending.INTERRUPTED, -1, recorded.startedAt(), clock.instant(), "", "",
+          "interrupted: its output cannot be reopened: " + e.getMessage()));
+    }
   }
 
-  /** Opens the output files, starts the process and its two pumps; on a failure leaves nothing behind. */
-  private Attempt launch(HandlerRequest request, ProcessBuilder builder, String token, Instant startedAt)
-      throws IOException {
+  /** With an exit status recorded but nothing alive, no pid of the record may be signalled. */
+  private static HandlerProcesses unverified(HandlerProcesses p) {
+    return new HandlerProcesses(-1, p.waiterStartTicks(), -1, p.handlerStartTicks(), p.bootId(), p.startedAt());
+  }
+
+  /**
+   * The processes of the attempt whose token is {@code token}, found in {@code /proc} (the waiter by
+   * {@code TENDED_WAITER=<token>}, the handler by {@code TENDED_ATTEMPT_TOKEN=<token>} leading its
+   * own group): for a worker that died between starting an attempt and recording it. Empty when no
+   * process of the attempt runs. Reads the environment of every process: once per such attempt.
+   */
+  public Optional<HandlerProcesses> find(String token) {
+    Objects.requireNonNull(token, "token");
+    String waiterEntry = WaiterScript.WAITER_VARIABLE + "=" + token;
+    String handlerEntry = HandlerGroup.MARKER_VARIABLE + "=" + token;
+    ProcStat waiter = null;
+    ProcStat handler = null;
+    long self = ProcessHandle.current().pid();
+    for (ProcStat p : ProcFs.table().all()) {
+      if (!p.running() || p.pid() == self) {
+        continue;
+      }
+      if (waiter == null && ProcFs.environmentHolds(p.pid(), waiterEntry).orElse(false)) {
+        waiter = p;
+      } else if (p.pgrp() == p.pid() && ProcFs.environmentHolds(p.pid(), handlerEntry).orElse(false)
+          && (handler == null || p.startTicks() < handler.startTicks())) {
+        handler = p;
+      }
+    }
+    if (waiter != null && handler != null && handler.ppid() != waiter.pid()) {
+      handler = null; // a daemon of the handler leading its own group, not the handler
+    }
+    if (waiter == null && handler == null) {
+      return Optional.empty();
+    }
+    ProcStat first = handler != null ? handler : waiter;
+    Instant startedAt = clock.instant().minus(ProcFs.age(first.startTicks()));
+    return Optional.of(new HandlerProcesses(waiter == null ? -1 : waiter.pid(), waiter == null ? -1 : waiter.startTicks(),
+        handler == null ? -1 : handler.pid(), handler == null ? -1 : handler.startTicks(), BootId.current(), startedAt));
+  }
+
+  /**
+   * Prepares the attempt's files, starts the waiter, reads the handler's pid from it and starts the two
+   * pumps; on a failure leaves nothing behind.
+   */
+  private RunningHandler launch(HandlerRequest request, AttemptFiles files, ProcessBuilder builder,
+      Instant startedAt) throws IOException {
+    try {
+      files.prepare();
+    } catch (IOException e) {
+      throw new IOException("cannot prepare the attempt's pipes: " + e.getMessage(), e);
+    }
     FileChannel out = openOutput(request.stdoutFile());
     FileChannel err;
     try {
@@ -138,35 +230,104 @@ public final class CommandRunner implements HandlerStarter {
       out.close();
       throw e;
     }
-    Process process;
-    long startNanos = System.nanoTime();
+    Process waiter;
     try {
-      process = launcher.start(builder);
+      waiter = launcher.start(builder);
     } catch (IOException | RuntimeException e) {
       out.close();
       err.close();
       throw e;
     }
-    OutputPump stdout = new OutputPump(process.getInputStream(), out, request.stdoutFile(),
-        request.maxOutputBytes());
-    OutputPump stderr = new OutputPump(process.getErrorStream(), err, request.stderrFile(),
-        request.maxOutputBytes());
-    HandlerGroup group = new HandlerGroup(process.pid(), token);
+    String answer = readAnswer(waiter);
+    long handlerPid;
     try {
-      pumpThread(stdout, process.pid(), "stdout").start();
-      pumpThread(stderr, process.pid(), "stderr").start();
+      handlerPid = Long.parseLong(answer.strip());
+    } catch (NumberFormatException e) {
+      out.close();
+      err.close();
+      waitQuietly(waiter);
+      files.remove();
+      String reason = answer.isBlank() ? "its waiter exited with " + exitValue(waiter) : answer.strip();
+      return notStarted(startedAt, "the waiter could not run it: " + reason);
+    }
+    long waiterTicks = ProcFs.stat(waiter.pid()).map(ProcStat::startTicks).orElse(-1L);
+    long handlerTicks = ProcFs.stat(handlerPid).map(ProcStat::startTicks).orElse(-1L);
+    HandlerProcesses processes = new HandlerProcesses(waiter.pid(), waiterTicks, handlerPid, handlerTicks,
+        BootId.current(), startedAt);
+    OutputPump stdout;
+    OutputPump stderr;
+    try {
+      stdout = new OutputPump(Fifo.openForReading(files.stdoutFifo(), PIPE_BYTES), out, request.stdoutFile(),
+          request.maxOutputBytes());
+      stderr = new OutputPump(Fifo.openForReading(files.stderrFifo(), PIPE_BYTES), err, request.stderrFile(),
+          request.maxOutputBytes());
+    } catch (IOException e) {
+      out.close();
+      err.close();
+      throw new IOException("cannot open the attempt's pipes: " + e.getMessage(), e);
+    }
+    Attempt attempt = new Attempt(waiter, processes, files, request, clock, stdout, stderr);
+    try {
+      startPumps(stdout, stderr, handlerPid);
+    } catch (IOException e) {
+      attempt.cancel();
+      throw e;
+    }
+    LOG.debug("handler_started pid={} waiter_pid={} program={} timeout={}", handlerPid, waiter.pid(),
+        Kv.q(request.command().get(0)), request.timeout());
+    return attempt;
+  }
+
+  /** The waiter's one line (the handler's pid), or what it said before it failed; its stdout then ends. */
+  private static String readAnswer(Process waiter) throws IOException {
+    StringBuilder s = new StringBuilder();
+    InputStream in = waiter.getInputStream();
+    int c;
+    while ((c = in.read()) >= 0 && c != '\n' && s.length() < 4096) {
+      s.append((char) c);
+    }
+    if (c != '\n') {
+      s.append(new String(in.readNBytes(4096), StandardCharsets.UTF_8));
+    }
+    in.close();
+    waiter.getOutputStream().close();
+    return s.toString();
+  }
+
+  private static void waitQuietly(Process p) {
+    try {
+      if (!p.waitFor(5, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String exitValue(Process p) {
+    return p.isAlive() ? "nothing" : Integer.toString(p.exitValue());
+  }
+
+  private static OutputPump resumedPump(Path fifo, Path file, long maxBytes) throws IOException {
+    FileChannel ch = OutputPump.openExisting(file);
+    try {
+      return new OutputPump(Fifo.openForReading(fifo, PIPE_BYTES), ch, file, maxBytes);
+    } catch (IOException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  private static void startPumps(OutputPump stdout, OutputPump stderr, long pid) throws IOException {
+    try {
+      pumpThread(stdout, pid, "stdout").start();
+      pumpThread(stderr, pid, "stderr").start();
     } catch (OutOfMemoryError e) { // "unable to create native thread": the same shortage as EAGAIN
-      group.stop(Duration.ZERO);
-      stdout.seal();
-      stderr.seal();
-      process.getInputStream().close();
-      process.getErrorStream().close();
+      stdout.detach(Duration.ofSeconds(1));
+      stderr.detach(Duration.ofSeconds(1));
       throw new IOException(ResourceShortage.EAGAIN_MESSAGE + " (no thread for the output pump: "
           + e.getMessage() + ")", e);
     }
-    LOG.debug("handler_started pid={} program={} timeout={}", process.pid(), Kv.q(request.command().get(0)),
-        request.timeout());
-    return new Attempt(process, request, clock, startedAt, startNanos, stdout, stderr, group);
   }
 
   private static FileChannel openOutput(Path file) throws IOException {

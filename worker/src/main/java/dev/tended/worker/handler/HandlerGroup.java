@@ -66,9 +66,14 @@ final class HandlerGroup {
    * @param token the value of {@link #MARKER_VARIABLE} in the handler's environment
    */
   HandlerGroup(long pgid, String token) {
+    this(pgid, token, ProcFs.stat(pgid).map(ProcStat::startTicks).orElse(0L));
+  }
+
+  /** @param notBeforeTicks when the handler started: no process started earlier is read for the marker */
+  HandlerGroup(long pgid, String token, long notBeforeTicks) {
     this.pgid = pgid;
     this.marker = MARKER_VARIABLE + "=" + token;
-    this.notBeforeTicks = ProcFs.stat(pgid).map(ProcStat::startTicks).orElse(0L);
+    this.notBeforeTicks = notBeforeTicks;
   }
 
   /** What {@link #stop} did, for the attempt's detail line. */

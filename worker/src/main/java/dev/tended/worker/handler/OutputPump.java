@@ -1,6 +1,7 @@
 package dev.tended.worker.handler;
 
 import dev.tended.io.DataFolder;
+import dev.tended.posix.Fifo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -24,15 +25,30 @@ import java.time.Duration;
  * comes is read and discarded, so a leftover holding the pipe never blocks on it, and the outcome
  * never waits for the end of the stream: the attempt's thread decides, this class only follows.
  *
- * <p>It knows nothing of processes: the waiter of a handler that outlives the worker can run it on
- * any stream. Threads: {@link #run} on a thread of its own (the pump's); the other methods from the
+ * <p>Reading a FIFO (a handler that outlives the worker), it can be {@link #detach detached}: it
+ * stops reading within {@link #POLL_MILLIS} and closes its end, leaving what is in the pipe for the
+ * next worker, which resumes with a pump on the same FIFO and the same file ({@link #openExisting}),
+ * so the bound holds across workers.
+ *
+ * <p>It knows nothing of processes. Threads: {@link #run} on a thread of its own (the pump's); the other methods from the
  * attempt's thread. The file and the counts are guarded by this object's monitor.
  */
 final class OutputPump implements Runnable {
   private static final int CHUNK = 64 * 1024;
   private static final long QUIET_SAMPLE_NANOS = Duration.ofMillis(25).toNanos();
+  /** The longest a read waits before the pump looks whether it was detached. */
+  static final int POLL_MILLIS = 50;
 
-  private final InputStream from;
+  /** What the pump reads: n bytes, 0 when nothing came within the wait, -1 at the end. */
+  @FunctionalInterface
+  interface Source {
+    int read(byte[] buf, int waitMillis) throws IOException;
+  }
+
+  private final Source from;
+  private final java.io.Closeable closer;
+  /** Bytes still in the pipe (0 when it cannot be told): drained means none and the pump waiting. */
+  private final java.util.function.IntSupplier pending;
   private final Path path;
   private final long maxBytes;
   private final ByteBuffer shift = ByteBuffer.allocate(CHUNK);
@@ -44,17 +60,31 @@ final class OutputPump implements Runnable {
   private volatile long received;
   private volatile boolean reading;
   private volatile boolean ended;
+  private volatile boolean detachRequested;
 
   /**
    * @param from the stream to copy; read until its end, which closes it
    * @param file the attempt's output file as opened by {@link #open}
    * @param path where {@code file} is, to read its tail back
    */
-  OutputPump(InputStream from, FileChannel file, Path path, long maxBytes) {
-    this.from = from;
+  OutputPump(InputStream from, FileChannel file, Path path, long maxBytes) throws IOException {
+    this((buf, wait) -> from.read(buf), () -> 0, from, file, path, maxBytes);
+  }
+
+  /** A pump reading the FIFO {@code from}; {@code file} may already hold output (a resumed attempt). */
+  OutputPump(Fifo from, FileChannel file, Path path, long maxBytes) throws IOException {
+    this(from::read, from::pending, from, file, path, maxBytes);
+  }
+
+  private OutputPump(Source reader, java.util.function.IntSupplier pending, java.io.Closeable closer,
+      FileChannel file, Path path, long maxBytes) throws IOException {
+    this.from = reader;
+    this.pending = pending;
+    this.closer = closer;
     this.file = file;
     this.path = path;
     this.maxBytes = maxBytes;
+    this.size = file.isOpen() ? file.size() : 0;
   }
 
   /**
@@ -67,28 +97,48 @@ final class OutputPump implements Runnable {
         StandardOpenOption.WRITE, StandardOpenOption.READ);
   }
 
+  /** Opens the output file of an attempt another worker started, keeping what it holds. */
+  static FileChannel openExisting(Path path) throws IOException {
+    DataFolder.createDirectories(path.toAbsolutePath().getParent());
+    return DataFolder.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+  }
+
   @Override
   public void run() {
     byte[] buf = new byte[CHUNK];
-    try (InputStream in = from) {
-      while (true) {
+    try (java.io.Closeable c = closer) {
+      while (!detachRequested) {
         reading = true;
-        int n = in.read(buf);
-        reading = false;
+        int n = from.read(buf, POLL_MILLIS);
         if (n < 0) {
           return;
         }
-        accept(buf, n);
+        if (n > 0) {
+          reading = false;
+          accept(buf, n);
+        }
       }
     } catch (IOException e) {
       // Reading failed (the stream was closed under the pump): the output ends here.
     } finally {
       reading = false;
       synchronized (this) {
+        if (detachRequested) {
+          closeFile();
+        }
         ended = true;
         notifyAll();
       }
     }
+  }
+
+  /**
+   * Stops reading and closes the pipe's end and the file, leaving unread output in the pipe; waits at
+   * most {@code limit} for it. Whether the pump has stopped.
+   */
+  boolean detach(Duration limit) {
+    detachRequested = true;
+    return awaitEnd(limit);
   }
 
   /** Writes what was read, or counts it as discarded once sealed or once the file failed; never throws. */
@@ -160,7 +210,9 @@ final class OutputPump implements Runnable {
     long lastReceived = -1;
     while (!ended && System.nanoTime() - deadline < 0) {
       long r = received;
-      if (reading && r == lastReceived) {
+      if (pending.getAsInt() > 0) {
+        lastReceived = -1;
+      } else if (reading && r == lastReceived) {
         if (System.nanoTime() - quietSince >= QUIET_SAMPLE_NANOS) {
           return;
         }

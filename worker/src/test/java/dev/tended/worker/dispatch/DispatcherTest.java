@@ -1,5 +1,6 @@
 package dev.tended.worker.dispatch;
 
+import dev.tended.ledger.AttemptEnding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -176,7 +177,7 @@ class DispatcherTest {
     // A failed item due in an hour makes the first cycle read the clock to plan its next look.
     ledger.recordSeen("ideas", List.of(item("later")));
     ItemRecord claimed = ledger.claimDue("ideas", 1).get(0);
-    ledger.finish(claimed.seq(), ItemState.FAILED, 1, "exit 1", Instant.now().plusSeconds(3600));
+    ledger.finish(claimed.seq(), ItemState.FAILED, AttemptEnding.EXITED, 1, "exit 1", Instant.now().plusSeconds(3600));
     ProgressBoard board = new ProgressBoard(System::nanoTime);
     dispatcher = new Dispatcher(config, ledger, new CommandRunner(), new ResultWriter(config.resultsDir()),
         board, failingOnceOnTheDispatchThread(new StackOverflowError("injected")), () -> 0.5);
@@ -299,7 +300,7 @@ class DispatcherTest {
     startDispatcher(config);
     await().atMost(Duration.ofSeconds(20)).until(() -> runLines().contains("changed 1"));
     long seq = view.versions("ideas", "changed").get(0).seq();
-    ledger.finish(seq, ItemState.DEAD, null, "ended by hand", null);
+    ledger.finish(seq, ItemState.DEAD, AttemptEnding.EXITED, null, "ended by hand", null);
     Files.createFile(go);
 
     await().atMost(Duration.ofSeconds(20)).until(() -> count(ItemState.SUCCEEDED) == 1);

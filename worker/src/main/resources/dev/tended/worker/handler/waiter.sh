@@ -1,0 +1,27 @@
+# The waiter of one tended handler (POSIX sh; run as: sh -c THIS tended-waiter SETSID SLEEP MV
+# STDOUT_FIFO STDERR_FIFO EXIT_FILE PROGRAM ARGS...). Its environment holds TENDED_WAITER=<token>;
+# the handler gets TENDED_ATTEMPT_TOKEN=<token> instead. Tools come as absolute paths, so the
+# handler's PATH, whatever it is, only finds the handler.
+setsid_=$1 sleep_=$2 mv_=$3 out=$4 err=$5 exit_file=$6
+shift 6
+# Read-write first, so that no open waits for the other end; then the read ends the waiter keeps,
+# so that the handler never gets SIGPIPE and its output waits in the pipe while no worker reads.
+exec 3<>"$out" 4<>"$err" || exit 111
+exec 5<"$out" 6<"$err" || exit 111
+# An asynchronous list gets /dev/null as stdin: keep the item's input (the waiter's stdin) on 7.
+exec 7<&0
+(
+  exec 3>&- 4>&- 5<&- 6<&-
+  TENDED_ATTEMPT_TOKEN=$TENDED_WAITER
+  export TENDED_ATTEMPT_TOKEN
+  unset TENDED_WAITER
+  exec "$setsid_" "$@" <&7 7<&- >"$out" 2>"$err"
+) &
+pid=$!
+exec 3>&- 4>&- 7<&-
+echo "$pid"
+exec >/dev/null 2>&1 </dev/null
+wait "$pid"
+status=$?
+printf '%s\n' "$status" >"$exit_file.tmp" && "$mv_" -f "$exit_file.tmp" "$exit_file"
+exec "$sleep_" 2147483647
