@@ -35,17 +35,20 @@ final class HandOver {
     try {
       ConfigLoader.load(configFile);
     } catch (ConfigException e) {
-      log.error("reload_refused config={} problems={} effect=\"nothing changes: this worker goes on with the"
-          + " configuration it started with\"", Kv.q(configFile), Kv.q(String.join("; ", e.problems())));
+      refused(String.join("; ", e.problems()));
       return;
     } catch (RuntimeException e) {
-      log.error("reload_refused config={} problems={} effect=\"nothing changes: this worker goes on with the"
-          + " configuration it started with\"", Kv.q(configFile), Kv.q(e.toString()));
+      refused(e.toString());
       return;
     }
     log.info("hand_over_requested config={}", Kv.q(configFile));
     accepted.set(true);
     endWait.run();
+  }
+
+  private void refused(String problems) {
+    log.error("reload_refused config={} problems={} action=\"unchanged: this worker goes on with the configuration it"
+        + " started with\"", Kv.q(configFile), Kv.q(problems));
   }
 
   /** Whether the wait ended for a hand-over rather than a stop. */

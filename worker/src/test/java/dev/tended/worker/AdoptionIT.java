@@ -37,7 +37,7 @@ class AdoptionIT {
   private Path patientHandler(WorkerFixture f, String seconds) throws IOException {
     Path signals = dir.resolve("signals");
     return f.recordingHandler("patient.sh", ""
-        + "for s in TERM INT HUP; do trap \"echo \\\"$TENDED_ITEM_ID $s $(date +%s%3N)\\\" >> '" + signals + "'\" $s; done\n"
+        + "for s in TERM INT HUP; do trap \"echo \\\"$TENDED_ITEM_ID $s \\$(date +%s%3N)\\\" >> '" + signals + "'\" $s; done\n"
         + "date +%s%3N > '" + dir + "'/started-$TENDED_ITEM_ID\n"
         + "sleep " + seconds + "\n"
         + "date +%s%3N > '" + dir + "'/finished-$TENDED_ITEM_ID\n"
@@ -50,6 +50,11 @@ class AdoptionIT {
 
   private static Instant millis(Path file) throws IOException {
     return Instant.ofEpochMilli(Long.parseLong(Files.readString(file).trim()));
+  }
+
+  /** Whether the worker has recorded the handler of the one running item (what the next worker adopts it by). */
+  private static boolean handlerRecorded(WorkerFixture f) {
+    return f.withLedger(l -> l.running()).stream().anyMatch(r -> r.handler().isPresent());
   }
 
   private static boolean hasLine(Path file) throws IOException {
@@ -97,7 +102,7 @@ class AdoptionIT {
       f.config.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, "")).write();
       Queues.replaceAtomically(f.config.dataDir().resolve("ideas_log.json"), Queues.ideas("a", 0, 1));
       WorkerProcess first = f.start();
-      await().atMost(Duration.ofSeconds(60)).until(() -> hasLine(startedFile("a0")));
+      await().atMost(Duration.ofSeconds(60)).until(() -> hasLine(startedFile("a0")) && handlerRecorded(f));
 
       first.signal("KILL");
       first.awaitExit(Duration.ofSeconds(20));
@@ -118,7 +123,7 @@ class AdoptionIT {
       assertThat(result.attempts()).isEqualTo(1);
       assertThat(result.durationMs()).as("the handler's real duration, from its own start").isGreaterThanOrEqualTo(6000);
       assertThat(result.startedAt()).isBefore(secondStarted);
-      assertThat(f.workerLog()).contains("item_adopted source=ideas id=\"a0\" attempt=1")
+      assertThat(f.workerLog()).contains("item_adopted source=ideas id=a0 attempt=1")
           .contains("items_adopted adopted=1 collected=0 interrupted=0 handed_back=0");
 
       Instant ended = millis(dir.resolve("finished-a0"));
@@ -136,7 +141,7 @@ class AdoptionIT {
       f.config.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, "")).write();
       Queues.replaceAtomically(f.config.dataDir().resolve("ideas_log.json"), Queues.ideas("c", 0, 1));
       WorkerProcess first = f.start();
-      await().atMost(Duration.ofSeconds(60)).until(() -> hasLine(startedFile("c0")));
+      await().atMost(Duration.ofSeconds(60)).until(() -> hasLine(startedFile("c0")) && handlerRecorded(f));
       first.signal("KILL");
       first.awaitExit(Duration.ofSeconds(20));
       await().atMost(Duration.ofSeconds(30)).until(() -> hasLine(dir.resolve("finished-c0")));
@@ -149,7 +154,7 @@ class AdoptionIT {
       assertThat(f.runs()).containsExactly("ideas c0 1");
       assertThat(result(f, "ideas", "c0").durationMs()).isGreaterThanOrEqualTo(2000);
       assertThat(result(f, "ideas", "c0").finishedAt()).isBefore(secondStarted);
-      assertThat(f.workerLog()).contains("item_collected source=ideas id=\"c0\" attempt=1")
+      assertThat(f.workerLog()).contains("item_collected source=ideas id=c0 attempt=1")
           .contains("items_adopted adopted=0 collected=1 interrupted=0 handed_back=0");
       System.out.printf("collection after kill -9: outcome seen recorded %d ms after the new worker was started%n",
           Duration.between(secondStarted, seenRecorded).toMillis());
@@ -166,7 +171,7 @@ class AdoptionIT {
           List.of("retry: { maxAttempts: 1, initialBackoff: 100ms, maxBackoff: 1s }"))).write();
       Queues.replaceAtomically(f.config.dataDir().resolve("ideas_log.json"), Queues.ideas("t", 0, 1));
       WorkerProcess first = f.start();
-      await().atMost(Duration.ofSeconds(60)).until(() -> hasLine(startedFile("t0")));
+      await().atMost(Duration.ofSeconds(60)).until(() -> hasLine(startedFile("t0")) && handlerRecorded(f));
       Instant handlerStarted = millis(startedFile("t0"));
       await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(handlerStarted.plusSeconds(1)));
 
@@ -215,9 +220,9 @@ class AdoptionIT {
       assertThat(dir.resolve("signals")).as("the handler was never signalled").doesNotExist();
       assertThat(only(f, "ideas", "h0").attempts()).isEqualTo(1);
       assertThat(result(f, "ideas", "h0").durationMs()).isGreaterThanOrEqualTo(4000);
-      assertThat(f.workerLog()).contains("item_detached source=ideas id=\"h0\" attempt=1")
+      assertThat(f.workerLog()).contains("item_detached source=ideas id=h0 attempt=1")
           .contains("worker_handed_over exit_code=75")
-          .contains("item_adopted source=ideas id=\"h0\" attempt=1");
+          .contains("item_adopted source=ideas id=h0 attempt=1");
       assertThat(second.stop(Duration.ofSeconds(20))).isZero();
     }
   }
@@ -259,12 +264,12 @@ class AdoptionIT {
       Queues.replaceAtomically(f.config.dataDir().resolve("ideas_log.json"), Queues.ideas("x", 0, 1));
 
       WorkerProcess first = f.start();
-      await().atMost(Duration.ofSeconds(60)).until(() -> lines(pids) == 1);
+      await().atMost(Duration.ofSeconds(60)).until(() -> lines(pids) == 1 && handlerRecorded(f));
       cutPower(first, Files.readAllLines(pids).get(0));
 
       WorkerProcess second = f.start();
       await("the interruption was no attempt: with maxAttempts 1 the item runs again")
-          .atMost(Duration.ofSeconds(60)).until(() -> lines(pids) == 2);
+          .atMost(Duration.ofSeconds(60)).until(() -> lines(pids) == 2 && handlerRecorded(f));
       ItemRecord again = only(f, "ideas", "x0");
       assertThat(again.state()).isEqualTo(ItemState.RUNNING);
       assertThat(again.attempts()).isEqualTo(1);
@@ -281,7 +286,7 @@ class AdoptionIT {
       assertThat(attempts(f, dead.seq())).extracting(AttemptRecord::ending)
           .containsExactly(AttemptEnding.INTERRUPTED, AttemptEnding.INTERRUPTED);
       assertThat(f.runs()).containsExactly("ideas x0 1", "ideas x0 1");
-      assertThat(f.workerLog()).contains("item_handler_lost source=ideas id=\"x0\"");
+      assertThat(f.workerLog()).contains("item_handler_lost source=ideas id=x0");
       assertThat(last.stop(Duration.ofSeconds(20))).isZero();
     }
   }

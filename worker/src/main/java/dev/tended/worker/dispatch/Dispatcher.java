@@ -140,10 +140,16 @@ public final class Dispatcher {
    */
   public AdoptionSummary adopt(List<RunningItem> running, HandlerFinder finder, String bootId)
       throws InterruptedException {
+    return adopt(running, finder, bootId, Adoption.Liveness.PROC);
+  }
+
+  /** As above, with another way of telling whether a recorded process still runs (tests fake processes). */
+  AdoptionSummary adopt(List<RunningItem> running, HandlerFinder finder, String bootId, Adoption.Liveness liveness)
+      throws InterruptedException {
     Map<String, SourceConfig> configured = new LinkedHashMap<>();
     lanes.forEach((name, lane) -> configured.put(name, lane.source));
     HandlerRequests requests = new HandlerRequests(config);
-    Adoption adoption = new Adoption(configured, requests::spec, finder, Adoption.Liveness.PROC, () -> bootId);
+    Adoption adoption = new Adoption(configured, requests::spec, finder, liveness, () -> bootId);
     int[] counts = new int[4];
     for (RunningItem r : running) {
       try {
