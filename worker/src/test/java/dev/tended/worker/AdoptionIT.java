@@ -12,12 +12,14 @@ import dev.tended.status.StatusFiles;
 import dev.tended.testkit.Queues;
 import dev.tended.testkit.TestConfig;
 import dev.tended.testkit.WorkerProcess;
+import dev.tended.testkit.faults.EnvironmentFaults;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -163,6 +165,37 @@ class AdoptionIT {
   }
 
   @Test
+  void aWorkerKilledAfterItsHandlerEndedButBeforeItsOutcomeWasCommittedLeavesItToTheNextWorkerWithoutARerun()
+      throws Exception {
+    try (WorkerFixture f = new WorkerFixture(dir)) {
+      Path handler = patientHandler(f, "1");
+      f.config.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, "")).write();
+      Queues.replaceAtomically(f.config.dataDir().resolve("ideas_log.json"), Queues.ideas("w", 0, 1));
+      Path held = dir.resolve("held");
+      // The result file's force never returns: the handler has ended, its outcome is not committed.
+      WorkerProcess first = WorkerProcess.startWorker(f.config.file(), Map.of(EnvironmentFaults.HOLD_FORCE_OF,
+          "/results/ideas/", EnvironmentFaults.HOLD_FORCE_SIGNAL, held.toString()), dir.resolve("first.out"));
+      try {
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(held));
+        first.signal("KILL");
+        assertThat(first.waitFor(Duration.ofSeconds(20))).isPresent();
+      } finally {
+        first.close();
+      }
+      assertThat(only(f, "ideas", "w0").state()).isEqualTo(ItemState.RUNNING);
+
+      WorkerProcess second = f.start();
+      await().atMost(Duration.ofSeconds(60)).until(() -> f.counts("ideas").get(ItemState.SUCCEEDED) == 1);
+
+      assertThat(f.runs()).as("the handler ran once").containsExactly("ideas w0 1");
+      assertThat(only(f, "ideas", "w0").attempts()).isEqualTo(1);
+      assertThat(result(f, "ideas", "w0").durationMs()).isGreaterThanOrEqualTo(1000);
+      assertThat(f.workerLog()).contains("item_collected source=ideas id=w0 attempt=1");
+      assertThat(second.stop(Duration.ofSeconds(20))).isZero();
+    }
+  }
+
+  @Test
   void anAdoptedHandlerIsStoppedAtItsTimeoutCountedFromItsOwnStartAndItsItemIsChargedTheTimeout() throws Exception {
     try (WorkerFixture f = new WorkerFixture(dir)) {
       Path handler = patientHandler(f, "30");
@@ -188,7 +221,8 @@ class AdoptionIT {
       long sinceNewWorker = Duration.between(secondStarted, stopped).toMillis();
       System.out.printf("adopted timeout: stopped %d ms after the handler's own start, %d ms after the new worker"
           + " was started (a timeout counted from the adoption would be at least 5000)%n", sinceStart, sinceNewWorker);
-      assertThat(sinceStart).isGreaterThanOrEqualTo(5000);
+      // The handler notes its start a few ms after it really started (its shell's own start comes first).
+      assertThat(sinceStart).isGreaterThanOrEqualTo(4500);
       assertThat(sinceNewWorker).as("not a whole timeout after the adoption").isLessThan(5000);
       ItemRecord item = only(f, "ideas", "t0");
       assertThat(item.attempts()).isEqualTo(1);
@@ -203,7 +237,7 @@ class AdoptionIT {
   @Test
   void sighupHandsTheRunningHandlerOverWithExit75AndTheNextWorkerSeesItSucceedOnce() throws Exception {
     try (WorkerFixture f = new WorkerFixture(dir)) {
-      Path handler = patientHandler(f, "4");
+      Path handler = patientHandler(f, "8");
       f.config.source(TestConfig.jsonQueue("ideas", "ideas_log.json", handler, "")).write();
       Queues.replaceAtomically(f.config.dataDir().resolve("ideas_log.json"), Queues.ideas("h", 0, 1));
       WorkerProcess first = f.start();
@@ -219,10 +253,11 @@ class AdoptionIT {
       assertThat(f.runs()).containsExactly("ideas h0 1");
       assertThat(dir.resolve("signals")).as("the handler was never signalled").doesNotExist();
       assertThat(only(f, "ideas", "h0").attempts()).isEqualTo(1);
-      assertThat(result(f, "ideas", "h0").durationMs()).isGreaterThanOrEqualTo(4000);
+      assertThat(result(f, "ideas", "h0").durationMs()).isGreaterThanOrEqualTo(8000);
       assertThat(f.workerLog()).contains("item_detached source=ideas id=h0 attempt=1")
           .contains("worker_handed_over exit_code=75")
-          .contains("item_adopted source=ideas id=h0 attempt=1");
+          .containsAnyOf("item_adopted source=ideas id=h0 attempt=1", // a slow start may find it ended already
+              "item_collected source=ideas id=h0 attempt=1");
       assertThat(second.stop(Duration.ofSeconds(20))).isZero();
     }
   }

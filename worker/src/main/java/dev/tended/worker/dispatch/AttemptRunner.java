@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -125,10 +126,14 @@ final class AttemptRunner {
       return conclude(backoff, item, none, Verdict.deadAtOnce(none.detail()), recordFailing);
     }
     HandlerResult result;
+    AtomicReference<RunningHandler> handler = new AtomicReference<>();
     try {
       folder.prepare(item.payload());
       ItemEvents.started(item, attempt);
-      result = handlers.run(request, started -> recordStarted(item, attempt, request.token(), spec, started));
+      result = handlers.run(request, started -> {
+        handler.set(started);
+        recordStarted(item, attempt, request.token(), spec, started);
+      });
     } catch (IOException e) {
       result = notRun("cannot prepare work folder " + folder.dir() + ": " + e.getMessage());
     } catch (InterruptedException e) {
@@ -141,7 +146,7 @@ final class AttemptRunner {
       return conclude(backoff, item, result,
           Verdict.failure(AttemptEnding.NOT_STARTED, result.detail(), attempt, maxAttempts), recordFailing);
     }
-    return ended(backoff, item, spec, result, recordFailing);
+    return released(handler.get(), result, ended(backoff, item, spec, result, recordFailing));
   }
 
   /**
@@ -164,7 +169,19 @@ final class AttemptRunner {
           Verdict.failure(AttemptEnding.NOT_STARTED, result.detail(), item.attempts(), adopted.spec().maxAttempts()),
           recordFailing);
     }
-    return ended(backoff, item, adopted.spec(), result, recordFailing);
+    return released(adopted.handler(), result, ended(backoff, item, adopted.spec(), result, recordFailing));
+  }
+
+  /**
+   * Once the outcome is durable, lets the attempt's handler forget its recorded exit status; while it
+   * is not (the item stays running: a detached handler, or a worker stopping while recording failed),
+   * the exit status stays for the next worker to collect.
+   */
+  private static Ended released(RunningHandler handler, HandlerResult result, Ended ended) {
+    if (handler != null && result.ending() != HandlerResult.Ending.DETACHED && !ended.unrecorded()) {
+      handler.outcomeRecorded();
+    }
+    return ended;
   }
 
   /** An attempt's result, whatever the way it was watched, to its record in the ledger. */

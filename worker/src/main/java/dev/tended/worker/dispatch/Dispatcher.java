@@ -367,7 +367,7 @@ public final class Dispatcher {
    * The handler-thread task: whatever happens, its completion is posted, so the lane's count of
    * running attempts comes down and the source keeps moving. {@link AttemptRunner#run} records every
    * outcome of the item itself; what escapes it (an error while recording) leaves the item running,
-   * to be recovered at the next start, and is logged here. Troubles recording the outcome are
+   * for the next start to adopt or interrupt, and is logged here. Troubles recording the outcome are
    * posted as they happen.
    */
   private void runAttempt(SourceLane lane, ItemRecord item, boolean trial) {
@@ -446,7 +446,7 @@ public final class Dispatcher {
       log.info("handlers_cancelling running={}", attempts.activeCount());
       attempts.cancelAll();
       if (!awaitPools(deadline)) {
-        log.warn("handlers_abandoned running={} note=\"their items stay running and are recovered at next start\"",
+        log.warn("handlers_abandoned running={} note=\"their items stay running and are adopted or interrupted at next start\"",
             attempts.activeCount());
         shutdownPoolsNow();
       }

@@ -102,6 +102,11 @@ final class Attempt implements RunningHandler {
   }
 
   @Override
+  public void outcomeRecorded() {
+    files.remove();
+  }
+
+  @Override
   public void detach() {
     if (!detachRequested) {
       detachRequested = true;
@@ -227,7 +232,7 @@ final class Attempt implements RunningHandler {
       }
     }
     String detail = why + stopNote(d.ending(), stop) + notes;
-    files.remove();
+    // The FIFOs and the exit status stay until the outcome is recorded: outcomeRecorded().
     Instant at = d.at().isBefore(processes.startedAt()) ? processes.startedAt() : d.at();
     HandlerResult r = new HandlerResult(ending, exitCode, processes.startedAt(), at, outTail, errTail,
         detail);
