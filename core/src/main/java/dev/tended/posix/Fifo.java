@@ -25,6 +25,9 @@ public final class Fifo implements Closeable {
   /** What {@link #read} returns at the end of the output: every writer has closed. */
   public static final int END = -1;
 
+  private static final int S_IFMT = 0170000;
+  private static final int S_IFIFO = 0010000;
+
   private final int fd;
   private final byte[] pollfd = new byte[LibC.POLLFD_SIZE];
   private volatile boolean closed;
@@ -56,16 +59,11 @@ public final class Fifo implements Closeable {
   /** Whether {@code path} itself (not what a link points at) is a FIFO. */
   public static boolean isFifo(Path path) {
     try {
-      return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-          .isOther() && "p".equals(fileType(path));
-    } catch (IOException e) {
+      int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+      return (mode & S_IFMT) == S_IFIFO;
+    } catch (IOException | RuntimeException e) {
       return false;
     }
-  }
-
-  private static String fileType(Path path) throws IOException {
-    Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-    return (((Integer) mode) & 0170000) == 0010000 ? "p" : "?";
   }
 
   /**

@@ -68,6 +68,9 @@ final class LibC {
 
   static native int close(int fd) throws LastErrorException;
 
+  /** The size of a memory page in bytes; cannot fail. */
+  static native int getpagesize();
+
   /** {@code fcntl(fd, cmd, struct flock *)}; {@code flock} is the struct's bytes in native order. */
   static native int fcntl(int fd, int cmd, byte[] flock) throws LastErrorException;
 

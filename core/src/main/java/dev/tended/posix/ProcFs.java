@@ -21,6 +21,8 @@ import java.util.stream.Stream;
  */
 public final class ProcFs {
   private static final Path PROC = Path.of("/proc");
+  private static final long DEFAULT_PAGE_SIZE = 4096;
+  private static final long PAGE_SIZE = readPageSize();
 
   private ProcFs() {}
 
@@ -89,18 +91,32 @@ public final class ProcFs {
     }
   }
 
-  /** Resident memory ({@code VmRSS} of {@code /proc/<pid>/status}) in KiB; empty for a zombie or when gone. */
+  /**
+   * Resident memory of {@code pid} in KiB, from the {@code rss} field of its stat line (the counter
+   * {@code VmRSS} shows too); empty for a zombie or when it is gone.
+   */
   public static OptionalLong residentKiB(long pid) {
-    try {
-      for (String l : Files.readAllLines(dir(pid).resolve("status"), StandardCharsets.ISO_8859_1)) {
-        if (l.startsWith("VmRSS:")) {
-          return OptionalLong.of(Long.parseLong(l.replaceAll("\\D", "")));
+    return stat(pid).filter(ProcStat::running).map(s -> OptionalLong.of(s.residentBytes() / 1024))
+        .orElse(OptionalLong.empty());
+  }
+
+  /** The size of a memory page, which {@code rss} counts in: the kernel's answer, else 4 KiB. */
+  public static long pageSize() {
+    return PAGE_SIZE;
+  }
+
+  private static long readPageSize() {
+    if (LibC.failure().isEmpty()) {
+      try {
+        int size = LibC.getpagesize();
+        if (size > 0) {
+          return size;
         }
+      } catch (LinkageError | RuntimeException e) {
+        // The binding failed after all: the default below is right on x86-64 and most arm64 kernels.
       }
-      return OptionalLong.empty();
-    } catch (IOException | RuntimeException e) {
-      return OptionalLong.empty();
     }
+    return DEFAULT_PAGE_SIZE;
   }
 
   /**

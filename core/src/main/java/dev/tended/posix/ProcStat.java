@@ -16,13 +16,19 @@ import java.util.Optional;
  * @param utimeTicks user CPU time in clock ticks ({@code USER_HZ}, 100 on Linux)
  * @param stimeTicks system CPU time in clock ticks
  * @param startTicks start time in clock ticks since boot
+ * @param rssPages resident set size in pages ({@link ProcFs#pageSize()}); 0 for a zombie
  */
 public record ProcStat(long pid, String comm, char state, long ppid, long pgrp, long utimeTicks, long stimeTicks,
-    long startTicks) {
+    long startTicks, long rssPages) {
 
   /** Whether the process has not ended yet (a zombie has: it runs nothing and holds nothing). */
   public boolean running() {
     return state != 'Z' && state != 'X' && state != 'x';
+  }
+
+  /** Resident memory in bytes: {@link #rssPages} times the page size. */
+  public long residentBytes() {
+    return rssPages * ProcFs.pageSize();
   }
 
   /** Whether it is stopped by a signal ({@code SIGSTOP}, {@code SIGTSTP}) or by a tracer. */
@@ -60,13 +66,13 @@ public record ProcStat(long pid, String comm, char state, long ppid, long pgrp, 
       return Optional.empty();
     }
     String[] f = line.substring(close + 2).trim().split(" ");
-    if (f.length < 20 || f[0].length() != 1) {
+    if (f.length < 22 || f[0].length() != 1) {
       return Optional.empty();
     }
     try {
       return Optional.of(new ProcStat(Long.parseLong(line.substring(0, open).trim()), line.substring(open + 1, close),
           f[0].charAt(0), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[11]), Long.parseLong(f[12]),
-          Long.parseLong(f[19])));
+          Long.parseLong(f[19]), Long.parseLong(f[21])));
     } catch (NumberFormatException e) {
       return Optional.empty();
     }

@@ -14,7 +14,7 @@ class ProcStatTest {
   @Test
   void fieldsAreReadAtTheirPlacesInProc5() {
     ProcStat s = ProcStat.parse(line(8847, "cat", 'R')).orElseThrow();
-    assertThat(s).isEqualTo(new ProcStat(8847, "cat", 'R', 8837, 8800, 41, 7, 159508));
+    assertThat(s).isEqualTo(new ProcStat(8847, "cat", 'R', 8837, 8800, 41, 7, 159508, 393));
   }
 
   @Test
@@ -34,6 +34,13 @@ class ProcStatTest {
     assertThat(s.state()).isEqualTo('T');
     assertThat(s.stopped()).isTrue();
     assertThat(s.running()).isTrue();
+  }
+
+  @Test
+  void residentMemoryIsTheRssFieldInPages() {
+    ProcStat s = ProcStat.parse(line(8847, "cat", 'R')).orElseThrow();
+    assertThat(s.rssPages()).isEqualTo(393);
+    assertThat(s.residentBytes()).isEqualTo(393 * ProcFs.pageSize());
   }
 
   @Test

@@ -1,7 +1,7 @@
 package dev.tended.bench.jmh;
 
-import dev.tended.ledger.AttemptEnding;
 import dev.tended.config.TendedConfig;
+import dev.tended.ledger.AttemptEnding;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.ItemLedger;

@@ -38,7 +38,7 @@ class ReadOnlyCommandsIT {
   }
 
   @Test
-  void healthDiagnoseAndStatusReadTheLedgerWithReadAccessOnlyWhileTheWorkerRunsAndAfterItStopped() throws Exception {
+  void healthDiagnoseStatusAndShowReadTheLedgerWithReadAccessOnlyWhileTheWorkerRunsAndAfterItStopped() throws Exception {
     List<String> asReader = readerPrefix();
     TestConfig c = new TestConfig(dir);
     Path handler = c.script("ok.sh", "cat > /dev/null; exit 0");
@@ -69,6 +69,9 @@ class ReadOnlyCommandsIT {
     Supervisor.Result status = Supervisor.runAs(asReader, "status", "--config", cfg);
     assertThat(status.exitCode()).as(status.err()).isZero();
     assertThat(status.out()).contains("i1").contains("succeeded");
+    Supervisor.Result show = Supervisor.runAs(asReader, "show", "--config", cfg, "ideas", "i1");
+    assertThat(show.exitCode()).as(show.err()).isZero();
+    assertThat(show.out()).contains("succeeded").contains("exited");
     try (var files = Files.list(c.dataDir())) {
       assertThat(files.map(p -> p.getFileName().toString())).as("the readers created nothing")
           .noneMatch(n -> n.endsWith("-shm") || n.endsWith("-wal") || n.endsWith("-journal"));

@@ -66,7 +66,7 @@ final class AttemptRunner {
     this.ledger = ledger;
     this.leaving = leaving;
     this.handlers = new ActiveHandlers(runner, leaving);
-    this.recorder = new OutcomeRecorder(results, () -> leaving.get() != ActiveHandlers.Leaving.NO);
+    this.recorder = new OutcomeRecorder(results, () -> leaving.get() != ActiveHandlers.Leaving.NO, ledger::attempts);
     this.clock = clock;
   }
 
@@ -128,7 +128,7 @@ final class AttemptRunner {
     HandlerResult result;
     AtomicReference<RunningHandler> handler = new AtomicReference<>();
     try {
-      folder.prepare(item.payload());
+      folder.prepare(item.payload(), attempt);
       ItemEvents.started(item, attempt);
       result = handlers.run(request, started -> {
         handler.set(started);

@@ -12,11 +12,14 @@ import java.util.UUID;
 /**
  * Turns one attempt of a claimed item into the request its handler runs with, by the handler
  * protocol: the item's JSON on stdin, the {@code TENDED_*} environment, the data folder as working
- * directory, output kept in the version's work folder, and a kill grace that fits the stop budget.
+ * directory, output and the progress file kept in the version's work folder, and a kill grace that fits the stop budget.
  *
  * <p>Thread-safe: immutable.
  */
 final class HandlerRequests {
+  /** The variable naming the file a handler touches to show progress ({@link WorkFolder#progress}). */
+  static final String PROGRESS_VARIABLE = "TENDED_PROGRESS_FILE";
+
   private final TendedConfig config;
 
   HandlerRequests(TendedConfig config) {
@@ -47,7 +50,8 @@ final class HandlerRequests {
             "TENDED_ITEM_ID", item.id(),
             "TENDED_ATTEMPT", Integer.toString(attempt),
             "TENDED_IDEMPOTENCY_KEY", item.idempotencyKey(),
-            "TENDED_WORK_DIR", folder.dir().toString()),
+            "TENDED_WORK_DIR", folder.dir().toString(),
+            PROGRESS_VARIABLE, folder.progress(attempt).toString()),
         config.dataDir(),
         folder.input(),
         folder.stdout(attempt),
@@ -56,7 +60,7 @@ final class HandlerRequests {
         handler.killGrace(),
         handler.maxOutputBytes(),
         token,
-        null, // issue 12: the progress part adds TENDED_PROGRESS_FILE
+        folder.progress(attempt),
         handler.progressTimeout(),
         handler.limits());
   }

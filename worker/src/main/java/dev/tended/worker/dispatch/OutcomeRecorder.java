@@ -1,16 +1,18 @@
 package dev.tended.worker.dispatch;
 
 import dev.tended.io.IoErrors;
+import dev.tended.ledger.AttemptRecord;
 import dev.tended.ledger.ItemNotRunningException;
 import dev.tended.ledger.ItemRecord;
-import dev.tended.ledger.ItemState;
 import dev.tended.status.ItemResult;
 import dev.tended.worker.handler.HandlerResult;
 import dev.tended.worker.results.ResultWriter;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -48,10 +50,13 @@ final class OutcomeRecorder {
 
   private final ResultWriter results;
   private final BooleanSupplier stopping;
+  private final LongFunction<List<AttemptRecord>> earlierAttempts;
 
-  OutcomeRecorder(ResultWriter results, BooleanSupplier stopping) {
+  /** @param earlierAttempts an item version's attempts as the ledger holds them (for the result file) */
+  OutcomeRecorder(ResultWriter results, BooleanSupplier stopping, LongFunction<List<AttemptRecord>> earlierAttempts) {
     this.results = Objects.requireNonNull(results);
     this.stopping = Objects.requireNonNull(stopping);
+    this.earlierAttempts = Objects.requireNonNull(earlierAttempts);
   }
 
   /**
@@ -62,13 +67,11 @@ final class OutcomeRecorder {
    */
   Recorded record(ItemRecord item, int attempts, HandlerResult result, Verdict verdict, LedgerStep ledgerStep,
       Consumer<String> failing) {
-    Optional<ItemResult> written = verdict.finishesItem()
-        ? Optional.of(itemResult(item, attempts, result, verdict)) : Optional.empty();
     Duration wait = FIRST_WAIT;
     while (true) {
       try {
-        if (written.isPresent()) {
-          results.write(written.get());
+        if (verdict.finishesItem()) {
+          results.write(itemResult(item, attempts, result, verdict));
         }
         ledgerStep.run();
         return Recorded.YES;
@@ -108,10 +111,23 @@ final class OutcomeRecorder {
     return false;
   }
 
-  private static ItemResult itemResult(ItemRecord item, int attempts, HandlerResult result, Verdict verdict) {
+  /** The result file: the earlier attempts as the ledger ended them, then this one. */
+  private ItemResult itemResult(ItemRecord item, int attempts, HandlerResult result, Verdict verdict) {
+    Integer exitCode = result.ending() == HandlerResult.Ending.EXITED ? result.exitCode() : null;
+    List<ItemResult.Attempt> history = new ArrayList<>();
+    int current = item.attempts();
+    for (AttemptRecord a : earlierAttempts.apply(item.seq())) {
+      if (a.ending() != null) {
+        history.add(new ItemResult.Attempt(a.attempt(), a.ending().wireName(), a.exitCode(), a.startedAt(),
+            a.finishedAt(), a.detail()));
+      } else {
+        current = a.attempt(); // the one running now, as claimed
+      }
+    }
+    history.add(new ItemResult.Attempt(current, verdict.ending().wireName(), exitCode, result.startedAt(),
+        result.finishedAt(), verdict.detail()));
     return new ItemResult(item.source(), item.id(), item.contentHash(), verdict.state().wireName(), attempts,
-        result.ending() == HandlerResult.Ending.EXITED ? result.exitCode() : null,
-        result.startedAt(), result.finishedAt(), result.duration().toMillis(), verdict.detail(),
-        result.stdoutTail(), result.stderrTail());
+        exitCode, result.startedAt(), result.finishedAt(), result.duration().toMillis(), verdict.detail(),
+        result.stdoutTail(), result.stderrTail(), history);
   }
 }

@@ -7,8 +7,8 @@ import dev.tended.worker.handler.HandlerResult;
 
 /**
  * What one attempt's ending means, by the handler protocol: exit 0 succeeded; exit 65 (EX_DATAERR)
- * dead at once; exit 75 (EX_TEMPFAIL), any other exit, a timeout or a program that could not start:
- * failed, retried until {@code maxAttempts}, then dead. An item its program could not be given (an
+ * dead at once; exit 75 (EX_TEMPFAIL), any other exit, a timeout, a limit exceeded, no progress or a
+ * program that could not start: failed, retried until {@code maxAttempts}, then dead. An item its program could not be given (an
  * id too big for exec's environment) is dead at once and, like exit 65, not the handler's failure:
  * an item's own fault never counts against its source's circuit breaker. A handler that died with its
  * worker (interrupted) is not the item's fault either: back to pending, or dead once it happened
@@ -38,7 +38,7 @@ record Verdict(ItemState state, AttemptEnding ending, String detail, boolean cou
         if (result.exitCode() == EX_DATAERR) {
           return new Verdict(ItemState.DEAD, ending, "exit 65 (data error): dead without retry", false);
         }
-        why = result.exitCode() == EX_TEMPFAIL ? "exit 75 (temporary failure)" : "exit " + result.exitCode();
+        why = result.exitCode() == EX_TEMPFAIL ? "exit 75 (temporary failure)" : exit(result);
       }
       case TIMED_OUT -> why = "timed out: " + result.detail();
       case FAILED_TO_START -> why = "could not start: " + result.detail();
@@ -67,6 +67,21 @@ record Verdict(ItemState state, AttemptEnding ending, String detail, boolean cou
       case INTERRUPTED -> AttemptEnding.INTERRUPTED;
       case DETACHED -> throw new IllegalArgumentException("a detached attempt has not ended");
     };
+  }
+
+  /**
+   * {@code exit N}, with what the attempt's detail says of that exit right after its code, e.g.
+   * {@code exit 137 (SIGKILL): killed by the kernel's OOM killer (…)}; the notes after it (stopped
+   * leftovers, trimmed output) stay in the handler's own detail.
+   */
+  private static String exit(HandlerResult result) {
+    String exited = "exited with code " + result.exitCode();
+    String detail = result.detail();
+    if (!detail.startsWith(exited + " (")) {
+      return "exit " + result.exitCode();
+    }
+    int end = detail.indexOf("; ", exited.length());
+    return "exit " + result.exitCode() + detail.substring(exited.length(), end < 0 ? detail.length() : end);
   }
 
   /** An attempt that failed for {@code why}: retried until {@code maxAttempts}, then dead. */

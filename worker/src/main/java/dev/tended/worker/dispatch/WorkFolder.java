@@ -10,7 +10,8 @@ import java.util.Objects;
 
 /**
  * One item version's folder under {@code work/} (what {@code TENDED_WORK_DIR} names): its
- * {@code input.json}, the handler's stdin, and each attempt's stdout and stderr. A version has its
+ * {@code input.json}, the handler's stdin, and each attempt's stdout, stderr and progress file
+ * ({@code TENDED_PROGRESS_FILE}). A version has its
  * own folder ({@link WorkFolders}), so versions of one id never share these files.
  */
 record WorkFolder(Path dir) {
@@ -34,8 +35,17 @@ record WorkFolder(Path dir) {
     return dir.resolve("attempt-" + attempt + ".stderr");
   }
 
-  /** Creates the folder and writes the version's JSON as {@code input.json}, following no link. */
-  void prepare(String payload) throws IOException {
+  /** The file the handler of {@code attempt} touches to show progress: empty when the attempt starts. */
+  Path progress(int attempt) {
+    return dir.resolve("attempt-" + attempt + ".progress");
+  }
+
+  /**
+   * Creates the folder, writes the version's JSON as {@code input.json} and an empty progress file
+   * for {@code attempt}, following no link.
+   */
+  void prepare(String payload, int attempt) throws IOException {
     DataFolder.write(input(), payload.getBytes(StandardCharsets.UTF_8));
+    DataFolder.write(progress(attempt), new byte[0]);
   }
 }

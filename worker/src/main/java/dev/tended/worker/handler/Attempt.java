@@ -37,7 +37,6 @@ final class Attempt implements RunningHandler {
   private static final Logger LOG = LoggerFactory.getLogger(Attempt.class);
   private static final long SLICE_NANOS = Duration.ofMillis(50).toNanos();
   private static final long FIRST_SLICE_NANOS = Duration.ofMillis(2).toNanos();
-  private static final long CHECK_EVERY_NANOS = Duration.ofMillis(250).toNanos();
   private static final Duration REAP_WAIT = Duration.ofSeconds(2);
   /** How long an exited handler's output may take to reach the files before they are sealed. */
   private static final Duration DRAIN_WAIT = Duration.ofSeconds(2);
@@ -57,6 +56,7 @@ final class Attempt implements RunningHandler {
   private final OutputPump stdout;
   private final OutputPump stderr;
   private final HandlerGroup group;
+  private final AttemptGuard guard;
   private volatile boolean cancelRequested;
   private volatile boolean detachRequested;
   private HandlerResult result; // guarded by this
@@ -81,6 +81,9 @@ final class Attempt implements RunningHandler {
     this.stdout = stdout;
     this.stderr = stderr;
     this.group = new HandlerGroup(processes.handlerPid(), request.token(), Math.max(0, processes.handlerStartTicks()));
+    // The progress clock starts now: at the start, or at the adoption of a handler that ran on without a worker.
+    this.guard = new AttemptGuard(processes.handlerPid(), request, () -> stdout.received() + stderr.received(),
+        System.nanoTime());
   }
 
   @Override
@@ -158,8 +161,11 @@ final class Attempt implements RunningHandler {
             "interrupted: the handler and its waiter are gone and no exit status was recorded"));
       }
       if (now - nextCheck >= 0) {
-        check();
-        nextCheck = now + CHECK_EVERY_NANOS;
+        Optional<AttemptGuard.Breach> breach = check(now);
+        if (breach.isPresent()) {
+          return decide(breach.get().ending(), -1, breach.get().why());
+        }
+        nextCheck = now + guard.checkEveryNanos();
       }
       long wait = Math.min(slice, Math.max(1, deadlineNanos - now));
       slice = Math.min(SLICE_NANOS, slice * 2);
@@ -188,12 +194,13 @@ final class Attempt implements RunningHandler {
     return pid > 0 && ProcFs.stat(pid).filter(p -> p.running() && p.startTicks() == startTicks).isPresent();
   }
 
-  /** The periodic work while the handler runs; never throws, so the watch goes on. */
-  private void check() {
+  /** The periodic work while the handler runs: limits and progress; never throws, so the watch goes on. */
+  private Optional<AttemptGuard.Breach> check(long now) {
     try {
-      group.refresh();
+      return guard.check(group.refresh(), now);
     } catch (RuntimeException e) {
       LOG.warn("handler_check_failed pid={} error={}", pid(), e.toString());
+      return Optional.empty();
     }
   }
 
@@ -230,6 +237,9 @@ final class Attempt implements RunningHandler {
         exitCode = -1;
         why = "cannot start: " + launcherError;
       }
+    }
+    if (ending == Ending.EXITED) {
+      why += guard.exitNote(exitCode);
     }
     String detail = why + stopNote(d.ending(), stop) + notes;
     // The FIFOs and the exit status stay until the outcome is recorded: outcomeRecorded().

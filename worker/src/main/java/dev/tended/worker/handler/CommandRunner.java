@@ -32,16 +32,22 @@ import org.slf4j.LoggerFactory;
  * <p>How an attempt runs:
  *
  * <ul>
- *   <li>The handler is started through {@code setsid}, so it leads its own process group (its pid
- *       is the group id) and the whole tree can be signalled even after the handler has exited. Its
- *       environment carries a marker ({@code TENDED_ATTEMPT_TOKEN}, random per attempt) that every
- *       process it starts inherits, and the worker is a child subreaper, so that what daemonizes is
- *       still found ({@link HandlerGroup}).
- *   <li>Stdin comes from a file; stdout and stderr are pipes, each read by an {@link OutputPump} on
+ *   <li>The handler runs under a waiter ({@link WaiterScript}), which leads its own session and
+ *       outlives the worker: it records the handler's exit status in the attempt's exit file and
+ *       holds the read ends of its pipes ({@link AttemptFiles}). The handler leads its own session
+ *       and process group (its pid is the group id), so the whole tree can be signalled even after
+ *       it exited. Its environment carries the attempt's marker ({@code TENDED_ATTEMPT_TOKEN}, the
+ *       request's token) that every process it starts inherits, and the worker is a child subreaper,
+ *       so that what daemonizes is still found ({@link HandlerGroup}).
+ *   <li>Stdin comes from a file; stdout and stderr are FIFOs, each read by an {@link OutputPump} on
  *       its own thread that keeps the file within {@code maxOutputBytes} at any write rate.
- *   <li>The outcome is decided when the handler exits, the timeout passes or the attempt is
- *       cancelled; the pumps are then sealed (output written later is discarded), and every process
- *       of the attempt gets SIGTERM, the kill grace, then is frozen and killed.
+ *   <li>The outcome is decided when the waiter records the exit, the timeout passes (counted from
+ *       the handler's real start), the attempt is cancelled, or handler and waiter are gone without a
+ *       record (interrupted); the pumps are then sealed (output written later is discarded), every
+ *       process of the attempt gets SIGTERM, the kill grace, then is frozen and killed, and the
+ *       waiter is released.
+ *   <li>{@link RunningHandler#detach} lets go of a running attempt without a signal; {@link #adopt}
+ *       takes it over in another worker, {@link #find} finds its processes by its token.
  *   <li>A start that fails for want of resources ({@code EAGAIN}: the process or memory limit
  *       reached, often by what a fork bomb left) is tried again with backoff before it counts.
  * </ul>
@@ -179,7 +185,8 @@ public final class CommandRunner implements HandlerStarter {
    * The processes of the attempt whose token is {@code token}, found in {@code /proc} (the waiter by
    * {@code TENDED_WAITER=<token>}, the handler by {@code TENDED_ATTEMPT_TOKEN=<token>} leading its
    * own group): for a worker that died between starting an attempt and recording it. Empty when no
-   * process of the attempt runs. Reads the environment of every process: once per such attempt.
+   * process of the attempt runs; a pid not found (the handler ended, the waiter was killed) is -1
+   * with start ticks -1. Reads the environment of every process: once per such attempt.
    */
   public Optional<HandlerProcesses> find(String token) {
     Objects.requireNonNull(token, "token");

@@ -55,7 +55,10 @@ final class HandlerGroup {
   private final long notBeforeTicks;
   private final long self = ProcessHandle.current().pid();
   private final Map<Long, ProcStat> members = new HashMap<>();
-  /** Every process ever a member but the handler itself: the worker may reap these, never others. */
+  /**
+   * Every process ever a member, the handler too (its parent is its waiter, never the JDK; killed with
+   * its waiter, it is re-parented to the worker): the worker may reap these, never others.
+   */
   private final Map<Long, ProcStat> seen = new HashMap<>();
   /** Processes whose environment was read and did not hold the marker, by pid, with their start. */
   private final Map<Long, Long> notOurs = new HashMap<>();
@@ -86,12 +89,13 @@ final class HandlerGroup {
    * worker), adds every running process of the group, every running descendant of a member and
    * every running process carrying the marker.
    *
-   * @return the members still running
+   * @return the members still running, each as this look saw it
    */
   List<ProcStat> refresh() {
     ProcessTable now = ProcFs.table();
     reapEnded(now);
     members.values().removeIf(m -> now.get(m.pid()).filter(p -> p.running() && p.sameProcess(m)).isEmpty());
+    members.replaceAll((pid, m) -> now.get(pid).orElse(m)); // as this look saw them: memory, state
     for (ProcStat p : now.all()) {
       if (p.running() && p.pgrp() == pgid) {
         add(p);
@@ -119,7 +123,7 @@ final class HandlerGroup {
   }
 
   private void add(ProcStat p) {
-    if (members.putIfAbsent(p.pid(), p) == null && p.pid() != pgid) {
+    if (members.putIfAbsent(p.pid(), p) == null) {
       seen.put(p.pid(), p);
     }
   }

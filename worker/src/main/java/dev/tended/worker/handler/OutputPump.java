@@ -284,6 +284,11 @@ final class OutputPump implements Runnable {
     return discarded;
   }
 
+  /** Bytes read from the stream so far, kept or not: what the attempt's progress watch counts. */
+  long received() {
+    return received;
+  }
+
   /** The bytes in the file now. */
   synchronized long size() {
     return size;

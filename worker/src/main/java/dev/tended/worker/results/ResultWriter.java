@@ -24,7 +24,7 @@ public final class ResultWriter {
 
   /** Where the result of {@code source}/{@code id} lives. */
   public Path fileFor(String source, String id) {
-    return resultsDir.resolve(SafeFileNames.forId(source)).resolve(SafeFileNames.forId(id) + ".json");
+    return ItemResult.fileIn(resultsDir, source, id);
   }
 
   /** Writes (or replaces) the result; it is on disk when this returns. */

@@ -19,6 +19,9 @@ exec 7<&0
 ) &
 pid=$!
 exec 3>&- 4>&- 7<&-
+# A worker gone before it read the pid must not kill the waiter with SIGPIPE (set after the fork:
+# an ignored signal would be inherited by the handler).
+trap '' PIPE
 echo "$pid"
 exec >/dev/null 2>&1 </dev/null
 wait "$pid"

@@ -1,6 +1,5 @@
 package dev.tended.worker.dispatch;
 
-import dev.tended.ledger.AttemptEnding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import dev.tended.config.ConfigLoader;
 import dev.tended.config.TendedConfig;
+import dev.tended.ledger.AttemptEnding;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
 import dev.tended.status.RecordingFault;

@@ -338,6 +338,22 @@ class CommandRunnerTest {
   }
 
   @Test
+  void aHandlerEnvironmentWhosePathHoldsNoToolsStillRunsUnderItsWaiter() throws Exception {
+    Path handler = script("h.sh", "echo ran\nexit 4\n");
+    HandlerRequest r = request(handler, Duration.ofSeconds(10));
+    Map<String, String> env = new java.util.HashMap<>(r.environment());
+    env.put("PATH", tmp.resolve("no-tools-here").toString());
+    HandlerRequest oddPath = new HandlerRequest(r.command(), env, r.workingDir(), r.stdinFile(), r.stdoutFile(),
+        r.stderrFile(), r.timeout(), r.killGrace(), r.maxOutputBytes());
+
+    HandlerResult result = runner.start(oddPath).awaitResult();
+
+    assertThat(result.ending()).as(result.detail()).isEqualTo(Ending.EXITED);
+    assertThat(result.exitCode()).isEqualTo(4);
+    assertThat(result.stdoutTail()).isEqualTo("ran\n");
+  }
+
+  @Test
   void programThatDoesNotExistFailsToStartWithoutException() throws Exception {
     HandlerRequest missing = request(tmp.resolve("no-such-handler.sh"), Duration.ofSeconds(5));
     RunningHandler running = runner.start(missing);

@@ -153,16 +153,23 @@ class HandlerAdoptionTest {
 
   @Test
   void aRecordWhoseStartTicksDoNotMatchEndsInterruptedAndSignalsNothing() throws Exception {
+    HandlerRequest request = request(script("while :; do sleep 0.1; done\n"), Duration.ofSeconds(2));
+    RunningHandler running = first.start(request);
+    HandlerProcesses real = running.processes().orElseThrow();
+    running.detach();
+    running.awaitResult();
+    Signals.toProcess(real.waiterPid(), Signal.KILL);
+    Signals.toProcess(real.handlerPid(), Signal.KILL);
+    await().atMost(PATIENCE).until(() -> !Procs.isRunning(real.waiterPid()) && !Procs.isRunning(real.handlerPid()));
     Process stranger = new ProcessBuilder("sleep", "1000").start();
     others.add(stranger);
     long ticks = ProcFs.stat(stranger.pid()).map(ProcStat::startTicks).orElseThrow();
-    HandlerRequest request = request(script("exit 0\n"), Duration.ofMillis(100));
     HandlerProcesses reused = new HandlerProcesses(stranger.pid(), ticks + 1, stranger.pid(), ticks + 1,
-        dev.tended.posix.BootId.current(), Instant.now().minusSeconds(60));
+        real.bootId(), real.startedAt());
 
     HandlerResult result = second.adopt(request, record(request, reused)).awaitResult();
 
-    assertThat(result.ending()).isEqualTo(Ending.INTERRUPTED);
+    assertThat(result.ending()).as(result.detail()).isEqualTo(Ending.INTERRUPTED);
     assertThat(stranger.isAlive()).as("the process with the reused pid").isTrue();
     assertThat(ProcFs.stat(stranger.pid()).orElseThrow().stopped()).isFalse();
   }
@@ -171,32 +178,39 @@ class HandlerAdoptionTest {
   void outputWrittenWhileDetachedIsKeptAndTheBoundHoldsAfterAdoption() throws Exception {
     long max = 64 * 1024;
     HandlerRequest request = request(script("""
-        echo before
+        seq 1 11000
+        echo before-end
         while [ ! -e go ]; do sleep 0.05; done
-        seq 1 40000
         echo while-detached
         while [ ! -e go2 ]; do sleep 0.05; done
+        seq 11001 30000
         echo last-line
         """), Duration.ofSeconds(60), max);
     RunningHandler running = first.start(request);
-    await().atMost(PATIENCE).until(() -> Files.readString(request.stdoutFile()).equals("before\n"));
+    await().atMost(PATIENCE).until(() -> Files.readString(request.stdoutFile()).endsWith("before-end\n"));
     HandlerProcesses processes = running.processes().orElseThrow();
     running.detach();
     running.awaitResult();
 
     Files.writeString(tmp.resolve("go"), "");
     await().atMost(PATIENCE).until(() -> Files.exists(tmp.resolve("go")) && handlerWaitsFor(processes));
-    assertThat(Files.readString(request.stdoutFile())).as("nobody read while detached").isEqualTo("before\n");
+    assertThat(Files.readString(request.stdoutFile())).as("nobody read while detached").endsWith("before-end\n");
     RunningHandler adopted = second.adopt(request, record(request, processes));
-    await().atMost(PATIENCE).until(() -> Files.readString(request.stdoutFile()).endsWith("while-detached\n"));
+    StringBuilder all = new StringBuilder();
+    for (int i = 1; i <= 11000; i++) {
+      all.append(i).append('\n');
+    }
+    all.append("before-end\nwhile-detached\n");
+    String untilAdoption = all.toString();
+    await().atMost(PATIENCE).until(() -> Files.readString(request.stdoutFile()).length() >= untilAdoption.length());
+    assertThat(Files.readString(request.stdoutFile())).as("appended to what the first runner kept").isEqualTo(untilAdoption);
     Files.writeString(tmp.resolve("go2"), "");
     HandlerResult result = adopted.awaitResult();
 
-    StringBuilder all = new StringBuilder("before\n");
-    for (int i = 1; i <= 40000; i++) {
+    for (int i = 11001; i <= 30000; i++) {
       all.append(i).append('\n');
     }
-    all.append("while-detached\nlast-line\n");
+    all.append("last-line\n");
     String kept = Files.readString(request.stdoutFile());
     assertThat(result.ending()).isEqualTo(Ending.EXITED);
     assertThat((long) kept.length()).isLessThanOrEqualTo(max).isGreaterThan(max / 2);
@@ -245,6 +259,30 @@ class HandlerAdoptionTest {
     running.cancel();
     assertThat(running.awaitResult().ending()).isEqualTo(Ending.CANCELLED);
     assertThat(second.find(request.token())).as("nothing left once it ended").isEmpty();
+  }
+
+  @Test
+  void aHandlerWhoseWaiterWasKilledIsWatchedToItsEndWhichIsAnInterruption() throws Exception {
+    HandlerRequest request = request(script("""
+        while [ ! -e go ]; do sleep 0.05; done
+        exit 0
+        """), Duration.ofSeconds(60));
+    RunningHandler running = first.start(request);
+    HandlerProcesses processes = running.processes().orElseThrow();
+    running.detach();
+    running.awaitResult();
+    Signals.toProcess(processes.waiterPid(), Signal.KILL);
+    await().atMost(PATIENCE).until(() -> !Procs.isRunning(processes.waiterPid()));
+
+    RunningHandler adopted = second.adopt(request, record(request, processes));
+    assertThat(Procs.isRunning(processes.handlerPid())).as("the handler runs on without its waiter").isTrue();
+    Files.writeString(tmp.resolve("go"), "");
+    HandlerResult result = adopted.awaitResult();
+
+    assertThat(result.ending()).as("nobody recorded its exit status").isEqualTo(Ending.INTERRUPTED);
+    await("the handler, re-parented to this JVM, is reaped").atMost(PATIENCE)
+        .until(() -> ProcFs.stat(processes.handlerPid()).filter(p -> p.startTicks() == processes.handlerStartTicks())
+            .isEmpty());
   }
 
   /** Whether any process of the handler's group sleeps in the kernel's pipe write (its pipe is full). */
