@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code TERM}, {@code INT}: {@link Actions#stop} (a clean stop, exit 0);
  *   <li>{@code HUP}: {@link Actions#reload} (the supervisor re-reads its configuration; the worker
- *       says that reload is its supervisor's);
+ *       hands its handlers over to the next worker);
  *   <li>{@code USR1}: {@link Actions#reopenLogs} (after an external log rotation);
  *   <li>{@code USR2}, {@code ALRM}, {@code PWR}, {@code VTALRM}, {@code PROF}, {@code IO}: ignored,
  *       with a {@code signal_ignored} event. {@code USR2} only where the JVM's suspend/resume signal

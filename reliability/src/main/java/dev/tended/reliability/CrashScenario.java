@@ -17,7 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Crash at any instant: two producers run the whole time (one replaces {@code ideas_log.json}
  * atomically, one appends JSON Lines to {@code QAissue.json} carelessly) while the worker is killed
  * with SIGKILL at random moments and started again; handlers take a little time, so kills land while
- * handlers run, while the ledger commits and while {@code status.json} is written. At the end every
+ * handlers run (they run on, and the next worker adopts them), while the ledger commits and while
+ * {@code status.json} is written. The sources have the shipped retry defaults. At the end every
  * produced item must have succeeded exactly once and none may have run again after finishing.
  */
 final class CrashScenario implements Scenario {
@@ -44,7 +45,7 @@ final class CrashScenario implements Scenario {
           every.multipliedBy(4).dividedBy(3));
       long maxRecovery = 0;
       java.util.Set<String> cutWrites = new java.util.HashSet<>();
-      int orphansStopped = 0;
+      int leftRunning = 0;
       ideas.start();
       qa.start();
       long t0 = System.nanoTime();
@@ -57,7 +58,7 @@ final class CrashScenario implements Scenario {
             throw new IllegalStateException("worker " + rig.worker().pid() + " did not die of SIGKILL");
           }
           cutWrites.addAll(leftoverTemps(rig.dataDir()));
-          orphansStopped += reaper ? Subreaper.stopOrphansExcept(-1) : 0;
+          leftRunning += reaper ? Subreaper.reapEndedExcept(-1) : 0;
         }
       } finally {
         ideas.close();
@@ -71,11 +72,14 @@ final class CrashScenario implements Scenario {
       maxRecovery = Math.max(maxRecovery, rig.startAndAwaitBeat());
       rig.awaitDrained(total, pace);
       int exit = rig.stop();
+      if (reaper) {
+        Subreaper.reapEndedExcept(-1);
+      }
       Audit audit = Audit.of(rig.dataDir(), produced, RunLog.read(rig.runLog()));
       boolean ok = audit.clean() && exit == 0;
       String note = "interrupted runs (run again): " + audit.interruptedRuns()
           + "; kills during a status write (temp file left): " + cutWrites.size()
-          + "; orphaned handlers stopped: " + orphansStopped
+          + "; handlers left running by a kill (adopted by the next worker): " + leftRunning
           + (reaper ? "" : " (not a subreaper here)")
           + (exit == 0 ? "" : "; last stop exit " + exit)
           + (audit.problems().isEmpty() ? "" : "; " + String.join("; ", audit.problems()));

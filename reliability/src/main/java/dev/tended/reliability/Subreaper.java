@@ -3,11 +3,11 @@ package dev.tended.reliability;
 import dev.tended.posix.ProcFs;
 
 /**
- * Makes this driver the process that inherits orphans (core's {@link dev.tended.posix.Subreaper}), so
- * the handler processes of a worker killed with SIGKILL become this driver's children and can be
- * stopped before the next worker starts, as a supervisor or systemd's cgroup would. Without it, an
- * orphaned handler of attempt N would still be running when attempt N+1 starts. The JVM reaps only the
- * processes it started, so adopted ones are reaped here, each by its own pid.
+ * Makes this driver the process that inherits orphans (core's {@link dev.tended.posix.Subreaper}), as
+ * a supervisor is: the waiters of handlers a worker killed with SIGKILL left running become this
+ * driver's children. They are not stopped (the next worker adopts their handlers, as it does under the
+ * supervisor); once the next worker lets one go it ends, and since the JVM reaps only the processes it
+ * started, it is reaped here, by its own pid.
  */
 final class Subreaper {
   private Subreaper() {}
@@ -23,18 +23,19 @@ final class Subreaper {
   }
 
   /**
-   * Kills and reaps every adopted child (every child but {@code ours}, the process this driver
-   * started and still runs, -1 for none) with what it started; returns how many were still running.
+   * Reaps every adopted child (every child but {@code ours}, the process this driver started and
+   * still runs, -1 for none) that has ended: the waiters of handlers a killed worker left behind, once
+   * the next worker has taken their handler's outcome and let them go. Those still running are left
+   * alone (the next worker adopts them); returns how many there are.
    */
-  static int stopOrphansExcept(long ours) {
+  static int reapEndedExcept(long ours) {
     int[] running = {0};
     ProcessHandle.current().children().filter(p -> p.pid() != ours).forEach(p -> {
       if (ProcFs.running(p.pid())) {
         running[0]++;
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
+      } else {
+        dev.tended.posix.Subreaper.reap(p.pid());
       }
-      dev.tended.posix.Subreaper.awaitAndReap(p.pid());
     });
     return running[0];
   }

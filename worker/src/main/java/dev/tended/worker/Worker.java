@@ -10,6 +10,7 @@ import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.logging.Kv;
 import dev.tended.queue.QueueSource;
 import dev.tended.queue.QueueSourceWrapper;
+import dev.tended.posix.BootId;
 import dev.tended.worker.dispatch.Dispatcher;
 import dev.tended.worker.handler.CommandRunner;
 import dev.tended.worker.heartbeat.Heartbeat;
@@ -35,8 +36,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's assembly: takes the data folder's lock, opens the ledger (recovering items a crash left
- * running), then starts the pollers, the dispatcher, the queue watcher (which only makes polls come
+ * The daemon's assembly: takes the data folder's lock, opens the ledger, adopts the handlers an earlier
+ * worker left running ({@link Dispatcher#adopt}), then starts the pollers, the dispatcher, the queue watcher (which only makes polls come
  * early) and the heartbeat, each registered with one {@link Lifecycle} as it is made. A stop runs
  * that lifecycle backwards within {@code supervisor.stopGrace} less a margin (the supervisor sends
  * SIGKILL after stopGrace): the heartbeat writes "stopping", the watcher ends, the dispatcher
@@ -57,6 +58,8 @@ public final class Worker {
   private final Clock clock = Clock.systemUTC();
   private final Lifecycle lifecycle = new Lifecycle();
   private final AtomicBoolean stopped = new AtomicBoolean();
+  /** Set by {@link #handOver} before the lifecycle stops: the dispatcher detaches its handlers instead of stopping them. */
+  private final AtomicBoolean handingOver = new AtomicBoolean();
 
   /** A worker that tells {@code events} (e.g. systemd) about its start, beats and stop. */
   public Worker(TendedConfig config, ServiceEvents events) {
@@ -104,15 +107,13 @@ public final class Worker {
     lifecycle.manage("ledger", budget -> ledger.close());
     LedgerView ledgerView = SqliteLedgerStore.at(config.ledgerFile()).openView(); // the heartbeat's reads: never behind a lock
     lifecycle.manage("ledger-view", budget -> ledgerView.close());
-    events.startupStep("recovering interrupted items");
-    int recovered = ledger.recoverInterrupted();
-    if (recovered > 0) {
-      log.warn("items_recovered count={} note=\"running at the last crash; back to pending, attempt counted\"", recovered);
-    }
-
     ProgressBoard progress = new ProgressBoard(System::nanoTime);
-    Dispatcher dispatcher = new Dispatcher(config, ledger, new CommandRunner(), new ResultWriter(config.resultsDir()),
+    CommandRunner handlers = new CommandRunner();
+    Dispatcher dispatcher = new Dispatcher(config, ledger, handlers, new ResultWriter(config.resultsDir()),
         progress, clock, () -> ThreadLocalRandom.current().nextDouble());
+    events.startupStep("adopting the handlers an earlier worker left running");
+    // Before the polls and the dispatcher: what was running counts against its source's concurrency first.
+    dispatcher.adopt(ledger.running(), handlers::find, BootId.current());
     List<SourcePoller> pollers = new ArrayList<>();
     for (SourceConfig s : config.sources()) {
       QueueSource source = QueueSourceWrapper.wrapAll(
@@ -131,7 +132,13 @@ public final class Worker {
     lifecycle.manage("final-status", budget -> heartbeat.writeFinal("stopped"));
     lifecycle.manage("polls", polls);
     dispatcher.start();
-    lifecycle.manage("dispatch", budget -> dispatcher.stop(dispatchGrace(budget)));
+    lifecycle.manage("dispatch", budget -> {
+      if (handingOver.get()) {
+        dispatcher.handOver(dispatchGrace(budget));
+      } else {
+        dispatcher.stop(dispatchGrace(budget));
+      }
+    });
     lifecycle.manage("watcher", watcher);
     lifecycle.manage("heartbeat", heartbeat);
     events.running(progress, heartbeat.wedgeLimit(), polls::reports);
@@ -154,12 +161,31 @@ public final class Worker {
    * back, and writes "stopped". Idempotent.
    */
   public void stop() {
+    leave();
+  }
+
+  /**
+   * Hands the running handlers over to the next worker (a reload): stops polling and claiming,
+   * detaches every running handler (each keeps running, its item stays {@code running} in the
+   * ledger), writes the last status and releases the lock, so that the next worker can start at once
+   * and adopt them. Idempotent; nothing once {@link #stop} began.
+   */
+  public void handOver() {
+    if (stopped.get()) {
+      return;
+    }
+    handingOver.set(true);
+    leave();
+  }
+
+  private void leave() {
     if (stopped.getAndSet(true)) {
       return;
     }
     long t0 = System.nanoTime();
     Duration budget = stopBudget(config.supervisor().stopGrace());
-    log.info("worker_stopping grace_ms={} budget_ms={}", config.supervisor().stopGrace().toMillis(), budget.toMillis());
+    log.info("worker_stopping grace_ms={} budget_ms={} hand_over={}", config.supervisor().stopGrace().toMillis(),
+        budget.toMillis(), handingOver.get());
     events.stopping();
     lifecycle.stop(budget);
     log.info("worker_stopped took_ms={}", (System.nanoTime() - t0) / 1_000_000);

@@ -23,15 +23,22 @@ import picocli.CommandLine.Option;
 /**
  * Entry point of {@code tended-worker.jar}: reads the configuration (exit 78 when it is bad), sets up
  * logging, runs the {@link Worker} until SIGTERM or SIGINT, then stops it cleanly and exits 0. Any
- * other failure to run exits 1. The other signals are {@link DaemonSignals}'s: SIGUSR1 reopens the log
- * file; SIGHUP is not a reload here (a worker applies a new configuration by being restarted, which
- * its supervisor does at its own SIGHUP) and is logged as ignored.
+ * other failure to run exits 1. SIGHUP is a hand-over ({@link HandOver}): the configuration file is
+ * read again; when it is valid the worker lets go of its running handlers without stopping them and
+ * exits {@value #EX_HANDED_OVER}, for the next worker (started by its supervisor or its unit) to adopt
+ * them; when it is not, {@code reload_refused} names the problems and nothing changes. SIGUSR1
+ * reopens the log file ({@link DaemonSignals}).
  */
 @Command(name = "tended-worker", mixinStandardHelpOptions = true, versionProvider = WorkerMain.Version.class,
     description = "Consumes file queues, runs a handler per item, proves progress with a heartbeat file.")
 public final class WorkerMain implements Callable<Integer> {
   /** sysexits.h EX_CONFIG: the configuration cannot be used. */
   public static final int EX_CONFIG = 78;
+  /**
+   * The worker handed its running handlers over (SIGHUP with a valid configuration): start the next
+   * worker at once, it adopts them. (sysexits.h EX_TEMPFAIL: not a failure, nothing to retry later.)
+   */
+  public static final int EX_HANDED_OVER = 75;
 
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "the YAML configuration file")
   Path configFile;
@@ -78,8 +85,9 @@ public final class WorkerMain implements Callable<Integer> {
     LogSetup.configure(config.logging(), "worker");
     var log = LoggerFactory.getLogger(WorkerMain.class);
     CountDownLatch stopRequested = new CountDownLatch(1);
-    DaemonSignals.install(new DaemonSignals.Actions(s -> stopRequested.countDown(), s -> log.info("signal_ignored signal={} reason=\"reload is the supervisor's: send it to the supervisor,"
-        + " or restart the worker\"", s), s -> LogSetup.reopenFile()));
+    HandOver handOver = new HandOver(configFile, stopRequested::countDown);
+    DaemonSignals.install(new DaemonSignals.Actions(s -> stopRequested.countDown(), s -> handOver.requested(),
+        s -> LogSetup.reopenFile()));
     SystemdNotifications systemd = new SystemdNotifications(Notifier.fromEnvironment(), config);
     Worker worker = new Worker(config, systemd);
     try {
@@ -100,6 +108,12 @@ public final class WorkerMain implements Callable<Integer> {
       stopRequested.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (handOver.accepted()) {
+      worker.handOver();
+      log.info("worker_handed_over exit_code={}", EX_HANDED_OVER);
+      LogSetup.shutdown();
+      return EX_HANDED_OVER;
     }
     worker.stop();
     LogSetup.shutdown();

@@ -57,7 +57,7 @@ class CrashRecoveryIT {
       System.out.printf("crash test: %d items, %d runs in all, %d attempts interrupted by kill -9%n",
           items, f.runs().size(), interruptedRuns);
       assertThat(f.runs().size()).isLessThanOrEqualTo(items + interruptedRuns);
-      assertThat(f.workerLog()).contains("items_recovered");
+      assertThat(f.workerLog()).contains("items_adopted");
       last.signal("TERM");
       assertThat(last.awaitExit(Duration.ofSeconds(20))).isZero();
     }

@@ -28,7 +28,7 @@ class OneWorkerPerDataFolderIT {
       assertThat(second.output()).contains("another worker (pid " + first.pid() + ") runs on");
       assertThat(first.isAlive()).isTrue();
       assertThat(f.runs()).as("the running item was not put back and run again by the second worker").hasSize(1);
-      assertThat(f.workerLog()).doesNotContain("items_recovered");
+      assertThat(f.workerLog()).doesNotContain("items_adopted adopted=1");
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.tended.worker.dispatch;
 import dev.tended.config.SourceConfig;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.AttemptEnding;
+import dev.tended.ledger.HandlerRecord;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.ItemLedger;
@@ -10,6 +11,7 @@ import dev.tended.worker.dispatch.OutcomeRecorder.Recorded;
 import dev.tended.worker.handler.HandlerRequest;
 import dev.tended.worker.handler.HandlerResult;
 import dev.tended.worker.handler.HandlerStarter;
+import dev.tended.worker.handler.RunningHandler;
 import dev.tended.worker.heartbeat.ProgressBoard;
 import dev.tended.worker.results.ResultWriter;
 import java.io.IOException;
@@ -17,8 +19,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Takes one claimed item through one attempt on the calling handler thread: its request
@@ -43,6 +46,9 @@ final class AttemptRunner {
     }
   }
 
+  /** An attempt an earlier worker started, taken over by this one: its item, its settings and its handler. */
+  record Adopted(ItemRecord item, AttemptSpec spec, RunningHandler handler) {}
+
   private final Path workDir;
   private final HandlerRequests requests;
   private final ItemLedger ledger;
@@ -50,15 +56,17 @@ final class AttemptRunner {
   private final OutcomeRecorder recorder;
   private final Clock clock;
   private final ProgressBoard progress;
+  private final Supplier<ActiveHandlers.Leaving> leaving;
 
   AttemptRunner(TendedConfig config, ItemLedger ledger, HandlerStarter runner, ResultWriter results, Clock clock,
-      BooleanSupplier stopping, ProgressBoard progress) {
+      Supplier<ActiveHandlers.Leaving> leaving, ProgressBoard progress) {
     this.progress = progress;
     this.workDir = config.workDir();
     this.requests = new HandlerRequests(config);
     this.ledger = ledger;
-    this.handlers = new ActiveHandlers(runner, stopping);
-    this.recorder = new OutcomeRecorder(results, stopping, ledger::attempts);
+    this.leaving = leaving;
+    this.handlers = new ActiveHandlers(runner, leaving);
+    this.recorder = new OutcomeRecorder(results, () -> leaving.get() != ActiveHandlers.Leaving.NO, ledger::attempts);
     this.clock = clock;
   }
 
@@ -67,8 +75,25 @@ final class AttemptRunner {
     handlers.cancelAll();
   }
 
+  /** Lets go of every running handler for the next worker; their items stay running in the ledger. */
+  void detachAll() {
+    handlers.detachAll();
+  }
+
   int activeCount() {
     return handlers.count();
+  }
+
+  /**
+   * Takes over the handler an earlier worker recorded for {@code item} as {@code recorded}, started
+   * with {@code spec}: the request is rebuilt from the spec, never from today's configuration. Never
+   * throws; {@link #runAdopted} then waits for it and records its outcome.
+   */
+  Adopted adopt(ItemRecord item, AttemptSpec spec, HandlerRecord recorded) {
+    WorkFolder folder = WorkFolder.of(workDir, item);
+    HandlerRequest request = requests.forAttempt(item.source(), spec, item, folder, recorded.attempt(),
+        recorded.token());
+    return new Adopted(item, spec, handlers.adopt(request, recorded));
   }
 
   /**
@@ -76,7 +101,9 @@ final class AttemptRunner {
    * whose recorded attempts already reached {@code maxAttempts} (a crash interrupted its last one)
    * goes dead without running; one whose request cannot be built goes dead at once; any other
    * unexpected exception is a failed attempt (retried, then dead). Each failure to record the
-   * outcome is passed to {@code recordFailing} while recording keeps trying.
+   * outcome is passed to {@code recordFailing} while recording keeps trying. Once the handler
+   * started, its processes are recorded in the ledger with the attempt's {@link AttemptSpec}, so
+   * that a worker that dies leaves it to the next one.
    */
   Ended run(SourceConfig source, Backoff backoff, ItemRecord item, Consumer<String> recordFailing) {
     int attempt = item.attempts();
@@ -85,7 +112,11 @@ final class AttemptRunner {
       progress.taskStarted(recordingTask(item));
       return notRunAgain(item, maxAttempts, recordFailing);
     }
+    if (leaving.get() == ActiveHandlers.Leaving.HAND_OVER) {
+      return handBack(item, attempt, "handing_over");
+    }
     WorkFolder folder = WorkFolder.of(workDir, item);
+    AttemptSpec spec = requests.spec(source);
     HandlerRequest request;
     try {
       request = requests.forAttempt(source, item, folder, attempt);
@@ -95,10 +126,14 @@ final class AttemptRunner {
       return conclude(backoff, item, none, Verdict.deadAtOnce(none.detail()), recordFailing);
     }
     HandlerResult result;
+    AtomicReference<RunningHandler> handler = new AtomicReference<>();
     try {
       folder.prepare(item.payload(), attempt);
       ItemEvents.started(item, attempt);
-      result = handlers.run(request);
+      result = handlers.run(request, started -> {
+        handler.set(started);
+        recordStarted(item, attempt, request.token(), spec, started);
+      });
     } catch (IOException e) {
       result = notRun("cannot prepare work folder " + folder.dir() + ": " + e.getMessage());
     } catch (InterruptedException e) {
@@ -111,23 +146,101 @@ final class AttemptRunner {
       return conclude(backoff, item, result,
           Verdict.failure(AttemptEnding.NOT_STARTED, result.detail(), attempt, maxAttempts), recordFailing);
     }
+    return released(handler.get(), result, ended(backoff, item, spec, result, recordFailing));
+  }
+
+  /**
+   * Waits for an {@link #adopt}ed attempt and records its outcome exactly as {@link #run} records a
+   * started one, with the verdict, retry and interruption settings it was started with.
+   */
+  Ended runAdopted(Adopted adopted, Backoff backoff, Consumer<String> recordFailing) {
+    ItemRecord item = adopted.item();
+    HandlerResult result;
+    try {
+      result = handlers.awaitAdopted(adopted.handler());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return handBack(item, item.attempts(), "interrupted");
+    } catch (RuntimeException e) {
+      progress.taskStarted(recordingTask(item));
+      ItemEvents.crashed(item, item.attempts(), e);
+      result = notRun("unexpected error watching the adopted handler: " + e);
+      return conclude(backoff, item, result,
+          Verdict.failure(AttemptEnding.NOT_STARTED, result.detail(), item.attempts(), adopted.spec().maxAttempts()),
+          recordFailing);
+    }
+    return released(adopted.handler(), result, ended(backoff, item, adopted.spec(), result, recordFailing));
+  }
+
+  /**
+   * Once the outcome is durable, lets the attempt's handler forget its recorded exit status; while it
+   * is not (the item stays running: a detached handler, or a worker stopping while recording failed),
+   * the exit status stays for the next worker to collect.
+   */
+  private static Ended released(RunningHandler handler, HandlerResult result, Ended ended) {
+    if (handler != null && result.ending() != HandlerResult.Ending.DETACHED && !ended.unrecorded()) {
+      handler.outcomeRecorded();
+    }
+    return ended;
+  }
+
+  /** An attempt's result, whatever the way it was watched, to its record in the ledger. */
+  private Ended ended(Backoff backoff, ItemRecord item, AttemptSpec spec, HandlerResult result,
+      Consumer<String> recordFailing) {
+    int attempt = item.attempts();
     switch (result.ending()) {
+      case DETACHED -> {
+        ItemEvents.detached(item, attempt);
+        return Ended.NEUTRAL;
+      }
       case CANCELLED -> {
         return handBack(item, attempt, "stopping");
       }
-      case DETACHED -> {
-        ItemEvents.detached(item, attempt);
-        return Ended.NEUTRAL; // the item stays running in the ledger: the next worker adopts its handler
-      }
       case INTERRUPTED -> {
         progress.taskStarted(recordingTask(item));
-        return interrupted(source, item, result, recordFailing);
+        return interrupted(spec.maxInterruptions(), item, result, recordFailing);
       }
-      default -> {
-        progress.taskStarted(recordingTask(item));
-        return conclude(backoff, item, result, Verdict.of(result, attempt, maxAttempts), recordFailing);
-      }
+      default -> { }
     }
+    progress.taskStarted(recordingTask(item));
+    return conclude(backoff, item, result, Verdict.of(result, attempt, spec.maxAttempts()), recordFailing);
+  }
+
+  /**
+   * Records the started handler's processes with the attempt's spec. A failure to record them is
+   * logged and the attempt goes on: should this worker die, the next one still finds the handler by
+   * its marker.
+   */
+  private void recordStarted(ItemRecord item, int attempt, String token, AttemptSpec spec, RunningHandler started) {
+    started.processes().ifPresent(p -> {
+      try {
+        ledger.handlerStarted(new HandlerRecord(item.seq(), attempt, token, p.bootId(), p.waiterPid(),
+            p.waiterStartTicks(), p.handlerPid(), p.handlerStartTicks(), p.startedAt(), spec.toJson()));
+      } catch (RuntimeException e) {
+        ItemEvents.handlerNotRecorded(item, attempt, e);
+      }
+    });
+  }
+
+  /**
+   * A running item whose handler ran in an earlier boot, found by a starting worker: interrupted, as
+   * if its handler had been seen gone without an exit status.
+   */
+  Ended interruptedBeforeBoot(ItemRecord item, int maxInterruptions, String detail) {
+    Instant at = item.lastStartedAt() != null ? item.lastStartedAt() : clock.instant();
+    HandlerResult lost = new HandlerResult(HandlerResult.Ending.INTERRUPTED, -1, at, at, "", "", detail);
+    progress.taskStarted(recordingTask(item));
+    try {
+      return interrupted(maxInterruptions, item, lost, why -> { });
+    } finally {
+      outcomePosted(item);
+    }
+  }
+
+  /** A running item whose handler never started (the worker died first): back to pending, no attempt counted. */
+  void neverStarted(ItemRecord item) {
+    ledger.handBack(item.seq(), "its handler never started: the worker stopped first");
+    ItemEvents.handedBack(item, item.attempts(), "never_started");
   }
 
   /**
@@ -166,8 +279,7 @@ final class AttemptRunner {
    * The handler died with its worker: the attempt is not counted, the item runs again first in line,
    * or is dead once it was interrupted {@code retry.maxInterruptions} times.
    */
-  private Ended interrupted(SourceConfig source, ItemRecord item, HandlerResult result, Consumer<String> recordFailing) {
-    int max = source.retry().maxInterruptions();
+  private Ended interrupted(int max, ItemRecord item, HandlerResult result, Consumer<String> recordFailing) {
     Verdict verdict = Verdict.interrupted(item.interruptions(), result.detail(), max);
     Recorded recorded = recorder.record(item, item.attempts() - 1, result, verdict,
         () -> ledger.interrupted(item.seq(), result.detail(), max), recordFailing);

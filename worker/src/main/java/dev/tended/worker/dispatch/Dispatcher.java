@@ -2,25 +2,36 @@ package dev.tended.worker.dispatch;
 
 import dev.tended.config.SourceConfig;
 import dev.tended.config.TendedConfig;
+import dev.tended.ledger.HandlerRecord;
 import dev.tended.ledger.ItemRecord;
+import dev.tended.ledger.RunningItem;
 import dev.tended.ledger.ItemLedger;
 import dev.tended.logging.Kv;
 import dev.tended.status.BreakerStatus;
 import dev.tended.status.RecordingFault;
+import dev.tended.worker.handler.HandlerResult;
 import dev.tended.worker.handler.HandlerStarter;
 import dev.tended.worker.heartbeat.ProgressBoard;
 import dev.tended.worker.results.ResultWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +74,15 @@ public final class Dispatcher {
   private final Map<String, BreakerStatus> breakers = new ConcurrentHashMap<>();
   private final Map<String, RecordingFault> recordErrors = new ConcurrentHashMap<>();
   private final BlockingQueue<DispatchMessage> inbox = new LinkedBlockingQueue<>();
-  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final AtomicReference<ActiveHandlers.Leaving> leaving = new AtomicReference<>(ActiveHandlers.Leaving.NO);
+  /**
+   * Threads for attempts an earlier worker started: one per adopted handler, whatever its source's
+   * concurrency now, so that each is watched from the start (its timeout, its output); they count
+   * against their source's concurrency all the same.
+   */
+  private final ExecutorService adoptedPool;
+  private final TendedConfig config;
+  private final DoubleSupplier random;
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final Thread thread;
   /** How long an idle source waits before its ledger is looked at again without a reason. */
@@ -81,7 +100,15 @@ public final class Dispatcher {
     this.clock = clock;
     this.progress = progress;
     this.safetyCheck = safetyCheck;
-    this.attempts = new AttemptRunner(config, ledger, runner, results, clock, stopping::get, progress);
+    this.config = config;
+    this.random = random;
+    this.attempts = new AttemptRunner(config, ledger, runner, results, clock, leaving::get, progress);
+    AtomicInteger adoptedThreads = new AtomicInteger();
+    this.adoptedPool = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "handler-adopted-" + adoptedThreads.incrementAndGet());
+      t.setDaemon(false);
+      return t;
+    });
     for (SourceConfig s : config.sources()) {
       lanes.put(s.name(), new SourceLane(s, new Backoff(s.retry(), random), new CircuitBreaker(s.breaker(), clock)));
       breakers.put(s.name(), BreakerStatus.CLOSED);
@@ -93,6 +120,143 @@ public final class Dispatcher {
   public void start() {
     progress.register(PART, safetyCheck);
     thread.start();
+  }
+
+  /** How many running items of each kind a starting worker found. */
+  public record AdoptionSummary(int adopted, int collected, int interrupted, int handedBack) {}
+
+  /**
+   * Takes over what an earlier worker left running ({@code running}, from the ledger): a handler still
+   * running is adopted and watched to its outcome on its own thread, counting against its source's
+   * concurrency (a source no longer configured still gets it finished and recorded, with the settings
+   * it was started with); one that ended while no worker watched is collected from its recorded exit
+   * status; one that died with its worker, or ran in an earlier boot, is interrupted (no attempt
+   * counted); an item whose handler never started goes back to pending. Call once, before {@link
+   * #start}, from the thread that then starts the dispatcher. Each outcome is recorded as a started
+   * attempt's is (result file, ledger, events).
+   *
+   * @param finder finds the processes of an attempt by its marker, for items whose handler was not recorded
+   * @param bootId this boot's id
+   */
+  public AdoptionSummary adopt(List<RunningItem> running, HandlerFinder finder, String bootId)
+      throws InterruptedException {
+    return adopt(running, finder, bootId, Adoption.Liveness.PROC);
+  }
+
+  /** As above, with another way of telling whether a recorded process still runs (tests fake processes). */
+  AdoptionSummary adopt(List<RunningItem> running, HandlerFinder finder, String bootId, Adoption.Liveness liveness)
+      throws InterruptedException {
+    Map<String, SourceConfig> configured = new LinkedHashMap<>();
+    lanes.forEach((name, lane) -> configured.put(name, lane.source));
+    HandlerRequests requests = new HandlerRequests(config);
+    Adoption adoption = new Adoption(configured, requests::spec, finder, liveness, () -> bootId);
+    int[] counts = new int[4];
+    for (RunningItem r : running) {
+      try {
+        counts[adoptOne(adoption.plan(r))]++;
+      } catch (RuntimeException e) {
+        ItemEvents.crashed(r.item(), r.item().attempts(), e); // it stays running: the next start looks again
+      }
+    }
+    AdoptionSummary summary = new AdoptionSummary(counts[ADOPTED], counts[COLLECTED], counts[INTERRUPTED],
+        counts[HANDED_BACK]);
+    AdoptionEvents.summary(summary);
+    return summary;
+  }
+
+  /**
+   * How long a starting worker waits to learn how a handler found gone ended (its exit status read,
+   * or none), for the summary; it is recorded either way.
+   */
+  private static final Duration GONE_DECIDED_WITHIN = Duration.ofSeconds(5);
+  private static final int ADOPTED = 0;
+  private static final int COLLECTED = 1;
+  private static final int INTERRUPTED = 2;
+  private static final int HANDED_BACK = 3;
+
+  /** Acts on one plan; returns which count of the summary it adds to. */
+  private int adoptOne(Adoption.Plan plan) throws InterruptedException {
+    ItemRecord item = plan.item();
+    switch (plan.kind()) {
+      case NEVER_STARTED -> {
+        AdoptionEvents.neverStarted(item);
+        attempts.neverStarted(item);
+        return HANDED_BACK;
+      }
+      case OTHER_BOOT -> {
+        String detail = "its handler ran in an earlier boot (" + plan.handler().orElseThrow().bootId() + ")";
+        AdoptionEvents.lost(item, detail);
+        attempts.interruptedBeforeBoot(item, plan.spec().maxInterruptions(), detail);
+        return INTERRUPTED;
+      }
+      default -> { }
+    }
+    HandlerRecord record = plan.handler().orElseThrow();
+    if (plan.found()) {
+      recordFound(item, record);
+    }
+    AttemptRunner.Adopted taken = attempts.adopt(item, plan.spec(), record);
+    SourceLane lane = lanes.get(item.source());
+    if (lane != null) {
+      lane.running++;
+    }
+    Backoff backoff = new Backoff(plan.spec().retry(), random);
+    CompletableFuture<HandlerResult> decided = new CompletableFuture<>();
+    adoptedPool.execute(() -> runAdoptedAttempt(taken, backoff, decided));
+    if (plan.kind() == Adoption.Kind.ADOPT) {
+      AdoptionEvents.adopted(item, record);
+      return ADOPTED;
+    }
+    // Its handler is gone: its end is decided already (an exit status recorded, or none), read at once.
+    HandlerResult result;
+    try {
+      result = decided.get(GONE_DECIDED_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      AdoptionEvents.collected(item, record, null);
+      return COLLECTED;
+    }
+    if (result.ending() == HandlerResult.Ending.INTERRUPTED) {
+      AdoptionEvents.lost(item, result.detail());
+      return INTERRUPTED;
+    }
+    AdoptionEvents.collected(item, record, result);
+    return COLLECTED;
+  }
+
+  /** Records processes found by their marker, so that the next worker need not look for them again. */
+  private void recordFound(ItemRecord item, HandlerRecord record) {
+    try {
+      ledger.handlerStarted(record);
+    } catch (RuntimeException e) {
+      ItemEvents.handlerNotRecorded(item, record.attempt(), e);
+    }
+  }
+
+  /**
+   * As {@link #runAttempt}, for an adopted attempt: its completion is always posted. Its result is
+   * passed to {@code decided} as soon as it is known, before it is recorded.
+   */
+  private void runAdoptedAttempt(AttemptRunner.Adopted taken, Backoff backoff, CompletableFuture<HandlerResult> decided) {
+    ItemRecord item = taken.item();
+    try {
+      decided.complete(taken.handler().awaitResult());
+    } catch (InterruptedException | RuntimeException e) {
+      decided.completeExceptionally(e); // runAdopted below meets it again and deals with it
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    String source = item.source();
+    AttemptRunner.Ended ended = AttemptRunner.Ended.NEUTRAL;
+    try {
+      ended = attempts.runAdopted(taken, backoff,
+          why -> inbox.offer(new RecordFailing(source, item.seq(), why, clock.instant())));
+    } catch (RuntimeException | Error e) {
+      ItemEvents.crashed(item, item.attempts(), e);
+    } finally {
+      inbox.offer(new Completion(source, item.seq(), ended.kind(), false, ended.unrecorded()));
+      attempts.outcomePosted(item);
+    }
   }
 
   /** Asks for a cycle now (new items were recorded). */
@@ -146,7 +310,7 @@ public final class Dispatcher {
     for (DispatchMessage m; (m = inbox.poll()) != null; ) {
       absorb(m);
     }
-    if (stopping.get()) {
+    if (leaving.get() != ActiveHandlers.Leaving.NO) {
       return;
     }
     long now = System.nanoTime();
@@ -203,7 +367,7 @@ public final class Dispatcher {
    * The handler-thread task: whatever happens, its completion is posted, so the lane's count of
    * running attempts comes down and the source keeps moving. {@link AttemptRunner#run} records every
    * outcome of the item itself; what escapes it (an error while recording) leaves the item running,
-   * to be recovered at the next start, and is logged here. Troubles recording the outcome are
+   * for the next start to adopt or interrupt, and is logged here. Troubles recording the outcome are
    * posted as they happen.
    */
   private void runAttempt(SourceLane lane, ItemRecord item, boolean trial) {
@@ -224,6 +388,9 @@ public final class Dispatcher {
       lanes.values().forEach(l -> l.checkNow = true);
     } else if (message instanceof RecordFailing f) {
       SourceLane lane = lanes.get(f.source());
+      if (lane == null) {
+        return; // an adopted attempt of a source no longer configured: its events say it, no status shows it
+      }
       lane.recordFailing(f.seq(), f.why(), f.at());
       publishRecordError(lane);
     } else if (message instanceof Completion c) {
@@ -233,6 +400,9 @@ public final class Dispatcher {
 
   private void absorbCompletion(Completion c) {
     SourceLane lane = lanes.get(c.source());
+    if (lane == null) {
+      return; // an adopted attempt of a source no longer configured
+    }
     lane.running--;
     lane.checkNow = true;
     if (!c.unrecorded()) {
@@ -267,20 +437,55 @@ public final class Dispatcher {
    * rest (their items go back to pending) and waits for the other half. Idempotent.
    */
   public void stop(Duration grace) {
-    if (!stopping.compareAndSet(false, true)) {
+    if (!leaving.compareAndSet(ActiveHandlers.Leaving.NO, ActiveHandlers.Leaving.STOP)) {
       return;
     }
     long deadline = System.nanoTime() + grace.toNanos();
-    lanes.values().forEach(l -> l.pool.shutdown());
+    shutdownPools();
     if (!awaitPools(System.nanoTime() + grace.toNanos() / 2)) {
       log.info("handlers_cancelling running={}", attempts.activeCount());
       attempts.cancelAll();
       if (!awaitPools(deadline)) {
-        log.warn("handlers_abandoned running={} note=\"their items stay running and are recovered at next start\"",
+        log.warn("handlers_abandoned running={} note=\"their items stay running and are adopted or interrupted at next start\"",
             attempts.activeCount());
-        lanes.values().forEach(l -> l.pool.shutdownNow());
+        shutdownPoolsNow();
       }
     }
+    endThread();
+  }
+
+  /**
+   * A hand-over: stops claiming, lets go of every running handler without stopping it (each keeps
+   * running under its waiter, its item stays {@code running} in the ledger for the next worker to
+   * adopt), hands back claimed items whose handler had not started yet, and waits up to {@code grace}
+   * for the handler threads to be done. Idempotent, and nothing once {@link #stop} began.
+   */
+  public void handOver(Duration grace) {
+    if (!leaving.compareAndSet(ActiveHandlers.Leaving.NO, ActiveHandlers.Leaving.HAND_OVER)) {
+      return;
+    }
+    long deadline = System.nanoTime() + grace.toNanos();
+    shutdownPools();
+    attempts.detachAll();
+    if (!awaitPools(deadline)) {
+      log.warn("handlers_abandoned running={} note=\"their items stay running and are adopted at next start\"",
+          attempts.activeCount());
+      shutdownPoolsNow();
+    }
+    endThread();
+  }
+
+  private void shutdownPools() {
+    lanes.values().forEach(l -> l.pool.shutdown());
+    adoptedPool.shutdown();
+  }
+
+  private void shutdownPoolsNow() {
+    lanes.values().forEach(l -> l.pool.shutdownNow());
+    adoptedPool.shutdownNow();
+  }
+
+  private void endThread() {
     stopped.set(true);
     thread.interrupt();
     try {
@@ -292,9 +497,12 @@ public final class Dispatcher {
 
   private boolean awaitPools(long deadlineNanos) {
     try {
-      for (SourceLane lane : lanes.values()) {
+      List<ExecutorService> pools = new ArrayList<>();
+      lanes.values().forEach(l -> pools.add(l.pool));
+      pools.add(adoptedPool);
+      for (ExecutorService pool : pools) {
         long left = deadlineNanos - System.nanoTime();
-        if (left <= 0 || !lane.pool.awaitTermination(left, TimeUnit.NANOSECONDS)) {
+        if (left <= 0 || !pool.awaitTermination(left, TimeUnit.NANOSECONDS)) {
           return false;
         }
       }

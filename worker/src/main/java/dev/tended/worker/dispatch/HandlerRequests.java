@@ -1,5 +1,6 @@
 package dev.tended.worker.dispatch;
 
+import dev.tended.config.HandlerConfig;
 import dev.tended.config.SourceConfig;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemRecord;
@@ -27,9 +28,25 @@ final class HandlerRequests {
 
   /** The attempt's request; throws {@link IllegalArgumentException} when the item cannot be passed to a handler. */
   HandlerRequest forAttempt(SourceConfig source, ItemRecord item, WorkFolder folder, int attempt) {
+    String token = item.attemptToken() != null ? item.attemptToken() : UUID.randomUUID().toString();
+    return forAttempt(source.name(), spec(source), item, folder, attempt, token);
+  }
+
+  /** What an attempt of {@code source} starts with now, recorded with its handler. */
+  AttemptSpec spec(SourceConfig source) {
+    return AttemptSpec.of(source, killGrace(source));
+  }
+
+  /**
+   * The request of an attempt started with {@code spec}: a new one, or one an earlier worker started
+   * and this one adopts, whatever the configuration says now (its source may even be gone).
+   */
+  HandlerRequest forAttempt(String source, AttemptSpec spec, ItemRecord item, WorkFolder folder, int attempt,
+      String token) {
+    HandlerConfig handler = spec.handler();
     return new HandlerRequest(
-        source.handler().command(),
-        Map.of("TENDED_SOURCE", source.name(),
+        handler.command(),
+        Map.of("TENDED_SOURCE", source,
             "TENDED_ITEM_ID", item.id(),
             "TENDED_ATTEMPT", Integer.toString(attempt),
             "TENDED_IDEMPOTENCY_KEY", item.idempotencyKey(),
@@ -39,13 +56,13 @@ final class HandlerRequests {
         folder.input(),
         folder.stdout(attempt),
         folder.stderr(attempt),
-        source.handler().timeout(),
-        killGrace(source),
-        source.handler().maxOutputBytes(),
-        item.attemptToken() != null ? item.attemptToken() : UUID.randomUUID().toString(), // issue 12: the claim sets it
+        handler.timeout(),
+        handler.killGrace(),
+        handler.maxOutputBytes(),
+        token,
         folder.progress(attempt),
-        source.handler().progressTimeout(),
-        source.handler().limits());
+        handler.progressTimeout(),
+        handler.limits());
   }
 
   /** The handler's kill grace, at most a quarter of {@code stopGrace} so that a stop can still kill in time. */

@@ -62,6 +62,12 @@ final class ItemEvents {
     log.info("item_handed_back source={} id={} attempt={} reason={}", item.source(), Kv.q(item.id()), attempt, reason);
   }
 
+  /** The handler started but its processes could not be recorded: a worker that dies now leaves it to be found by its marker. */
+  static void handlerNotRecorded(ItemRecord item, int attempt, RuntimeException e) {
+    log.warn("handler_not_recorded source={} id={} attempt={} error={}", item.source(), Kv.q(item.id()), attempt,
+        Kv.q(e.toString()));
+  }
+
   static void crashed(ItemRecord item, int attempt, Throwable e) {
     log.error("attempt_crashed source={} id={} attempt={} error={}", item.source(), Kv.q(item.id()), attempt,
         Kv.q(e.toString()), e);

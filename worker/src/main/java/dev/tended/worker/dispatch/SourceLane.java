@@ -47,8 +47,9 @@ final class SourceLane {
         new LinkedBlockingQueue<>(), threads);
   }
 
+  /** Attempts that may start now; none while adopted ones keep it at or over a lowered concurrency. */
   int free() {
-    return source.concurrency() - running;
+    return Math.max(0, source.concurrency() - running);
   }
 
   /** Attempt {@code seq} could not record its outcome {@code at}, for {@code why}. */

@@ -105,6 +105,11 @@ final class Attempt implements RunningHandler {
   }
 
   @Override
+  public void outcomeRecorded() {
+    files.remove();
+  }
+
+  @Override
   public void detach() {
     if (!detachRequested) {
       detachRequested = true;
@@ -237,7 +242,7 @@ final class Attempt implements RunningHandler {
       why += guard.exitNote(exitCode);
     }
     String detail = why + stopNote(d.ending(), stop) + notes;
-    files.remove();
+    // The FIFOs and the exit status stay until the outcome is recorded: outcomeRecorded().
     Instant at = d.at().isBefore(processes.startedAt()) ? processes.startedAt() : d.at();
     HandlerResult r = new HandlerResult(ending, exitCode, processes.startedAt(), at, outTail, errTail,
         detail);

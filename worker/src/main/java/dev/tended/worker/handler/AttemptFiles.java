@@ -54,9 +54,18 @@ record AttemptFiles(Path stdoutFifo, Path stderrFifo, Path exitFile) {
     }
   }
 
-  /** Removes the FIFOs and the exit status once the outcome is recorded; what cannot go is left. */
+  /**
+   * Removes the FIFOs and the exit status: once the outcome is recorded, or for an attempt that never
+   * got going. Until then they stay, so that a worker that dies in between leaves the next one an exit
+   * status to collect (and pipes to drain), not a handler gone without one, which would run again.
+   * What cannot go is left for the next attempt's {@link #prepare}.
+   */
   void remove() {
-    for (Path p : new Path[] {stdoutFifo, stderrFifo, exitFile, tempExitFile()}) {
+    removeEach(stdoutFifo, stderrFifo, exitFile, tempExitFile());
+  }
+
+  private static void removeEach(Path... paths) {
+    for (Path p : paths) {
       try {
         Files.deleteIfExists(p);
       } catch (IOException e) {

@@ -44,4 +44,12 @@ public interface RunningHandler {
    * the outcome is decided.
    */
   void detach();
+
+  /**
+   * The attempt's outcome is durable (recorded in the ledger, or its item handed back): the last trace
+   * of the attempt, the exit status its waiter recorded, may go. Until then it is kept, so that a worker
+   * that dies between the handler's end and that record leaves the next worker an exit status to
+   * collect, rather than a handler gone without one, which would run again.
+   */
+  default void outcomeRecorded() {}
 }

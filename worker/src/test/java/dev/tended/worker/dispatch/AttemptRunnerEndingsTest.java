@@ -74,7 +74,7 @@ class AttemptRunnerEndingsTest {
       }
     };
     runner = new AttemptRunner(config, ledger, starter, new ResultWriter(config.resultsDir()), Clock.systemUTC(),
-        () -> false, new ProgressBoard(System::nanoTime));
+        () -> ActiveHandlers.Leaving.NO, new ProgressBoard(System::nanoTime));
   }
 
   @AfterEach

@@ -84,6 +84,8 @@ class HandlerAdoptionTest {
     assertThat(result.startedAt()).isEqualTo(processes.startedAt());
     assertThat(result.finishedAt()).isAfterOrEqualTo(go.minusMillis(20));
     AttemptFiles files = AttemptFiles.of(request);
+    assertThat(files.exitFile()).as("kept until the outcome is recorded").exists();
+    adopted.outcomeRecorded();
     assertThat(List.of(files.stdoutFifo(), files.stderrFifo(), files.exitFile())).noneMatch(Files::exists);
     await().atMost(PATIENCE).until(() -> !Procs.isRunning(processes.waiterPid()));
   }
