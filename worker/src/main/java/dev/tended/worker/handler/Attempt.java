@@ -38,7 +38,7 @@ final class Attempt implements RunningHandler {
   private static final long SLICE_NANOS = Duration.ofMillis(50).toNanos();
   private static final long FIRST_SLICE_NANOS = Duration.ofMillis(2).toNanos();
   private static final Duration REAP_WAIT = Duration.ofSeconds(2);
-  /** How long an exited handler's output may take to reach the files before they are sealed. */
+  /** How long the output written before the decision may take to reach the files before they are sealed. */
   private static final Duration DRAIN_WAIT = Duration.ofSeconds(2);
   /** How long the pumps may take to see the end of the pipes once the tree is stopped. */
   private static final Duration PUMP_END_WAIT = Duration.ofSeconds(1);
@@ -204,14 +204,13 @@ final class Attempt implements RunningHandler {
   }
 
   /**
-   * Seals the output (after letting an exited handler's last output arrive), stops what is left,
+   * Seals the output (after letting what was written before the decision arrive), stops what is left,
    * reads the tails. Bounded, and never throws.
    */
   private HandlerResult conclude(Decision d) {
-    if (d.ending() == Ending.EXITED) {
-      stdout.awaitDrained(DRAIN_WAIT);
-      stderr.awaitDrained(DRAIN_WAIT);
-    }
+    // Whatever the decision, what was written before it is kept; what comes after is not.
+    stdout.awaitDrained(DRAIN_WAIT);
+    stderr.awaitDrained(DRAIN_WAIT);
     stdout.seal();
     stderr.seal();
     HandlerGroup.StopReport stop = stopGroup();
