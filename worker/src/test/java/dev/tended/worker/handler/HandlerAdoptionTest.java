@@ -287,21 +287,11 @@ class HandlerAdoptionTest {
 
   @Test
   void aHandlerWhoseWaiterWasKilledIsWatchedToItsEndWhichIsAnInterruption() throws Exception {
-    HandlerRequest request = request(script("""
-        while [ ! -e go ]; do sleep 0.05; done
-        exit 0
-        """), Duration.ofSeconds(60));
-    RunningHandler running = first.start(request);
-    HandlerProcesses processes = running.processes().orElseThrow();
-    running.detach();
-    running.awaitResult();
-    Signals.toProcess(processes.waiterPid(), Signal.KILL);
-    await().atMost(PATIENCE).until(() -> !Procs.isRunning(processes.waiterPid()));
-
-    RunningHandler adopted = second.adopt(request, record(request, processes));
+    Orphaned orphaned = adoptedWithoutItsWaiter();
+    HandlerProcesses processes = orphaned.processes();
     assertThat(Procs.isRunning(processes.handlerPid())).as("the handler runs on without its waiter").isTrue();
     Files.writeString(tmp.resolve("go"), "");
-    HandlerResult result = adopted.awaitResult();
+    HandlerResult result = orphaned.adopted().awaitResult();
 
     assertThat(result.ending()).as("nobody recorded its exit status").isEqualTo(Ending.INTERRUPTED);
     await("the handler, re-parented to this JVM, is reaped").atMost(PATIENCE)
@@ -311,6 +301,25 @@ class HandlerAdoptionTest {
 
   @Test
   void aHandlerThatEndsWithoutItsWaiterBeforeTheAdopterFirstLooksIsStillReaped() throws Exception {
+    Orphaned orphaned = adoptedWithoutItsWaiter();
+    HandlerProcesses processes = orphaned.processes();
+
+    Files.writeString(tmp.resolve("go"), "");
+    await("the handler ended, a zombie of this JVM").atMost(PATIENCE)
+        .until(() -> ProcFs.stat(processes.handlerPid()).filter(p -> p.startTicks() == processes.handlerStartTicks()
+            && !p.running()).isPresent());
+    HandlerResult result = orphaned.adopted().awaitResult();
+
+    assertThat(result.ending()).isEqualTo(Ending.INTERRUPTED);
+    await("the handler is reaped").atMost(PATIENCE)
+        .until(() -> ProcFs.stat(processes.handlerPid()).filter(p -> p.startTicks() == processes.handlerStartTicks())
+            .isEmpty());
+  }
+
+  /** A handler waiting for a {@code go} file, detached, its waiter killed, then adopted by the second runner. */
+  private record Orphaned(HandlerProcesses processes, RunningHandler adopted) {}
+
+  private Orphaned adoptedWithoutItsWaiter() throws Exception {
     HandlerRequest request = request(script("""
         while [ ! -e go ]; do sleep 0.05; done
         exit 0
@@ -321,18 +330,7 @@ class HandlerAdoptionTest {
     running.awaitResult();
     Signals.toProcess(processes.waiterPid(), Signal.KILL);
     await().atMost(PATIENCE).until(() -> !Procs.isRunning(processes.waiterPid()));
-    RunningHandler adopted = second.adopt(request, record(request, processes));
-
-    Files.writeString(tmp.resolve("go"), "");
-    await("the handler ended, a zombie of this JVM").atMost(PATIENCE)
-        .until(() -> ProcFs.stat(processes.handlerPid()).filter(p -> p.startTicks() == processes.handlerStartTicks()
-            && !p.running()).isPresent());
-    HandlerResult result = adopted.awaitResult();
-
-    assertThat(result.ending()).isEqualTo(Ending.INTERRUPTED);
-    await("the handler is reaped").atMost(PATIENCE)
-        .until(() -> ProcFs.stat(processes.handlerPid()).filter(p -> p.startTicks() == processes.handlerStartTicks())
-            .isEmpty());
+    return new Orphaned(processes, second.adopt(request, record(request, processes)));
   }
 
   /** Whether any process of the handler's group sleeps in the kernel's pipe write (its pipe is full). */
