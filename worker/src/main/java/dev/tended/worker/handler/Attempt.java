@@ -136,6 +136,7 @@ final class Attempt implements RunningHandler {
   private Decision watch() throws InterruptedException {
     long nextCheck = System.nanoTime();
     long slice = FIRST_SLICE_NANOS;
+    boolean outputEnded = false;
     while (true) {
       if (detachRequested) {
         return null;
@@ -164,7 +165,17 @@ final class Attempt implements RunningHandler {
       }
       long wait = Math.min(slice, Math.max(1, deadlineNanos - now));
       slice = Math.min(SLICE_NANOS, slice * 2);
-      if (waiter != null) {
+      if (!outputEnded) {
+        // Most handlers close their output as they exit: then the exit file follows within moments.
+        outputEnded = stdout.awaitEnd(Duration.ofNanos(wait))
+            && stderr.awaitEnd(Duration.ofNanos(Math.max(1, wait - (System.nanoTime() - now))));
+        if (outputEnded) {
+          slice = FIRST_SLICE_NANOS;
+        }
+        if (Thread.interrupted()) { // the pumps' wait keeps an interrupt; the watch answers it
+          throw new InterruptedException("interrupted while waiting for the handler");
+        }
+      } else if (waiter != null) {
         waiter.waitFor(wait, TimeUnit.NANOSECONDS);
       } else {
         TimeUnit.NANOSECONDS.sleep(wait);
@@ -214,6 +225,10 @@ final class Attempt implements RunningHandler {
     stdout.seal();
     stderr.seal();
     HandlerGroup.StopReport stop = stopGroup();
+    if (stop.survivors() == 0) {
+      stdout.noMoreWriters();
+      stderr.noMoreWriters();
+    }
     stdout.awaitEnd(PUMP_END_WAIT);
     stderr.awaitEnd(PUMP_END_WAIT);
     releaseWaiter();

@@ -69,6 +69,7 @@ final class OutputPump implements Runnable {
   private volatile boolean reading; // only for a source that cannot tell what it holds
   private volatile boolean ended;
   private volatile boolean detachRequested;
+  private volatile boolean noMoreWriters;
 
   /**
    * @param from the stream to copy; read until its end, which closes it
@@ -148,6 +149,9 @@ final class OutputPump implements Runnable {
       while (!detachRequested) {
         reading = !exact;
         if (!from.awaitReadable(POLL_MILLIS)) {
+          if (noMoreWriters && from.pending() == 0) {
+            return;
+          }
           continue;
         }
         if (exact ? !takeAndStore(buf) : !readAndStore(buf)) {
@@ -198,6 +202,15 @@ final class OutputPump implements Runnable {
       accept(buf, n);
     }
     return n >= 0;
+  }
+
+  /**
+   * Tells the pump that nothing can write to the stream any more (the handler's whole tree is gone):
+   * it reads what is left, then ends at its next wait, without waiting for the end of the stream. A
+   * FIFO opened after its last writer closed never shows that end.
+   */
+  void noMoreWriters() {
+    noMoreWriters = true;
   }
 
   /** Writes what was read, or counts it as discarded once sealed or once the file failed; never throws. */
