@@ -12,7 +12,9 @@ import java.nio.file.Path;
 /**
  * The read end of a named pipe, read with {@code poll(2)} and {@code read(2)} so that a reader can
  * give up within a bounded wait and leave what is still in the pipe to a later reader: Java's streams
- * can neither open a FIFO without blocking until a writer comes nor stop a blocked read. The pipe of
+ * can neither open a FIFO without blocking until a writer comes nor stop a blocked read. The wait
+ * and the read are separate calls, so that a reader can take bytes out and store them under a lock
+ * of its own while another thread, under the same lock, counts what is still in the pipe. The pipe of
  * a handler that outlives its worker is a FIFO for that reason: the next worker opens it again.
  *
  * <p>Owned by one thread (the reader), which alone reads and closes; {@link #pending} may come from any
@@ -100,20 +102,37 @@ public final class Fifo implements Closeable {
   }
 
   /**
-   * Reads what is there, waiting at most {@code waitMillis} for something to come.
+   * Waits at most {@code waitMillis} until a {@link #readNow} would not wait: something is in the pipe,
+   * or every writer has closed, or an error is pending. Takes nothing out of the pipe, so a reader
+   * can wait outside any lock and take the bytes and store them inside one.
    *
-   * @return the bytes read, {@link #NOTHING_YET}, or {@link #END}
+   * @return whether a read now returns at once
    */
-  public int read(byte[] buf, int waitMillis) throws IOException {
+  public boolean awaitReadable(int waitMillis) throws IOException {
     if (closed) {
       throw new IOException("closed");
     }
     try {
-      int ready = LibC.poll(pollfd, 1, waitMillis);
-      if (ready == 0) {
-        return NOTHING_YET;
+      return LibC.poll(pollfd, 1, waitMillis) > 0;
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() == LibC.EINTR) {
+        return false;
       }
-      // Readable, hung up (no writer: read gives 0) or an error (read reports it).
+      throw new IOException("poll: errno " + e.getErrorCode(), e);
+    }
+  }
+
+  /**
+   * Reads what is in the pipe; call it after {@link #awaitReadable} said so (this reader is the only
+   * one, so the read then does not wait).
+   *
+   * @return the bytes read, {@link #NOTHING_YET}, or {@link #END}
+   */
+  public int readNow(byte[] buf) throws IOException {
+    if (closed) {
+      throw new IOException("closed");
+    }
+    try {
       long n = LibC.read(fd, buf, buf.length);
       return n == 0 ? END : (int) n;
     } catch (LastErrorException e) {

@@ -38,7 +38,7 @@ final class Attempt implements RunningHandler {
   private static final long SLICE_NANOS = Duration.ofMillis(50).toNanos();
   private static final long FIRST_SLICE_NANOS = Duration.ofMillis(2).toNanos();
   private static final Duration REAP_WAIT = Duration.ofSeconds(2);
-  /** How long an exited handler's output may take to reach the files before they are sealed. */
+  /** How long the output written before the decision may take to reach the files before they are sealed. */
   private static final Duration DRAIN_WAIT = Duration.ofSeconds(2);
   /** How long the pumps may take to see the end of the pipes once the tree is stopped. */
   private static final Duration PUMP_END_WAIT = Duration.ofSeconds(1);
@@ -141,6 +141,7 @@ final class Attempt implements RunningHandler {
   private Decision watch() throws InterruptedException {
     long nextCheck = System.nanoTime();
     long slice = FIRST_SLICE_NANOS;
+    boolean outputEnded = false;
     while (true) {
       if (detachRequested) {
         return null;
@@ -169,7 +170,17 @@ final class Attempt implements RunningHandler {
       }
       long wait = Math.min(slice, Math.max(1, deadlineNanos - now));
       slice = Math.min(SLICE_NANOS, slice * 2);
-      if (waiter != null) {
+      if (!outputEnded) {
+        // Most handlers close their output as they exit: then the exit file follows within moments.
+        outputEnded = stdout.awaitEnd(Duration.ofNanos(wait))
+            && stderr.awaitEnd(Duration.ofNanos(Math.max(1, wait - (System.nanoTime() - now))));
+        if (outputEnded) {
+          slice = FIRST_SLICE_NANOS;
+        }
+        if (Thread.interrupted()) { // the pumps' wait keeps an interrupt; the watch answers it
+          throw new InterruptedException("interrupted while waiting for the handler");
+        }
+      } else if (waiter != null) {
         waiter.waitFor(wait, TimeUnit.NANOSECONDS);
       } else {
         TimeUnit.NANOSECONDS.sleep(wait);
@@ -209,17 +220,20 @@ final class Attempt implements RunningHandler {
   }
 
   /**
-   * Seals the output (after letting an exited handler's last output arrive), stops what is left,
+   * Seals the output (after letting what was written before the decision arrive), stops what is left,
    * reads the tails. Bounded, and never throws.
    */
   private HandlerResult conclude(Decision d) {
-    if (d.ending() == Ending.EXITED) {
-      stdout.awaitDrained(DRAIN_WAIT);
-      stderr.awaitDrained(DRAIN_WAIT);
-    }
+    // Whatever the decision, what was written before it is kept; what comes after is not.
+    stdout.awaitDrained(DRAIN_WAIT);
+    stderr.awaitDrained(DRAIN_WAIT);
     stdout.seal();
     stderr.seal();
     HandlerGroup.StopReport stop = stopGroup();
+    if (stop.survivors() == 0) {
+      stdout.noMoreWriters();
+      stderr.noMoreWriters();
+    }
     stdout.awaitEnd(PUMP_END_WAIT);
     stderr.awaitEnd(PUMP_END_WAIT);
     releaseWaiter();

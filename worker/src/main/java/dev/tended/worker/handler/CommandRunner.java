@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -182,32 +184,53 @@ public final class CommandRunner implements HandlerStarter {
   }
 
   /**
-   * The processes of the attempt whose token is {@code token}, found in {@code /proc} (the waiter by
-   * {@code TENDED_WAITER=<token>}, the handler by {@code TENDED_ATTEMPT_TOKEN=<token>} leading its
-   * own group): for a worker that died between starting an attempt and recording it. Empty when no
-   * process of the attempt runs; a pid not found (the handler ended, the waiter was killed) is -1
-   * with start ticks -1. Reads the environment of every process: once per such attempt.
+   * The processes of the attempt whose token is {@code token}, found in {@code /proc}: for a worker
+   * that died between starting an attempt and recording it. Empty when no process of the attempt
+   * runs; a pid not found (the handler ended, the waiter was killed) is -1 with start ticks -1. Reads
+   * the environment of every process: once per such attempt.
+   *
+   * <p>The waiter is the process carrying {@code TENDED_WAITER=<token>} that leads its own group. The
+   * handler is the waiter's child carrying either variable: until it has become its own session
+   * leader it is the waiter's forked subshell (still with the waiter's variable) or {@code setsid}
+   * (with the marker, still in the waiter's group), and its pid and start ticks are already the
+   * handler's (the forked subshell has the waiter's name; a child by another name with the waiter's
+   * variable is the waiter recording the exit). Without a waiter, the handler is the earliest process with the marker that leads its
+   * own group (a daemon it left leads one too, but started later).
    */
   public Optional<HandlerProcesses> find(String token) {
     Objects.requireNonNull(token, "token");
     String waiterEntry = WaiterScript.WAITER_VARIABLE + "=" + token;
     String handlerEntry = HandlerGroup.MARKER_VARIABLE + "=" + token;
-    ProcStat waiter = null;
-    ProcStat handler = null;
     long self = ProcessHandle.current().pid();
+    List<ProcStat> carriers = new ArrayList<>();
+    List<Boolean> carriesWaiterEntry = new ArrayList<>();
     for (ProcStat p : ProcFs.table().all()) {
       if (!p.running() || p.pid() == self) {
         continue;
       }
-      if (waiter == null && ProcFs.environmentHolds(p.pid(), waiterEntry).orElse(false)) {
-        waiter = p;
-      } else if (p.pgrp() == p.pid() && ProcFs.environmentHolds(p.pid(), handlerEntry).orElse(false)
-          && (handler == null || p.startTicks() < handler.startTicks())) {
-        handler = p;
+      Optional<Boolean> waiterOne = ProcFs.environmentHolds(p.pid(), waiterEntry);
+      if (waiterOne.orElse(false) || ProcFs.environmentHolds(p.pid(), handlerEntry).orElse(false)) {
+        carriers.add(p);
+        carriesWaiterEntry.add(waiterOne.orElse(false));
       }
     }
-    if (waiter != null && handler != null && handler.ppid() != waiter.pid()) {
-      handler = null; // a daemon of the handler leading its own group, not the handler
+    ProcStat waiter = null;
+    for (int i = 0; i < carriers.size(); i++) {
+      ProcStat p = carriers.get(i);
+      if (carriesWaiterEntry.get(i) && p.pgrp() == p.pid() && (waiter == null || p.startTicks() < waiter.startTicks())) {
+        waiter = p;
+      }
+    }
+    ProcStat handler = null;
+    for (int i = 0; i < carriers.size(); i++) {
+      ProcStat p = carriers.get(i);
+      // A child with the waiter's variable and another name is the waiter's mv, after the handler ended.
+      boolean candidate = waiter != null
+          ? p.ppid() == waiter.pid() && (!carriesWaiterEntry.get(i) || p.comm().equals(waiter.comm()))
+          : !carriesWaiterEntry.get(i) && p.pgrp() == p.pid();
+      if (candidate && (handler == null || p.startTicks() < handler.startTicks())) {
+        handler = p;
+      }
     }
     if (waiter == null && handler == null) {
       return Optional.empty();

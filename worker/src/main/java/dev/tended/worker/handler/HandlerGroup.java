@@ -77,6 +77,8 @@ final class HandlerGroup {
     this.pgid = pgid;
     this.marker = MARKER_VARIABLE + "=" + token;
     this.notBeforeTicks = notBeforeTicks;
+    // The handler is known from the start: one that ends before any look is reaped all the same.
+    ProcFs.stat(pgid).filter(p -> p.startTicks() == notBeforeTicks).ifPresent(p -> seen.put(p.pid(), p));
   }
 
   /** What {@link #stop} did, for the attempt's detail line. */

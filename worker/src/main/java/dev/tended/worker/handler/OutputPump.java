@@ -39,16 +39,24 @@ final class OutputPump implements Runnable {
   /** The longest a read waits before the pump looks whether it was detached. */
   static final int POLL_MILLIS = 50;
 
-  /** What the pump reads: n bytes, 0 when nothing came within the wait, -1 at the end. */
-  @FunctionalInterface
+  /**
+   * What the pump reads. A source that can tell what it holds ({@link #pending} at least 0) takes
+   * bytes out only in {@link #read}, which the pump calls under its monitor together with storing
+   * them, so that {@link #awaitDrained} knows exactly what is still on the way.
+   */
   interface Source {
-    int read(byte[] buf, int waitMillis) throws IOException;
+    /** Waits at most {@code waitMillis} for something to read; whether a read now returns at once. */
+    boolean awaitReadable(int waitMillis) throws IOException;
+
+    /** n bytes, 0 when nothing came after all, -1 at the end. */
+    int read(byte[] buf) throws IOException;
+
+    /** The bytes not read yet, or -1 when it cannot be told (then a read may wait). */
+    int pending();
   }
 
   private final Source from;
   private final java.io.Closeable closer;
-  /** Bytes still in the pipe (0 when it cannot be told): drained means none and the pump waiting. */
-  private final java.util.function.IntSupplier pending;
   private final Path path;
   private final long maxBytes;
   private final ByteBuffer shift = ByteBuffer.allocate(CHUNK);
@@ -57,10 +65,11 @@ final class OutputPump implements Runnable {
   private long dropped; // guarded by this: bytes dropped from the start to keep the bound
   private long discarded; // guarded by this: bytes read after sealing
   private IOException writeError; // guarded by this: why the file stopped being written, if it did
-  private volatile long received;
-  private volatile boolean reading;
+  private volatile long received; // written under this
+  private volatile boolean reading; // only for a source that cannot tell what it holds
   private volatile boolean ended;
   private volatile boolean detachRequested;
+  private volatile boolean noMoreWriters;
 
   /**
    * @param from the stream to copy; read until its end, which closes it
@@ -68,18 +77,47 @@ final class OutputPump implements Runnable {
    * @param path where {@code file} is, to read its tail back
    */
   OutputPump(InputStream from, FileChannel file, Path path, long maxBytes) throws IOException {
-    this((buf, wait) -> from.read(buf), () -> 0, from, file, path, maxBytes);
+    this(new Source() {
+      @Override
+      public boolean awaitReadable(int waitMillis) {
+        return true;
+      }
+
+      @Override
+      public int read(byte[] buf) throws IOException {
+        return from.read(buf);
+      }
+
+      @Override
+      public int pending() {
+        return -1;
+      }
+    }, from, file, path, maxBytes);
   }
 
   /** A pump reading the FIFO {@code from}; {@code file} may already hold output (a resumed attempt). */
   OutputPump(Fifo from, FileChannel file, Path path, long maxBytes) throws IOException {
-    this(from::read, from::pending, from, file, path, maxBytes);
+    this(new Source() {
+      @Override
+      public boolean awaitReadable(int waitMillis) throws IOException {
+        return from.awaitReadable(waitMillis);
+      }
+
+      @Override
+      public int read(byte[] buf) throws IOException {
+        return from.readNow(buf);
+      }
+
+      @Override
+      public int pending() {
+        return from.pending();
+      }
+    }, from, file, path, maxBytes);
   }
 
-  private OutputPump(Source reader, java.util.function.IntSupplier pending, java.io.Closeable closer,
-      FileChannel file, Path path, long maxBytes) throws IOException {
-    this.from = reader;
-    this.pending = pending;
+  /** A pump reading {@code from}, closing {@code closer} at the end; for the tests' sources too. */
+  OutputPump(Source from, java.io.Closeable closer, FileChannel file, Path path, long maxBytes) throws IOException {
+    this.from = from;
     this.closer = closer;
     this.file = file;
     this.path = path;
@@ -107,15 +145,17 @@ final class OutputPump implements Runnable {
   public void run() {
     byte[] buf = new byte[CHUNK];
     try (java.io.Closeable c = closer) {
+      boolean exact = from.pending() >= 0;
       while (!detachRequested) {
-        reading = true;
-        int n = from.read(buf, POLL_MILLIS);
-        if (n < 0) {
-          return;
+        reading = !exact;
+        if (!from.awaitReadable(POLL_MILLIS)) {
+          if (noMoreWriters && from.pending() == 0) {
+            return;
+          }
+          continue;
         }
-        if (n > 0) {
-          reading = false;
-          accept(buf, n);
+        if (exact ? !takeAndStore(buf) : !readAndStore(buf)) {
+          return;
         }
       }
     } catch (IOException e) {
@@ -139,6 +179,38 @@ final class OutputPump implements Runnable {
   boolean detach(Duration limit) {
     detachRequested = true;
     return awaitEnd(limit);
+  }
+
+  /**
+   * Takes what is in the source and stores it in one step under the monitor: whoever holds the
+   * monitor sees every byte either still in the source or already counted. False at the end.
+   */
+  private synchronized boolean takeAndStore(byte[] buf) throws IOException {
+    int n = from.read(buf);
+    if (n > 0) {
+      accept(buf, n);
+      notifyAll();
+    }
+    return n >= 0;
+  }
+
+  /** For a source whose read may wait: reads outside the monitor, then stores. False at the end. */
+  private boolean readAndStore(byte[] buf) throws IOException {
+    int n = from.read(buf);
+    if (n > 0) {
+      reading = false;
+      accept(buf, n);
+    }
+    return n >= 0;
+  }
+
+  /**
+   * Tells the pump that nothing can write to the stream any more (the handler's whole tree is gone):
+   * it reads what is left, then ends at its next wait, without waiting for the end of the stream. A
+   * FIFO opened after its last writer closed never shows that end.
+   */
+  void noMoreWriters() {
+    noMoreWriters = true;
   }
 
   /** Writes what was read, or counts it as discarded once sealed or once the file failed; never throws. */
@@ -200,19 +272,55 @@ final class OutputPump implements Runnable {
   }
 
   /**
-   * Waits, at most {@code limit}, until the stream has ended or the pump waits on an empty pipe:
-   * then everything written before this call has reached the file. For a handler that exited, so
-   * that its last output is kept while what a leftover writes later is not.
+   * Waits, at most {@code limit}, until everything written to the stream before this call has
+   * reached the file (or the stream has ended). For a decided outcome, so that the handler's last
+   * output is kept while what a leftover writes later is not.
+   *
+   * <p>Exact for a source that tells what it holds: under the monitor, the bytes still on the way
+   * are those in the source (the pump takes and stores them in one step under the same monitor),
+   * so this waits until as many more as those have been received. For another source (a test's
+   * stream) it waits until the pump has waited on an empty stream for a while.
    */
   void awaitDrained(Duration limit) {
     long deadline = System.nanoTime() + limit.toNanos();
+    synchronized (this) {
+      int inSource = from.pending();
+      if (inSource >= 0) {
+        long target = received + inSource;
+        awaitReceived(target, deadline);
+        return;
+      }
+    }
+    awaitQuiet(deadline);
+  }
+
+  private synchronized void awaitReceived(long target, long deadline) {
+    boolean interrupted = false;
+    try {
+      while (!ended && received < target) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        try {
+          wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void awaitQuiet(long deadline) {
     long quietSince = -1;
     long lastReceived = -1;
     while (!ended && System.nanoTime() - deadline < 0) {
       long r = received;
-      if (pending.getAsInt() > 0) {
-        lastReceived = -1;
-      } else if (reading && r == lastReceived) {
+      if (reading && r == lastReceived) {
         if (System.nanoTime() - quietSince >= QUIET_SAMPLE_NANOS) {
           return;
         }

@@ -155,6 +155,27 @@ class CommandRunnerTest {
   }
 
   @Test
+  void theOutputOfHandlersThatEndAtOnceIsKeptEveryTime() throws Exception {
+    // The end of the output (every write end closed) must never be seen before the handler opened its
+    // own: a pump that opened its FIFO while a copy of the waiter's write end still existed used to.
+    Path handler = script("quick.sh", """
+        echo out
+        echo err >&2
+        exit 75
+        """);
+    HandlerRequest request = request(handler, Duration.ofSeconds(30));
+    List<String> lost = new java.util.ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      HandlerResult result = runner.start(request).awaitResult();
+      if (!result.stdoutTail().equals("out\n") || !result.stderrTail().equals("err\n")) {
+        lost.add(i + ": stdout=" + result.stdoutTail().strip() + " stderr=" + result.stderrTail().strip());
+      }
+    }
+
+    assertThat(lost).as("attempts whose output was lost").isEmpty();
+  }
+
+  @Test
   void outputWrittenAfterTheTimeoutDecisionIsNotKept() throws Exception {
     Path termed = tmp.resolve("termed.marker");
     Path handler = script("h.sh", """

@@ -262,7 +262,66 @@ class HandlerAdoptionTest {
   }
 
   @Test
+  void aHandlerCaughtBeforeItLeadsItsOwnSessionIsFoundAsItsWaitersChild() throws Exception {
+    String token = "caught-" + System.nanoTime();
+    String marker = HandlerGroup.MARKER_VARIABLE + "=" + token;
+    // A waiter whose handler is still setsid with the marker, in the waiter's group: the moment a slow start shows.
+    ProcessBuilder builder = new ProcessBuilder("setsid", "sh", "-c",
+        "env -u " + WaiterScript.WAITER_VARIABLE + " " + marker + " sleep 1000 & echo $!; wait");
+    builder.environment().put(WaiterScript.WAITER_VARIABLE, token);
+    Process waiter = builder.start();
+    others.add(waiter);
+    long child = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(waiter.getInputStream(),
+        StandardCharsets.US_ASCII)).readLine().strip());
+    try {
+      await().atMost(PATIENCE).until(() -> ProcFs.environmentHolds(child, marker).orElse(false));
+      assertThat(ProcFs.stat(child).orElseThrow().pgrp()).as("not leading a group yet").isNotEqualTo(child);
+
+      HandlerProcesses found = second.find(token).orElseThrow();
+
+      assertThat(found.waiterPid()).isEqualTo(waiter.pid());
+      assertThat(found.handlerPid()).isEqualTo(child);
+      assertThat(found.handlerStartTicks()).isEqualTo(ProcFs.stat(child).orElseThrow().startTicks());
+    } finally {
+      ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  @Test
   void aHandlerWhoseWaiterWasKilledIsWatchedToItsEndWhichIsAnInterruption() throws Exception {
+    Orphaned orphaned = adoptedWithoutItsWaiter();
+    HandlerProcesses processes = orphaned.processes();
+    assertThat(Procs.isRunning(processes.handlerPid())).as("the handler runs on without its waiter").isTrue();
+    Files.writeString(tmp.resolve("go"), "");
+    HandlerResult result = orphaned.adopted().awaitResult();
+
+    assertThat(result.ending()).as("nobody recorded its exit status").isEqualTo(Ending.INTERRUPTED);
+    await("the handler, re-parented to this JVM, is reaped").atMost(PATIENCE)
+        .until(() -> ProcFs.stat(processes.handlerPid()).filter(p -> p.startTicks() == processes.handlerStartTicks())
+            .isEmpty());
+  }
+
+  @Test
+  void aHandlerThatEndsWithoutItsWaiterBeforeTheAdopterFirstLooksIsStillReaped() throws Exception {
+    Orphaned orphaned = adoptedWithoutItsWaiter();
+    HandlerProcesses processes = orphaned.processes();
+
+    Files.writeString(tmp.resolve("go"), "");
+    await("the handler ended, a zombie of this JVM").atMost(PATIENCE)
+        .until(() -> ProcFs.stat(processes.handlerPid()).filter(p -> p.startTicks() == processes.handlerStartTicks()
+            && !p.running()).isPresent());
+    HandlerResult result = orphaned.adopted().awaitResult();
+
+    assertThat(result.ending()).isEqualTo(Ending.INTERRUPTED);
+    await("the handler is reaped").atMost(PATIENCE)
+        .until(() -> ProcFs.stat(processes.handlerPid()).filter(p -> p.startTicks() == processes.handlerStartTicks())
+            .isEmpty());
+  }
+
+  /** A handler waiting for a {@code go} file, detached, its waiter killed, then adopted by the second runner. */
+  private record Orphaned(HandlerProcesses processes, RunningHandler adopted) {}
+
+  private Orphaned adoptedWithoutItsWaiter() throws Exception {
     HandlerRequest request = request(script("""
         while [ ! -e go ]; do sleep 0.05; done
         exit 0
@@ -273,16 +332,7 @@ class HandlerAdoptionTest {
     running.awaitResult();
     Signals.toProcess(processes.waiterPid(), Signal.KILL);
     await().atMost(PATIENCE).until(() -> !Procs.isRunning(processes.waiterPid()));
-
-    RunningHandler adopted = second.adopt(request, record(request, processes));
-    assertThat(Procs.isRunning(processes.handlerPid())).as("the handler runs on without its waiter").isTrue();
-    Files.writeString(tmp.resolve("go"), "");
-    HandlerResult result = adopted.awaitResult();
-
-    assertThat(result.ending()).as("nobody recorded its exit status").isEqualTo(Ending.INTERRUPTED);
-    await("the handler, re-parented to this JVM, is reaped").atMost(PATIENCE)
-        .until(() -> ProcFs.stat(processes.handlerPid()).filter(p -> p.startTicks() == processes.handlerStartTicks())
-            .isEmpty());
+    return new Orphaned(processes, second.adopt(request, record(request, processes)));
   }
 
   /** Whether any process of the handler's group sleeps in the kernel's pipe write (its pipe is full). */

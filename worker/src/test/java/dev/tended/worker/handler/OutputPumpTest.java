@@ -2,6 +2,7 @@ package dev.tended.worker.handler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -12,6 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +48,80 @@ class OutputPumpTest {
 
     assertThat(Files.size(file)).isLessThanOrEqualTo(100);
     assertThat(pump.droppedBytes() + Files.size(file)).isEqualTo(output.length);
+  }
+
+  @Test
+  void bytesTakenFromThePipeButNotYetStoredAreWaitedForBeforeTheSeal() throws Exception {
+    Path file = dir.resolve("out");
+    SlowHandOver pipe = new SlowHandOver("last line\n".getBytes(StandardCharsets.US_ASCII));
+    OutputPump pump = new OutputPump(pipe, () -> { }, OutputPump.open(file), file, 1000);
+    Thread reader = new Thread(pump, "test-pump");
+    reader.setDaemon(true);
+    reader.start();
+    pipe.taken.await();
+
+    // The pipe is empty now, the pump has not stored the line yet: this is the moment a handler's exit is seen.
+    Thread conclusion = new Thread(() -> {
+      pump.awaitDrained(Duration.ofSeconds(30));
+      pump.seal();
+    }, "test-conclusion");
+    conclusion.start();
+    await().atMost(Duration.ofSeconds(30)).until(() -> conclusion.getState() == Thread.State.BLOCKED
+        || conclusion.getState() == Thread.State.WAITING || conclusion.getState() == Thread.State.TIMED_WAITING
+        || conclusion.getState() == Thread.State.TERMINATED);
+    pipe.handOver.countDown();
+    conclusion.join(30_000);
+
+    assertThat(Files.readString(file)).isEqualTo("last line\n");
+    assertThat(pump.discardedBytes()).isZero();
+    pipe.end();
+    reader.join(30_000);
+  }
+
+  /** A pipe holding one write, whose read takes the bytes out, then waits to be let go before returning them. */
+  private static final class SlowHandOver implements OutputPump.Source {
+    final CountDownLatch taken = new CountDownLatch(1);
+    final CountDownLatch handOver = new CountDownLatch(1);
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private final AtomicReference<byte[]> inPipe;
+
+    SlowHandOver(byte[] written) {
+      inPipe = new AtomicReference<>(written);
+    }
+
+    @Override
+    public boolean awaitReadable(int waitMillis) throws IOException {
+      try {
+        return inPipe.get().length > 0 || ended.await(waitMillis, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        throw new IOException(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] buf) throws IOException {
+      byte[] b = inPipe.getAndSet(new byte[0]);
+      if (b.length == 0) {
+        return ended.getCount() == 0 ? -1 : 0;
+      }
+      taken.countDown();
+      try {
+        handOver.await(); // descheduled between the read(2) and storing what it returned
+      } catch (InterruptedException e) {
+        throw new IOException(e);
+      }
+      System.arraycopy(b, 0, buf, 0, b.length);
+      return b.length;
+    }
+
+    @Override
+    public int pending() {
+      return inPipe.get().length;
+    }
+
+    void end() {
+      ended.countDown();
+    }
   }
 
   @Test
