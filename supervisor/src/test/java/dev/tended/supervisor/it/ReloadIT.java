@@ -165,6 +165,8 @@ class ReloadIT {
         Map.of("STATUS", status.toString(), "TENDED_SYSTEMCTL", systemctl.toString()))) {
       long old = sup.awaitBeatingWorker(-1, Duration.ofSeconds(20));
       assertThat(old).isEqualTo(first.pid());
+      // The stand-in beats on its own: wait for the supervisor itself to watch it (lock held, signals set).
+      await().atMost(Duration.ofSeconds(30)).until(() -> sup.log().contains("watch_started"));
 
       Supervisor.Result reload = Supervisor.run("reload", "--config", c.file().toString());
 
