@@ -79,7 +79,8 @@ public final class ConfigLoader {
   }
 
   private static TendedConfig read(ConfigNode root, Path configFile, List<String> problems) {
-    root.refuseUnknownKeys(Set.of("dataDir", "heartbeat", "sources", "supervisor", "logging", "retention"));
+    root.refuseUnknownKeys(Set.of("dataDir", "heartbeat", "sources", "supervisor", "logging", "retention", "metrics",
+        "alerts"));
     Path configDir = configFile.getParent();
     Path dataDir = configDir.resolve(root.string("dataDir", "./var")).normalize();
 
@@ -120,11 +121,45 @@ public final class ConfigLoader {
         lg.integer("maxHistory", 10, 1, 1000));
 
     ConfigNode rt = root.mappingOrEmpty("retention");
-    rt.refuseUnknownKeys(Set.of("quarantineKept"));
+    rt.refuseUnknownKeys(Set.of("finishedFor", "deadFor", "identityFor", "quarantineKept", "pruneEvery"));
     RetentionConfig retention = new RetentionConfig(
-        rt.integer("quarantineKept", RetentionConfig.DEFAULT_QUARANTINE_KEPT, 1, 10_000));
+        rt.positiveDuration("finishedFor", RetentionConfig.DEFAULT_FINISHED_FOR),
+        rt.positiveDuration("deadFor", RetentionConfig.DEFAULT_DEAD_FOR),
+        rt.nonNegativeDuration("identityFor", Duration.ZERO),
+        rt.integer("quarantineKept", RetentionConfig.DEFAULT_QUARANTINE_KEPT, 1, 10_000),
+        rt.positiveDuration("pruneEvery", RetentionConfig.DEFAULT_PRUNE_EVERY));
+    if (!retention.identitiesKeptForever() && retention.identityFor().compareTo(retention.finishedFor()) < 0) {
+      rt.problem("identityFor", "must be 0s (for ever) or at least finishedFor ("
+          + Durations.format(retention.finishedFor()) + "): identical content must not run again while its item is kept");
+    }
 
-    return new TendedConfig(configFile, dataDir, heartbeat, sources, supervisor, logging, retention);
+    ConfigNode mt = root.mappingOrEmpty("metrics");
+    mt.refuseUnknownKeys(Set.of("textfile"));
+    String textfile = mt.string("textfile", "");
+    MetricsConfig metrics = new MetricsConfig(textfile.isBlank() ? null : dataDir.resolve(textfile).normalize());
+    if (metrics.textfile() != null && !metrics.textfile().getFileName().toString().endsWith(".prom")) {
+      mt.problem("textfile", "\"" + textfile + "\" must end in .prom (node_exporter's textfile collector reads only those)");
+    }
+
+    ConfigNode al = root.mappingOrEmpty("alerts");
+    al.refuseUnknownKeys(Set.of("command", "repeatEvery", "stuckAfter", "timeout"));
+    List<String> alertCommand = al.strings("command").orElse(List.of());
+    if (!alertCommand.isEmpty() && alertCommand.get(0).isBlank()) {
+      al.problem("command[0]", "the program must not be empty, e.g. [\"/usr/local/bin/tended-alert-mail\"]");
+    } else if (!alertCommand.isEmpty()) {
+      List<String> argv = new ArrayList<>(alertCommand);
+      if (argv.get(0).contains("/") && !Path.of(argv.get(0)).isAbsolute()) {
+        argv.set(0, configDir.resolve(argv.get(0)).normalize().toString());
+      }
+      ProgramCheck.problem(argv.get(0), dataDir, System.getenv("PATH")).ifPresent(why -> al.problem("command[0]", why));
+      alertCommand = argv;
+    }
+    AlertsConfig alerts = new AlertsConfig(alertCommand,
+        al.positiveDuration("repeatEvery", AlertsConfig.DEFAULT_REPEAT_EVERY),
+        al.positiveDuration("stuckAfter", AlertsConfig.DEFAULT_STUCK_AFTER),
+        al.positiveDuration("timeout", AlertsConfig.DEFAULT_TIMEOUT));
+
+    return new TendedConfig(configFile, dataDir, heartbeat, sources, supervisor, logging, retention, metrics, alerts);
   }
 
   private static Optional<SourceConfig> readSource(ConfigNode s, Path dataDir, Path configDir) {
@@ -189,7 +224,8 @@ public final class ConfigLoader {
   }
 
   private static Optional<HandlerConfig> readHandler(ConfigNode h, Path configDir, Path dataDir) {
-    h.refuseUnknownKeys(Set.of("command", "timeout", "killGrace", "maxOutput", "progressTimeout", "limits"));
+    h.refuseUnknownKeys(Set.of("command", "timeout", "killGrace", "maxOutput", "progressTimeout", "limits",
+        "warnAfter"));
     Optional<List<String>> command = h.strings("command");
     if (command.isEmpty() || command.get().isEmpty()) {
       h.problem("command", "is required and must name a program, e.g. [\"/usr/local/bin/handle-idea\"]");
@@ -200,6 +236,7 @@ public final class ConfigLoader {
     Duration killGrace = h.positiveDuration("killGrace", Duration.ofSeconds(5));
     long maxOutput = h.positiveByteSize("maxOutput", 1024L * 1024);
     Duration progressTimeout = h.nonNegativeDuration("progressTimeout", Duration.ZERO);
+    Duration warnAfter = h.nonNegativeDuration("warnAfter", Duration.ZERO);
     ConfigNode l = h.mappingOrEmpty("limits");
     l.refuseUnknownKeys(Set.of("memory", "processes"));
     HandlerLimits limits = new HandlerLimits(l.byteSize("memory", 0),
@@ -215,7 +252,7 @@ public final class ConfigLoader {
     // handlers run in dataDir with the daemon's PATH
     ProgramCheck.problem(argv.get(0), dataDir, System.getenv("PATH"))
         .ifPresent(why -> h.problem("command[0]", why));
-    return Optional.of(new HandlerConfig(argv, timeout, killGrace, maxOutput, progressTimeout, limits));
+    return Optional.of(new HandlerConfig(argv, timeout, killGrace, maxOutput, progressTimeout, limits, warnAfter));
   }
 
   private static SupervisorConfig readSupervisor(ConfigNode s, Path configDir) {

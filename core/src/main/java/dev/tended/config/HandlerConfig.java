@@ -15,12 +15,19 @@ import java.util.List;
  * @param progressTimeout how long a handler may go without touching {@code $TENDED_PROGRESS_FILE} or
  *     writing output before it is stopped ({@code no-progress}); zero = off
  * @param limits what the handler's process tree may use
+ * @param warnAfter handlers running longer than this are listed by {@code health-diagnose}; zero = off
  */
 public record HandlerConfig(
     List<String> command, Duration timeout, Duration killGrace, long maxOutputBytes, Duration progressTimeout,
-    HandlerLimits limits) {
+    HandlerLimits limits, Duration warnAfter) {
   public HandlerConfig {
     command = List.copyOf(command);
+  }
+
+  /** A handler that {@code health-diagnose} never warns about. */
+  public HandlerConfig(List<String> command, Duration timeout, Duration killGrace, long maxOutputBytes,
+      Duration progressTimeout, HandlerLimits limits) {
+    this(command, timeout, killGrace, maxOutputBytes, progressTimeout, limits, Duration.ZERO);
   }
 
   /** A handler without a progress timeout or limits. */

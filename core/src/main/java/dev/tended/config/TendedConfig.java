@@ -15,14 +15,17 @@ public record TendedConfig(
     List<SourceConfig> sources,
     SupervisorConfig supervisor,
     LoggingConfig logging,
-    RetentionConfig retention) {
+    RetentionConfig retention,
+    MetricsConfig metrics,
+    AlertsConfig alerts) {
   public TendedConfig {
     sources = List.copyOf(sources);
   }
 
   public TendedConfig(Path configFile, Path dataDir, HeartbeatConfig heartbeat, List<SourceConfig> sources,
       SupervisorConfig supervisor, LoggingConfig logging) {
-    this(configFile, dataDir, heartbeat, sources, supervisor, logging, RetentionConfig.DEFAULT);
+    this(configFile, dataDir, heartbeat, sources, supervisor, logging, RetentionConfig.DEFAULT, MetricsConfig.NONE,
+        AlertsConfig.DEFAULT);
   }
 
   /** The source called {@code name}, if configured. */
@@ -48,6 +51,11 @@ public record TendedConfig(
   /** Copies of queue files that could not be parsed. */
   public Path quarantineDir() {
     return dataDir.resolve("quarantine");
+  }
+
+  /** The supervisor's record of which alerts fire and what was sent, kept across restarts. */
+  public Path alertsStateFile() {
+    return dataDir.resolve("alerts-state.json");
   }
 
   /** The supervisor's stall records. */

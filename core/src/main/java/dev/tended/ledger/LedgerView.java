@@ -1,8 +1,10 @@
 package dev.tended.ledger;
 
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Read-only access to the ledger for the heartbeat and the operator commands ({@code status},
@@ -42,6 +44,18 @@ public interface LedgerView extends AutoCloseable {
 
   /** The attempts of item version {@code seq}, oldest first, with how each ended. */
   List<AttemptRecord> attempts(long seq);
+
+  /**
+   * Per source: the oldest due item and the last finished attempt and success, judged at {@code now}
+   * (sources with no item at all are absent). Cheap: one indexed read per source and state.
+   */
+  Map<String, SourceFlow> flowBySource(Instant now);
+
+  /** Per source, every attempt ending counted and the durations' histogram (sources never run are absent). */
+  Map<String, AttemptStats> attemptStats();
+
+  /** The most recently updated item of {@code source} in {@code state}, if any (e.g. the newest dead one). */
+  Optional<ItemRecord> newestInState(String source, ItemState state);
 
   /** The store's own consistency check: empty when it is sound, else what it found. */
   List<String> integrityCheck();

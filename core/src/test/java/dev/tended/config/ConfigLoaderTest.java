@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,17 +69,53 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void quarantineKeptDefaultsToTwentyAndIsValidatedWithItsPath() throws Exception {
-    assertThat(ConfigLoader.load(write(TWO_SOURCES.formatted("3s"))).retention().quarantineKept()).isEqualTo(20);
-    assertThat(ConfigLoader.load(write(TWO_SOURCES.formatted("3s") + "retention: { quarantineKept: 3 }\n"))
-        .retention().quarantineKept()).isEqualTo(3);
+  void retentionIsOnByDefaultWithConservativeValuesAndIsValidatedWithItsPath() throws Exception {
+    assertThat(ConfigLoader.load(write(TWO_SOURCES.formatted("3s"))).retention()).isEqualTo(new RetentionConfig(
+        Duration.ofDays(30), Duration.ofDays(90), Duration.ZERO, 20, Duration.ofMinutes(10)));
+    assertThat(ConfigLoader.load(write(TWO_SOURCES.formatted("3s") + "retention: { quarantineKept: 3, finishedFor: 2s,"
+        + " deadFor: 1h, identityFor: 400d, pruneEvery: 1s }\n")).retention()).isEqualTo(new RetentionConfig(
+            Duration.ofSeconds(2), Duration.ofHours(1), Duration.ofDays(400), 3, Duration.ofSeconds(1)));
 
     ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(
-        write(TWO_SOURCES.formatted("3s") + "retention: { quarantineKept: 0, finishedFor: 30d }\n")));
+        write(TWO_SOURCES.formatted("3s") + "retention: { quarantineKept: 0, finishedFor: 30d, identityFor: 1d,"
+            + " keepFor: 1d }\n")));
 
-    assertThat(e.problems()).hasSize(2);
+    assertThat(e.problems()).hasSize(3);
     assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("retention.quarantineKept: "));
-    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("retention.finishedFor: unknown key"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("retention.identityFor: must be 0s"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("retention.keepFor: unknown key"));
+  }
+
+  @Test
+  void metricsAndAlertsAreOffByDefaultAndReadWithTheirPaths() throws Exception {
+    TendedConfig plain = ConfigLoader.load(write(TWO_SOURCES.formatted("3s")));
+    assertThat(plain.metrics().textfile()).isNull();
+    assertThat(plain.alerts()).isEqualTo(AlertsConfig.DEFAULT);
+    assertThat(plain.sources().get(0).handler().warnAfter()).isZero();
+
+    TendedConfig given = ConfigLoader.load(write(TWO_SOURCES.formatted("3s")
+        + "metrics: { textfile: node/tended.prom }\n"
+        + "alerts: { command: [\"/bin/true\", \"--to\", \"ops\"], repeatEvery: 1h, stuckAfter: 5m, timeout: 10s }\n"));
+    assertThat(given.metrics().textfile()).isEqualTo(dir.resolve("var/node/tended.prom"));
+    assertThat(given.alerts()).isEqualTo(new AlertsConfig(List.of("/bin/true", "--to", "ops"), Duration.ofHours(1),
+        Duration.ofMinutes(5), Duration.ofSeconds(10)));
+
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(write(
+        TWO_SOURCES.formatted("3s") + "metrics: { textfile: tended.txt }\n"
+            + "alerts: { command: [\"/no/such/alerter\"], repeatEvery: often, to: ops }\n")));
+    assertThat(e.problems()).hasSize(4);
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("metrics.textfile: \"tended.txt\" must end in .prom"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("alerts.command[0]: "));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("alerts.repeatEvery: \"often\" is not a duration"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("alerts.to: unknown key"));
+  }
+
+  @Test
+  void warnAfterIsReadPerHandler() throws Exception {
+    TendedConfig c = ConfigLoader.load(write(TWO_SOURCES.formatted("3s").replace(
+        "command: [\"/bin/true\"]", "command: [\"/bin/true\"], warnAfter: 15m")));
+    assertThat(c.sources().get(0).handler().warnAfter()).isZero();
+    assertThat(c.sources().get(1).handler().warnAfter()).hasMinutes(15);
   }
 
   @Test
