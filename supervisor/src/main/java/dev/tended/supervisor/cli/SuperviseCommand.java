@@ -11,6 +11,7 @@ import dev.tended.notify.Notifier;
 import dev.tended.logging.Kv;
 import dev.tended.posix.DaemonSignals;
 import dev.tended.supervisor.diagnose.StallRecorder;
+import dev.tended.supervisor.metrics.MetricsTextfile;
 import dev.tended.supervisor.notify.SupervisorNotifications;
 import dev.tended.supervisor.reload.ReloadTracker;
 import dev.tended.supervisor.restart.HandOver;
@@ -157,6 +158,8 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
         VersionProvider.version(), cfg.configFile(), cfg.dataDir(), cfg.supervisor().restartWith().configName());
     reloads.started(cfg.configFile().toString());
     current.get().start();
+    MetricsTextfile metrics = new MetricsTextfile(cfg, Clock.systemUTC());
+    metrics.start();
     systemd.watching();
     TendedConfig running = cfg;
     try {
@@ -174,6 +177,7 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
         long signalled = reloadRequested.getAndSet(0);
         if (signalled != 0) {
           running = reload(running, signalled, current, systemd, reloads, stopRequested);
+          metrics.reconfigure(running);
         }
       }
     } catch (InterruptedException e) {
@@ -181,11 +185,13 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
     }
     Supervision supervision = current.get();
     if (supervision.refusal().isPresent()) {
+      metrics.stop();
       return refused(supervision.refusal().get(), err, hook);
     }
     long start = System.nanoTime();
     systemd.stopping();
     supervision.stop();
+    metrics.stop();
     log.info("supervisor_stopped took_ms={}", (System.nanoTime() - start) / 1_000_000);
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
