@@ -60,6 +60,9 @@ final class Exposition {
     in.dataFreeBytes().ifPresent(b -> out.metricSnapshot(gauge("tended_data_free_bytes",
         "Bytes free for tended on the data folder's file system",
         List.of(point(Labels.EMPTY, b)))));
+    in.dataFilesystemBytes().ifPresent(b -> out.metricSnapshot(gauge("tended_data_filesystem_bytes",
+        "Size of the data folder's file system (with tended_data_free_bytes: the share free)",
+        List.of(point(Labels.EMPTY, b)))));
     return out.build();
   }
 

@@ -24,6 +24,7 @@ import java.util.OptionalLong;
  * @param supervisor the supervisor's {@code supervisor-state.json}
  * @param ledgerBytes the ledger's database file plus its write-ahead log
  * @param dataFreeBytes the bytes free for tended on the data folder's file system
+ * @param dataFilesystemBytes the size of that file system
  */
 record MetricInputs(
     Instant now,
@@ -34,7 +35,8 @@ record MetricInputs(
     Optional<Map<String, AttemptStats>> attempts,
     Optional<SupervisorState> supervisor,
     OptionalLong ledgerBytes,
-    OptionalLong dataFreeBytes) {
+    OptionalLong dataFreeBytes,
+    OptionalLong dataFilesystemBytes) {
   MetricInputs {
     Objects.requireNonNull(now);
     sources = List.copyOf(sources);
@@ -45,5 +47,6 @@ record MetricInputs(
     Objects.requireNonNull(supervisor);
     Objects.requireNonNull(ledgerBytes);
     Objects.requireNonNull(dataFreeBytes);
+    Objects.requireNonNull(dataFilesystemBytes);
   }
 }

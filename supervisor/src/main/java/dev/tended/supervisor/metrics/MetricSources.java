@@ -10,6 +10,7 @@ import dev.tended.status.WorkerStatus;
 import dev.tended.supervisor.restart.StateFile;
 import dev.tended.supervisor.restart.SupervisorState;
 import java.io.IOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -30,11 +31,12 @@ final class MetricSources {
 
   /** The inputs of {@code cfg} at {@code now}; each missing one is described to {@code missing}. */
   static MetricInputs read(TendedConfig cfg, Instant now, Consumer<String> missing) {
+    Optional<FileStore> store = store(cfg.dataDir(), missing);
     return new MetricInputs(now, cfg.sources().stream().map(SourceConfig::name).toList(),
         cfg.supervisor().staleAfter(), cfg.alerts().stuckAfter(),
         status(cfg.heartbeat().file(), missing), attempts(cfg.ledgerFile(), missing),
         supervisor(StateFile.in(cfg.dataDir()), missing), ledgerBytes(cfg.ledgerFile()),
-        freeBytes(cfg.dataDir(), missing));
+        space(store, FileStore::getUsableSpace), space(store, FileStore::getTotalSpace));
   }
 
   private static Optional<WorkerStatus> status(Path file, Consumer<String> missing) {
@@ -91,12 +93,26 @@ final class MetricSources {
     }
   }
 
-  private static OptionalLong freeBytes(Path dataDir, Consumer<String> missing) {
+  private static Optional<FileStore> store(Path dataDir, Consumer<String> missing) {
     try {
-      return OptionalLong.of(Files.getFileStore(dataDir).getUsableSpace());
+      return Optional.of(Files.getFileStore(dataDir));
     } catch (IOException e) {
       missing.accept("free space of " + dataDir + " cannot be measured: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** One of {@code store}'s figures; empty when it cannot be had. */
+  private static OptionalLong space(Optional<FileStore> store, SpaceOf figure) {
+    try {
+      return store.isPresent() ? OptionalLong.of(figure.of(store.get())) : OptionalLong.empty();
+    } catch (IOException e) {
       return OptionalLong.empty();
     }
+  }
+
+  /** A figure of a file store, which may fail like its getters. */
+  private interface SpaceOf {
+    long of(FileStore store) throws IOException;
   }
 }

@@ -62,7 +62,7 @@ class ExpositionTest {
   private static MetricInputs inputs(Optional<WorkerStatus> status, Optional<Map<String, AttemptStats>> attempts,
       Optional<SupervisorState> supervisor, OptionalLong ledger) {
     return new MetricInputs(NOW, List.of("ideas", "qa"), Duration.ofSeconds(10), Duration.ofMinutes(30), status,
-        attempts, supervisor, ledger, OptionalLong.of(5_000_000_000L));
+        attempts, supervisor, ledger, OptionalLong.of(5_000_000_000L), OptionalLong.of(20_000_000_000L));
   }
 
   private static String text(MetricInputs in) {
@@ -107,6 +107,7 @@ class ExpositionTest {
     types.put("tended_poll_errors_total", "counter");
     types.put("tended_ledger_bytes", "gauge");
     types.put("tended_data_free_bytes", "gauge");
+    types.put("tended_data_filesystem_bytes", "gauge");
     for (var e : types.entrySet()) {
       assertThat(t).contains("# TYPE " + e.getKey() + " " + e.getValue() + "\n").containsPattern("# HELP " + e.getKey() + " \\S");
     }
@@ -144,7 +145,7 @@ class ExpositionTest {
     assertThat(value(t, "tended_worker_up")).isEqualTo(1.0);
     MetricInputs later = new MetricInputs(NOW.plusSeconds(60), List.of("ideas", "qa"), Duration.ofSeconds(10),
         Duration.ofMinutes(30), Optional.of(status()), Optional.empty(), Optional.empty(), OptionalLong.empty(),
-        OptionalLong.empty());
+        OptionalLong.empty(), OptionalLong.empty());
     String l = text(later);
     assertThat(value(l, "tended_heartbeat_age_seconds")).isEqualTo(67.0);
     assertThat(value(l, "tended_worker_up")).as("older than staleAfter").isEqualTo(0.0);
