@@ -51,7 +51,7 @@ class MetricsTextfileTest {
   private TendedConfig config(Path textfile) throws Exception {
     TestConfig c = new TestConfig(dir);
     c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", c.script("ok.sh", "exit 0"), ""))
-        .heartbeatInterval("100ms").extra("metrics:\n  textfile: " + textfile + "\n").write();
+        .heartbeatInterval("100ms").extra(textfile == null ? "" : "metrics:\n  textfile: " + textfile + "\n").write();
     return ConfigLoader.load(c.file());
   }
 
@@ -111,5 +111,18 @@ class MetricsTextfileTest {
     long after = Files.getLastModifiedTime(textfile).toMillis();
     writer.stop(); // idempotent
     assertThat(Files.getLastModifiedTime(textfile).toMillis()).isEqualTo(after);
+  }
+
+  @Test
+  void aReloadThatNamesATextfileStartsWritingItAndOneThatMovesItWritesTheNewPath() throws Exception {
+    writer = new MetricsTextfile(config(null), Clock.systemUTC());
+    writer.start();
+    Path first = dir.resolve("a/tended.prom");
+    writer.reconfigure(config(first));
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(first));
+    Path second = dir.resolve("b/tended.prom");
+    writer.reconfigure(config(second));
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(second));
+    assertThat(events("metrics_textfile_writing")).isEqualTo(1);
   }
 }
