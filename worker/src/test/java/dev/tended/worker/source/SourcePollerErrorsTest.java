@@ -24,27 +24,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** The poller's count of failed polls ({@code pollErrors} in status.json), through a real json-queue source. */
 class SourcePollerErrorsTest {
   @TempDir Path dir;
-  private ItemLedger ledger;
+  private PollerFixture fixture;
   private SourcePoller poller;
   private Path file;
 
   @BeforeEach
   void setUp() throws Exception {
-    TestConfig c = new TestConfig(dir);
-    c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", c.script("h.sh", "exit 0"), "")).write();
-    TendedConfig config = ConfigLoader.load(c.file());
-    SourceConfig source = config.sources().get(0);
-    file = source.path();
-    ledger = SqliteLedgerStore.at(config.ledgerFile()).openItemLedger(Clock.systemUTC());
-    ProgressBoard progress = new ProgressBoard(System::nanoTime);
-    poller = new SourcePoller(source, QueueSources.create(source, config.quarantineDir(), Clock.systemUTC()), ledger,
-        progress, () -> { }, Clock.systemUTC());
-    progress.register(poller.part(), source.pollInterval());
+    fixture = new PollerFixture(dir);
+    poller = fixture.poller;
+    file = fixture.file;
   }
 
   @AfterEach
   void tearDown() {
-    ledger.close();
+    fixture.close();
   }
 
   @Test
