@@ -41,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * was held (SIGSTOP, a VM pause) is logged once as {@code process_paused} and that gap is excused, so
  * the pollers are not named as wedged for it ({@link PauseDetector}).
  *
+ * <p>Each beat also says whether work flows per source (the oldest due item's age, the last finished
+ * and last succeeded attempt, from one {@link LedgerView#flowBySource} read; the pollers' failed
+ * polls): a fresh beat proves the loops run, and these prove that items move.
+ *
  * <p>Owns its thread ({@code heartbeat}); the sequence and last counts are touched only there, and by
  * the stopping thread once that thread has ended.
  */
