@@ -26,9 +26,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code tended status --config FILE}: for a person at a terminal: the heartbeat in one line, queue
- * depths per source and state from the ledger, whether work flows ({@link FlowTable}), and the newest items with outcome and duration. Text
- * that items control (ids, errors) goes through {@link Kv#visible}, so no id can act on the terminal
- * or forge a row.
+ * depths per source and state from the ledger, whether work flows ({@link FlowTable}), and the newest
+ * items with outcome and duration. Text that items control (ids, errors) goes through
+ * {@link Kv#visible}, so no id can act on the terminal or forge a row.
  */
 @Command(name = "status", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
     exitCodeOnExecutionException = 1, versionProvider = VersionProvider.class,

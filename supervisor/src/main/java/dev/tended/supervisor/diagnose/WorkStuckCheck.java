@@ -45,11 +45,12 @@ final class WorkStuckCheck {
         }
       }
     }
-    String after = "stuckAfter " + Durations.format(stuckAfter);
-    return Optional.of(stuck.isEmpty()
-        ? new Check(NAME, Level.OK, "work flows (" + after + ")" + (flowing.isEmpty() ? "" : ": " + String.join(", ", flowing)))
-        : new Check(NAME, Level.DEGRADED, String.join("; ", stuck)
-            + " (see `tended status` for what runs; health-diagnose lists long handlers when handler.warnAfter is set)"));
+    if (stuck.isEmpty()) {
+      String figures = flowing.isEmpty() ? "" : ": " + String.join(", ", flowing);
+      return Optional.of(new Check(NAME, Level.OK, "work flows (stuckAfter " + Durations.format(stuckAfter) + ")" + figures));
+    }
+    return Optional.of(new Check(NAME, Level.DEGRADED, String.join("; ", stuck)
+        + " (see `tended status` for what runs; health-diagnose lists long handlers when handler.warnAfter is set)"));
   }
 
   private static String flow(SourceStatus ss) {
