@@ -149,14 +149,12 @@ class MetricsIT {
       assertThat(value(text, "tended_queue_fault{source=\"ideas\"}")).isEqualTo(ideas.fault() == null ? 0.0 : 1.0);
       assertThat(value(text, "tended_source_paused{source=\"ideas\"}")).isEqualTo(ideas.paused() ? 1.0 : 0.0);
       assertThat(value(text, "tended_poll_errors_total{source=\"ideas\"}")).isEqualTo((double) ideas.pollErrors());
-      if (ideas.lastSucceededAt() != null) { // filled by the heartbeat (part FLOW of issue 13)
-        assertThat(value(text, "tended_last_success_timestamp_seconds{source=\"ideas\"}"))
-            .isEqualTo(ideas.lastSucceededAt().toEpochMilli() / 1000.0);
-      }
-      if (ideas.lastFinishedAt() != null) {
-        assertThat(value(text, "tended_last_finished_timestamp_seconds{source=\"ideas\"}"))
-            .isEqualTo(ideas.lastFinishedAt().toEpochMilli() / 1000.0);
-      }
+      assertThat(ideas.lastSucceededAt()).isNotNull();
+      assertThat(value(text, "tended_last_success_timestamp_seconds{source=\"ideas\"}"))
+          .isEqualTo(ideas.lastSucceededAt().toEpochMilli() / 1000.0);
+      assertThat(ideas.lastFinishedAt()).isNotNull();
+      assertThat(value(text, "tended_last_finished_timestamp_seconds{source=\"ideas\"}"))
+          .isEqualTo(ideas.lastFinishedAt().toEpochMilli() / 1000.0);
       assertThat(value(text, "tended_oldest_pending_age_seconds{source=\"ideas\"}")).as("nothing is due").isEqualTo(0.0);
       assertThat(value(text, "tended_heartbeat_age_seconds")).isBetween(0.0, 5.0);
       assertThat(value(text, "tended_worker_up")).isEqualTo(1.0);
