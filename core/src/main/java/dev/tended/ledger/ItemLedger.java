@@ -21,7 +21,7 @@ public interface ItemLedger extends AutoCloseable {
   /**
    * Records the versions in {@code items} that the ledger has not seen, as {@code pending}, in the
    * order given. Returns how many were new. Identical content already recorded is ignored, whatever
-   * its state.
+   * its state, and so is content whose item retention pruned while keeping its identity.
    */
   int recordSeen(String source, List<NewItem> items);
 

@@ -47,14 +47,18 @@ public interface LedgerView extends AutoCloseable {
 
   /**
    * Per source: the oldest due item and the last finished attempt and success, judged at {@code now}
-   * (sources with no item at all are absent). Cheap: one indexed read per source and state.
+   * (a source the ledger never saw is absent; one whose items were all pruned keeps its last finish and
+   * success). Cheap: one indexed read per source and state, and the kept totals.
    */
   Map<String, SourceFlow> flowBySource(Instant now);
 
   /** Per source, every attempt ending counted and the durations' histogram (sources never run are absent). */
   Map<String, AttemptStats> attemptStats();
 
-  /** The most recently updated item of {@code source} in {@code state}, if any (e.g. the newest dead one). */
+  /**
+   * The item of {@code source} in {@code state} with the latest due time, if any: for a finished state
+   * (dead, succeeded) the most recently finished one, e.g. the newest dead item. One indexed read.
+   */
   Optional<ItemRecord> newestInState(String source, ItemState state);
 
   /** The store's own consistency check: empty when it is sound, else what it found. */

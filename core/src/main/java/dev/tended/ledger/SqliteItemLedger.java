@@ -51,7 +51,9 @@ final class SqliteItemLedger implements ItemLedger {
       int added = 0;
       try (PreparedStatement ins = db.connection().prepareStatement(
           "INSERT OR IGNORE INTO items (source, item_id, content_hash, payload, state, attempts,"
-              + " next_attempt_at, first_seen_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)")) {
+              + " next_attempt_at, first_seen_at, updated_at) SELECT ?1, ?2, ?3, ?4, 'pending', 0, ?5, ?6, ?7"
+              // a version pruned by retention keeps its identity: identical content never runs twice
+              + " WHERE NOT EXISTS (SELECT 1 FROM identities WHERE source = ?1 AND item_id = ?2 AND content_hash = ?3)")) {
         for (NewItem item : items) {
           ins.setString(1, source);
           ins.setString(2, item.id());
@@ -206,10 +208,11 @@ final class SqliteItemLedger implements ItemLedger {
           PreparedStatement handler = db.connection().prepareStatement("INSERT OR REPLACE INTO handlers"
               + " (item_seq, attempt, token, boot_id, waiter_pid, waiter_start_ticks, handler_pid,"
               + " handler_start_ticks, started_at, spec) SELECT seq, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM items"
-              + " WHERE seq = ? AND state = 'running'")) {
+              + " WHERE seq = ? AND state = 'running'");
+          SqliteAttemptTally tally = new SqliteAttemptTally(db.connection())) {
         for (GroupCommit.Entry<Write> entry : batch) {
           Write w = entry.request();
-          if (w instanceof Finish f ? !finishOne(tr, up, f) : !startedOne(handler, ((Started) w).handler())) {
+          if (w instanceof Finish f ? !finishOne(tr, up, tally, f) : !startedOne(handler, ((Started) w).handler())) {
             entry.fail(new ItemNotRunningException(w.seq()));
           }
         }
@@ -218,7 +221,8 @@ final class SqliteItemLedger implements ItemLedger {
     });
   }
 
-  private boolean finishOne(PreparedStatement tr, PreparedStatement up, Finish f) throws SQLException {
+  private boolean finishOne(PreparedStatement tr, PreparedStatement up, SqliteAttemptTally tally, Finish f)
+      throws SQLException {
     tr.setLong(1, f.at());
     tr.setString(2, f.to().wireName());
     SqliteSession.setInteger(tr, 3, f.exitCode());
@@ -237,6 +241,7 @@ final class SqliteItemLedger implements ItemLedger {
     up.setInt(7, f.ending().countsAsAttempt() ? 0 : 1);
     up.setLong(8, f.seq());
     up.executeUpdate();
+    tally.attemptEnded(f.seq(), f.ending(), f.to(), f.at());
     db.forgetHandler(f.seq());
     return true;
   }
@@ -300,6 +305,7 @@ final class SqliteItemLedger implements ItemLedger {
         up.executeUpdate();
       }
       db.transition(seq, now, ItemState.RUNNING, to, Math.max(attempts - 1, 0), AttemptEnding.INTERRUPTED, null, why);
+      tallyEnd(seq, AttemptEnding.INTERRUPTED, to, now);
       db.forgetHandler(seq);
       return to;
     });
@@ -323,6 +329,7 @@ final class SqliteItemLedger implements ItemLedger {
       }
       db.transition(seq, now, ItemState.RUNNING, ItemState.PENDING, Math.max(attempt - 1, 0),
           AttemptEnding.HANDED_BACK, null, detail);
+      tallyEnd(seq, AttemptEnding.HANDED_BACK, ItemState.PENDING, now);
       db.forgetHandler(seq);
       return null;
     });
@@ -347,9 +354,16 @@ final class SqliteItemLedger implements ItemLedger {
       }
       db.transition(seq, now, ItemState.RUNNING, ItemState.DEAD, Math.max(attempt - 1, 0),
           AttemptEnding.NOT_STARTED, null, detail);
+      tallyEnd(seq, AttemptEnding.NOT_STARTED, ItemState.DEAD, now);
       db.forgetHandler(seq);
       return null;
     });
+  }
+
+  private void tallyEnd(long seq, AttemptEnding how, ItemState to, long at) throws SQLException {
+    try (SqliteAttemptTally tally = new SqliteAttemptTally(db.connection())) {
+      tally.attemptEnded(seq, how, to, at);
+    }
   }
 
   @Override

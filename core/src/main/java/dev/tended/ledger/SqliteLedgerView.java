@@ -3,10 +3,17 @@ package dev.tended.ledger;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The {@link LedgerView} of an SQLite ledger, on a read-only connection of its own
@@ -101,22 +108,148 @@ final class SqliteLedgerView implements LedgerView {
     });
   }
 
-  /** SQLite's {@code quick_check}: empty when the file is sound, else what it found. */
   @Override
-  public synchronized Map<String, SourceFlow> flowBySource(java.time.Instant now) {
-    throw new UnsupportedOperationException("issue 13, part ledger: not built yet");
+  public synchronized Map<String, SourceFlow> flowBySource(Instant now) {
+    return db.query("read the flow of work", () -> {
+      Map<String, SourceFlow> out = new TreeMap<>();
+      Map<String, Instant[]> finished = lastFinishes();
+      for (String source : sources(finished.keySet())) {
+        Instant due = earliest(oldestDue(source, ItemState.PENDING, now), oldestDue(source, ItemState.FAILED, now));
+        Instant[] last = finished.getOrDefault(source, new Instant[2]);
+        out.put(source, new SourceFlow(due, last[0], last[1]));
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Every source with an item, found by hopping along the items' first index column (one lookup per
+   * source, not a scan), with {@code others}.
+   */
+  private Set<String> sources(Set<String> others) throws SQLException {
+    Set<String> out = new TreeSet<>(others);
+    try (Statement st = db.connection().createStatement(); ResultSet rs = st.executeQuery(
+        "WITH RECURSIVE s(source) AS (SELECT MIN(source) FROM items UNION ALL"
+            + " SELECT (SELECT MIN(source) FROM items WHERE source > s.source) FROM s WHERE s.source IS NOT NULL)"
+            + " SELECT source FROM s WHERE source IS NOT NULL")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Since when the source's oldest due item in {@code state} has been due: its {@code next_attempt_at}
+   * (for a pending item when it was seen, handed back or retried; for a failed one its retry time).
+   * One lookup along items_by_state.
+   */
+  private Instant oldestDue(String source, ItemState state, Instant now) throws SQLException {
+    try (PreparedStatement q = db.connection().prepareStatement("SELECT MIN(next_attempt_at) FROM items"
+        + " WHERE source = ? AND state = ? AND next_attempt_at <= ?")) {
+      q.setString(1, source);
+      q.setString(2, state.wireName());
+      q.setLong(3, now.toEpochMilli());
+      try (ResultSet rs = q.executeQuery()) {
+        long v = rs.next() ? rs.getLong(1) : 0;
+        return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+      }
+    }
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return a == null ? b : b == null ? a : a.isBefore(b) ? a : b;
+  }
+
+  /**
+   * Per source: {last finished, last succeeded}. From schema 4 the kept totals; an older file (a view
+   * does not migrate) from its items, which nothing has pruned yet.
+   */
+  private Map<String, Instant[]> lastFinishes() throws SQLException {
+    String sql = schema >= 4 ? "SELECT source, last_finished_at, last_succeeded_at FROM source_stats"
+        : "SELECT source, MAX(last_finished_at), MAX(CASE WHEN state = 'succeeded' THEN last_finished_at END)"
+            + " FROM items GROUP BY source";
+    Map<String, Instant[]> out = new TreeMap<>();
+    try (Statement st = db.connection().createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        out.put(rs.getString(1), new Instant[] {instant(rs, 2), instant(rs, 3)});
+      }
+    }
+    return out;
+  }
+
+  private static Instant instant(ResultSet rs, int column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? null : Instant.ofEpochMilli(v);
   }
 
   @Override
   public synchronized Map<String, AttemptStats> attemptStats() {
-    throw new UnsupportedOperationException("issue 13, part ledger: not built yet");
+    if (schema < 4) {
+      return Map.of(); // totals are kept from schema 4 on; the worker migrates the file at its start
+    }
+    return db.query("read the attempt totals", () -> {
+      Map<String, Map<AttemptEnding, Long>> endings = new TreeMap<>();
+      try (Statement st = db.connection().createStatement();
+          ResultSet rs = st.executeQuery("SELECT source, ending, count FROM attempt_endings")) {
+        while (rs.next()) {
+          endings.computeIfAbsent(rs.getString(1), k -> noEndings())
+              .put(AttemptEnding.fromWire(rs.getString(2)), rs.getLong(3));
+        }
+      }
+      int bounds = DurationHistogram.BOUNDS_SECONDS.size();
+      Map<String, long[]> buckets = new TreeMap<>();
+      try (Statement st = db.connection().createStatement();
+          ResultSet rs = st.executeQuery("SELECT source, bucket, count FROM attempt_durations")) {
+        while (rs.next()) {
+          int bucket = rs.getInt(2);
+          if (bucket >= 0 && bucket <= bounds) {
+            buckets.computeIfAbsent(rs.getString(1), k -> new long[bounds + 1])[bucket] += rs.getLong(3);
+          }
+        }
+      }
+      Map<String, Long> sums = new TreeMap<>();
+      try (Statement st = db.connection().createStatement();
+          ResultSet rs = st.executeQuery("SELECT source, duration_sum_ms FROM source_stats")) {
+        while (rs.next()) {
+          sums.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+      Map<String, AttemptStats> out = new TreeMap<>();
+      Set<String> sources = new TreeSet<>(endings.keySet());
+      sources.addAll(buckets.keySet());
+      for (String source : sources) {
+        long[] b = buckets.get(source);
+        DurationHistogram durations = b == null ? DurationHistogram.EMPTY : new DurationHistogram(
+            Arrays.stream(b, 0, bounds).boxed().toList(), b[bounds], sums.getOrDefault(source, 0L) / 1000.0);
+        out.put(source, new AttemptStats(endings.getOrDefault(source, noEndings()), durations));
+      }
+      return out;
+    });
+  }
+
+  private static Map<AttemptEnding, Long> noEndings() {
+    Map<AttemptEnding, Long> m = new EnumMap<>(AttemptEnding.class);
+    for (AttemptEnding e : AttemptEnding.values()) {
+      m.put(e, 0L);
+    }
+    return m;
   }
 
   @Override
-  public synchronized java.util.Optional<ItemRecord> newestInState(String source, ItemState state) {
-    throw new UnsupportedOperationException("issue 13, part ledger: not built yet");
+  public synchronized Optional<ItemRecord> newestInState(String source, ItemState state) {
+    return db.query("find the newest " + state.wireName() + " item of " + source, () -> {
+      // along items_by_state: a finished item's next_attempt_at is when it finished
+      try (PreparedStatement q = db.connection().prepareStatement("SELECT " + SqliteSession.columns(schema)
+          + " FROM items WHERE source = ? AND state = ? ORDER BY next_attempt_at DESC, seq DESC LIMIT 1")) {
+        q.setString(1, source);
+        q.setString(2, state.wireName());
+        return SqliteSession.collect(q).stream().findFirst();
+      }
+    });
   }
 
+  /** SQLite's {@code quick_check}: empty when the file is sound, else what it found. */
   @Override
   public synchronized List<String> integrityCheck() {
     return db.query("check integrity", () -> {

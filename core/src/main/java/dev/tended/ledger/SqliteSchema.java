@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class SqliteSchema {
   /** The version this build writes. */
-  static final int CURRENT = 3;
+  static final int CURRENT = 4;
 
   /** One step: from {@code version - 1} to {@code version}. */
   private record Migration(int version, String what, List<String> statements) {}
@@ -74,7 +74,48 @@ final class SqliteSchema {
             handler_pid INTEGER NOT NULL,
             handler_start_ticks INTEGER NOT NULL,
             started_at INTEGER NOT NULL,
-            spec TEXT NOT NULL)""")));
+            spec TEXT NOT NULL)""")),
+      // issue 13: retention prunes finished items and their transitions, so what the metrics count and
+      // what keeps identical content from running again are kept apart from them. The totals start from
+      // what the file holds (every recorded ending and the last finish of each source; durations count
+      // from this version on).
+      new Migration(4, "attempt totals per source, and identities of pruned items", List.of(
+          """
+          CREATE TABLE IF NOT EXISTS source_stats (
+            source TEXT PRIMARY KEY,
+            last_finished_at INTEGER,
+            last_succeeded_at INTEGER,
+            duration_sum_ms INTEGER NOT NULL DEFAULT 0)""",
+          """
+          CREATE TABLE IF NOT EXISTS attempt_endings (
+            source TEXT NOT NULL,
+            ending TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (source, ending))""",
+          """
+          CREATE TABLE IF NOT EXISTS attempt_durations (
+            source TEXT NOT NULL,
+            bucket INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (source, bucket))""",
+          """
+          CREATE TABLE IF NOT EXISTS identities (
+            source TEXT NOT NULL,
+            item_id TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            finished_at INTEGER NOT NULL,
+            pruned_at INTEGER NOT NULL,
+            PRIMARY KEY (source, item_id, content_hash)) WITHOUT ROWID""",
+          "CREATE INDEX IF NOT EXISTS identities_by_finish ON identities (finished_at)",
+          """
+          INSERT INTO attempt_endings (source, ending, count)
+            SELECT i.source, t.ending, COUNT(*) FROM transitions t JOIN items i ON i.seq = t.item_seq
+            WHERE t.ending IS NOT NULL GROUP BY i.source, t.ending""",
+          """
+          INSERT INTO source_stats (source, last_finished_at, last_succeeded_at, duration_sum_ms)
+            SELECT source, MAX(last_finished_at), MAX(CASE WHEN state = 'succeeded' THEN last_finished_at END), 0
+            FROM items GROUP BY source""")));
 
   private SqliteSchema() {}
 
@@ -85,6 +126,12 @@ final class SqliteSchema {
   static int migrate(SqliteSession session) {
     int found = session.query("read the schema version", () -> versionOf(session.connection()));
     refuseNewer(session, found);
+    if (found == 0) {
+      session.query("turn on incremental vacuum", () -> {
+        SqliteSpace.incrementalVacuumBeforeFirstTable(session.connection());
+        return null;
+      });
+    }
     for (Migration m : MIGRATIONS) {
       if (m.version() <= found) {
         continue;

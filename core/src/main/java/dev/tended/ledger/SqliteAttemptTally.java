@@ -1,0 +1,105 @@
+package dev.tended.ledger;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Keeps the running totals of schema 4 ({@code source_stats}, {@code attempt_endings},
+ * {@code attempt_durations}) as each attempt ends, inside the transaction that records the end, so
+ * the totals and the items never disagree and pruning the items (and their transitions) loses none.
+ *
+ * <p>Not thread-safe: used by the ledger face that owns the connection, with its lock held. One
+ * instance per transaction (its statements are prepared once and closed with it).
+ */
+final class SqliteAttemptTally implements AutoCloseable {
+  /** Endings with an outcome: the handler ran (or was stopped) and the attempt is over. */
+  static final Set<AttemptEnding> FINISHING = EnumSet.of(AttemptEnding.EXITED, AttemptEnding.TIMEOUT,
+      AttemptEnding.NO_PROGRESS, AttemptEnding.LIMIT_EXCEEDED, AttemptEnding.CANCELLED);
+
+  private final PreparedStatement startOf;
+  private final PreparedStatement ending;
+  private final PreparedStatement duration;
+  private final PreparedStatement stats;
+
+  SqliteAttemptTally(Connection db) throws SQLException {
+    startOf = db.prepareStatement("SELECT i.source, COALESCE(h.started_at, i.last_started_at) FROM items i"
+        + " LEFT JOIN handlers h ON h.item_seq = i.seq WHERE i.seq = ?");
+    ending = db.prepareStatement("INSERT INTO attempt_endings (source, ending, count) VALUES (?, ?, 1)"
+        + " ON CONFLICT (source, ending) DO UPDATE SET count = count + 1");
+    duration = db.prepareStatement("INSERT INTO attempt_durations (source, bucket, count) VALUES (?, ?, 1)"
+        + " ON CONFLICT (source, bucket) DO UPDATE SET count = count + 1");
+    stats = db.prepareStatement("INSERT INTO source_stats (source, last_finished_at, last_succeeded_at,"
+        + " duration_sum_ms) VALUES (?, ?, ?, ?) ON CONFLICT (source) DO UPDATE SET"
+        + " last_finished_at = COALESCE(excluded.last_finished_at, last_finished_at),"
+        + " last_succeeded_at = COALESCE(excluded.last_succeeded_at, last_succeeded_at),"
+        + " duration_sum_ms = duration_sum_ms + excluded.duration_sum_ms");
+  }
+
+  /**
+   * Counts the end of item {@code seq}'s attempt at {@code at}: its ending, its duration when it ran
+   * (from the recorded handler's start, else the claim), and the source's last finish and success.
+   * Call it before the item's recorded handler is forgotten.
+   */
+  void attemptEnded(long seq, AttemptEnding how, ItemState to, long at) throws SQLException {
+    String source;
+    long startedAt;
+    startOf.setLong(1, seq);
+    try (ResultSet rs = startOf.executeQuery()) {
+      if (!rs.next()) {
+        return;
+      }
+      source = rs.getString(1);
+      startedAt = rs.getLong(2);
+      if (rs.wasNull()) {
+        startedAt = -1;
+      }
+    }
+    ending.setString(1, source);
+    ending.setString(2, how.wireName());
+    ending.executeUpdate();
+    boolean finished = FINISHING.contains(how);
+    long tookMs = 0;
+    if (finished && startedAt >= 0) {
+      tookMs = Math.max(0, at - startedAt);
+      duration.setString(1, source);
+      duration.setInt(2, bucketOf(tookMs / 1000.0));
+      duration.executeUpdate();
+    }
+    stats.setString(1, source);
+    setTime(stats, 2, finished ? at : null);
+    setTime(stats, 3, to == ItemState.SUCCEEDED ? at : null);
+    stats.setLong(4, tookMs);
+    stats.executeUpdate();
+  }
+
+  /** The index in {@link DurationHistogram#BOUNDS_SECONDS} of the first bound at least {@code seconds}; its size for longer. */
+  static int bucketOf(double seconds) {
+    var bounds = DurationHistogram.BOUNDS_SECONDS;
+    for (int i = 0; i < bounds.size(); i++) {
+      if (seconds <= bounds.get(i)) {
+        return i;
+      }
+    }
+    return bounds.size();
+  }
+
+  private static void setTime(PreparedStatement ps, int index, Long at) throws SQLException {
+    if (at == null) {
+      ps.setNull(index, Types.INTEGER);
+    } else {
+      ps.setLong(index, at);
+    }
+  }
+
+  @Override
+  public void close() throws SQLException {
+    try (startOf; ending; duration; stats) {
+      // closes each
+    }
+  }
+}
