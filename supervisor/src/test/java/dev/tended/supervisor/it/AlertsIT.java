@@ -1,0 +1,127 @@
+package dev.tended.supervisor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tended.testkit.Queues;
+import dev.tended.testkit.TestConfig;
+import dev.tended.testkit.WorkerProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The supervisor's alerts with the real jars: the alert command is a script that appends one line per
+ * run (the alert, its state, source and detail from its environment) to a file the test reads.
+ */
+class AlertsIT {
+  @TempDir Path dir;
+
+  private Path sent() {
+    return dir.resolve("alerts-sent.txt");
+  }
+
+  /** One line per run of the alert command, e.g. {@code item_dead firing broken | 1 item is dead; ...}. */
+  private List<String> lines() throws IOException {
+    return Files.exists(sent()) ? Files.readAllLines(sent()) : List.of();
+  }
+
+  private long count(String prefix) throws IOException {
+    return lines().stream().filter(l -> l.startsWith(prefix)).count();
+  }
+
+  private TestConfig config(String supervisor, String alertBody, String timeout, boolean broken) throws Exception {
+    TestConfig c = new TestConfig(dir);
+    Path ok = c.script("ok.sh", "cat > /dev/null; exit 0");
+    Path alert = c.script("alert.sh", alertBody);
+    c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", ok, "")).heartbeatInterval("300ms").supervisor(supervisor);
+    if (broken) {
+      Path fails = c.script("fails.sh", "cat > /dev/null; echo 'no such idea' >&2; exit 2");
+      c.source(TestConfig.jsonQueue("broken", "broken_log.json", fails, ""));
+    }
+    c.extra("alerts: { command: " + TestConfig.jsonList(List.of(alert.toString())) + ", repeatEvery: 1h, timeout: "
+        + timeout + " }\n");
+    Files.createDirectories(c.dataDir());
+    Queues.replaceAtomically(c.dataDir().resolve("ideas_log.json"), Queues.ideas("i", 0, 3));
+    if (broken) {
+      Queues.replaceAtomically(c.dataDir().resolve("broken_log.json"), Queues.ideas("b", 0, 1));
+    }
+    c.write();
+    return c;
+  }
+
+  private String recordingAlert() {
+    return "printf '%s %s %s | %s\\n' \"$TENDED_ALERT\" \"$TENDED_ALERT_STATE\" \"$TENDED_ALERT_SOURCE\" "
+        + "\"$TENDED_ALERT_DETAIL\" >> " + sent();
+  }
+
+  @Test
+  void oneDeadItemFiresItemDeadExactlyOnceAndARestartedSupervisorDoesNotSendItAgain() throws Exception {
+    TestConfig c = config("{ staleAfter: 5s, startupGrace: 20s, stopGrace: 2s }", recordingAlert(), "10s", true);
+    try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      await("item_dead fires").atMost(Duration.ofSeconds(40)).until(() -> count("item_dead firing broken") == 1);
+      assertThat(lines()).filteredOn(l -> l.startsWith("item_dead"))
+          .singleElement().asString().contains("1 item is dead; the newest: b0 after 3 attempts, exit 2");
+      // many evaluations later (one per 300 ms heartbeat interval), still once
+      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+          .until(() -> count("item_dead") == 1);
+      assertThat(sup.process().stop(Duration.ofSeconds(20))).isZero();
+    }
+    try (Supervisor again = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      again.awaitBeatingWorker(-1, Duration.ofSeconds(30));
+      await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> count("item_dead") == 1);
+      String log = again.log();
+      // the output file is shared by both runs: the second run's lines only
+      String second = log.substring(log.lastIndexOf("supervisor_started"));
+      assertThat(second).contains("alerts_started command=").contains("firing=1")
+          .doesNotContain("alert_firing alert=item_dead");
+    }
+    assertThat(lines()).noneMatch(l -> l.startsWith("worker_"));
+  }
+
+  @Test
+  void frozenWorkerFiresWorkerStalledOnceThenResolvedAfterTheNewWorkerBeats() throws Exception {
+    TestConfig c = config("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 2s }", recordingAlert(), "10s", false);
+    try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      long frozen = sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
+      WorkerProcess.signal(frozen, "STOP");
+      await("worker_stalled fires and resolves").atMost(Duration.ofSeconds(30))
+          .until(() -> count("worker_stalled resolved") == 1);
+      List<String> stalled = lines().stream().filter(l -> l.startsWith("worker_stalled")).toList();
+      assertThat(stalled).hasSize(2);
+      Path record = sup.stallRecords().get(0);
+      assertThat(stalled.get(0)).startsWith("worker_stalled firing  | worker pid " + frozen + " stalled")
+          .endsWith("stall record " + record);
+      assertThat(stalled.get(1)).startsWith("worker_stalled resolved  | was: worker pid " + frozen);
+      long fresh = sup.awaitBeatingWorker(frozen, Duration.ofSeconds(20));
+      assertThat(fresh).isNotEqualTo(frozen);
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> count("worker_stalled") == 2);
+    }
+  }
+
+  @Test
+  void alertCommandThatHangsDelaysNoRestart() throws Exception {
+    Path hung = dir.resolve("hung");
+    // every run records itself and then hangs far longer than the test
+    TestConfig c = config("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 2s }",
+        recordingAlert() + "\ntouch " + hung + "\nexec sleep 1000", "120s", true);
+    try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      await("the first alert's command hangs").atMost(Duration.ofSeconds(40)).until(() -> Files.exists(hung));
+      long frozen = sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
+      long stoppedAt = System.nanoTime();
+      WorkerProcess.signal(frozen, "STOP");
+      long fresh = sup.awaitBeatingWorker(frozen, Duration.ofSeconds(3 + 2 + 10));
+      long ms = (System.nanoTime() - stoppedAt) / 1_000_000;
+      System.out.printf("measured with a hung alert command: SIGSTOP -> new worker's advancing heartbeat %d ms%n", ms);
+      assertThat(fresh).isNotEqualTo(frozen);
+      // the hung run is still the only one: the stall waits behind it, in order
+      assertThat(lines()).hasSize(1);
+      assertThat(sup.log()).contains("worker_restarted reason=stale pid=" + frozen);
+    }
+  }
+}
