@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads what the alerts are judged from: {@code status.json}, {@code supervisor-state.json}, the
  * ledger-damage mark, the data folder's free space, and (only for sources with dead items) the newest
- * dead item through a read-only ledger view, kept open between evaluations.
+ * dead item through a read-only ledger view, opened for that read only.
  *
  * <p>Not thread-safe: owned by the evaluation thread.
  */
@@ -42,7 +42,12 @@ final class AlertInputs implements AutoCloseable {
 
   Observed read() {
     Observed.Reading<WorkerStatus> status = status();
-    return new Observed(status, supervisor(), disk(), damage(), newestDead(status.value()));
+    try {
+      return new Observed(status, supervisor(), disk(), damage(), newestDead(status.value()));
+    } finally {
+      // Not kept open: a ledger replaced meanwhile (tended recover-ledger) is read afresh.
+      close();
+    }
   }
 
   private Observed.Reading<WorkerStatus> status() {

@@ -105,6 +105,23 @@ class AlertsIT {
   }
 
   @Test
+  void killedWorkerFiresWorkerRestartedThenResolvedWhenTheNewWorkerBeats() throws Exception {
+    TestConfig c = config("{ staleAfter: 5s, startupGrace: 20s, stopGrace: 2s, restartBackoff: { initial: 500ms } }",
+        recordingAlert(), "10s", false);
+    try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      long killed = sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
+      WorkerProcess.signal(killed, "KILL");
+      await("worker_restarted fires and resolves").atMost(Duration.ofSeconds(30))
+          .until(() -> count("worker_restarted resolved") == 1);
+      List<String> restarted = lines().stream().filter(l -> l.startsWith("worker_restarted")).toList();
+      assertThat(restarted).hasSize(2);
+      assertThat(restarted.get(0)).startsWith("worker_restarted firing  | worker pid " + killed
+          + " exited with code 137");
+      assertThat(lines()).noneMatch(l -> l.startsWith("worker_stalled") || l.startsWith("worker_crash_looping"));
+    }
+  }
+
+  @Test
   void alertCommandThatHangsDelaysNoRestart() throws Exception {
     Path hung = dir.resolve("hung");
     // every run records itself and then hangs far longer than the test
