@@ -21,7 +21,9 @@ import java.util.Set;
  * Status alerts come from {@code status.json} (work_stuck through {@link WorkStuck}, the rule
  * {@code health-diagnose} uses too); disk_low uses {@code health-diagnose}'s thresholds; the worker
  * alerts come from {@code supervisor-state.json}'s restarts: worker_stalled and worker_restarted hold
- * from the restart until a worker other than the replaced one has beaten after it.
+ * from the restart until a worker other than the replaced one has beaten after it. Only item_dead has
+ * occurrences (another item dying is news); a worker refusing a damaged ledger again, or failing again
+ * before any worker beat, is the same alert (worker_crash_looping tells the repetition).
  */
 final class AlertConditions {
   private static final Set<Alert> FROM_STATUS =
@@ -51,7 +53,7 @@ final class AlertConditions {
     if (o.ledgerDamage().readable()) {
       judged.add(Alert.LEDGER_DAMAGED);
       o.ledgerDamage().value().ifPresent(d -> holding.add(new Condition(AlertKey.of(Alert.LEDGER_DAMAGED),
-          "the worker (pid " + d.pid() + ") refused to start at " + d.at() + ": " + d.what(), d.at().toString())));
+          "the worker (pid " + d.pid() + ") refused to start at " + d.at() + ": " + d.what(), "")));
     }
     if (o.supervisor().readable()) {
       judged.add(Alert.WORKER_CRASH_LOOPING);
@@ -115,9 +117,9 @@ final class AlertConditions {
   private void restarts(SupervisorState st, Optional<WorkerStatus> status, List<Condition> holding) {
     latest(st, "stale").filter(e -> !beatenSince(e, status)).ifPresent(e -> holding.add(new Condition(
         AlertKey.of(Alert.WORKER_STALLED), describe(e) + (e.stallRecord() != null
-            ? "; stall record " + diagnosticsDir.resolve(e.stallRecord()) : "; no stall record"), e.at().toString())));
+            ? "; stall record " + diagnosticsDir.resolve(e.stallRecord()) : "; no stall record"), "")));
     latest(st, "exit").filter(e -> !beatenSince(e, status)).ifPresent(e -> holding.add(new Condition(
-        AlertKey.of(Alert.WORKER_RESTARTED), describe(e), e.at().toString())));
+        AlertKey.of(Alert.WORKER_RESTARTED), describe(e), "")));
   }
 
   private static Optional<RestartEvent> latest(SupervisorState st, String reason) {

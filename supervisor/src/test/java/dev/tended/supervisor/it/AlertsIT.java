@@ -122,6 +122,39 @@ class AlertsIT {
   }
 
   @Test
+  void damagedLedgerFiresLedgerDamagedOnceWhileTheWorkerRefusesAndItResolvesAfterRecovery() throws Exception {
+    TestConfig c = config("{ staleAfter: 5s, startupGrace: 20s, stopGrace: 2s, restartBackoff: { initial: 300ms, "
+        + "max: 1s, resetAfter: 2s } }", recordingAlert(), "10s", false);
+    try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(c.dataDir().resolve("results/ideas/i2.json")));
+      assertThat(sup.process().stop(Duration.ofSeconds(20))).isZero();
+    }
+    Path ledger = c.dataDir().resolve("ledger.db");
+    byte[] garbage = new byte[(int) Files.size(ledger)];
+    new java.util.Random(5).nextBytes(garbage);
+    Files.write(ledger, garbage);
+    Files.deleteIfExists(c.dataDir().resolve("ledger.db-wal"));
+    Files.deleteIfExists(c.dataDir().resolve("ledger.db-shm"));
+
+    try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      await("ledger_damaged fires").atMost(Duration.ofSeconds(40)).until(() -> count("ledger_damaged firing") == 1);
+      assertThat(lines()).filteredOn(l -> l.startsWith("ledger_damaged")).singleElement().asString()
+          .contains("refused to start").contains("ledger " + ledger);
+      await("the worker keeps refusing: crash looping").atMost(Duration.ofSeconds(40))
+          .until(() -> count("worker_crash_looping firing") == 1);
+      assertThat(count("ledger_damaged")).as("one alert however often the worker refuses").isEqualTo(1);
+      assertThat(sup.process().stop(Duration.ofSeconds(20))).isZero();
+    }
+    Supervisor.Result recovered = Supervisor.run("recover-ledger", "--config", c.file().toString());
+    assertThat(recovered.exitCode()).as(recovered.err()).isZero();
+    try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
+      sup.awaitBeatingWorker(-1, Duration.ofSeconds(30));
+      await("ledger_damaged resolves").atMost(Duration.ofSeconds(20)).until(() -> count("ledger_damaged resolved") == 1);
+      assertThat(Files.exists(c.dataDir().resolve("ledger-damaged.json"))).isFalse();
+    }
+  }
+
+  @Test
   void alertCommandThatHangsDelaysNoRestart() throws Exception {
     Path hung = dir.resolve("hung");
     // every run records itself and then hangs far longer than the test
