@@ -61,7 +61,7 @@ class AlertsIT {
   }
 
   @Test
-  void oneDeadItemFiresItemDeadExactlyOnceAndARestartedSupervisorDoesNotSendItAgain() throws Exception {
+  void oneDeadItemFiresItemDeadExactlyOnceAndNeitherARestartedWorkerNorARestartedSupervisorSendsItAgain() throws Exception {
     TestConfig c = config("{ staleAfter: 5s, startupGrace: 20s, stopGrace: 2s }", recordingAlert(), "10s", true);
     try (Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
       await("item_dead fires").atMost(Duration.ofSeconds(40)).until(() -> count("item_dead firing broken") == 1);
@@ -70,6 +70,11 @@ class AlertsIT {
       // many evaluations later (one per 300 ms heartbeat interval), still once
       await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
           .until(() -> count("item_dead") == 1);
+      // a new worker (after a crash) sees the same dead item: still the same alert
+      long first = sup.awaitBeatingWorker(-1, Duration.ofSeconds(10));
+      WorkerProcess.signal(first, "KILL");
+      sup.awaitBeatingWorker(first, Duration.ofSeconds(30));
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> count("item_dead") == 1);
       assertThat(sup.process().stop(Duration.ofSeconds(20))).isZero();
     }
     try (Supervisor again = Supervisor.start(c.file(), c.dataDir(), Map.of())) {
@@ -81,7 +86,7 @@ class AlertsIT {
       assertThat(second).contains("alerts_started command=").contains("firing=1")
           .doesNotContain("alert_firing alert=item_dead");
     }
-    assertThat(lines()).noneMatch(l -> l.startsWith("worker_"));
+    assertThat(lines()).noneMatch(l -> l.startsWith("worker_stalled"));
   }
 
   @Test
