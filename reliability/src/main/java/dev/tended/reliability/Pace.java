@@ -9,13 +9,16 @@ import java.time.Duration;
  * it instead of being fixed in advance (a crash scenario's three-minute drain once timed out at load
  * 7 though nothing was wrong). A drain waits for as long as items keep finishing; it gives up after
  * {@link #stallLimit()} without one: several times the slowest start and the mean time per finished
- * item, and never less than {@link #STALL_FLOOR}.
+ * item, and never less than {@link #STALL_FLOOR}. The floor is three times the worker's longest wait
+ * between tries of an outcome that cannot be recorded (30 s): while forces keep failing, one item may
+ * legitimately take that long again and again, and the worker withholds its heartbeat meanwhile (a
+ * soak run once gave up after 30 s of such a wait although nothing was wrong).
  *
  * @param slowestStartMs the slowest start to a first beat seen in the scenario
  * @param msPerItem wall time of the faulted run divided by the items finished in it
  */
 record Pace(long slowestStartMs, double msPerItem) {
-  static final Duration STALL_FLOOR = Duration.ofSeconds(30);
+  static final Duration STALL_FLOOR = Duration.ofSeconds(90);
   private static final int START_FACTOR = 5;
   private static final int ITEM_FACTOR = 100;
 

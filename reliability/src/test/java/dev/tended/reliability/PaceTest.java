@@ -13,8 +13,8 @@ class PaceTest {
 
   @Test
   void aMachineThatStartsSlowlyWaitsLongerForTheNextItem() {
-    assertThat(Pace.measured(12_000, Duration.ofSeconds(20).toNanos(), 2_000).stallLimit())
-        .isEqualTo(Duration.ofSeconds(60));
+    assertThat(Pace.measured(24_000, Duration.ofSeconds(20).toNanos(), 2_000).stallLimit())
+        .isEqualTo(Duration.ofSeconds(120));
   }
 
   @Test

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
             + "staleAfter of now by the wall clock: the best a one-shot command can do (the supervisor itself "
             + "measures staleness on its monotonic clock)."},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:healthy", "1:degraded (queue file fault, dead items, open breaker, recent restarts...)",
+    exitCodeList = {"0:healthy",
+        "1:degraded (queue file fault, dead items, open breaker, work stuck, long handlers, recent restarts...)",
         "2:unhealthy (stale heartbeat, worker not running, crash-looping, ledger damaged)",
         "3:unknown (no readable configuration or data folder)"})
 final class HealthDiagnoseCommand implements Callable<Integer> {

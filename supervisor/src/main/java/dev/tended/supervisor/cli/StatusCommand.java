@@ -1,10 +1,12 @@
 package dev.tended.supervisor.cli;
 
+import dev.tended.config.SourceConfig;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.logging.Kv;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.LedgerView;
+import dev.tended.ledger.SourceFlow;
 import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.status.StatusFiles;
 import dev.tended.status.WorkerStatus;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,13 +26,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code tended status --config FILE}: for a person at a terminal: the heartbeat in one line, queue
- * depths per source and state from the ledger, and the newest items with outcome and duration. Text
- * that items control (ids, errors) goes through {@link Kv#visible}, so no id can act on the terminal
- * or forge a row.
+ * depths per source and state from the ledger, whether work flows ({@link FlowTable}), and the newest
+ * items with outcome and duration. Text that items control (ids, errors) goes through
+ * {@link Kv#visible}, so no id can act on the terminal or forge a row.
  */
 @Command(name = "status", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
     exitCodeOnExecutionException = 1, versionProvider = VersionProvider.class,
-    description = "Show queue depths per source and state, and the newest items.",
+    description = "Show queue depths per source and state, whether work flows, and the newest items.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:shown", "78:bad configuration", "1:no ledger or it cannot be read"})
 final class StatusCommand implements Callable<Integer> {
@@ -51,8 +54,10 @@ final class StatusCommand implements Callable<Integer> {
       return ExitCodes.CONFIG;
     }
     Instant now = Instant.now();
+    Optional<WorkerStatus> heartbeat = Optional.empty();
     try {
       WorkerStatus s = StatusFiles.read(cfg.heartbeat().file());
+      heartbeat = Optional.of(s);
       out.printf("worker: pid %d, %s, heartbeat %d, updated %s ago%n", s.pid(), Kv.visible(s.state()), s.sequence(),
           ago(s.updatedAt(), now));
     } catch (Exception e) {
@@ -76,6 +81,9 @@ final class StatusCommand implements Callable<Integer> {
         }
         out.println();
       }
+      out.println();
+      FlowTable.print(out, cfg.sources().stream().map(SourceConfig::name).toList(), flow(ledger, heartbeat, now),
+          heartbeat, now);
       List<ItemRecord> items = ledger.recent(Math.max(0, recent));
       out.println();
       out.printf("%-20s %-24s %-10s %4s %5s %9s  %-20s  %s%n", "SOURCE", "ID", "STATE", "TRY", "EXIT", "DURATION",
@@ -95,6 +103,15 @@ final class StatusCommand implements Callable<Integer> {
       err.println("ledger " + cfg.ledgerFile() + " cannot be read: " + e.getMessage());
       err.flush();
       return ExitCodes.FAILURE;
+    }
+  }
+
+  /** The ledger's flow figures; the heartbeat's when the ledger cannot give them (none without either). */
+  private static Map<String, SourceFlow> flow(LedgerView ledger, Optional<WorkerStatus> heartbeat, Instant now) {
+    try {
+      return ledger.flowBySource(now);
+    } catch (RuntimeException e) {
+      return heartbeat.map(FlowTable::fromStatus).orElse(Map.of());
     }
   }
 

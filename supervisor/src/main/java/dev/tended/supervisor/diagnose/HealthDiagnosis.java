@@ -9,6 +9,7 @@ import dev.tended.config.SourceType;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.LedgerView;
+import dev.tended.ledger.RunningItem;
 import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.status.SourceStatus;
 import dev.tended.status.StatusFiles;
@@ -80,6 +81,8 @@ public final class HealthDiagnosis {
     Optional<Map<String, Map<ItemState, Long>>> counts = ledgerCheck(config, checks);
     deadItemsCheck(config, status, counts, checks);
     breakersCheck(status, checks);
+    WorkStuckCheck.of(config, status).ifPresent(checks::add);
+    checks.add(LongHandlersCheck.reading(config, HealthDiagnosis::runningItems, now));
     diskCheck(config, checks);
     restartsCheck(config, now, checks);
     ConfigReloadCheck.of(config.dataDir()).ifPresent(checks::add);
@@ -255,6 +258,17 @@ public final class HealthDiagnosis {
     } catch (IOException | RuntimeException e) {
       checks.add(new Check("ledger", Level.UNHEALTHY, file + " cannot be read: " + oneLine(rootMessage(e))));
       return Optional.empty();
+    }
+  }
+
+  /** The ledger's running items (none while there is no ledger yet). */
+  private static List<RunningItem> runningItems(TendedConfig config) {
+    Path file = config.ledgerFile();
+    if (!Files.isRegularFile(file)) {
+      return List.of();
+    }
+    try (LedgerView ledger = SqliteLedgerStore.at(file).openView()) {
+      return ledger.running();
     }
   }
 

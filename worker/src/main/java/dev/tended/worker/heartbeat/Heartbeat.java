@@ -3,6 +3,7 @@ package dev.tended.worker.heartbeat;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.LedgerView;
+import dev.tended.ledger.SourceFlow;
 import dev.tended.io.AtomicFiles;
 import dev.tended.io.IoErrors;
 import dev.tended.logging.Kv;
@@ -40,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * was held (SIGSTOP, a VM pause) is logged once as {@code process_paused} and that gap is excused, so
  * the pollers are not named as wedged for it ({@link PauseDetector}).
  *
+ * <p>Each beat also says whether work flows per source (the oldest due item's age, the last finished
+ * and last succeeded attempt, from one {@link LedgerView#flowBySource} read; the pollers' failed
+ * polls): a fresh beat proves the loops run, and these prove that items move.
+ *
  * <p>Owns its thread ({@code heartbeat}); the sequence and last counts are touched only there, and by
  * the stopping thread once that thread has ended.
  */
@@ -62,6 +67,8 @@ public final class Heartbeat implements Managed {
   private PauseDetector pauses;
   private long sequence;
   private Map<String, Map<ItemState, Long>> lastCounts = Map.of();
+  private Map<String, SourceFlow> lastFlow = Map.of();
+  private String flowProblem;
   private boolean withholding;
 
   public Heartbeat(TendedConfig config, LedgerView ledger, ProgressBoard progress,
@@ -133,11 +140,13 @@ public final class Heartbeat implements Managed {
   }
 
   private WorkerStatus write(String state) throws java.io.IOException {
+    Instant now = clock.instant();
     try {
       lastCounts = ledger.countsBySource();
     } catch (RuntimeException e) {
       log.warn("heartbeat_counts_unavailable error={}", Kv.q(e.getMessage()));
     }
+    readFlow(now);
     Map<String, PollReport> reports = polls.get();
     Map<String, BreakerStatus> breakerNow = breakers.get();
     Map<String, RecordingFault> recordErrorsNow = recordErrors.get();
@@ -146,16 +155,38 @@ public final class Heartbeat implements Managed {
       Map<ItemState, Long> c = lastCounts.getOrDefault(s.name(), Map.of());
       PollReport p = reports.getOrDefault(s.name(), PollReport.NOT_YET);
       RecordingFault recording = recordErrorsNow.get(s.name());
+      SourceFlow flow = lastFlow.getOrDefault(s.name(), SourceFlow.NONE);
+      Duration oldest = flow.oldestDueAge(now);
       sources.put(s.name(), new SourceStatus(p.lastPollAt(), p.lastPollOk(),
           c.getOrDefault(ItemState.PENDING, 0L), c.getOrDefault(ItemState.RUNNING, 0L),
           c.getOrDefault(ItemState.SUCCEEDED, 0L), c.getOrDefault(ItemState.FAILED, 0L),
           c.getOrDefault(ItemState.DEAD, 0L), p.lastError() != null ? p.lastError() : recording == null ? null : recording.reason(),
-          breakerNow.getOrDefault(s.name(), BreakerStatus.CLOSED), p.fault(), recording));
+          breakerNow.getOrDefault(s.name(), BreakerStatus.CLOSED), p.fault(), recording,
+          false, oldest == null ? null : oldest.toMillis() / 1000.0, flow.lastFinishedAt(), flow.lastSucceededAt(),
+          p.errors()));
     });
-    WorkerStatus status = new WorkerStatus(WorkerStatus.SCHEMA, pid, state, version, startedAt, clock.instant(),
+    WorkerStatus status = new WorkerStatus(WorkerStatus.SCHEMA, pid, state, version, startedAt, now,
         ++sequence, sources, fastPath.get());
     StatusFiles.write(config.heartbeat().file(), status);
     return status;
+  }
+
+  /**
+   * Reads whether work flows ({@link LedgerView#flowBySource}, one read per beat); when the read fails
+   * the last values are kept (the oldest due item's age still grows, measured at {@code now}), and the
+   * failure is logged when it starts or its reason changes.
+   */
+  private void readFlow(Instant now) {
+    try {
+      lastFlow = ledger.flowBySource(now);
+      flowProblem = null;
+    } catch (RuntimeException e) {
+      String problem = String.valueOf(e.getMessage());
+      if (!problem.equals(flowProblem)) {
+        log.warn("heartbeat_flow_unavailable error={}", Kv.q(problem));
+      }
+      flowProblem = problem;
+    }
   }
 
   /**

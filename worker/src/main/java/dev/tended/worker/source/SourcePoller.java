@@ -133,8 +133,9 @@ public final class SourcePoller {
       String error = outcome.error().orElse(null);
       QueueFault fault = outcome.fault().orElse(null);
       // a refused item is reported while no fault of the file's own is, and does not fail the poll
+      long errors = report.get().errors() + (error != null ? 1 : 0);
       report.set(new PollReport(clock.instant(), error == null && fault == null, error,
-          fault != null ? fault : refused));
+          fault != null ? fault : refused, errors));
       if (added[0] > 0) {
         log.info("poll_found source={} new={} offered={}", config.name(), added[0], outcome.itemsOffered());
         onNewItems.run();
@@ -144,7 +145,8 @@ public final class SourcePoller {
       Thread.currentThread().interrupt();
     } catch (Throwable t) {
       String error = IoErrors.diskFull(t) ? IoErrors.describe(t) : t.getClass().getSimpleName() + ": " + t.getMessage();
-      report.set(new PollReport(clock.instant(), false, error, report.get().fault()));
+      PollReport last = report.get();
+      report.set(new PollReport(clock.instant(), false, error, last.fault(), last.errors() + 1));
       log.error("poll_failed source={} recorded={} disk_full={} error={}", config.name(), added[0],
           IoErrors.diskFull(t), Kv.q(error), t);
       lastLoggedProblem = null;

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SourcePollerDiffTest {
   @TempDir Path dir;
+  private PollerFixture fixture;
   private ItemLedger ledger;
   private LedgerView view;
   private SourcePoller poller;
@@ -43,23 +44,16 @@ class SourcePollerDiffTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    TestConfig c = new TestConfig(dir);
-    c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", c.script("h.sh", "exit 0"), "")).write();
-    TendedConfig config = ConfigLoader.load(c.file());
-    SourceConfig source = config.sources().get(0);
-    file = source.path();
-    ledger = SqliteLedgerStore.at(config.ledgerFile()).openItemLedger(Clock.systemUTC());
-    view = SqliteLedgerStore.at(config.ledgerFile()).openView();
-    ProgressBoard progress = new ProgressBoard(System::nanoTime);
-    poller = new SourcePoller(source, QueueSources.create(source, config.quarantineDir(), Clock.systemUTC()), ledger,
-        progress, () -> { }, Clock.systemUTC());
-    progress.register(poller.part(), source.pollInterval());
+    fixture = new PollerFixture(dir);
+    ledger = fixture.ledger;
+    view = fixture.view;
+    poller = fixture.poller;
+    file = fixture.file;
   }
 
   @AfterEach
   void tearDown() {
-    view.close();
-    ledger.close();
+    fixture.close();
   }
 
   /** Replaces the queue file atomically, as producers do, and polls once. */
