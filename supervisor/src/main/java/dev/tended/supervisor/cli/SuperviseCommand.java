@@ -10,6 +10,7 @@ import dev.tended.config.TendedConfig;
 import dev.tended.notify.Notifier;
 import dev.tended.logging.Kv;
 import dev.tended.posix.DaemonSignals;
+import dev.tended.supervisor.alerts.Alerting;
 import dev.tended.supervisor.diagnose.StallRecorder;
 import dev.tended.supervisor.notify.SupervisorNotifications;
 import dev.tended.supervisor.reload.ReloadTracker;
@@ -157,6 +158,9 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
         VersionProvider.version(), cfg.configFile(), cfg.dataDir(), cfg.supervisor().restartWith().configName());
     reloads.started(cfg.configFile().toString());
     current.get().start();
+    // Alerts run beside the watching, on threads of their own; a reload gives them the new configuration.
+    AtomicReference<Alerting> alerts = new AtomicReference<>(Alerting.of(cfg));
+    alerts.get().start();
     systemd.watching();
     TendedConfig running = cfg;
     try {
@@ -173,12 +177,19 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
         }
         long signalled = reloadRequested.getAndSet(0);
         if (signalled != 0) {
+          TendedConfig before = running;
           running = reload(running, signalled, current, systemd, reloads, stopRequested);
+          if (running != before) {
+            alerts.get().stop();
+            alerts.set(Alerting.of(running));
+            alerts.get().start();
+          }
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    alerts.get().stop();
     Supervision supervision = current.get();
     if (supervision.refusal().isPresent()) {
       return refused(supervision.refusal().get(), err, hook);
