@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks every unit in systemd/: `systemd-analyze verify` is clean and the exposure reported by
+# Checks every unit in systemd/ and deploy/examples/alerts/: `systemd-analyze verify` is clean and the exposure reported by
 # `systemd-analyze security --offline=true` is at most MAX_EXPOSURE (2.0). A missing systemd-analyze is
 # a failure (the check must not pass by not running); TENDED_UNIT_CHECK=0 skips it on purpose.
 #
@@ -22,10 +22,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 fail=0
-for unit in "$repo"/systemd/*.service; do
+# The shipped units, and the sample OnFailure= unit of the alert examples.
+for unit in "$repo"/systemd/*.service "$repo"/deploy/examples/alerts/*.service; do
   name=$(basename "$unit")
-  # verify needs ExecStart= to exist: point it at the launcher in this tree, in a copy.
-  sed "s|/usr/bin/tended |$repo/deploy/bin/tended |" "$unit" > "$work/$name"
+  # verify needs ExecStart= to exist: point it at the launcher (and the examples) in this tree, in a copy.
+  sed -e "s|/usr/bin/tended |$repo/deploy/bin/tended |" -e "s|/usr/share/tended/examples/|$repo/deploy/examples/|g" \
+    "$unit" > "$work/$name"
   if out=$(cd "$work" && systemd-analyze verify --man=no "$work/$name" 2>&1) && [[ -z $out ]]; then
     echo "check-units: PASS: systemd-analyze verify $name is clean"
   else

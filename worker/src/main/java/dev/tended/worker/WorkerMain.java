@@ -10,6 +10,7 @@ import dev.tended.logging.JournalStream;
 import dev.tended.logging.LogSetup;
 import dev.tended.notify.Notifier;
 import dev.tended.posix.DaemonSignals;
+import dev.tended.status.LedgerDamage;
 import dev.tended.worker.notify.SystemdNotifications;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -96,6 +97,7 @@ public final class WorkerMain implements Callable<Integer> {
       if (e instanceof DamagedLedgerException damaged) {
         log.error("ledger_damaged file={} what_to_do={}", dev.tended.logging.Kv.q(damaged.file()),
             dev.tended.logging.Kv.q(damaged.getMessage()));
+        markDamaged(config, damaged, log);
       } else {
         log.error("worker_start_failed error={}", dev.tended.logging.Kv.q(e.toString()), e);
       }
@@ -104,6 +106,7 @@ public final class WorkerMain implements Callable<Integer> {
       LogSetup.shutdown();
       return 1;
     }
+    clearDamageMark(config, log);
     try {
       stopRequested.await();
     } catch (InterruptedException e) {
@@ -118,6 +121,29 @@ public final class WorkerMain implements Callable<Integer> {
     worker.stop();
     LogSetup.shutdown();
     return 0;
+  }
+
+  /** Leaves the refusal for the supervisor's {@code ledger_damaged} alert; a failure is logged. */
+  private static void markDamaged(TendedConfig config, DamagedLedgerException damaged, org.slf4j.Logger log) {
+    try {
+      new LedgerDamage(damaged.file().toString(), damaged.getMessage(), java.time.Instant.now(),
+          ProcessHandle.current().pid()).writeTo(config.dataDir());
+    } catch (IOException | RuntimeException e) {
+      log.warn("ledger_damage_mark_failed file={} error={}", dev.tended.logging.Kv.q(LedgerDamage.in(config.dataDir())),
+          dev.tended.logging.Kv.q(e.getMessage()));
+    }
+  }
+
+  /** The ledger opened: an earlier refusal's mark no longer holds. */
+  private static void clearDamageMark(TendedConfig config, org.slf4j.Logger log) {
+    try {
+      if (LedgerDamage.clear(config.dataDir())) {
+        log.info("ledger_damage_mark_cleared file={}", dev.tended.logging.Kv.q(LedgerDamage.in(config.dataDir())));
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("ledger_damage_mark_failed file={} error={}", dev.tended.logging.Kv.q(LedgerDamage.in(config.dataDir())),
+          dev.tended.logging.Kv.q(e.getMessage()));
+    }
   }
 
   /** Reads the version for {@code --version}. */

@@ -10,6 +10,7 @@ import dev.tended.config.TendedConfig;
 import dev.tended.notify.Notifier;
 import dev.tended.logging.Kv;
 import dev.tended.posix.DaemonSignals;
+import dev.tended.supervisor.alerts.Alerting;
 import dev.tended.supervisor.diagnose.StallRecorder;
 import dev.tended.supervisor.metrics.MetricsTextfile;
 import dev.tended.supervisor.notify.SupervisorNotifications;
@@ -160,6 +161,9 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
     current.get().start();
     MetricsTextfile metrics = new MetricsTextfile(cfg, Clock.systemUTC());
     metrics.start();
+    // Alerts run beside the watching, on threads of their own; a reload gives them the new configuration.
+    AtomicReference<Alerting> alerts = new AtomicReference<>(Alerting.of(cfg));
+    alerts.get().start();
     systemd.watching();
     TendedConfig running = cfg;
     try {
@@ -176,13 +180,20 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
         }
         long signalled = reloadRequested.getAndSet(0);
         if (signalled != 0) {
+          TendedConfig before = running;
           running = reload(running, signalled, current, systemd, reloads, stopRequested);
-          metrics.reconfigure(running);
+          if (running != before) {
+            metrics.reconfigure(running);
+            alerts.get().stop();
+            alerts.set(Alerting.of(running));
+            alerts.get().start();
+          }
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    alerts.get().stop();
     Supervision supervision = current.get();
     if (supervision.refusal().isPresent()) {
       metrics.stop();

@@ -41,10 +41,12 @@ import java.util.Optional;
  * a check that cannot be made says so.
  */
 public final class HealthDiagnosis {
-  /** Below this share of the data folder's disk free, disk space is degraded. */
-  static final double MIN_FREE_SHARE = 0.05;
-  /** Below this many bytes free, disk space is degraded. */
-  static final long MIN_FREE_BYTES = 256L * 1024 * 1024;
+  /** Below this share of the data folder's disk free, disk space is degraded (and {@code disk_low} fires). */
+  public static final double MIN_FREE_SHARE = 0.05;
+  /** Below this many bytes free, disk space is degraded (and {@code disk_low} fires). */
+  public static final long MIN_FREE_BYTES = 256L * 1024 * 1024;
+  /** The disk rule in words. */
+  public static final String DISK_LOW_RULE = "5% or 256 MiB";
 
   private final Clock wall;
 
@@ -325,14 +327,25 @@ public final class HealthDiagnosis {
       FileStore store = Files.getFileStore(config.dataDir());
       long total = store.getTotalSpace();
       long free = store.getUsableSpace();
-      double share = total == 0 ? 0 : (double) free / total;
-      String detail = gib(free) + " free of " + gib(total) + " (" + Math.round(share * 100) + "%) in " + config.dataDir();
-      boolean low = free < MIN_FREE_BYTES || share < MIN_FREE_SHARE;
+      String detail = diskDetail(free, total) + " in " + config.dataDir();
+      boolean low = diskLow(free, total);
       checks.add(new Check("disk_space", low ? Level.DEGRADED : Level.OK,
-          detail + (low ? " (below 5% or 256 MiB)" : "")));
+          detail + (low ? " (below " + DISK_LOW_RULE + ")" : "")));
     } catch (IOException | RuntimeException e) {
       checks.add(new Check("disk_space", Level.UNKNOWN, "cannot be measured: " + oneLine(e.getMessage())));
     }
+  }
+
+  /** The one disk rule (the {@code disk_space} check, the {@code disk_low} alert): below 5% or 256 MiB free. */
+  public static boolean diskLow(long free, long total) {
+    double share = total == 0 ? 0 : (double) free / total;
+    return free < MIN_FREE_BYTES || share < MIN_FREE_SHARE;
+  }
+
+  /** {@code 1.2 GiB free of 20.0 GiB (6%)}. */
+  public static String diskDetail(long free, long total) {
+    double share = total == 0 ? 0 : (double) free / total;
+    return gib(free) + " free of " + gib(total) + " (" + Math.round(share * 100) + "%)";
   }
 
   private void restartsCheck(TendedConfig config, Instant now, List<Check> checks) {

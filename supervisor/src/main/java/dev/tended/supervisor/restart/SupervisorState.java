@@ -42,6 +42,12 @@ public record SupervisorState(
     restartTotals = restartTotals == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(restartTotals));
   }
 
+  /** A state without restart totals, as a file written before they were kept reads. */
+  public SupervisorState(int schema, long supervisorPid, String mode, String state, Long workerPid, int failuresInARow,
+      Instant nextRestartAt, Instant updatedAt, List<RestartEvent> restarts) {
+    this(schema, supervisorPid, mode, state, workerPid, failuresInARow, nextRestartAt, updatedAt, restarts, Map.of());
+  }
+
   /** The restarts within {@code window} before {@code now}. */
   public long restartsWithin(Duration window, Instant now) {
     Instant from = now.minus(window);
