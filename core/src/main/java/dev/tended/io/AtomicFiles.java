@@ -7,6 +7,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Set;
@@ -45,6 +46,19 @@ public final class AtomicFiles {
   }
 
   public static void write(Path target, byte[] data, FileOps ops) throws IOException {
+    write(target, data, null, ops);
+  }
+
+  /**
+   * Like {@link #write(Path, byte[])}, the new file with exactly {@code permissions} whatever the umask
+   * (e.g. {@code rw-r--r--} for a file another user's daemon reads, as node_exporter reads the metrics).
+   */
+  public static void write(Path target, byte[] data, Set<PosixFilePermission> permissions) throws IOException {
+    write(target, data, java.util.Objects.requireNonNull(permissions), Current.OPS);
+  }
+
+  private static void write(Path target, byte[] data, Set<PosixFilePermission> permissions, FileOps ops)
+      throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     createDirectories(dir, ops);
     DataFolder.replacing(target);
@@ -53,6 +67,9 @@ public final class AtomicFiles {
     boolean moved = false;
     try {
       try (FileChannel ch = ops.createNew(temp)) {
+        if (permissions != null) {
+          Files.setPosixFilePermissions(temp, permissions);
+        }
         ByteBuffer buf = ByteBuffer.wrap(data);
         while (buf.hasRemaining()) {
           ch.write(buf);

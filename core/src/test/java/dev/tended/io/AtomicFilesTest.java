@@ -8,7 +8,10 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +43,17 @@ class AtomicFilesTest {
     AtomicFiles.write(target, "short".getBytes(StandardCharsets.UTF_8));
     assertThat(Files.readString(target)).isEqualTo("short");
     assertThat(names()).containsExactly("status.json");
+  }
+
+  @Test
+  void aWriteWithPermissionsGivesTheFileExactlyThoseWhateverTheUmask() throws Exception {
+    Path target = dir.resolve("tended.prom");
+    // rw-rw-rw-: more than any usual umask (022, 027, 077) lets a new file have
+    Set<PosixFilePermission> wide = PosixFilePermissions.fromString("rw-rw-rw-");
+    AtomicFiles.write(target, "a 1\n".getBytes(StandardCharsets.UTF_8), wide);
+    assertThat(Files.getPosixFilePermissions(target)).isEqualTo(wide);
+    assertThat(Files.readString(target)).isEqualTo("a 1\n");
+    assertThat(names()).containsExactly("tended.prom");
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.tended.logging.Kv;
 import dev.tended.posix.DaemonSignals;
 import dev.tended.supervisor.alerts.Alerting;
 import dev.tended.supervisor.diagnose.StallRecorder;
+import dev.tended.supervisor.metrics.MetricsTextfile;
 import dev.tended.supervisor.notify.SupervisorNotifications;
 import dev.tended.supervisor.reload.ReloadTracker;
 import dev.tended.supervisor.restart.HandOver;
@@ -158,6 +159,8 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
         VersionProvider.version(), cfg.configFile(), cfg.dataDir(), cfg.supervisor().restartWith().configName());
     reloads.started(cfg.configFile().toString());
     current.get().start();
+    MetricsTextfile metrics = new MetricsTextfile(cfg, Clock.systemUTC());
+    metrics.start();
     // Alerts run beside the watching, on threads of their own; a reload gives them the new configuration.
     AtomicReference<Alerting> alerts = new AtomicReference<>(Alerting.of(cfg));
     alerts.get().start();
@@ -180,6 +183,7 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
           TendedConfig before = running;
           running = reload(running, signalled, current, systemd, reloads, stopRequested);
           if (running != before) {
+            metrics.reconfigure(running);
             alerts.get().stop();
             alerts.set(Alerting.of(running));
             alerts.get().start();
@@ -192,11 +196,13 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
     alerts.get().stop();
     Supervision supervision = current.get();
     if (supervision.refusal().isPresent()) {
+      metrics.stop();
       return refused(supervision.refusal().get(), err, hook);
     }
     long start = System.nanoTime();
     systemd.stopping();
     supervision.stop();
+    metrics.stop();
     log.info("supervisor_stopped took_ms={}", (System.nanoTime() - start) / 1_000_000);
     try {
       Runtime.getRuntime().removeShutdownHook(hook);

@@ -6,6 +6,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,28 +26,32 @@ public final class RestartLog {
   private final String mode;
   private final Clock wall;
   private List<RestartEvent> restarts;
+  private final Map<String, Long> totals;
 
-  private RestartLog(Path file, String mode, Clock wall, List<RestartEvent> restarts) {
+  private RestartLog(Path file, String mode, Clock wall, List<RestartEvent> restarts, Map<String, Long> totals) {
     this.file = file;
     this.mode = mode;
     this.wall = wall;
     this.restarts = restarts;
+    this.totals = new TreeMap<>(totals);
   }
 
   /** Opens the log in {@code file}, keeping the restarts already recorded there. */
   public static RestartLog open(Path file, String mode, Clock wall) {
-    List<RestartEvent> previous = List.of();
+    Optional<SupervisorState> previous = Optional.empty();
     try {
-      previous = StateFile.read(file).map(SupervisorState::restarts).orElse(List.of());
+      previous = StateFile.read(file);
     } catch (IOException e) {
       log.warn("supervisor_state_unreadable file={} error=\"{}\" action=starting_afresh", file, e.getMessage());
     }
-    return new RestartLog(file, mode, wall, previous);
+    return new RestartLog(file, mode, wall, previous.map(SupervisorState::restarts).orElse(List.of()),
+        previous.map(SupervisorState::restartTotals).orElse(Map.of()));
   }
 
-  /** Remembers one restart (written with the next {@link #save}). */
+  /** Remembers one restart and counts it in its reason's total (written with the next {@link #save}). */
   public void record(RestartEvent event) {
     restarts = StateFile.append(restarts, event, wall.instant());
+    totals.merge(event.reason(), 1L, Long::sum);
   }
 
   /** Restarts in the last hour, by wall clock. */
@@ -61,7 +68,7 @@ public final class RestartLog {
   /** Rewrites the state file. */
   public void save(String state, Long workerPid, int failuresInARow, Instant nextRestartAt) {
     SupervisorState s = new SupervisorState(SupervisorState.SCHEMA, ProcessHandle.current().pid(), mode, state,
-        workerPid, failuresInARow, nextRestartAt, wall.instant(), restarts);
+        workerPid, failuresInARow, nextRestartAt, wall.instant(), restarts, totals);
     try {
       StateFile.write(file, s);
     } catch (IOException | RuntimeException e) {

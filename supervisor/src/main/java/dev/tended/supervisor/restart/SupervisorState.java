@@ -2,7 +2,10 @@ package dev.tended.supervisor.restart;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What the supervisor leaves on disk for {@code health-diagnose} and for its own next run
@@ -14,6 +17,8 @@ import java.util.List;
  * @param failuresInARow crashes and stalls since the worker last ran healthy for {@code restartBackoff.resetAfter}
  * @param nextRestartAt when a crashed worker will be started again, else null
  * @param restarts the last day's restarts, oldest first, at most {@link #KEPT}
+ * @param restartTotals every restart this data folder's supervisors recorded, by reason (the Prometheus
+ *     counter {@code tended_worker_restarts_total}); empty in a file written before it was kept
  */
 public record SupervisorState(
     int schema,
@@ -24,7 +29,8 @@ public record SupervisorState(
     int failuresInARow,
     Instant nextRestartAt,
     Instant updatedAt,
-    List<RestartEvent> restarts) {
+    List<RestartEvent> restarts,
+    Map<String, Long> restartTotals) {
   public static final int SCHEMA = 1;
   /** How many restarts are kept at most. */
   public static final int KEPT = 500;
@@ -33,6 +39,13 @@ public record SupervisorState(
 
   public SupervisorState {
     restarts = restarts == null ? List.of() : List.copyOf(restarts);
+    restartTotals = restartTotals == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(restartTotals));
+  }
+
+  /** A state without restart totals, as a file written before they were kept reads. */
+  public SupervisorState(int schema, long supervisorPid, String mode, String state, Long workerPid, int failuresInARow,
+      Instant nextRestartAt, Instant updatedAt, List<RestartEvent> restarts) {
+    this(schema, supervisorPid, mode, state, workerPid, failuresInARow, nextRestartAt, updatedAt, restarts, Map.of());
   }
 
   /** The restarts within {@code window} before {@code now}. */

@@ -38,7 +38,7 @@ class ReadOnlyCommandsIT {
   }
 
   @Test
-  void healthDiagnoseStatusAndShowReadTheLedgerWithReadAccessOnlyWhileTheWorkerRunsAndAfterItStopped() throws Exception {
+  void healthDiagnoseStatusShowAndMetricsReadTheLedgerWithReadAccessOnlyWhileTheWorkerRunsAndAfterItStopped() throws Exception {
     List<String> asReader = readerPrefix();
     TestConfig c = new TestConfig(dir);
     Path handler = c.script("ok.sh", "cat > /dev/null; exit 0");
@@ -72,6 +72,10 @@ class ReadOnlyCommandsIT {
     Supervisor.Result show = Supervisor.runAs(asReader, "show", "--config", cfg, "ideas", "i1");
     assertThat(show.exitCode()).as(show.err()).isZero();
     assertThat(show.out()).contains("succeeded").contains("exited");
+    Supervisor.Result metrics = Supervisor.runAs(asReader, "metrics", "--config", cfg);
+    assertThat(metrics.exitCode()).as(metrics.err()).isZero();
+    assertThat(metrics.out()).contains("tended_items{source=\"ideas\",state=\"succeeded\"} 2.0")
+        .contains("tended_attempts_total{ending=\"exited\",source=\"ideas\"} 2.0");
     try (var files = Files.list(c.dataDir())) {
       assertThat(files.map(p -> p.getFileName().toString())).as("the readers created nothing")
           .noneMatch(n -> n.endsWith("-shm") || n.endsWith("-wal") || n.endsWith("-journal"));
