@@ -29,11 +29,13 @@ final class SqliteItemLedger implements ItemLedger {
   private final SqliteSession db;
   private final Clock clock;
   private final GroupCommit<Write> writes;
+  private final LedgerPruning pruning;
 
   SqliteItemLedger(SqliteSession db, Clock clock) {
     this.db = db;
     this.clock = clock;
     this.writes = new GroupCommit<>(this, this::commitWrites);
+    this.pruning = new SqliteLedgerPruning(db, this, clock);
   }
 
   @Override
@@ -364,6 +366,11 @@ final class SqliteItemLedger implements ItemLedger {
     try (SqliteAttemptTally tally = new SqliteAttemptTally(db.connection())) {
       tally.attemptEnded(seq, how, to, at);
     }
+  }
+
+  @Override
+  public LedgerPruning pruning() {
+    return pruning;
   }
 
   @Override

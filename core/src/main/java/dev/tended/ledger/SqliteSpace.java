@@ -1,6 +1,8 @@
 package dev.tended.ledger;
 
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,16 +20,15 @@ final class SqliteSpace {
 
   private SqliteSpace() {}
 
-  /** On a file with no table yet: chooses incremental vacuum (a no-op once a table exists). */
-  static void incrementalVacuumBeforeFirstTable(Connection db) throws SQLException {
-    try (Statement st = db.createStatement();
-        ResultSet t = st.executeQuery("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'")) {
-      if (t.getLong(1) > 0) {
-        return;
-      }
-    }
-    try (Statement st = db.createStatement()) {
+  /**
+   * Makes a new (missing or empty) ledger file that gives space back in steps and is in WAL mode:
+   * the vacuum mode must be chosen before anything is written, and switching to WAL writes the
+   * file's header, so the writer's usual open (which switches to WAL first) would fix mode NONE.
+   */
+  static void createIncremental(Path file) throws SQLException {
+    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = db.createStatement()) {
       st.execute("PRAGMA auto_vacuum = INCREMENTAL");
+      st.execute("PRAGMA journal_mode = WAL");
     }
   }
 
