@@ -218,6 +218,7 @@ final class SqliteItemLedger implements ItemLedger {
             entry.fail(new ItemNotRunningException(w.seq()));
           }
         }
+        tally.flush();
       }
       return null;
     });
@@ -365,6 +366,7 @@ final class SqliteItemLedger implements ItemLedger {
   private void tallyEnd(long seq, AttemptEnding how, ItemState to, long at) throws SQLException {
     try (SqliteAttemptTally tally = new SqliteAttemptTally(db.connection())) {
       tally.attemptEnded(seq, how, to, at);
+      tally.flush();
     }
   }
 

@@ -72,6 +72,28 @@ class LedgerStatsTest extends SteppedLedgerTest {
   }
 
   @Test
+  void finishesThatShareOneCommitAreEachCounted() throws Exception {
+    ItemLedger ledger = ledger();
+    ledger.recordSeen("ideas", java.util.stream.IntStream.range(0, 200).mapToObj(i -> item("g" + i)).toList());
+    List<ItemRecord> claimed = ledger.claimDue("ideas", 200);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (ItemRecord r : claimed) {
+        done.add(pool.submit(() -> ledger.finish(r.seq(), ItemState.SUCCEEDED, AttemptEnding.EXITED, 0, null, null)));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdown();
+    }
+    AttemptStats stats = view().attemptStats().get("ideas");
+    assertThat(stats.endings()).containsEntry(AttemptEnding.EXITED, 200L);
+    assertThat(stats.durations().count()).isEqualTo(200);
+  }
+
+  @Test
   void aDurationOnABoundFallsInThatBoundsBucket() {
     assertThat(SqliteAttemptTally.bucketOf(0.0)).isZero();
     assertThat(SqliteAttemptTally.bucketOf(0.05)).isZero();
