@@ -80,14 +80,13 @@ public final class PrunedFiles {
     boolean folder = false;
     Path dir = WorkFolders.of(workDir, item.source(), item.id(), item.contentHash());
     try {
-      long size = folderSize(dir);
-      if (size >= 0) {
+      DataFolder.checkBelow(dataDir, dir);
+      if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        bytes += dryRun ? folderSize(dir) : removeTree(dir);
         if (!dryRun) {
-          removeTree(dir);
           removeIfEmpty(dir.getParent());
         }
         folder = true;
-        bytes += size;
       }
     } catch (IOException e) {
       failures++;
@@ -117,12 +116,8 @@ public final class PrunedFiles {
     return item.contentHash().equals(r.contentHash()) ? a.size() : -1;
   }
 
-  /** The bytes under {@code dir}; -1 when it does not exist. */
-  private long folderSize(Path dir) throws IOException {
-    DataFolder.checkBelow(dataDir, dir);
-    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return -1;
-    }
+  /** The bytes under the folder {@code dir}. */
+  private static long folderSize(Path dir) throws IOException {
     long[] total = {0};
     Files.walkFileTree(dir, new SimpleFileVisitor<>() {
       @Override
@@ -134,11 +129,16 @@ public final class PrunedFiles {
     return total[0];
   }
 
-  /** Removes {@code dir} and what it holds; links inside are removed, not followed (walkFileTree follows none). */
-  private static void removeTree(Path dir) throws IOException {
+  /**
+   * Removes {@code dir} and what it holds, returning the bytes of its files; links inside are
+   * removed, not followed (walkFileTree follows none).
+   */
+  private static long removeTree(Path dir) throws IOException {
+    long[] total = {0};
     Files.walkFileTree(dir, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+        total[0] += attrs.size();
         Files.deleteIfExists(f);
         return FileVisitResult.CONTINUE;
       }
@@ -152,6 +152,7 @@ public final class PrunedFiles {
         return FileVisitResult.CONTINUE;
       }
     });
+    return total[0];
   }
 
   private void removeIfEmpty(Path dir) throws IOException {

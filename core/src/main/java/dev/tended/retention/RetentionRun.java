@@ -53,7 +53,7 @@ public final class RetentionRun {
     while (!stopped(stop)) {
       long b = System.nanoTime();
       List<PrunedItem> pruned = pruning.pruneFinished(succeededBefore, deadBefore, batch);
-      t.batch(b);
+      long held = t.batch(b);
       for (PrunedItem p : pruned) {
         if (p.outcome() == ItemState.SUCCEEDED) {
           t.succeeded++;
@@ -62,7 +62,7 @@ public final class RetentionRun {
         }
         t.add(files.remove(p));
       }
-      if (pruned.size() < batch || !pause(b)) {
+      if (pruned.size() < batch || !pause(held)) {
         break;
       }
     }
@@ -71,9 +71,9 @@ public final class RetentionRun {
       while (!stopped(stop)) {
         long b = System.nanoTime();
         int forgotten = pruning.forgetIdentities(forgetBefore, batch);
-        t.batch(b);
+        long held = t.batch(b);
         t.identities += forgotten;
-        if (forgotten < batch || !pause(b)) {
+        if (forgotten < batch || !pause(held)) {
           break;
         }
       }
@@ -82,9 +82,9 @@ public final class RetentionRun {
       while (!stopped(stop)) {
         long b = System.nanoTime();
         long given = pruning.giveBackSpace(PAGES_PER_STEP);
-        t.batch(b);
+        long held = t.batch(b);
         t.ledgerBytes += given;
-        if (given == 0 || !pause(b)) {
+        if (given == 0 || !pause(held)) {
           break;
         }
       }
@@ -118,9 +118,8 @@ public final class RetentionRun {
     return stop.getAsBoolean() || Thread.currentThread().isInterrupted();
   }
 
-  /** Waits as long as the transaction begun at {@code batchStart} took; false when interrupted. */
-  private static boolean pause(long batchStart) {
-    long tookNanos = System.nanoTime() - batchStart;
+  /** Waits as long as the last transaction held the ledger ({@code tookNanos}); false when interrupted. */
+  private static boolean pause(long tookNanos) {
     try {
       Thread.sleep(Math.max(1, tookNanos / 1_000_000), 0);
       return true;
@@ -143,9 +142,12 @@ public final class RetentionRun {
     long batches;
     long longestBatchMs;
 
-    void batch(long startNanos) {
+    /** Counts the transaction begun at {@code startNanos}; returns how long it took. */
+    long batch(long startNanos) {
+      long took = System.nanoTime() - startNanos;
       batches++;
-      longestBatchMs = Math.max(longestBatchMs, (System.nanoTime() - startNanos) / 1_000_000);
+      longestBatchMs = Math.max(longestBatchMs, took / 1_000_000);
+      return took;
     }
 
     void add(PrunedFiles.Removed r) {
