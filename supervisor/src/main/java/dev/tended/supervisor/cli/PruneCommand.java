@@ -1,5 +1,6 @@
 package dev.tended.supervisor.cli;
 
+import dev.tended.config.Durations;
 import dev.tended.config.RetentionConfig;
 import dev.tended.config.TendedConfig;
 import dev.tended.io.DataFolderLock;
@@ -125,8 +126,10 @@ final class PruneCommand implements Callable<Integer> {
   private void print(PrintWriter out, PruneReport r, RetentionConfig retention) {
     String verb = dryRun ? "would remove" : "removed";
     out.printf("prune%s: %s (finishedFor %s, deadFor %s, identityFor %s, quarantineKept %d)%n",
-        dryRun ? " --dry-run" : "", verb, retention.finishedFor(), retention.deadFor(),
-        retention.identitiesKeptForever() ? "for ever" : retention.identityFor(), retention.quarantineKept());
+        dryRun ? " --dry-run" : "", verb, Durations.format(retention.finishedFor()),
+        Durations.format(retention.deadFor()),
+        retention.identitiesKeptForever() ? "for ever" : Durations.format(retention.identityFor()),
+        retention.quarantineKept());
     out.printf("  items:             %d (%d succeeded, %d dead), each kept as an identity record%n", r.items(),
         r.succeeded(), r.dead());
     out.printf("  identity records:  %d%n", r.identities());
