@@ -14,6 +14,7 @@ import dev.tended.ledger.NewItem;
 import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.testkit.Queues;
 import dev.tended.testkit.TestConfig;
+import dev.tended.testkit.WorkerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -75,7 +76,7 @@ class RetentionIT {
       int half = ITEMS / 2;
       Path queue = f.config.dataDir().resolve("ideas_log.json");
       Queues.replaceAtomically(queue, lines(0, half));
-      f.start();
+      WorkerProcess first = f.start();
       await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(started));
 
       // Wave 1: the items run, and are pruned 2 s after they finished.
@@ -92,7 +93,11 @@ class RetentionIT {
       Files.createFile(release);
       await().atMost(Duration.ofSeconds(30)).until(() -> exited(f, "slow") == 2); // the attempt before its death, this one
 
-      // Wave 2: the queue file rewritten with every item of wave 1 again, then new ones.
+      // Wave 2: a new worker (it knows the items of wave 1 only from the ledger, as identity records),
+      // and the queue file rewritten with every item of wave 1 again, then new ones.
+      first.signal("TERM");
+      await().atMost(Duration.ofSeconds(30)).until(() -> !first.isAlive());
+      f.awaitBeatFrom(f.start());
       sizes.reset();
       Queues.replaceAtomically(queue, lines(0, ITEMS));
       await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500))
