@@ -3,7 +3,8 @@
 # bench/target/bench-result.md and, after a run that succeeded, kept as
 # docs/reports/performance-<UTC date>.md: commit it). Arguments go to the benchmark:
 #   --long                idle figures over 10 minutes and more samples (about 25 minutes in all)
-#   --only a,b            some sections: jmh, pickup, throughput, startup, restart, systemd, idle, idle-trees
+#   --only a,b            some sections: jmh, pickup, throughput, startup, restart, systemd, idle, idle-trees,
+#                         retention
 #   --worker-jar FILE     measure another worker jar (e.g. one built before a change)
 # Takes under 10 minutes by default. Run it on a quiet machine: the table shows the load average.
 # The systemd section needs root: then the .deb is built too (Maven profile deb), for the container.

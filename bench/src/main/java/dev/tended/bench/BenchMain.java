@@ -25,14 +25,14 @@ import java.util.Set;
  *
  * <pre>
  * --long                 idle figures over 10 min, more samples (default: quick, under 10 min)
- * --only a,b             sections: jmh, pickup, throughput, startup, restart, systemd, idle, idle-trees
+ * --only a,b             sections: jmh, pickup, throughput, startup, restart, systemd, idle, idle-trees, retention
  * --worker-jar FILE      measure another worker jar (e.g. one built before a change)
  * --keep                 keep the temporary folders
  * </pre>
  */
 public final class BenchMain {
   private static final List<String> SECTIONS = List.of("jmh", "pickup", "throughput", "startup", "restart", "systemd",
-      "idle", "idle-trees");
+      "idle", "idle-trees", "retention");
 
   private BenchMain() {}
 
@@ -103,6 +103,10 @@ public final class BenchMain {
       if (only.contains("idle")) {
         step("idle");
         report.addAll(new IdleSection(profile, jars, work).run());
+      }
+      if (only.contains("retention")) {
+        step("retention");
+        report.addAll(new RetentionSection(profile.name().equals("long") ? 300_000 : 100_000, work).run());
       }
       if (only.contains("idle-trees")) {
         step("idle-trees");

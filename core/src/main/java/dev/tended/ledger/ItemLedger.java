@@ -97,6 +97,9 @@ public interface ItemLedger extends AutoCloseable {
    */
   void deadWithoutRunning(long seq, String detail);
 
+  /** Retention's writes, on this ledger's connection and lock (a batch at a time). */
+  LedgerPruning pruning();
+
   /** When the source's next failed item is due, if it has one. */
   Optional<Instant> nextRetryAt(String source);
 

@@ -25,6 +25,9 @@ public interface LedgerAdmin extends AutoCloseable {
   boolean restoreFinished(String source, String id, String contentHash, String payload, ItemState state,
       int attempts, Instant finishedAt, Integer exitCode, String detail);
 
+  /** Retention's writes, for {@code tended prune}, on this face's connection. */
+  LedgerPruning pruning();
+
   @Override
   void close();
 }

@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Read-only access to the ledger for the heartbeat and the operator commands ({@code status},
@@ -60,6 +61,22 @@ public interface LedgerView extends AutoCloseable {
    * (dead, succeeded) the most recently finished one, e.g. the newest dead item. One indexed read.
    */
   Optional<ItemRecord> newestInState(String source, ItemState state);
+
+  /**
+   * Calls {@code each} with every finished item old enough for retention to prune (succeeded before
+   * {@code succeededBefore}, dead before {@code deadBefore}) and returns how many: what a dry run of
+   * {@code tended prune} reports. One read, along an index.
+   */
+  long forEachPrunable(Instant succeededBefore, Instant deadBefore, Consumer<PrunedItem> each);
+
+  /** How many identity records of pruned items finished before {@code finishedBefore}. */
+  long identitiesFinishedBefore(Instant finishedBefore);
+
+  /** The identity records retention kept of {@code source}/{@code id}'s pruned versions, oldest first. */
+  List<IdentityRecord> identities(String source, String id);
+
+  /** Whether the store gives the space of pruned items back to the file system in small steps. */
+  boolean givesSpaceBack();
 
   /** The store's own consistency check: empty when it is sound, else what it found. */
   List<String> integrityCheck();

@@ -5,8 +5,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Keeps the running totals of schema 4 ({@code source_stats}, {@code attempt_endings},
@@ -14,7 +18,9 @@ import java.util.Set;
  * the totals and the items never disagree and pruning the items (and their transitions) loses none.
  *
  * <p>Not thread-safe: used by the ledger face that owns the connection, with its lock held. One
- * instance per transaction (its statements are prepared once and closed with it).
+ * instance per transaction: its statements are prepared once, the ends it counts are summed per
+ * source and written by {@link #flush} before the commit (a group commit of many finishes costs a
+ * few upserts, not three per finish).
  */
 final class SqliteAttemptTally implements AutoCloseable {
   /** Endings with an outcome: the handler ran (or was stopped) and the attempt is over. */
@@ -25,14 +31,15 @@ final class SqliteAttemptTally implements AutoCloseable {
   private final PreparedStatement ending;
   private final PreparedStatement duration;
   private final PreparedStatement stats;
+  private final Map<String, Pending> pending = new HashMap<>();
 
   SqliteAttemptTally(Connection db) throws SQLException {
     startOf = db.prepareStatement("SELECT i.source, COALESCE(h.started_at, i.last_started_at) FROM items i"
         + " LEFT JOIN handlers h ON h.item_seq = i.seq WHERE i.seq = ?");
-    ending = db.prepareStatement("INSERT INTO attempt_endings (source, ending, count) VALUES (?, ?, 1)"
-        + " ON CONFLICT (source, ending) DO UPDATE SET count = count + 1");
-    duration = db.prepareStatement("INSERT INTO attempt_durations (source, bucket, count) VALUES (?, ?, 1)"
-        + " ON CONFLICT (source, bucket) DO UPDATE SET count = count + 1");
+    ending = db.prepareStatement("INSERT INTO attempt_endings (source, ending, count) VALUES (?, ?, ?)"
+        + " ON CONFLICT (source, ending) DO UPDATE SET count = count + excluded.count");
+    duration = db.prepareStatement("INSERT INTO attempt_durations (source, bucket, count) VALUES (?, ?, ?)"
+        + " ON CONFLICT (source, bucket) DO UPDATE SET count = count + excluded.count");
     stats = db.prepareStatement("INSERT INTO source_stats (source, last_finished_at, last_succeeded_at,"
         + " duration_sum_ms) VALUES (?, ?, ?, ?) ON CONFLICT (source) DO UPDATE SET"
         + " last_finished_at = COALESCE(excluded.last_finished_at, last_finished_at),"
@@ -43,7 +50,7 @@ final class SqliteAttemptTally implements AutoCloseable {
   /**
    * Counts the end of item {@code seq}'s attempt at {@code at}: its ending, its duration when it ran
    * (from the recorded handler's start, else the claim), and the source's last finish and success.
-   * Call it before the item's recorded handler is forgotten.
+   * Call it before the item's recorded handler is forgotten; the counts are written by {@link #flush}.
    */
   void attemptEnded(long seq, AttemptEnding how, ItemState to, long at) throws SQLException {
     String source;
@@ -59,22 +66,54 @@ final class SqliteAttemptTally implements AutoCloseable {
         startedAt = -1;
       }
     }
-    ending.setString(1, source);
-    ending.setString(2, how.wireName());
-    ending.executeUpdate();
-    boolean finished = FINISHING.contains(how);
-    long tookMs = 0;
-    if (finished && startedAt >= 0) {
-      tookMs = Math.max(0, at - startedAt);
-      duration.setString(1, source);
-      duration.setInt(2, bucketOf(tookMs / 1000.0));
-      duration.executeUpdate();
+    Pending p = pending.computeIfAbsent(source, k -> new Pending());
+    p.endings.merge(how, 1L, Long::sum);
+    if (FINISHING.contains(how)) {
+      p.lastFinishedAt = Math.max(p.lastFinishedAt, at);
+      if (startedAt >= 0) {
+        long tookMs = Math.max(0, at - startedAt);
+        p.buckets.merge(bucketOf(tookMs / 1000.0), 1L, Long::sum);
+        p.durationMs += tookMs;
+      }
     }
-    stats.setString(1, source);
-    setTime(stats, 2, finished ? at : null);
-    setTime(stats, 3, to == ItemState.SUCCEEDED ? at : null);
-    stats.setLong(4, tookMs);
-    stats.executeUpdate();
+    if (to == ItemState.SUCCEEDED) {
+      p.lastSucceededAt = Math.max(p.lastSucceededAt, at);
+    }
+  }
+
+  /** Writes what {@link #attemptEnded} counted since the last flush: a few upserts per source, not per attempt. */
+  void flush() throws SQLException {
+    for (Map.Entry<String, Pending> e : pending.entrySet()) {
+      String source = e.getKey();
+      Pending p = e.getValue();
+      for (Map.Entry<AttemptEnding, Long> n : p.endings.entrySet()) {
+        ending.setString(1, source);
+        ending.setString(2, n.getKey().wireName());
+        ending.setLong(3, n.getValue());
+        ending.executeUpdate();
+      }
+      for (Map.Entry<Integer, Long> n : p.buckets.entrySet()) {
+        duration.setString(1, source);
+        duration.setInt(2, n.getKey());
+        duration.setLong(3, n.getValue());
+        duration.executeUpdate();
+      }
+      stats.setString(1, source);
+      setTime(stats, 2, p.lastFinishedAt < 0 ? null : p.lastFinishedAt);
+      setTime(stats, 3, p.lastSucceededAt < 0 ? null : p.lastSucceededAt);
+      stats.setLong(4, p.durationMs);
+      stats.executeUpdate();
+    }
+    pending.clear();
+  }
+
+  /** What one transaction counted for one source, not yet written. */
+  private static final class Pending {
+    final Map<AttemptEnding, Long> endings = new EnumMap<>(AttemptEnding.class);
+    final Map<Integer, Long> buckets = new TreeMap<>();
+    long lastFinishedAt = -1;
+    long lastSucceededAt = -1;
+    long durationMs;
   }
 
   /** The index in {@link DurationHistogram#BOUNDS_SECONDS} of the first bound at least {@code seconds}; its size for longer. */

@@ -41,6 +41,9 @@ final class SqliteConnections {
     Files.createDirectories(abs.getParent());
     refuseLinks(abs);
     SqliteNativeLibrary.useCache(cacheDir(abs));
+    if (!Files.exists(abs) || Files.size(abs) == 0) {
+      SqliteSpace.createIncremental(abs);
+    }
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);

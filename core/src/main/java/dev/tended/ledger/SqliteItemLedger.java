@@ -29,11 +29,13 @@ final class SqliteItemLedger implements ItemLedger {
   private final SqliteSession db;
   private final Clock clock;
   private final GroupCommit<Write> writes;
+  private final LedgerPruning pruning;
 
   SqliteItemLedger(SqliteSession db, Clock clock) {
     this.db = db;
     this.clock = clock;
     this.writes = new GroupCommit<>(this, this::commitWrites);
+    this.pruning = new SqliteLedgerPruning(db, this, clock);
   }
 
   @Override
@@ -216,6 +218,7 @@ final class SqliteItemLedger implements ItemLedger {
             entry.fail(new ItemNotRunningException(w.seq()));
           }
         }
+        tally.flush();
       }
       return null;
     });
@@ -363,7 +366,13 @@ final class SqliteItemLedger implements ItemLedger {
   private void tallyEnd(long seq, AttemptEnding how, ItemState to, long at) throws SQLException {
     try (SqliteAttemptTally tally = new SqliteAttemptTally(db.connection())) {
       tally.attemptEnded(seq, how, to, at);
+      tally.flush();
     }
+  }
+
+  @Override
+  public LedgerPruning pruning() {
+    return pruning;
   }
 
   @Override

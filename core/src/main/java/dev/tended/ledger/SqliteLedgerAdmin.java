@@ -17,10 +17,17 @@ import java.time.Instant;
 final class SqliteLedgerAdmin implements LedgerAdmin {
   private final SqliteSession db;
   private final Clock clock;
+  private final LedgerPruning pruning;
 
   SqliteLedgerAdmin(SqliteSession db, Clock clock) {
     this.db = db;
     this.clock = clock;
+    this.pruning = new SqliteLedgerPruning(db, this, clock);
+  }
+
+  @Override
+  public LedgerPruning pruning() {
+    return pruning;
   }
 
   @Override

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * The {@link LedgerView} of an SQLite ledger, on a read-only connection of its own
@@ -122,21 +123,40 @@ final class SqliteLedgerView implements LedgerView {
     });
   }
 
-  /**
-   * Every source with an item, found by hopping along the items' first index column (one lookup per
-   * source, not a scan), with {@code others}.
-   */
+  /** Every source with an item (one index lookup each), with {@code others}. */
   private Set<String> sources(Set<String> others) throws SQLException {
     Set<String> out = new TreeSet<>(others);
-    try (Statement st = db.connection().createStatement(); ResultSet rs = st.executeQuery(
-        "WITH RECURSIVE s(source) AS (SELECT MIN(source) FROM items UNION ALL"
-            + " SELECT (SELECT MIN(source) FROM items WHERE source > s.source) FROM s WHERE s.source IS NOT NULL)"
-            + " SELECT source FROM s WHERE source IS NOT NULL")) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    }
+    out.addAll(SqliteRetention.sources(db.connection()));
     return out;
+  }
+
+  @Override
+  public synchronized long forEachPrunable(Instant succeededBefore, Instant deadBefore, Consumer<PrunedItem> each) {
+    return db.query("list the items old enough to prune", () -> SqliteRetention.oldEnough(db.connection(),
+        succeededBefore.toEpochMilli(), deadBefore.toEpochMilli(), -1, each));
+  }
+
+  @Override
+  public synchronized long identitiesFinishedBefore(Instant finishedBefore) {
+    if (schema < 4) {
+      return 0;
+    }
+    return db.query("count identity records",
+        () -> SqliteRetention.identitiesFinishedBefore(db.connection(), finishedBefore.toEpochMilli()));
+  }
+
+  @Override
+  public synchronized List<IdentityRecord> identities(String source, String id) {
+    if (schema < 4) {
+      return List.of();
+    }
+    return db.query("look up the identity records of " + source + "/" + id,
+        () -> SqliteRetention.identities(db.connection(), source, id));
+  }
+
+  @Override
+  public synchronized boolean givesSpaceBack() {
+    return db.query("read the vacuum mode", () -> SqliteSpace.autoVacuum(db.connection()) == SqliteSpace.INCREMENTAL);
   }
 
   /**

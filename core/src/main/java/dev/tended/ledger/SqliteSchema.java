@@ -126,12 +126,6 @@ final class SqliteSchema {
   static int migrate(SqliteSession session) {
     int found = session.query("read the schema version", () -> versionOf(session.connection()));
     refuseNewer(session, found);
-    if (found == 0) {
-      session.query("turn on incremental vacuum", () -> {
-        SqliteSpace.incrementalVacuumBeforeFirstTable(session.connection());
-        return null;
-      });
-    }
     for (Migration m : MIGRATIONS) {
       if (m.version() <= found) {
         continue;

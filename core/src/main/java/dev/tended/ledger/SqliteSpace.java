@@ -1,9 +1,12 @@
 package dev.tended.ledger;
 
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.sqlite.SQLiteConnection;
 
 /**
  * How an SQLite ledger gives the space of deleted rows back to the file system. Without it a pruned
@@ -18,16 +21,15 @@ final class SqliteSpace {
 
   private SqliteSpace() {}
 
-  /** On a file with no table yet: chooses incremental vacuum (a no-op once a table exists). */
-  static void incrementalVacuumBeforeFirstTable(Connection db) throws SQLException {
-    try (Statement st = db.createStatement();
-        ResultSet t = st.executeQuery("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'")) {
-      if (t.getLong(1) > 0) {
-        return;
-      }
-    }
-    try (Statement st = db.createStatement()) {
+  /**
+   * Makes a new (missing or empty) ledger file that gives space back in steps and is in WAL mode:
+   * the vacuum mode must be chosen before anything is written, and switching to WAL writes the
+   * file's header, so the writer's usual open (which switches to WAL first) would fix mode NONE.
+   */
+  static void createIncremental(Path file) throws SQLException {
+    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = db.createStatement()) {
       st.execute("PRAGMA auto_vacuum = INCREMENTAL");
+      st.execute("PRAGMA journal_mode = WAL");
     }
   }
 
@@ -44,9 +46,9 @@ final class SqliteSpace {
   /** Gives back up to {@code pages} free pages (a short write); returns the bytes given back. */
   static long giveBack(Connection db, int pages) throws SQLException {
     long before = pragmaLong(db, "page_count");
-    try (Statement st = db.createStatement()) {
-      st.execute("PRAGMA incremental_vacuum(" + Math.max(1, pages) + ")");
-    }
+    // Each step of this pragma frees one page, and JDBC's execute steps a statement without rows
+    // once: sqlite3_exec runs it to its end, all pages in one transaction.
+    db.unwrap(SQLiteConnection.class).getDatabase()._exec("PRAGMA incremental_vacuum(" + Math.max(1, pages) + ")");
     return (before - pragmaLong(db, "page_count")) * pragmaLong(db, "page_size");
   }
 

@@ -2,51 +2,18 @@ package dev.tended.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The totals schema 4 keeps as attempts end, and the view's flow and stats read from them. */
-class LedgerStatsTest {
-  private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
-
-  @TempDir Path dir;
-  private final SteppedClock clock = new SteppedClock(T0);
-  private final List<AutoCloseable> opened = new ArrayList<>();
-
-  @AfterEach
-  void close() throws Exception {
-    for (int i = opened.size() - 1; i >= 0; i--) {
-      opened.get(i).close();
-    }
-  }
-
-  private SqliteLedgerStore store() {
-    return SqliteLedgerStore.at(dir.resolve("ledger.db"));
-  }
-
-  private ItemLedger ledger() {
-    ItemLedger l = store().openItemLedger(clock);
-    opened.add(l);
-    return l;
-  }
-
-  private LedgerView view() {
-    LedgerView v = store().openView();
-    opened.add(v);
-    return v;
-  }
-
+class LedgerStatsTest extends SteppedLedgerTest {
   private static NewItem item(String id) {
     return new NewItem(id, "hash-" + id, "{\"id\":\"" + id + "\"}");
   }
@@ -102,6 +69,28 @@ class LedgerStatsTest {
     assertThat(d.overflow()).isEqualTo(1);
     assertThat(d.count()).isEqualTo(3);
     assertThat(d.sumSeconds()).isEqualTo(2.0 + 0.2 + 7200.0);
+  }
+
+  @Test
+  void finishesThatShareOneCommitAreEachCounted() throws Exception {
+    ItemLedger ledger = ledger();
+    ledger.recordSeen("ideas", java.util.stream.IntStream.range(0, 200).mapToObj(i -> item("g" + i)).toList());
+    List<ItemRecord> claimed = ledger.claimDue("ideas", 200);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (ItemRecord r : claimed) {
+        done.add(pool.submit(() -> ledger.finish(r.seq(), ItemState.SUCCEEDED, AttemptEnding.EXITED, 0, null, null)));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdown();
+    }
+    AttemptStats stats = view().attemptStats().get("ideas");
+    assertThat(stats.endings()).containsEntry(AttemptEnding.EXITED, 200L);
+    assertThat(stats.durations().count()).isEqualTo(200);
   }
 
   @Test
@@ -190,7 +179,7 @@ class LedgerStatsTest {
       st.executeUpdate("INSERT INTO transitions (item_seq, at, from_state, to_state, attempt, exit_code, ending) VALUES"
           + " (1, 2000, 'running', 'succeeded', 1, 0, 'exited'), (2, 3000, 'running', 'dead', 1, NULL, 'timeout')");
     }
-    try (LedgerView old = store().openView()) {
+    try (LedgerView old = SqliteLedgerStore.at(file()).openView()) {
       assertThat(old.attemptStats()).isEmpty();
       assertThat(old.flowBySource(T0).get("ideas"))
           .isEqualTo(new SourceFlow(null, Instant.ofEpochMilli(3000), Instant.ofEpochMilli(2000)));

@@ -11,6 +11,8 @@ import dev.tended.logging.Kv;
 import dev.tended.queue.QueueSource;
 import dev.tended.queue.QueueSourceWrapper;
 import dev.tended.posix.BootId;
+import dev.tended.retention.PrunedFiles;
+import dev.tended.retention.RetentionRun;
 import dev.tended.worker.dispatch.Dispatcher;
 import dev.tended.worker.handler.CommandRunner;
 import dev.tended.worker.heartbeat.Heartbeat;
@@ -19,6 +21,7 @@ import dev.tended.worker.lifecycle.Lifecycle;
 import dev.tended.worker.lifecycle.Managed;
 import dev.tended.worker.notify.ServiceEvents;
 import dev.tended.worker.results.ResultWriter;
+import dev.tended.worker.retention.Pruner;
 import dev.tended.worker.source.PollScheduler;
 import dev.tended.worker.source.QueueSources;
 import dev.tended.worker.source.QueueWatcher;
@@ -139,6 +142,11 @@ public final class Worker {
         dispatcher.stop(dispatchGrace(budget));
       }
     });
+    Pruner pruner = new Pruner(config.retention(), ledger.pruning(), new RetentionRun(config.retention(),
+        new PrunedFiles(config.dataDir(), config.resultsDir(), config.workDir()), clock, RetentionRun.BATCH),
+        config.ledgerFile().toString());
+    pruner.start();
+    lifecycle.manage("prune", pruner);
     lifecycle.manage("watcher", watcher);
     lifecycle.manage("heartbeat", heartbeat);
     events.running(progress, heartbeat.wedgeLimit(), polls::reports);

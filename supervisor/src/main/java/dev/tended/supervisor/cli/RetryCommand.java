@@ -1,6 +1,7 @@
 package dev.tended.supervisor.cli;
 
 import dev.tended.config.TendedConfig;
+import dev.tended.ledger.IdentityRecord;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.LedgerAdmin;
 import dev.tended.ledger.LedgerView;
@@ -65,10 +66,16 @@ final class RetryCommand implements Callable<Integer> {
           return ExitCodes.OK;
         }
         List<ItemRecord> versions;
+        List<IdentityRecord> pruned;
         try (LedgerView view = store.openView()) {
           versions = view.versions(source, id);
+          pruned = view.identities(source, id);
         }
-        err.println(versions.isEmpty()
+        err.println(versions.isEmpty() && !pruned.isEmpty()
+            ? "retry: " + source + "/" + id + " was pruned by retention (" + pruned.get(pruned.size() - 1).outcome()
+                .wireName() + ", finished " + pruned.get(pruned.size() - 1).finishedAt() + "): only its identity is"
+                + " kept, its payload is gone; put it in the queue again with changed content to run it"
+            : versions.isEmpty()
             ? "retry: no item " + source + "/" + id + " in the ledger"
             : "retry: " + source + "/" + id + " is not dead (it is "
                 + versions.get(versions.size() - 1).state().wireName() + ")");

@@ -53,8 +53,12 @@ final class ShowCommand implements Callable<Integer> {
   boolean json;
   @Spec CommandSpec spec;
 
-  /** The item as {@code --json} prints it. */
-  record Shown(String source, String id, String resultFile, boolean resultFileExists, List<Version> versions) {}
+  /** The item as {@code --json} prints it; {@code pruned} are the versions retention pruned to their identity. */
+  record Shown(String source, String id, String resultFile, boolean resultFileExists, List<Version> versions,
+      List<Pruned> pruned) {}
+
+  /** A version retention pruned: its identity record, all the ledger keeps of it. */
+  record Pruned(String contentHash, String outcome, Instant finishedAt, Instant prunedAt) {}
 
   /** One version of the item. */
   record Version(long seq, String contentHash, String state, int attempts, int interruptions, Instant firstSeenAt,
@@ -89,7 +93,7 @@ final class ShowCommand implements Callable<Integer> {
       err.flush();
       return ExitCodes.FAILURE;
     }
-    if (shown.versions().isEmpty()) {
+    if (shown.versions().isEmpty() && shown.pruned().isEmpty()) {
       err.println("show: no item " + Kv.q(id) + " of source " + Kv.q(source) + " in the ledger"
           + (cfg.source(source).isEmpty() ? " (and no source of that name in " + cfg.configFile() + ")" : ""));
       err.flush();
@@ -117,7 +121,9 @@ final class ShowCommand implements Callable<Integer> {
             WorkFolders.of(cfg.workDir(), source, id, v.contentHash()).toString(),
             Optional.ofNullable(handlers.get(v.seq())).map(h -> new Handler(h.handlerPid(), h.waiterPid(), h.bootId(),
                 h.startedAt())).orElse(null),
-            ledger.attempts(v.seq()).stream().map(ShowCommand::attempt).toList())).toList());
+            ledger.attempts(v.seq()).stream().map(ShowCommand::attempt).toList())).toList(),
+        ledger.identities(source, id).stream().map(r -> new Pruned(r.contentHash(), r.outcome().wireName(),
+            r.finishedAt(), r.prunedAt())).toList());
   }
 
   private static Attempt attempt(AttemptRecord a) {
@@ -127,7 +133,14 @@ final class ShowCommand implements Callable<Integer> {
   }
 
   private static void print(Shown s, PrintWriter out) {
-    out.printf("%s / %s: %d version(s)%n", Kv.visible(s.source()), Kv.visible(s.id()), s.versions().size());
+    out.printf("%s / %s: %d version(s)%s%n", Kv.visible(s.source()), Kv.visible(s.id()), s.versions().size(),
+        s.pruned().isEmpty() ? "" : ", " + s.pruned().size() + " pruned");
+    for (Pruned p : s.pruned()) {
+      out.println();
+      out.printf("pruned version (content %s): %s, finished %s, pruned %s; only its identity is kept, so identical"
+          + " content is not run again%n", cut(Kv.visible(p.contentHash()), 16), p.outcome(), at(p.finishedAt()),
+          at(p.prunedAt()));
+    }
     for (Version v : s.versions()) {
       out.println();
       out.printf("version seq %d (content %s): %s, %d attempt(s) counted, %d interruption(s)%n", v.seq(),

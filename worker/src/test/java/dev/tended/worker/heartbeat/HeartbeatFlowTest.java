@@ -6,9 +6,11 @@ import dev.tended.config.ConfigLoader;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.AttemptRecord;
 import dev.tended.ledger.AttemptStats;
+import dev.tended.ledger.IdentityRecord;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.LedgerView;
+import dev.tended.ledger.PrunedItem;
 import dev.tended.ledger.RunningItem;
 import dev.tended.ledger.SourceFlow;
 import dev.tended.status.FastPath;
@@ -24,6 +26,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -181,6 +184,26 @@ class HeartbeatFlowTest {
 
     @Override
     public Optional<ItemRecord> newestInState(String source, ItemState state) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public long forEachPrunable(Instant succeededBefore, Instant deadBefore, Consumer<PrunedItem> each) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public long identitiesFinishedBefore(Instant finishedBefore) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<IdentityRecord> identities(String source, String id) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public boolean givesSpaceBack() {
       throw new UnsupportedOperationException();
     }
 
