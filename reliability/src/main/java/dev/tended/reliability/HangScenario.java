@@ -41,7 +41,12 @@ final class HangScenario implements Scenario {
     return rows;
   }
 
-  /** SIGSTOP of the worker: the supervisor replaces it within staleAfter + stopGrace + 2 s, work flows again. */
+  /**
+   * SIGSTOP of the worker: the supervisor replaces it within staleAfter + stopGrace + a start, work
+   * flows again. The start allowed is the first one measured in this row (supervisor and worker to
+   * the first beat), at least 2 s: a fixed 2 s failed a soak run at load 15 on 2 cores, where a start
+   * alone took longer, though nothing was wrong.
+   */
   private Outcome frozenWorker(Suite suite) throws Exception {
     String fault = "worker frozen (SIGSTOP) under tended supervise, staleAfter 3 s";
     if (suite.jars().supervisor().isEmpty()) {
@@ -54,9 +59,11 @@ final class HangScenario implements Scenario {
           .supervisor("{ staleAfter: 3s, startupGrace: 20s, stopGrace: 2s, restartBackoff: { initial: 200ms, max: 1s } }")
           .write();
       Queues queue = new Queues(rig.dataDir().resolve("ideas_log.json"), "idea");
+      long started = System.nanoTime();
       try (WorkerProcess sup = rig.supervise()) {
         long maxRecovery = 0;
         WorkerStatus s = rig.await(st -> "running".equals(st.state()), Duration.ofSeconds(60));
+        long firstStartMs = (System.nanoTime() - started) / 1_000_000;
         for (int i = 0; i < freezes; i++) {
           queue.add(5);
           long pid = rig.awaitDrained(queue.count(), rig.pace()).pid();
@@ -73,11 +80,12 @@ final class HangScenario implements Scenario {
         queue.add(5);
         rig.awaitDrained(queue.count(), rig.pace());
         sup.stop(Duration.ofSeconds(30));
-        long bound = STALE_AFTER.plus(STOP_GRACE).toMillis() + 2_000;
+        long bound = STALE_AFTER.plus(STOP_GRACE).toMillis() + Math.max(2_000, firstStartMs);
         Audit audit = Audit.of(rig.dataDir(), Map.of("ideas", queue.ids()), RunLog.read(rig.runLog()));
         boolean ok = audit.clean() && maxRecovery <= bound && stallRecords(rig.dataDir()) >= freezes;
         return new Outcome(fault, freezes, audit.produced(), audit.succeeded(), audit.lost(), audit.rerunAfterFinish(),
-            maxRecovery, Outcome.verdict(ok), "SIGSTOP → new worker's beat, bound " + bound + " ms; stall records: "
+            maxRecovery, Outcome.verdict(ok), "SIGSTOP → new worker's beat, bound " + bound + " ms (staleAfter + stopGrace + the first start, "
+            + firstStartMs + " ms, at least 2 s); stall records: "
             + stallRecords(rig.dataDir()) + "; frozen processes gone" + problems(audit));
       }
     }
