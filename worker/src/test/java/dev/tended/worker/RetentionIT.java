@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RetentionIT {
   private static final int ITEMS = Integer.getInteger("tended.retentionIT.items", 4_000);
+  /** How long a wave may go without an item finishing or being pruned before the test gives up. */
+  private static final Duration STALL = Duration.ofSeconds(60);
   /** Each attempt leaves 16 KiB of stdout in its work folder: what retention has to give back. */
   private static final int OUTPUT_BYTES = 16 * 1024;
 
@@ -80,8 +83,8 @@ class RetentionIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(started));
 
       // Wave 1: the items run, and are pruned 2 s after they finished.
-      await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500))
-          .until(() -> exited(f, "ideas") == half && f.counts("ideas").get(ItemState.SUCCEEDED) == 0);
+      awaitWhileMoving(() -> exited(f, "ideas") == half && f.counts("ideas").get(ItemState.SUCCEEDED) == 0,
+          () -> List.of(exited(f, "ideas"), f.counts("ideas").get(ItemState.SUCCEEDED)));
       long peak1 = sizes.peak();
       long after1 = settled(sizes);
 
@@ -100,8 +103,8 @@ class RetentionIT {
       f.awaitBeatFrom(f.start());
       sizes.reset();
       Queues.replaceAtomically(queue, lines(0, ITEMS));
-      await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500))
-          .until(() -> exited(f, "ideas") >= ITEMS && f.counts("ideas").get(ItemState.SUCCEEDED) == 0);
+      awaitWhileMoving(() -> exited(f, "ideas") >= ITEMS && f.counts("ideas").get(ItemState.SUCCEEDED) == 0,
+          () -> List.of(exited(f, "ideas"), f.counts("ideas").get(ItemState.SUCCEEDED)));
       long peak2 = sizes.peak();
       long after2 = settled(sizes);
 
@@ -118,6 +121,26 @@ class RetentionIT {
       assertThat(after2).as("what wave 2 leaves: its identity records").isLessThan(after1 + (long) half * 400 + (4L << 20));
       List<IdentityRecord> pruned = f.withLedger(l -> l.identities("slow", "d1"));
       assertThat(pruned).as("d1 pruned once it succeeded").hasSize(1);
+    }
+  }
+
+  /**
+   * Waits for {@code done} for as long as {@code progress} keeps changing (items finishing, items
+   * pruned): gives up only after {@link #STALL} without a change, so the wait scales with the item
+   * count and the machine instead of a fixed deadline (a fixed 150 s was too short for 20 000 items).
+   */
+  private static void awaitWhileMoving(Callable<Boolean> done, Callable<Object> progress) throws Exception {
+    Object[] last = {progress.call()};
+    while (!done.call()) {
+      await().atMost(STALL).pollInterval(Duration.ofMillis(500)).until(() -> {
+        if (done.call()) {
+          return true;
+        }
+        Object now = progress.call();
+        boolean moved = !now.equals(last[0]);
+        last[0] = now;
+        return moved;
+      });
     }
   }
 
