@@ -103,10 +103,15 @@ done
 
 # ------------------------------------------------------------------------------------------ 2. single
 log "--- 2. tended.service: supervisor with the worker as its child"
-ready_before_started() { # UNIT: the unit's own "sd_ready" log line precedes systemd's "Started UNIT"
+# UNIT: the unit's own "sd_ready" log line reaches the journal no later than 100 ms after systemd's
+# "Started UNIT". The line is logged just before READY=1 is sent, but it travels through the daemon's
+# asynchronous log queue and journald's stdout stream while READY=1 goes straight to the notify socket,
+# so it may arrive a fraction of a millisecond after "Started" (seen: 0.34 ms). A unit that did not
+# wait for READY=1 would be "Started" at exec, seconds before its first poll.
+ready_before_started() {
   local r s; r=$(mono_us "$1" "sd_ready"); s=$(mono_us "$1" "Started $1")
   log "    $1: sd_ready logged at ${r:-?} us, 'Started' at ${s:-?} us (monotonic)"
-  [[ -n $r && -n $s && $r -le $s ]]
+  [[ -n $r && -n $s && $r -le $((s + 100000)) ]]
 }
 have_supervise() { ct tended supervise --help 2>&1 | grep -- --config >/dev/null; }
 check "the installed build has 'tended supervise'" have_supervise
@@ -245,7 +250,7 @@ wpid=$(prop tended-worker.service MainPID)
 log "    wedging the worker's ideas poller (test kit): beats stop after staleAfter/2, the supervisor acts after staleAfter=20s"
 ct runuser -u tended -- sh -c 'mkdir -p /var/lib/tended/test-hooks && touch /var/lib/tended/test-hooks/wedge-poller-ideas'
 t=$(now)
-check "split: the supervisor noticed the stall" wait_for 60 journal_has tended-supervisor.service "worker_stalled"
+check "split: the supervisor noticed the stall" wait_for 60 journal_has tended-supervisor.service "worker_stalled pid="
 log "    FIGURE: wedge -> supervisor's worker_stalled: $(since "$t") s"
 # Release the wedge so the restarted worker can complete its first poll and become ready.
 ct rm -f /var/lib/tended/test-hooks/wedge-poller-ideas
@@ -293,7 +298,10 @@ check "split install: jvm.options in /etc/tended and the shipped defaults beside
 check "split install: the worker JVM runs with them (-Xmx128m) and HeapDumpPath=/var/lib/tended" \
   eval 'jvm_options_used "$(prop tended-worker.service MainPID)"'
 check "split install: ExecStart points into the prefix" eval 'ct systemctl cat tended-worker.service | grep "^ExecStart=/opt/tended/bin/tended worker" >/dev/null'
-check "split install: the tended user may restart the worker unit (polkit)" eval 'ct runuser -u tended -- systemctl restart tended-worker.service'
+# polkitd reloads its rules asynchronously when install.sh (run 2, just before) rewrites them; a request
+# in that window is refused as if there were no rule, so the first restart is allowed a few seconds.
+check "split install: the tended user may restart the worker unit (polkit)" \
+  wait_for 15 eval 'ct runuser -u tended -- systemctl restart tended-worker.service 2>/dev/null'
 check "split install: ...but not stop it, nor touch another unit" eval '! ct runuser -u tended -- systemctl stop tended-worker.service 2>/dev/null && ! ct runuser -u tended -- systemctl restart dbus.service 2>/dev/null'
 # Switching topology: refused while the config says otherwise (it would start a supervisor in child
 # mode beside the worker unit); --no-start installs and says which key to edit; then install again.
