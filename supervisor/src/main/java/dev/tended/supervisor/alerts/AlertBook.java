@@ -8,11 +8,13 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,13 @@ final class AlertBook {
   private final boolean sending;
   private final Map<AlertKey, AlertStateFile.Firing> firing = new LinkedHashMap<>();
   private final Deque<Notification> outbox = new ArrayDeque<>();
+  /**
+   * Alerts whose occurrence names one incident that never comes back (a restart, by its time): once
+   * resolved, the same occurrence found again does not fire. Not item_dead: a retried item may die again.
+   */
+  private static final Set<Alert> INCIDENTS = EnumSet.of(Alert.WORKER_STALLED, Alert.WORKER_RESTARTED);
+  /** Per incident alert, the occurrence it last resolved with. */
+  private final Map<AlertKey, String> resolvedOccurrence = new LinkedHashMap<>();
   private boolean unsaved;
 
   private AlertBook(Path file, Duration repeatEvery, boolean sending) {
@@ -57,6 +66,7 @@ final class AlertBook {
     try {
       AlertStateFile.read(file).ifPresent(saved -> {
         saved.firing().forEach(f -> book.firing.put(f.key(), f));
+        saved.resolved().forEach(r -> book.resolvedOccurrence.put(r.key(), r.occurrence()));
         if (sending) {
           book.outbox.addAll(saved.outbox());
         } else if (!saved.outbox().isEmpty()) {
@@ -80,11 +90,18 @@ final class AlertBook {
     for (Condition c : holding.values()) {
       AlertStateFile.Firing f = firing.get(c.key());
       String occurrence = c.occurrence() != null ? c.occurrence() : f != null ? f.occurrence() : "";
+      if (f == null && !occurrence.isEmpty() && occurrence.equals(resolvedOccurrence.get(c.key()))) {
+        continue; // an incident already resolved, seen again (no worker has beaten yet for this supervisor)
+      }
       if (f == null) {
         log.warn("alert_firing alert={} source={} detail={} repeat=false", c.key().alert().id(), Kv.q(c.key().source()),
             Kv.q(c.detail()));
         firing.put(c.key(), new AlertStateFile.Firing(c.key(), c.detail(), occurrence, now, now));
         out.add(queue(new Notification(c.key(), Notification.FIRING, c.detail(), now, 0, now)));
+      } else if (!occurrence.equals(f.occurrence()) && INCIDENTS.contains(c.key().alert())) {
+        // A further restart before any worker beat: the same alert, now about the newest incident (not sent).
+        firing.put(c.key(), new AlertStateFile.Firing(c.key(), c.detail(), occurrence, f.since(), f.lastSentAt()));
+        unsaved = true;
       } else if (!occurrence.equals(f.occurrence())) {
         log.warn("alert_firing alert={} source={} detail={} repeat=new_occurrence", c.key().alert().id(),
             Kv.q(c.key().source()), Kv.q(c.detail()));
@@ -106,6 +123,9 @@ final class AlertBook {
     for (AlertStateFile.Firing f : List.copyOf(firing.values())) {
       if (judgement.judged().contains(f.key().alert()) && !holding.containsKey(f.key())) {
         firing.remove(f.key());
+        if (INCIDENTS.contains(f.key().alert()) && !f.occurrence().isEmpty()) {
+          resolvedOccurrence.put(f.key(), f.occurrence());
+        }
         log.info("alert_resolved alert={} source={} firing_for_s={}", f.key().alert().id(), Kv.q(f.key().source()),
             Duration.between(f.since(), now).toSeconds());
         out.add(queue(new Notification(f.key(), Notification.RESOLVED, "was: " + f.detail(), now, 0, now)));
@@ -177,7 +197,8 @@ final class AlertBook {
     }
     try {
       AlertStateFile.write(file, new AlertStateFile.Saved(AlertStateFile.SCHEMA, List.copyOf(firing.values()),
-          List.copyOf(outbox)));
+          List.copyOf(outbox), resolvedOccurrence.entrySet().stream()
+              .map(e -> new AlertStateFile.Resolved(e.getKey(), e.getValue())).toList()));
       unsaved = false;
     } catch (IOException | RuntimeException e) {
       // Kept in memory and written with the next change or evaluation.

@@ -117,9 +117,9 @@ final class AlertConditions {
   private void restarts(SupervisorState st, Optional<WorkerStatus> status, List<Condition> holding) {
     latest(st, "stale").filter(e -> !beatenSince(e, status)).ifPresent(e -> holding.add(new Condition(
         AlertKey.of(Alert.WORKER_STALLED), describe(e) + (e.stallRecord() != null
-            ? "; stall record " + diagnosticsDir.resolve(e.stallRecord()) : "; no stall record"), "")));
+            ? "; stall record " + diagnosticsDir.resolve(e.stallRecord()) : "; no stall record"), e.at().toString())));
     latest(st, "exit").filter(e -> !beatenSince(e, status)).ifPresent(e -> holding.add(new Condition(
-        AlertKey.of(Alert.WORKER_RESTARTED), describe(e), "")));
+        AlertKey.of(Alert.WORKER_RESTARTED), describe(e), e.at().toString())));
   }
 
   private static Optional<RestartEvent> latest(SupervisorState st, String reason) {

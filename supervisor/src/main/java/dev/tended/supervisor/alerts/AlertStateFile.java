@@ -21,11 +21,18 @@ final class AlertStateFile {
   /** One firing alert as remembered. */
   record Firing(AlertKey key, String detail, String occurrence, Instant since, Instant lastSentAt) {}
 
-  /** The whole file. */
-  record Saved(int schema, List<Firing> firing, List<Notification> outbox) {
+  /**
+   * The occurrence an alert last resolved with (a restart's time): the same occurrence found again,
+   * e.g. by a supervisor that starts while no worker has beaten yet, is not a new incident.
+   */
+  record Resolved(AlertKey key, String occurrence) {}
+
+  /** The whole file ({@code resolved} absent in files written before it: read as none). */
+  record Saved(int schema, List<Firing> firing, List<Notification> outbox, List<Resolved> resolved) {
     Saved {
       firing = firing == null ? List.of() : List.copyOf(firing);
       outbox = outbox == null ? List.of() : List.copyOf(outbox);
+      resolved = resolved == null ? List.of() : List.copyOf(resolved);
     }
   }
 

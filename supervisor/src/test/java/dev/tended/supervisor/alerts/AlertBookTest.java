@@ -93,6 +93,37 @@ class AlertBookTest {
   }
 
   @Test
+  void aStallAlreadyResolvedDoesNotFireAgainWhenANewSupervisorFindsItBeforeAnyBeatButANewStallDoes() {
+    AlertKey stalled = AlertKey.of(Alert.WORKER_STALLED);
+    Condition first = new Condition(stalled, "worker pid 7 stalled", "2026-12-02T06:00:00Z");
+    book().apply(all(first), now);
+    advance(Duration.ofSeconds(5));
+    assertThat(states(book().apply(all(new Condition(stalled, "worker pid 7 stalled", "2026-12-02T06:00:03Z")), now)))
+        .as("a further stall before any beat is the same alert").isEmpty();
+    advance(Duration.ofSeconds(5));
+    assertThat(states(book().apply(all(), now))).containsExactly("worker_stalled resolved");
+
+    // A new supervisor starts while no worker has beaten for it yet: it finds the last stall again.
+    AlertBook reloaded = book();
+    advance(Duration.ofMinutes(1));
+    assertThat(reloaded.apply(all(new Condition(stalled, "worker pid 7 stalled", "2026-12-02T06:00:03Z")), now))
+        .as("the stall it resolved").isEmpty();
+    assertThat(states(reloaded.apply(all(new Condition(stalled, "worker pid 9 stalled", "2026-12-02T06:01:10Z")), now)))
+        .as("a new stall").containsExactly("worker_stalled firing");
+  }
+
+  @Test
+  void aDeadItemRetriedThatDiesAgainFiresAgain() {
+    AlertBook book = book();
+    Condition dead = new Condition(DEAD_IDEAS, "1 item is dead", "7@x");
+    book.apply(all(dead), now);
+    advance(Duration.ofMinutes(1));
+    book.apply(all(), now);
+    advance(Duration.ofMinutes(1));
+    assertThat(states(book.apply(all(dead), now))).containsExactly("item_dead/ideas firing");
+  }
+
+  @Test
   void alertThatCouldNotBeJudgedKeepsFiring() {
     AlertBook book = book();
     book.apply(all(new Condition(DEAD_IDEAS, "1 item is dead", "7@x")), now);
