@@ -80,7 +80,7 @@ public final class ConfigLoader {
 
   private static TendedConfig read(ConfigNode root, Path configFile, List<String> problems) {
     root.refuseUnknownKeys(Set.of("dataDir", "heartbeat", "sources", "supervisor", "logging", "retention", "metrics",
-        "alerts"));
+        "alerts", "web"));
     Path configDir = configFile.getParent();
     Path dataDir = configDir.resolve(root.string("dataDir", "./var")).normalize();
 
@@ -159,7 +159,21 @@ public final class ConfigLoader {
         al.positiveDuration("stuckAfter", AlertsConfig.DEFAULT_STUCK_AFTER),
         al.positiveDuration("timeout", AlertsConfig.DEFAULT_TIMEOUT));
 
-    return new TendedConfig(configFile, dataDir, heartbeat, sources, supervisor, logging, retention, metrics, alerts);
+    ConfigNode wb = root.mappingOrEmpty("web");
+    wb.refuseUnknownKeys(Set.of("listen", "tokenFile"));
+    WebConfig web = WebConfig.defaultsIn(dataDir);
+    try {
+      web = web.listeningOn(WebConfig.Listen.parse(wb.string("listen", WebConfig.DEFAULT_LISTEN)));
+    } catch (IllegalArgumentException e) {
+      wb.problem("listen", e.getMessage());
+    }
+    String tokenFile = wb.string("tokenFile", "");
+    if (!tokenFile.isBlank()) {
+      web = new WebConfig(web.host(), web.port(), dataDir.resolve(tokenFile).normalize());
+    }
+
+    return new TendedConfig(configFile, dataDir, heartbeat, sources, supervisor, logging, retention, metrics, alerts,
+        web);
   }
 
   private static Optional<SourceConfig> readSource(ConfigNode s, Path dataDir, Path configDir) {

@@ -17,7 +17,8 @@ public record TendedConfig(
     LoggingConfig logging,
     RetentionConfig retention,
     MetricsConfig metrics,
-    AlertsConfig alerts) {
+    AlertsConfig alerts,
+    WebConfig web) {
   public TendedConfig {
     sources = List.copyOf(sources);
   }
@@ -26,6 +27,18 @@ public record TendedConfig(
       SupervisorConfig supervisor, LoggingConfig logging) {
     this(configFile, dataDir, heartbeat, sources, supervisor, logging, RetentionConfig.DEFAULT, MetricsConfig.NONE,
         AlertsConfig.DEFAULT);
+  }
+
+  public TendedConfig(Path configFile, Path dataDir, HeartbeatConfig heartbeat, List<SourceConfig> sources,
+      SupervisorConfig supervisor, LoggingConfig logging, RetentionConfig retention, MetricsConfig metrics,
+      AlertsConfig alerts) {
+    this(configFile, dataDir, heartbeat, sources, supervisor, logging, retention, metrics, alerts,
+        WebConfig.defaultsIn(dataDir));
+  }
+
+  /** Where operators' requests ({@code tended pause}, {@code cancel}, {@code retry}, the dashboard) are left for the worker. */
+  public Path controlDir() {
+    return dataDir.resolve("control");
   }
 
   /** The source called {@code name}, if configured. */

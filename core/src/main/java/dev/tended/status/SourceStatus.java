@@ -17,6 +17,7 @@ import java.time.Instant;
  *     null when none has
  * @param lastSucceededAt when the source's last item succeeded, null when none has
  * @param pollErrors polls of this source that failed since the worker started
+ * @param draining paused with {@code --drain} and handlers of it still running (they finish; nothing new starts)
  */
 public record SourceStatus(
     Instant lastPollAt,
@@ -34,7 +35,16 @@ public record SourceStatus(
     Double oldestPendingAgeSeconds,
     Instant lastFinishedAt,
     Instant lastSucceededAt,
-    long pollErrors) {
+    long pollErrors,
+    boolean draining) {
+
+  /** A source that is not draining. */
+  public SourceStatus(Instant lastPollAt, boolean lastPollOk, long pending, long running, long succeeded, long failed,
+      long dead, String lastError, BreakerStatus breaker, QueueFault fault, RecordingFault recording, boolean paused,
+      Double oldestPendingAgeSeconds, Instant lastFinishedAt, Instant lastSucceededAt, long pollErrors) {
+    this(lastPollAt, lastPollOk, pending, running, succeeded, failed, dead, lastError, breaker, fault, recording, paused,
+        oldestPendingAgeSeconds, lastFinishedAt, lastSucceededAt, pollErrors, false);
+  }
 
   /** A source whose outcomes are all being recorded. */
   public SourceStatus(Instant lastPollAt, boolean lastPollOk, long pending, long running, long succeeded, long failed,

@@ -111,6 +111,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void webListensOnLoopbackByDefaultAndAnotherAddressIsReadWithItsPath() throws Exception {
+    TendedConfig plain = ConfigLoader.load(write(TWO_SOURCES.formatted("3s")));
+    assertThat(plain.web().listen()).isEqualTo("127.0.0.1:9180");
+    assertThat(plain.web().loopback()).isTrue();
+    assertThat(plain.web().tokenFile()).isEqualTo(plain.dataDir().resolve("web.token"));
+
+    TendedConfig given = ConfigLoader.load(write(TWO_SOURCES.formatted("3s")
+        + "web: { listen: \"[::1]:8080\", tokenFile: secrets/web.token }\n"));
+    assertThat(given.web().host()).isEqualTo("::1");
+    assertThat(given.web().port()).isEqualTo(8080);
+    assertThat(given.web().listen()).isEqualTo("[::1]:8080");
+    assertThat(given.web().tokenFile()).isEqualTo(given.dataDir().resolve("secrets/web.token"));
+
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(write(
+        TWO_SOURCES.formatted("3s") + "web: { listen: \"127.0.0.1\", port: 1 }\n")));
+    assertThat(e.problems()).hasSize(2);
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("web.listen: \"127.0.0.1\" is not HOST:PORT"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("web.port: unknown key"));
+  }
+
+  @Test
   void warnAfterIsReadPerHandler() throws Exception {
     TendedConfig c = ConfigLoader.load(write(TWO_SOURCES.formatted("3s").replace(
         "command: [\"/bin/true\"]", "command: [\"/bin/true\"], warnAfter: 15m")));
