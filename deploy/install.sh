@@ -72,6 +72,8 @@ EOF
   fi
 fi
 units=(tended.service tended-worker.service tended-supervisor.service)
+# Installed, never enabled nor stopped by the install: the operator's choice (systemctl enable --now tended-web).
+optional_units=(tended-web.service)
 if [[ $topology == single ]]; then enabled=(tended.service); else enabled=(tended-worker.service tended-supervisor.service); fi
 
 # 1. programs
@@ -95,10 +97,20 @@ if command -v systemd-sysusers >/dev/null; then
 elif ! id tended >/dev/null 2>&1; then
   useradd --system --home-dir /var/lib/tended --no-create-home --shell /usr/sbin/nologin tended
 fi
+if ! command -v systemd-sysusers >/dev/null && ! id tended-web >/dev/null 2>&1; then
+  useradd --system --home-dir /var/lib/tended --no-create-home --shell /usr/sbin/nologin -g tended tended-web
+fi
 if command -v systemd-tmpfiles >/dev/null; then
   systemd-tmpfiles --create /etc/tmpfiles.d/tended.conf
 fi
 install -d -m 0750 -o tended -g tended /var/log/tended /var/cache/tended
+# The dashboard's action token, made once: 32 random bytes, readable by the tended group, never printed.
+if [[ ! -e /var/lib/tended/web.token ]]; then
+  (umask 0137 && head -c 32 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '=' > /var/lib/tended/web.token.new)
+  chown tended:tended /var/lib/tended/web.token.new
+  mv /var/lib/tended/web.token.new /var/lib/tended/web.token
+  say "made the dashboard's token /var/lib/tended/web.token (group tended may read it)"
+fi
 
 # 3. configuration: written once, never overwritten
 install -d -m 0755 /etc/tended
@@ -130,7 +142,7 @@ else
 fi
 
 # 4. units (ExecStart and the documentation point at the prefix) and the polkit rule
-for u in "${units[@]}"; do
+for u in "${units[@]}" "${optional_units[@]}"; do
   sed -e "s|/usr/bin/tended |$prefix/bin/tended |" -e "s|/usr/share/doc/tended/|$prefix/share/tended/|" \
       "$src/systemd/$u" > "/etc/systemd/system/$u.new"
   chmod 0644 "/etc/systemd/system/$u.new"
@@ -144,7 +156,7 @@ else
   rm -f /etc/polkit-1/rules.d/50-tended.rules
 fi
 printf 'PREFIX=%s\nTOPOLOGY=%s\n' "$prefix" "$topology" > /etc/tended/.install
-say "units in /etc/systemd/system: ${units[*]}"
+say "units in /etc/systemd/system: ${units[*]} ${optional_units[*]} (the last not enabled)"
 
 # 5. enable the topology's units, disable the other's
 if ! systemd_running; then

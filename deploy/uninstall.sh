@@ -26,7 +26,7 @@ fi
 prefix=${prefix:-/usr/local}
 prefix=${prefix%/}
 say() { printf 'uninstall.sh: %s\n' "$*"; }
-units=(tended.service tended-worker.service tended-supervisor.service)
+units=(tended-web.service tended.service tended-worker.service tended-supervisor.service)
 
 if [[ -d /run/systemd/system ]]; then
   for u in "${units[@]}"; do
@@ -48,11 +48,14 @@ say "removed the units and $prefix/bin/tended, $prefix/share/tended"
 if ((purge)); then
   rm -rf /etc/tended /var/lib/tended /var/log/tended
   rm -f /etc/sysusers.d/tended.conf /etc/tmpfiles.d/tended.conf
+  if id tended-web >/dev/null 2>&1; then
+    userdel tended-web 2>/dev/null || say "WARNING: could not remove the user tended-web"
+  fi
   if id tended >/dev/null 2>&1; then
     userdel tended 2>/dev/null || say "WARNING: could not remove the user tended"
     getent group tended >/dev/null && groupdel tended 2>/dev/null || true
   fi
-  say "purged the configuration, the data, the logs and the user tended"
+  say "purged the configuration, the data (with the web token), the logs and the users tended, tended-web"
 else
   say "kept /etc/tended, /var/lib/tended, /var/log/tended and the user tended (remove them with --purge)"
 fi

@@ -86,6 +86,11 @@ check "user tended exists (sysusers.d)" eval 'ct id tended >/dev/null'
 check "tended is on PATH" eval 'eq "$(ct sh -c "command -v tended")" /usr/bin/tended'
 check "jvm.options installed as a conffile in /etc/tended" eval '
   ct test -f /etc/tended/jvm.options && ct dpkg-query -W -f="\${Conffiles}\n" tended | grep -F /etc/tended/jvm.options >/dev/null'
+check "user tended-web exists, in group tended (sysusers.d)" eval 'ct id -nG tended-web | grep -qw tended'
+check "the web token is made once, 0640 tended:tended" eq "$(ct stat -c '%a %U:%G' /var/lib/tended/web.token)" "640 tended:tended"
+check "control/requests is 2770 tended:tended (tmpfiles.d)" eq "$(ct stat -c '%a %U:%G' /var/lib/tended/control/requests)" "2770 tended:tended"
+check "tended-web.service is installed, not enabled" eval '
+  ct test -f /lib/systemd/system/tended-web.service && ! ct systemctl --quiet is-enabled tended-web.service'
 check "tended.service enabled by the package" eq "$(ct systemctl is-enabled tended.service 2>/dev/null)" enabled
 check "tended.service reaches active" wait_for 60 active tended.service
 p0=$(prop tended.service MainPID)
@@ -93,11 +98,11 @@ check "dpkg -i again (an upgrade run of the maintainer scripts) succeeds" eval '
 check "...and reloaded the running service (same MainPID, a new worker child), still enabled" eval '
   eq "$(prop tended.service MainPID)" "$p0" && active tended.service && eq "$(ct systemctl is-enabled tended.service)" enabled \
   && ct journalctl -u tended.service --no-pager -o cat | grep -F reload_done >/dev/null'
-for u in tended.service tended-worker.service tended-supervisor.service; do
+for u in tended.service tended-worker.service tended-supervisor.service tended-web.service; do
   out=$(ct systemd-analyze verify "/lib/systemd/system/$u" 2>&1)
   check "systemd-analyze verify $u is clean where it is installed" eq "$out" ""
 done
-for u in tended.service tended-worker.service tended-supervisor.service; do
+for u in tended.service tended-worker.service tended-supervisor.service tended-web.service; do
   log "    $(ct systemd-analyze security --no-pager "$u" 2>/dev/null | tail -n1 | sed 's/^→ //')"
 done
 
@@ -148,6 +153,25 @@ check "health-diagnose as the tended user works too" eval 'ct runuser -u tended 
 log "    single: wedging the child worker's ideas poller (test kit's wedge file), staleAfter=20s"
 ct sed -i "s|^\(  staleAfter:\) 120s|\1 20s\n  workerCommand: $(faultable_worker_yaml)|" /etc/tended/tended.yaml
 ct systemctl restart tended.service
+# The dashboard's unit (optional): started by hand, as an operator would. Guarded so that this script
+# also runs against a package built before `tended web` existed.
+http_status() { # METHOD PATH [BODY]: the status line's code, over bash's /dev/tcp (the rootfs has no curl)
+  ct bash -c 'exec 3<>/dev/tcp/127.0.0.1/9180 || exit 1
+    printf "%s %s HTTP/1.0\r\nHost: 127.0.0.1:9180\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s" \
+      "$1" "$2" "${#3}" "$3" >&3
+    head -n1 <&3 | cut -d" " -f2' _ "$@"
+}
+if ct tended web --help >/dev/null 2>&1; then
+  check "web: tended-web.service starts, as the user tended-web" eval '
+    ct systemctl start tended-web.service && wait_for 60 journal_has tended-web.service web_listening \
+    && eq "$(prop tended-web.service User)" tended-web'
+  check "web: /healthz answers 200 on loopback" wait_for 30 eval 'eq "$(http_status GET /healthz)" 200'
+  check "web: an action without the token is refused (401)" eq "$(http_status POST /api/pause source=ideas)" 401
+  log "    $(ct systemd-analyze security --no-pager tended-web.service 2>/dev/null | tail -n1 | sed 's/^→ //')"
+  ct systemctl stop tended-web.service
+else
+  log "web: SKIP: this package has no tended web"
+fi
 check "single: restarted with the test kit on the worker's class path" wait_for 60 eval '
   active tended.service && w=$(worker_child) && [[ -n $w ]] && ct grep -qF tended-testkit.jar "/proc/$w/cmdline"'
 wchild=$(worker_child)
