@@ -114,6 +114,28 @@ public final class LogSetup {
   }
 
   /**
+   * Info and above to stdout only (the journal under systemd), behind the same never-blocking queue:
+   * for {@code tended web}, which may not write to the data folder (its unit has it read-only), so it
+   * keeps no log file of its own; lines name {@code process}.
+   */
+  public static void stdoutOnly(String process) {
+    LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+    release();
+    ctx.reset();
+    registerConverters(ctx);
+    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+    console.setContext(ctx);
+    console.setName("stdout");
+    console.setEncoder(encoder(ctx, JournalStream.stdout() ? journalPattern(process) : filePattern(process)));
+    console.start();
+    DroppingAsyncAppender toStdout = async(ctx, "stdout", console, STDOUT_FLUSH_MILLIS);
+    Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.setLevel(Level.INFO);
+    root.addAppender(toStdout);
+    current = new Outputs(null, List.of(toStdout), new DropReport(Map.of("stdout", toStdout)));
+  }
+
+  /**
    * Warnings and errors to stderr only: for one-shot commands, whose stdout is their output, and for
    * the time before the configuration is read; lines name {@code process}.
    */
