@@ -29,6 +29,16 @@ function svg(tag, attrs) {
   return e;
 }
 
+const lastRendered = new Map();
+
+/** Whether {@code data} differs from what section {@code id} shows (so an unchanged section keeps its nodes). */
+function changed(id, data) {
+  const key = JSON.stringify(data);
+  if (lastRendered.get(id) === key) return false;
+  lastRendered.set(id, key);
+  return true;
+}
+
 function replace(id, ...nodes) {
   const target = document.getElementById(id);
   target.replaceChildren(...nodes.flat().filter(n => n));
@@ -151,10 +161,7 @@ function chart(points) {
   const now = Date.now(), from = now - 3600 * 1000;
   const pts = (points || []).filter(p => Date.parse(p.at) >= from);
   if (pts.length < 2) {
-    const t = svg('text', {x: 4, y: H / 2});
-    t.textContent = 'collecting samples (every 10 s, 1 h kept)';
-    s.appendChild(t);
-    return s;
+    return el('div', {class: 'chart-box'}, s, el('div', {class: 'chart-note'}, 'collecting samples (every 10 s, 1 h kept)'));
   }
   const x = p => ((Date.parse(p.at) - from) / (now - from)) * W;
   const maxTp = Math.max(1e-9, ...pts.map(p => p.perMinute));
@@ -169,13 +176,14 @@ function chart(points) {
     s.appendChild(svg('polyline', {class: 'lat', points: lats.map(p => x(p).toFixed(1) + ',' +
       y(p.meanSeconds, maxLat).toFixed(1)).join(' ')}));
   }
-  const label = svg('text', {x: 4, y: 10});
-  label.textContent = 'max ' + maxTp.toFixed(1) + '/min' + (lats.length ? ' · ' + maxLat.toFixed(2) + ' s' : '');
-  s.appendChild(label);
-  return s;
+  const last = pts[pts.length - 1];
+  return el('div', {class: 'chart-box'}, s, el('div', {class: 'chart-note'},
+    'now ' + last.perMinute.toFixed(1) + '/min' + (last.meanSeconds != null ? ', ' + last.meanSeconds.toFixed(2) + ' s each' : '') +
+    ' · peak ' + maxTp.toFixed(1) + '/min' + (lats.length ? ', ' + maxLat.toFixed(2) + ' s' : '') + ' · last hour'));
 }
 
 function renderSources(sources) {
+  if (!changed('sources', sources)) return;
   replace('sources', sources.length ? sources.map(src => {
     const badges = [];
     if (src.paused) badges.push(el('span', {class: 'badge warn'}, src.draining ? 'draining' : 'paused'));
@@ -222,6 +230,7 @@ function renderRunning(running) {
 }
 
 function renderFailures(failures) {
+  if (!changed('failures', failures)) return;
   document.getElementById('failures-count').textContent = failures ? String(failures.length) : '';
   if (!failures) { replace('failures', el('p', {class: 'empty'}, 'the ledger cannot be read')); return; }
   if (!failures.length) { replace('failures', el('p', {class: 'empty'}, 'no failures')); return; }
@@ -231,7 +240,7 @@ function renderFailures(failures) {
       el('td', {}, f.source), el('td', {class: 'id'}, f.id), el('td', {class: 'state ' + f.state}, f.state),
       el('td', {class: 'num'}, String(f.attempts)), el('td', {class: 'num'}, f.exitCode === null ? '–' : String(f.exitCode)),
       el('td', {class: 'error'}, f.lastError || ''),
-      el('td', {class: 'num', title: time(f.updatedAt)}, ago(f.updatedAt)),
+      el('td', {class: 'num', title: ago(f.updatedAt)}, time(f.updatedAt)),
       el('td', {}, f.state === 'dead'
         ? button('Retry', 'primary', 'retry', {source: f.source, id: f.id}, f.source + '/' + f.id)
         : button('Cancel', 'danger', 'cancel', {source: f.source, id: f.id}, f.source + '/' + f.id,
@@ -239,6 +248,7 @@ function renderFailures(failures) {
 }
 
 function renderRestarts(r) {
+  if (!changed('restarts', r)) return;
   if (!r) { replace('restarts', el('p', {class: 'empty'}, 'no supervisor state yet')); return; }
   document.getElementById('restarts-summary').textContent = r.state + (r.crashLooping ? ' · CRASH-LOOPING' : '') +
     (r.failuresInARow ? ' · ' + r.failuresInARow + ' failures in a row' : '');
@@ -246,16 +256,17 @@ function renderRestarts(r) {
   replace('restarts', el('table', {},
     el('tr', {}, ['when', 'reason', 'pid', 'detail', 'record'].map(h => el('th', {}, h))),
     r.recent.map(e => el('tr', {},
-      el('td', {class: 'num', title: time(e.at)}, ago(e.at)), el('td', {}, e.reason), el('td', {class: 'num'}, String(e.pid)),
+      el('td', {class: 'num', title: ago(e.at)}, time(e.at)), el('td', {}, e.reason), el('td', {class: 'num'}, String(e.pid)),
       el('td', {}, e.reason === 'exit' ? 'exit code ' + e.exitCode : e.reason === 'stale' ? 'heartbeat stale ' +
         duration(e.staleForMs) : '', ' · ran ', duration(e.uptimeMs)),
       el('td', {class: 'id'}, e.stallRecord || '')))));
 }
 
 function renderStalls(stalls) {
+  if (!changed('stalls', stalls)) return;
   if (!stalls.length) { replace('stalls', el('p', {class: 'empty'}, 'no stall records')); return; }
   replace('stalls', stalls.map(s => keptDetails('stall:' + s.name,
-    [el('span', {class: 'id'}, s.name), ' — ', s.reason || 'stall', ' · ', ago(s.modifiedAt)],
+    [el('span', {class: 'id'}, s.name), ' — ', s.reason || 'stall', ' · ', time(s.modifiedAt)],
     el('pre', {class: 'dump'}, s.text + (s.cut ? '\n… (cut: the whole record is in diagnostics/' + s.name + ')' : '')))));
 }
 
