@@ -119,10 +119,7 @@ public final class LogSetup {
    * keeps no log file of its own; lines name {@code process}.
    */
   public static void stdoutOnly(String process) {
-    LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-    release();
-    ctx.reset();
-    registerConverters(ctx);
+    LoggerContext ctx = fresh();
     ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
     console.setContext(ctx);
     console.setName("stdout");
@@ -140,10 +137,7 @@ public final class LogSetup {
    * the time before the configuration is read; lines name {@code process}.
    */
   public static void quiet(String process) {
-    LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-    release();
-    ctx.reset();
-    registerConverters(ctx);
+    LoggerContext ctx = fresh();
     ConsoleAppender<ILoggingEvent> err = new ConsoleAppender<>();
     err.setContext(ctx);
     err.setName("stderr");
@@ -153,6 +147,15 @@ public final class LogSetup {
     Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.WARN);
     root.addAppender(err);
+  }
+
+  /** The context with the earlier setup released and reset, our pattern words registered. */
+  private static LoggerContext fresh() {
+    LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+    release();
+    ctx.reset();
+    registerConverters(ctx);
+    return ctx;
   }
 
   /** Flushes and closes the appenders; call last, when the process is about to exit. */

@@ -35,6 +35,8 @@ import java.util.Optional;
 final class BoardRoute implements Route {
   /** How many of the most recently updated items are looked through for failures. */
   static final int RECENT = 500;
+  /** Up to this many failed (or dead) items of a source are read by state; beyond, from the recent ones. */
+  static final int LISTED = 1000;
   /** How many failures and dead items are sent at most. */
   static final int FAILURES = 50;
   /** How many restarts are sent at most, newest first. */
@@ -114,7 +116,7 @@ final class BoardRoute implements Route {
           st == null || st.lastPollOk() ? null : st.lastError(), charts.getOrDefault(name, List.of())));
     }
     List<Running> running = attempt(errors, "running", l -> running(l, now));
-    List<Failure> failures = attempt(errors, "failures", BoardRoute::failures);
+    List<Failure> failures = attempt(errors, "failures", this::failures);
     Restarts restarts = null;
     try {
       restarts = StateFile.read(StateFile.in(config.dataDir())).map(BoardRoute::restarts).orElse(null);
@@ -151,15 +153,42 @@ final class BoardRoute implements Route {
     return out;
   }
 
-  private static List<Failure> failures(LedgerView l) {
-    List<Failure> out = new ArrayList<>();
-    for (ItemRecord r : l.recent(RECENT)) {
-      if ((r.state() == ItemState.FAILED || r.state() == ItemState.DEAD) && out.size() < FAILURES) {
-        out.add(new Failure(r.source(), r.id(), r.state().wireName(), r.attempts(), r.lastExitCode(), r.lastError(),
-            r.updatedAt(), r.state() == ItemState.FAILED ? r.nextAttemptAt() : null));
+  /**
+   * The failed and dead items, newest first, at most {@link #FAILURES}: read per source and state when
+   * that source holds at most {@link #LISTED} of them (so a busy source does not push a quiet one's dead
+   * items out of view), else from the {@link #RECENT} most recently changed items.
+   */
+  private List<Failure> failures(LedgerView l) {
+    Map<String, Map<ItemState, Long>> counts = l.countsBySource();
+    List<ItemRecord> found = new ArrayList<>();
+    boolean anyTooMany = false;
+    for (SourceConfig sc : config.sources()) {
+      Map<ItemState, Long> c = counts.getOrDefault(sc.name(), LedgerView.emptyCounts());
+      for (ItemState state : List.of(ItemState.FAILED, ItemState.DEAD)) {
+        long n = c.getOrDefault(state, 0L);
+        if (n > LISTED) {
+          anyTooMany = true;
+        } else if (n > 0) {
+          found.addAll(l.inState(sc.name(), state));
+        }
       }
     }
-    return out;
+    if (anyTooMany) {
+      for (ItemRecord r : l.recent(RECENT)) {
+        if (r.state() == ItemState.FAILED || r.state() == ItemState.DEAD) {
+          found.add(r);
+        }
+      }
+    }
+    Map<Long, ItemRecord> unique = new java.util.LinkedHashMap<>();
+    found.forEach(r -> unique.putIfAbsent(r.seq(), r));
+    return unique.values().stream()
+        .sorted(java.util.Comparator.comparing(ItemRecord::updatedAt,
+            java.util.Comparator.nullsFirst(java.util.Comparator.<Instant>naturalOrder())).reversed())
+        .limit(FAILURES)
+        .map(r -> new Failure(r.source(), r.id(), r.state().wireName(), r.attempts(), r.lastExitCode(), r.lastError(),
+            r.updatedAt(), r.state() == ItemState.FAILED ? r.nextAttemptAt() : null))
+        .toList();
   }
 
   private static Restarts restarts(SupervisorState s) {

@@ -158,8 +158,10 @@ function chart(points) {
   const W = 300, H = 64, PAD = 2;
   const s = svg('svg', {class: 'chart', viewBox: '0 0 ' + W + ' ' + H, preserveAspectRatio: 'none', role: 'img'});
   s.appendChild(svg('line', {class: 'axis', x1: 0, y1: H - 1, x2: W, y2: H - 1}));
-  const now = Date.now(), from = now - 3600 * 1000;
-  const pts = (points || []).filter(p => Date.parse(p.at) >= from);
+  const now = Date.now();
+  const pts = (points || []).filter(p => Date.parse(p.at) >= now - 3600 * 1000);
+  // The last hour, or since the first sample while less than an hour is kept.
+  const from = pts.length ? Math.min(Date.parse(pts[0].at), now - 60 * 1000) : now - 3600 * 1000;
   if (pts.length < 2) {
     return el('div', {class: 'chart-box'}, s, el('div', {class: 'chart-note'}, 'collecting samples (every 10 s, 1 h kept)'));
   }
@@ -179,7 +181,8 @@ function chart(points) {
   const last = pts[pts.length - 1];
   return el('div', {class: 'chart-box'}, s, el('div', {class: 'chart-note'},
     'now ' + last.perMinute.toFixed(1) + '/min' + (last.meanSeconds != null ? ', ' + last.meanSeconds.toFixed(2) + ' s each' : '') +
-    ' · peak ' + maxTp.toFixed(1) + '/min' + (lats.length ? ', ' + maxLat.toFixed(2) + ' s' : '') + ' · last hour'));
+    ' · peak ' + maxTp.toFixed(1) + '/min' + (lats.length ? ', ' + maxLat.toFixed(2) + ' s' : '') +
+    ' · last ' + duration(now - from).replace(/ \d+ s$/, '')));
 }
 
 function renderSources(sources) {
