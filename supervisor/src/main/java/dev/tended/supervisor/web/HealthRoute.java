@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -49,11 +48,5 @@ final class HealthRoute implements Route {
       madeAt = now;
     }
     return last;
-  }
-
-  /** The verdict in a word, for the page's summary. */
-  Map<String, Object> summary() {
-    HealthReport r = report();
-    return Map.of("verdict", r.verdict().wire(), "failing", r.failing());
   }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tended.status.StatusFiles;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -48,10 +47,6 @@ record Reply(int status, String contentType, byte[] body, Map<String, String> he
     Map<String, String> h = new java.util.HashMap<>(headers);
     h.put(header, value);
     return new Reply(status, contentType, body, h);
-  }
-
-  String text() {
-    return new String(body, StandardCharsets.UTF_8);
   }
 
   /** The JSON of an action's or a refusal's answer. */
