@@ -114,14 +114,30 @@ public final class LogSetup {
   }
 
   /**
+   * Info and above to stdout only (the journal under systemd), behind the same never-blocking queue:
+   * for {@code tended web}, which may not write to the data folder (its unit has it read-only), so it
+   * keeps no log file of its own; lines name {@code process}.
+   */
+  public static void stdoutOnly(String process) {
+    LoggerContext ctx = fresh();
+    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+    console.setContext(ctx);
+    console.setName("stdout");
+    console.setEncoder(encoder(ctx, JournalStream.stdout() ? journalPattern(process) : filePattern(process)));
+    console.start();
+    DroppingAsyncAppender toStdout = async(ctx, "stdout", console, STDOUT_FLUSH_MILLIS);
+    Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.setLevel(Level.INFO);
+    root.addAppender(toStdout);
+    current = new Outputs(null, List.of(toStdout), new DropReport(Map.of("stdout", toStdout)));
+  }
+
+  /**
    * Warnings and errors to stderr only: for one-shot commands, whose stdout is their output, and for
    * the time before the configuration is read; lines name {@code process}.
    */
   public static void quiet(String process) {
-    LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-    release();
-    ctx.reset();
-    registerConverters(ctx);
+    LoggerContext ctx = fresh();
     ConsoleAppender<ILoggingEvent> err = new ConsoleAppender<>();
     err.setContext(ctx);
     err.setName("stderr");
@@ -131,6 +147,15 @@ public final class LogSetup {
     Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.WARN);
     root.addAppender(err);
+  }
+
+  /** The context with the earlier setup released and reset, our pattern words registered. */
+  private static LoggerContext fresh() {
+    LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+    release();
+    ctx.reset();
+    registerConverters(ctx);
+    return ctx;
   }
 
   /** Flushes and closes the appenders; call last, when the process is about to exit. */

@@ -1,7 +1,5 @@
 package dev.tended.supervisor.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tended.status.StatusFiles;
 import dev.tended.supervisor.diagnose.HealthDiagnosis;
 import dev.tended.supervisor.diagnose.HealthReport;
@@ -42,30 +40,11 @@ final class HealthDiagnoseCommand implements Callable<Integer> {
     HealthReport report = new HealthDiagnosis(Clock.systemUTC()).run(config.file);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(StatusFiles.mapper().writeValueAsString(toJson(report)));
+      out.println(StatusFiles.mapper().writeValueAsString(report.toJson()));
     } else {
       out.print(report.toText());
     }
     out.flush();
     return report.verdict().exitCode();
-  }
-
-  static ObjectNode toJson(HealthReport report) {
-    ObjectNode root = StatusFiles.mapper().createObjectNode();
-    root.put("verdict", report.verdict().wire());
-    root.put("exitCode", report.verdict().exitCode());
-    root.put("checkedAt", report.checkedAt().toString());
-    root.put("config", report.config());
-    ArrayNode checks = root.putArray("checks");
-    for (HealthReport.Check c : report.checks()) {
-      ObjectNode n = checks.addObject();
-      n.put("name", c.name());
-      n.put("ok", c.ok());
-      n.put("level", c.level().wire());
-      n.put("detail", c.detail());
-    }
-    ArrayNode failing = root.putArray("failing");
-    report.failing().forEach(failing::add);
-    return root;
   }
 }

@@ -1,6 +1,9 @@
 package dev.tended.supervisor.diagnose;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tended.logging.Kv;
+import dev.tended.status.StatusFiles;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -72,5 +75,25 @@ public record HealthReport(Instant checkedAt, String config, List<Check> checks)
       b.append(": ").append(String.join(", ", failing()));
     }
     return b.append('\n').toString();
+  }
+
+  /** The JSON of {@code health-diagnose --json} and of the dashboard's {@code /healthz}: verdict, exitCode, every check. */
+  public ObjectNode toJson() {
+    ObjectNode root = StatusFiles.mapper().createObjectNode();
+    root.put("verdict", verdict().wire());
+    root.put("exitCode", verdict().exitCode());
+    root.put("checkedAt", checkedAt.toString());
+    root.put("config", config);
+    ArrayNode list = root.putArray("checks");
+    for (Check c : checks) {
+      ObjectNode n = list.addObject();
+      n.put("name", c.name());
+      n.put("ok", c.ok());
+      n.put("level", c.level().wire());
+      n.put("detail", c.detail());
+    }
+    ArrayNode failingNames = root.putArray("failing");
+    failing().forEach(failingNames::add);
+    return root;
   }
 }
