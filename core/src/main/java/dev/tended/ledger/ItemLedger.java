@@ -97,45 +97,38 @@ public interface ItemLedger extends AutoCloseable {
    */
   void deadWithoutRunning(long seq, String detail);
 
-  // --- An operator's requests, applied by the worker (issue 14); groundwork: the control part implements them.
+  // --- An operator's requests, applied by the worker (issue 14).
 
   /** Records {@code pause} (replacing an earlier pause of the source); durable on return. */
-  default void pause(SourcePause pause) {
-    throw new UnsupportedOperationException("pause: not built yet");
-  }
+  void pause(SourcePause pause);
 
   /** Ends the source's pause; false when it was not paused. */
-  default boolean resume(String source) {
-    throw new UnsupportedOperationException("resume: not built yet");
-  }
+  boolean resume(String source);
 
   /** Every paused source, by name: what a starting worker reads before it starts anything. */
-  default java.util.Map<String, SourcePause> pauses() {
-    throw new UnsupportedOperationException("pauses: not built yet");
-  }
+  java.util.Map<String, SourcePause> pauses();
 
   /**
    * An operator's retry: the newest dead version of {@code source}/{@code id} goes back to pending,
    * attempts and interruptions reset, the transition recording {@code detail}. Empty when there is no
-   * such dead item.
+   * such dead item. Returns the record as it is now.
    */
-  default Optional<ItemRecord> retryDead(String source, String id, String detail) {
-    throw new UnsupportedOperationException("retryDead: not built yet");
-  }
-
-  /** As above for every dead item {@code selection} takes, in one transaction; returns them, oldest first. */
-  default List<ItemRecord> retryDead(DeadSelection selection, String detail) {
-    throw new UnsupportedOperationException("retryDead(selection): not built yet");
-  }
+  Optional<ItemRecord> retryDead(String source, String id, String detail);
 
   /**
-   * An operator's cancel of an item that is not running: its waiting version (pending, or failed and
-   * waiting for its next attempt) ends dead with {@code detail}, no attempt counted. Empty when it has
-   * no waiting version (a running one is stopped by the worker and ended through {@link #finish}).
+   * As above for every dead item {@code selection} takes ({@link DeadSelection#matches}), in one
+   * transaction; returns them as they are now, oldest first.
    */
-  default Optional<ItemRecord> cancelWaiting(String source, String id, String detail) {
-    throw new UnsupportedOperationException("cancelWaiting: not built yet");
-  }
+  List<ItemRecord> retryDead(DeadSelection selection, String detail);
+
+  /**
+   * An operator's cancel of an item that is not running: its oldest waiting version (pending, or
+   * failed and waiting for its next attempt: the one that would run next) ends dead with
+   * {@code detail}, no attempt counted, the transition recording {@link AttemptEnding#CANCELLED}.
+   * Empty when it has no waiting version (a running one is stopped by the worker and ended through
+   * {@link #finish}). Returns the record as it is now.
+   */
+  Optional<ItemRecord> cancelWaiting(String source, String id, String detail);
 
   /** Retention's writes, on this ledger's connection and lock (a batch at a time). */
   LedgerPruning pruning();

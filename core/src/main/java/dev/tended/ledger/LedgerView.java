@@ -78,15 +78,14 @@ public interface LedgerView extends AutoCloseable {
   /** Whether the store gives the space of pruned items back to the file system in small steps. */
   boolean givesSpaceBack();
 
-  /** Every source an operator paused, by name (durable until resumed). Groundwork: issue 14's control part implements it. */
-  default Map<String, SourcePause> pauses() {
-    throw new UnsupportedOperationException("pauses: not built yet");
-  }
+  /** Every source an operator paused, by name (durable until resumed); none in a file older than schema 5. */
+  Map<String, SourcePause> pauses();
 
-  /** The dead items {@code selection} takes, oldest first-seen first: what {@code retry --all-dead --dry-run} lists. */
-  default List<ItemRecord> dead(DeadSelection selection) {
-    throw new UnsupportedOperationException("dead(selection): not built yet");
-  }
+  /**
+   * The dead items {@code selection} takes ({@link DeadSelection#matches}), oldest first-seen first:
+   * what {@code retry --all-dead --dry-run} lists. One indexed read.
+   */
+  List<ItemRecord> dead(DeadSelection selection);
 
   /** The store's own consistency check: empty when it is sound, else what it found. */
   List<String> integrityCheck();

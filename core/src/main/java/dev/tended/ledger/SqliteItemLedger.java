@@ -371,6 +371,122 @@ final class SqliteItemLedger implements ItemLedger {
   }
 
   @Override
+  public synchronized void pause(SourcePause pause) {
+    db.inTransaction("pause " + pause.source(), () -> {
+      try (PreparedStatement up = db.connection().prepareStatement("INSERT INTO source_controls (source, drain, since,"
+          + " asked_by) VALUES (?, ?, ?, ?) ON CONFLICT (source) DO UPDATE SET drain = excluded.drain,"
+          + " since = excluded.since, asked_by = excluded.asked_by")) {
+        up.setString(1, pause.source());
+        up.setInt(2, pause.drain() ? 1 : 0);
+        up.setString(3, pause.since().toString());
+        up.setString(4, pause.askedBy());
+        up.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public synchronized boolean resume(String source) {
+    return db.inTransaction("resume " + source, () -> {
+      try (PreparedStatement del = db.connection().prepareStatement("DELETE FROM source_controls WHERE source = ?")) {
+        del.setString(1, source);
+        return del.executeUpdate() > 0;
+      }
+    });
+  }
+
+  @Override
+  public synchronized java.util.Map<String, SourcePause> pauses() {
+    return db.query("list paused sources", () -> db.pauses(SqliteSchema.CURRENT));
+  }
+
+  @Override
+  public synchronized Optional<ItemRecord> retryDead(String source, String id, String detail) {
+    long now = clock.millis();
+    return db.inTransaction("retry " + source + "/" + id, () -> {
+      Long seq = null;
+      try (PreparedStatement q = db.connection().prepareStatement("SELECT seq FROM items WHERE source = ?"
+          + " AND item_id = ? AND state = 'dead' ORDER BY seq DESC LIMIT 1")) {
+        q.setString(1, source);
+        q.setString(2, id);
+        try (ResultSet rs = q.executeQuery()) {
+          if (rs.next()) {
+            seq = rs.getLong(1);
+          }
+        }
+      }
+      return seq == null ? Optional.<ItemRecord>empty() : Optional.of(retryOne(seq, now, detail));
+    });
+  }
+
+  @Override
+  public synchronized List<ItemRecord> retryDead(DeadSelection selection, String detail) {
+    long now = clock.millis();
+    return db.inTransaction("retry the dead items of " + selection.source(), () -> {
+      List<ItemRecord> out = new ArrayList<>();
+      for (ItemRecord dead : db.dead(selection, SqliteSchema.CURRENT)) {
+        out.add(retryOne(dead.seq(), now, detail));
+      }
+      return out;
+    });
+  }
+
+  /** A dead item back to pending, attempts and interruptions reset, first in line by its seq. */
+  private ItemRecord retryOne(long seq, long now, String detail) throws SQLException {
+    ItemRecord now0;
+    try (PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = 'pending',"
+        + " attempts = 0, interruptions = 0, next_attempt_at = ?, updated_at = ? WHERE seq = ? AND state = 'dead'"
+        + " RETURNING " + SqliteSession.COLUMNS)) {
+      up.setLong(1, now);
+      up.setLong(2, now);
+      up.setLong(3, seq);
+      now0 = SqliteSession.collect(up).get(0);
+    }
+    db.transition(seq, now, ItemState.DEAD, ItemState.PENDING, 0, null, detail);
+    return now0;
+  }
+
+  @Override
+  public synchronized Optional<ItemRecord> cancelWaiting(String source, String id, String detail) {
+    long now = clock.millis();
+    return db.inTransaction("cancel " + source + "/" + id, () -> {
+      Long seq = null;
+      String from = null;
+      int attempts = 0;
+      try (PreparedStatement q = db.connection().prepareStatement("SELECT seq, state, attempts FROM items"
+          + " WHERE source = ? AND item_id = ? AND state IN ('pending', 'failed') ORDER BY seq LIMIT 1")) {
+        q.setString(1, source);
+        q.setString(2, id);
+        try (ResultSet rs = q.executeQuery()) {
+          if (rs.next()) {
+            seq = rs.getLong(1);
+            from = rs.getString(2);
+            attempts = rs.getInt(3);
+          }
+        }
+      }
+      if (seq == null) {
+        return Optional.<ItemRecord>empty();
+      }
+      ItemRecord after;
+      try (PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = 'dead',"
+          + " next_attempt_at = ?, last_finished_at = ?, last_error = ?, updated_at = ? WHERE seq = ?"
+          + " RETURNING " + SqliteSession.COLUMNS)) {
+        up.setLong(1, now);
+        up.setLong(2, now);
+        up.setString(3, detail);
+        up.setLong(4, now);
+        up.setLong(5, seq);
+        after = SqliteSession.collect(up).get(0);
+      }
+      // No attempt ran: the totals of attempt endings and durations are not touched.
+      db.transition(seq, now, ItemState.fromWire(from), ItemState.DEAD, attempts, AttemptEnding.CANCELLED, null, detail);
+      return Optional.of(after);
+    });
+  }
+
+  @Override
   public LedgerPruning pruning() {
     return pruning;
   }

@@ -292,6 +292,16 @@ final class SqliteLedgerView implements LedgerView {
   }
 
   @Override
+  public synchronized Map<String, SourcePause> pauses() {
+    return db.query("list paused sources", () -> db.pauses(schema));
+  }
+
+  @Override
+  public synchronized List<ItemRecord> dead(DeadSelection selection) {
+    return db.query("list the dead items of " + selection.source(), () -> db.dead(selection, schema));
+  }
+
+  @Override
   public synchronized List<RunningItem> running() {
     return db.query("list running items", () -> db.running(schema));
   }

@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class SqliteSchema {
   /** The version this build writes. */
-  static final int CURRENT = 4;
+  static final int CURRENT = 5;
 
   /** One step: from {@code version - 1} to {@code version}. */
   private record Migration(int version, String what, List<String> statements) {}
@@ -115,7 +115,15 @@ final class SqliteSchema {
           """
           INSERT INTO source_stats (source, last_finished_at, last_succeeded_at, duration_sum_ms)
             SELECT source, MAX(last_finished_at), MAX(CASE WHEN state = 'succeeded' THEN last_finished_at END), 0
-            FROM items GROUP BY source""")));
+            FROM items GROUP BY source""")),
+      // issue 14: an operator's pause of a source holds across restarts of both daemons; a starting
+      // worker reads it before it claims anything.
+      new Migration(5, "operators' pauses of sources", List.of("""
+          CREATE TABLE IF NOT EXISTS source_controls (
+            source TEXT PRIMARY KEY,
+            drain INTEGER NOT NULL,
+            since TEXT NOT NULL,
+            asked_by TEXT NOT NULL)""")));
 
   private SqliteSchema() {}
 

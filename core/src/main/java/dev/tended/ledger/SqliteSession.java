@@ -214,6 +214,51 @@ final class SqliteSession implements AutoCloseable {
     return null;
   }
 
+  /** Every paused source, by name ({@code source_controls}, schema 5; none in an older file). */
+  java.util.Map<String, SourcePause> pauses(int schema) throws SQLException {
+    java.util.Map<String, SourcePause> out = new java.util.TreeMap<>();
+    if (schema < 5) {
+      return out;
+    }
+    try (PreparedStatement q = db.prepareStatement("SELECT source, drain, since, asked_by FROM source_controls"
+        + " ORDER BY source"); ResultSet rs = q.executeQuery()) {
+      while (rs.next()) {
+        out.put(rs.getString(1), new SourcePause(rs.getString(1), rs.getInt(2) != 0, Instant.parse(rs.getString(3)),
+            rs.getString(4)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The dead items {@code selection} takes, oldest first-seen first, read along {@code items_in_line}:
+   * the SQL form of {@link DeadSelection#matches} (dead at or after {@code deadSince}: its
+   * {@code updated_at}, in whole milliseconds, not before that instant).
+   */
+  List<ItemRecord> dead(DeadSelection selection, int schema) throws SQLException {
+    Instant since = selection.deadSince();
+    // updated_at is in milliseconds: "not before since" is "at least since rounded up to a millisecond"
+    Long fromMs = since == null ? null : since.toEpochMilli() + (since.getNano() % 1_000_000 == 0 ? 0 : 1);
+    try (PreparedStatement q = db.prepareStatement("SELECT " + columns(schema) + " FROM items INDEXED BY items_in_line"
+        + " WHERE source = ? AND state = 'dead' AND (? IS NULL OR updated_at >= ?)"
+        + " AND (? IS NULL OR last_exit_code = ?) ORDER BY seq")) {
+      q.setString(1, selection.source());
+      setLong(q, 2, fromMs);
+      setLong(q, 3, fromMs);
+      setInteger(q, 4, selection.exitCode());
+      setInteger(q, 5, selection.exitCode());
+      return collect(q);
+    }
+  }
+
+  private static void setLong(PreparedStatement ps, int index, Long value) throws SQLException {
+    if (value == null) {
+      ps.setNull(index, Types.INTEGER);
+    } else {
+      ps.setLong(index, value);
+    }
+  }
+
   int attemptsOf(long seq) throws SQLException {
     try (PreparedStatement q = db.prepareStatement("SELECT attempts FROM items WHERE seq = ?")) {
       q.setLong(1, seq);

@@ -509,4 +509,71 @@ abstract class LedgerContractTest {
     assertThat(admin().retryDead("ideas", "a")).isTrue();
     assertThat(view().versions("ideas", "a").get(0).interruptions()).isZero();
   }
+
+  @Test
+  void aPauseIsKeptUntilResumedAndReadByTheWorkerAndTheView() {
+    ItemLedger ledger = ledger();
+    Instant since = Instant.parse("2026-12-02T10:00:00Z");
+    ledger.pause(new SourcePause("ideas", true, since, "user=alice uid=1000"));
+    assertThat(ledger.pauses()).containsOnlyKeys("ideas");
+    assertThat(view().pauses().get("ideas")).isEqualTo(new SourcePause("ideas", true, since, "user=alice uid=1000"));
+    ledger.pause(new SourcePause("ideas", false, since, "user=bob"));
+    assertThat(ledger.pauses().get("ideas").drain()).isFalse();
+    assertThat(ledger.resume("ideas")).isTrue();
+    assertThat(ledger.resume("ideas")).as("not paused any more").isFalse();
+    assertThat(view().pauses()).isEmpty();
+  }
+
+  @Test
+  void theDeadItemsReadAndRetriedAreExactlyThoseTheSelectionMatches() {
+    ItemLedger ledger = ledger();
+    List<NewItem> items = new ArrayList<>();
+    IntStream.range(0, 12).forEach(i -> items.add(item("d" + i, "x")));
+    ledger.recordSeen("ideas", items);
+    ledger.recordSeen("qa", List.of(item("other", "x")));
+    List<ItemRecord> claimed = ledger.claimDue("ideas", 12);
+    for (int i = 0; i < claimed.size(); i++) {
+      ItemState to = i % 4 == 3 ? ItemState.SUCCEEDED : ItemState.DEAD;
+      ledger.finish(claimed.get(i).seq(), to, AttemptEnding.EXITED, i % 3, "exit " + (i % 3), null);
+    }
+    ledger.finish(ledger.claimDue("qa", 1).get(0).seq(), ItemState.DEAD, AttemptEnding.EXITED, 1, "exit 1", null);
+    LedgerView view = view();
+    List<ItemRecord> dead = view.inState("ideas", ItemState.DEAD);
+    Instant mid = dead.get(dead.size() / 2).updatedAt();
+    for (Instant since : new Instant[] {null, mid, mid.plusNanos(1), mid.minusNanos(1), Instant.now().plusSeconds(60)}) {
+      for (Integer exit : new Integer[] {null, 0, 1, 2, 7}) {
+        DeadSelection selection = new DeadSelection("ideas", since, exit);
+        assertThat(view.dead(selection)).as("since %s exit %s", since, exit)
+            .isEqualTo(dead.stream().filter(selection::matches).toList());
+      }
+    }
+    DeadSelection exit1 = new DeadSelection("ideas", null, 1);
+    List<ItemRecord> expected = view.dead(exit1);
+    assertThat(ledger.retryDead(exit1, "operator retry (user=alice)")).extracting(ItemRecord::seq)
+        .containsExactlyElementsOf(expected.stream().map(ItemRecord::seq).toList());
+    assertThat(view.dead(exit1)).isEmpty();
+    assertThat(view.counts("qa").get(ItemState.DEAD)).as("another source's dead item").isEqualTo(1);
+    assertThat(view.integrityCheck()).isEmpty();
+  }
+
+  @Test
+  void aWaitingItemCancelledIsDeadWithoutAnAttemptAndARunningOneIsNotTaken() {
+    ItemLedger ledger = ledger();
+    ledger.recordSeen("ideas", List.of(item("w", "x"), item("r", "x")));
+    ItemRecord running = ledger.claimDue("ideas", 2).get(1);
+    assertThat(running.id()).isEqualTo("r");
+    long w = ledger.claimDue("ideas", 1).size(); // nothing more due
+    assertThat(w).isZero();
+    assertThat(ledger.cancelWaiting("ideas", "r", "cancelled by an operator (user=alice)")).isEmpty();
+    assertThat(ledger.cancelWaiting("ideas", "nope", "x")).isEmpty();
+    ItemRecord first = view().versions("ideas", "w").get(0);
+    ledger.finish(first.seq(), ItemState.FAILED, AttemptEnding.EXITED, 1, "exit 1", Instant.now().plusSeconds(600));
+    ItemRecord cancelled = ledger.cancelWaiting("ideas", "w", "cancelled by an operator (user=alice)").orElseThrow();
+    assertThat(cancelled.state()).isEqualTo(ItemState.DEAD);
+    assertThat(cancelled.attempts()).isEqualTo(1);
+    assertThat(cancelled.lastError()).isEqualTo("cancelled by an operator (user=alice)");
+    assertThat(ledger.cancelWaiting("ideas", "w", "again")).as("once").isEmpty();
+    assertThat(view().attemptStats().get("ideas").endings().get(AttemptEnding.CANCELLED)).as("no attempt ran").isZero();
+    assertThat(ledger.retryDead("ideas", "w", "operator retry")).map(ItemRecord::state).contains(ItemState.PENDING);
+  }
 }

@@ -208,6 +208,16 @@ class HeartbeatFlowTest {
     }
 
     @Override
+    public Map<String, dev.tended.ledger.SourcePause> pauses() {
+      return Map.of();
+    }
+
+    @Override
+    public List<ItemRecord> dead(dev.tended.ledger.DeadSelection selection) {
+      return List.of();
+    }
+
+    @Override
     public List<String> integrityCheck() {
       throw new UnsupportedOperationException();
     }
