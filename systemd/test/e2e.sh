@@ -87,7 +87,10 @@ check "tended is on PATH" eval 'eq "$(ct sh -c "command -v tended")" /usr/bin/te
 check "jvm.options installed as a conffile in /etc/tended" eval '
   ct test -f /etc/tended/jvm.options && ct dpkg-query -W -f="\${Conffiles}\n" tended | grep -F /etc/tended/jvm.options >/dev/null'
 check "user tended-web exists, in group tended (sysusers.d)" eval 'ct id -nG tended-web | grep -qw tended'
-check "the web token is made once, 0640 tended:tended" eq "$(ct stat -c '%a %U:%G' /var/lib/tended/web.token)" "640 tended:tended"
+check "the web token is made, 0640 tended:tended, 43 base64url characters (32 bytes)" eval '
+  eq "$(ct stat -c "%a %U:%G" /var/lib/tended/web.token)" "640 tended:tended" \
+  && ct grep -qxE "[A-Za-z0-9_-]{43}" /var/lib/tended/web.token'
+token_sum=$(ct sha256sum /var/lib/tended/web.token)
 check "control/requests is 2770 tended:tended (tmpfiles.d)" eq "$(ct stat -c '%a %U:%G' /var/lib/tended/control/requests)" "2770 tended:tended"
 check "tended-web.service is installed, not enabled" eval '
   ct test -f /lib/systemd/system/tended-web.service && ! ct systemctl --quiet is-enabled tended-web.service'
@@ -98,6 +101,7 @@ check "dpkg -i again (an upgrade run of the maintainer scripts) succeeds" eval '
 check "...and reloaded the running service (same MainPID, a new worker child), still enabled" eval '
   eq "$(prop tended.service MainPID)" "$p0" && active tended.service && eq "$(ct systemctl is-enabled tended.service)" enabled \
   && ct journalctl -u tended.service --no-pager -o cat | grep -F reload_done >/dev/null'
+check "...and kept the web token as it was (made once)" eq "$(ct sha256sum /var/lib/tended/web.token)" "$token_sum"
 for u in tended.service tended-worker.service tended-supervisor.service tended-web.service; do
   out=$(ct systemd-analyze verify "/lib/systemd/system/$u" 2>&1)
   check "systemd-analyze verify $u is clean where it is installed" eq "$out" ""
@@ -155,20 +159,51 @@ ct sed -i "s|^\(  staleAfter:\) 120s|\1 20s\n  workerCommand: $(faultable_worker
 ct systemctl restart tended.service
 # The dashboard's unit (optional): started by hand, as an operator would. Guarded so that this script
 # also runs against a package built before `tended web` existed.
-http_status() { # METHOD PATH [BODY]: the status line's code, over bash's /dev/tcp (the rootfs has no curl)
+http_status() { # METHOD PATH [BODY [AUTH [HOST]]]: the status line's code, over bash's /dev/tcp (no curl in the
+  # rootfs). AUTH "token": the installed token, read inside the container (never on a command line or in
+  # the log); any other AUTH is sent as the bearer token itself; none, no Authorization header.
   ct bash -c 'exec 3<>/dev/tcp/127.0.0.1/9180 || exit 1
-    printf "%s %s HTTP/1.0\r\nHost: 127.0.0.1:9180\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s" \
-      "$1" "$2" "${#3}" "$3" >&3
+    if [[ ${4:-} == token ]]; then a=$(cat /var/lib/tended/web.token); else a=${4:-}; fi
+    { printf "%s %s HTTP/1.0\r\nHost: %s\r\n" "$1" "$2" "${5:-127.0.0.1:9180}"
+      [[ -n $a ]] && printf "Authorization: Bearer %s\r\n" "$a"
+      printf "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s" "${#3}" "$3"; } >&3
     head -n1 <&3 | cut -d" " -f2' _ "$@"
 }
+as_web_in_unit() { # COMMAND...: as tended-web, in the web unit's mount namespace (its read-only data folder)
+  ct nsenter -t "$(prop tended-web.service MainPID)" -m -S "$(ct id -u tended-web)" -G "$(ct id -g tended)" "$@"
+}
 if ct tended web --help >/dev/null 2>&1; then
-  check "web: tended-web.service starts, as the user tended-web" eval '
-    ct systemctl start tended-web.service && wait_for 60 journal_has tended-web.service web_listening \
-    && eq "$(prop tended-web.service User)" tended-web'
-  check "web: /healthz answers 200 on loopback" wait_for 30 eval 'eq "$(http_status GET /healthz)" 200'
-  check "web: an action without the token is refused (401)" eq "$(http_status POST /api/pause source=ideas)" 401
+  check "web: systemctl start tended-web.service returns (READY=1), it listens" eval '
+    ct systemctl start tended-web.service && active tended-web.service && wait_for 5 journal_has tended-web.service web_listening'
+  check "web: its process runs as tended-web, group tended" eval '
+    eq "$(ct ps -o user=,group= -p "$(prop tended-web.service MainPID)" | tr -s " ")" "tended-web tended"'
+  check "web: /healthz answers 200 on 127.0.0.1:9180 (it sees the worker run by the user tended)" \
+    wait_for 30 eval 'eq "$(http_status GET /healthz)" 200'
+  check "web: /api/status and /metrics answer 200 (the ledger read through the read-only data folder)" eval '
+    eq "$(http_status GET /api/status)" 200 && eq "$(http_status GET /metrics)" 200'
+  check "web: a Host header naming another server is refused (421)" \
+    eq "$(http_status GET /api/status "" "" evil.example:9180)" 421
+  check "web: POST /api/pause without the token is refused (401)" eq "$(http_status POST /api/pause source=ideas)" 401
+  check "web: ...with a wrong token, 403" eq "$(http_status POST /api/pause source=ideas "" not-the-token)" 403
+  # 200 when the worker applies it within the dashboard's wait, 202 when none takes it (a worker without
+  # the control folder); resumed at once either way, so the pause cannot outlive this check.
+  check "web: ...with the installed token it is accepted (200 or 202), and resumed" eval '
+    c=$(http_status POST /api/pause source=ideas token); [[ $c == 200 || $c == 202 ]] \
+    && c=$(http_status POST /api/resume source=ideas token); [[ $c == 200 || $c == 202 ]]'
+  check "web: the actions are logged (web_action) and the token never is" eval '
+    journal_has tended-web.service "web_action action=pause" \
+    && ! ct sh -c "journalctl -u tended-web.service --no-pager -o cat | grep -F -f /var/lib/tended/web.token >/dev/null"'
+  # queues/ is 2770 group tended: the user tended-web may write there, its unit may not (ReadOnlyPaths=).
+  check "web: in its unit it may write control/requests/ but not queues/ (which its group may outside the unit)" eval '
+    as_web_in_unit sh -c "touch /var/lib/tended/control/requests/.e2e-probe && rm /var/lib/tended/control/requests/.e2e-probe" \
+    && ! as_web_in_unit touch /var/lib/tended/queues/.e2e-probe 2>/dev/null \
+    && ct runuser -u tended-web -- sh -c "touch /var/lib/tended/queues/.e2e-probe && rm /var/lib/tended/queues/.e2e-probe"'
+  log "    FIGURE: tended-web RSS $(ct sed -n "s/^VmRSS:[[:space:]]*//p" "/proc/$(prop tended-web.service MainPID)/status")" \
+      "(MemoryMax=256M, -Xmx64m), cgroup memory $(prop tended-web.service MemoryCurrent) bytes"
   log "    $(ct systemd-analyze security --no-pager tended-web.service 2>/dev/null | tail -n1 | sed 's/^→ //')"
-  ct systemctl stop tended-web.service
+  check "web: systemctl stop tended-web.service returns, nothing of it left" eval '
+    ct systemctl stop tended-web.service && ! ct pgrep -u tended-web >/dev/null'
+  ct sh -c "rm -f /var/lib/tended/control/requests/*.json"
 else
   log "web: SKIP: this package has no tended web"
 fi
