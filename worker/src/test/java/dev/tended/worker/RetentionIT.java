@@ -116,8 +116,11 @@ class RetentionIT {
       long whole = (long) half * OUTPUT_BYTES;
       assertThat(peak2).as("stops growing: wave 2 peaks no higher than wave 1 (%d items whole would be %d B)", half,
           whole).isLessThan(peak1 * 3 / 2 + (4L << 20));
-      assertThat(after1).as("shrinks back after wave 1").isLessThan(peak1 / 2);
-      assertThat(after2).as("shrinks back after wave 2").isLessThan(peak2 / 2);
+      // Shrinks back: below its peak, and to a small part of what the wave wrote. Not "below half the peak":
+      // on a busy machine the pruner keeps up with the wave, so the peak is low and the ledger's WAL alone
+      // (up to 4 MiB before a checkpoint) is more than half of it (seen: peak 8.9 MB, after 4.8 MB, of 32 MiB written).
+      assertThat(after1).as("shrinks back after wave 1 (%d B written)", whole).isLessThan(peak1).isLessThan(whole / 4);
+      assertThat(after2).as("shrinks back after wave 2 (%d B written)", whole).isLessThan(peak2).isLessThan(whole / 4);
       assertThat(after2).as("what wave 2 leaves: its identity records").isLessThan(after1 + (long) half * 400 + (4L << 20));
       List<IdentityRecord> pruned = f.withLedger(l -> l.identities("slow", "d1"));
       assertThat(pruned).as("d1 pruned once it succeeded").hasSize(1);
