@@ -213,7 +213,8 @@ final class ShowCommand implements Callable<Integer> {
       return;
     }
     out.printf("  attempt %d %s (last %d KiB at most):%n", attempt, stream, AttemptOutput.TAIL_BYTES / 1024);
-    for (String line : tail.split("\n", -1)) {
+    String text = tail.endsWith("\n") ? tail.substring(0, tail.length() - 1) : tail;
+    for (String line : text.split("\n", -1)) {
       out.println("    | " + Kv.visible(line));
     }
   }
