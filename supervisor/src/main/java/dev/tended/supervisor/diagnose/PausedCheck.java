@@ -27,7 +27,7 @@ final class PausedCheck {
     List<String> paused = new ArrayList<>();
     for (Map.Entry<String, SourceStatus> e : status.get().sources().entrySet()) {
       SourceStatus s = e.getValue();
-      if (!s.paused()) {
+      if (s.paused()) {
         paused.add(e.getKey() + (s.draining() ? " (draining: " + s.running() + " running finish, nothing new starts)"
             : ""));
       }
