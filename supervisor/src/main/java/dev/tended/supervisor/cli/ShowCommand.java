@@ -1,5 +1,6 @@
 package dev.tended.supervisor.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tended.config.TendedConfig;
 import dev.tended.io.WorkFolders;
 import dev.tended.ledger.AttemptRecord;
@@ -11,6 +12,7 @@ import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.logging.Kv;
 import dev.tended.status.ItemResult;
 import dev.tended.status.StatusFiles;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -34,7 +36,8 @@ import picocli.CommandLine.Spec;
  * {@code tended show --config FILE SOURCE ID [--json]}: everything the ledger knows of one id, for a
  * person asking why an item took three tries or is dead: every version with its state, attempts and
  * interruptions, each attempt with its ending, exit code, times and detail, the running handler's
- * processes, and where its result file and work folder are. Read-only through {@link LedgerView}, so
+ * processes, the end of each attempt's output ({@link AttemptOutput}), the parsed result file, and
+ * where its result file and work folder are. Read-only through {@link LedgerView}, so
  * it works with read access only and never waits for the worker. Text that items control goes
  * through {@link Kv#visible}.
  */
@@ -53,9 +56,13 @@ final class ShowCommand implements Callable<Integer> {
   boolean json;
   @Spec CommandSpec spec;
 
-  /** The item as {@code --json} prints it; {@code pruned} are the versions retention pruned to their identity. */
+  /**
+   * The item as {@code --json} prints it (an interface: docs/json.md); {@code pruned} are the versions
+   * retention pruned to their identity; {@code result} the result file parsed, null when there is none
+   * or it does not parse; {@code paused} whether the ledger holds an operator's pause of the source.
+   */
   record Shown(String source, String id, String resultFile, boolean resultFileExists, List<Version> versions,
-      List<Pruned> pruned) {}
+      List<Pruned> pruned, JsonNode result, boolean paused) {}
 
   /** A version retention pruned: its identity record, all the ledger keeps of it. */
   record Pruned(String contentHash, String outcome, Instant finishedAt, Instant prunedAt) {}
@@ -65,9 +72,13 @@ final class ShowCommand implements Callable<Integer> {
       Instant updatedAt, Instant nextAttemptAt, String lastError, String workFolder, Handler handler,
       List<Attempt> attemptList) {}
 
-  /** One attempt; {@code ending} and {@code finishedAt} are null while it runs. */
+  /**
+   * One attempt; {@code ending} and {@code finishedAt} are null while it runs. The tails are the end of
+   * its output files, null when absent, and for an attempt that did not count (interrupted, handed
+   * back), whose files the next attempt of the same number has since replaced.
+   */
   record Attempt(int attempt, String ending, Integer exitCode, Instant startedAt, Instant finishedAt, Long durationMs,
-      String detail) {}
+      String detail, String stdoutTail, String stderrTail) {}
 
   /** The processes of a running attempt as the worker recorded them. */
   record Handler(long handlerPid, long waiterPid, String bootId, Instant startedAt) {}
@@ -115,21 +126,43 @@ final class ShowCommand implements Callable<Integer> {
             .collect(Collectors.toMap(r -> r.item().seq(), r -> r.handler().get()))
         : Map.of();
     Path result = ItemResult.fileIn(cfg.resultsDir(), source, id);
-    return new Shown(source, id, result.toString(), Files.isRegularFile(result, LinkOption.NOFOLLOW_LINKS),
-        versions.stream().map(v -> new Version(v.seq(), v.contentHash(), v.state().wireName(), v.attempts(),
-            v.interruptions(), v.firstSeenAt(), v.updatedAt(), v.nextAttemptAt(), v.lastError(),
-            WorkFolders.of(cfg.workDir(), source, id, v.contentHash()).toString(),
-            Optional.ofNullable(handlers.get(v.seq())).map(h -> new Handler(h.handlerPid(), h.waiterPid(), h.bootId(),
-                h.startedAt())).orElse(null),
-            ledger.attempts(v.seq()).stream().map(ShowCommand::attempt).toList())).toList(),
+    boolean resultExists = Files.isRegularFile(result, LinkOption.NOFOLLOW_LINKS);
+    return new Shown(source, id, result.toString(), resultExists,
+        versions.stream().map(v -> {
+          Path folder = WorkFolders.of(cfg.workDir(), source, id, v.contentHash());
+          return new Version(v.seq(), v.contentHash(), v.state().wireName(), v.attempts(),
+              v.interruptions(), v.firstSeenAt(), v.updatedAt(), v.nextAttemptAt(), v.lastError(), folder.toString(),
+              Optional.ofNullable(handlers.get(v.seq())).map(h -> new Handler(h.handlerPid(), h.waiterPid(),
+                  h.bootId(), h.startedAt())).orElse(null),
+              attempts(ledger.attempts(v.seq()), folder));
+        }).toList(),
         ledger.identities(source, id).stream().map(r -> new Pruned(r.contentHash(), r.outcome().wireName(),
-            r.finishedAt(), r.prunedAt())).toList());
+            r.finishedAt(), r.prunedAt())).toList(),
+        resultExists ? parsed(result) : null, LedgerPauses.of(ledger).containsKey(source));
   }
 
-  private static Attempt attempt(AttemptRecord a) {
-    return new Attempt(a.attempt(), a.ending() == null ? null : a.ending().wireName(), a.exitCode(), a.startedAt(),
-        a.finishedAt(), a.finishedAt() == null ? null : Duration.between(a.startedAt(), a.finishedAt()).toMillis(),
-        a.detail());
+  /** Each attempt with its output tails; only the last attempt of a number owns that number's files. */
+  private static List<Attempt> attempts(List<AttemptRecord> records, Path folder) {
+    List<Attempt> out = new java.util.ArrayList<>();
+    for (int i = 0; i < records.size(); i++) {
+      AttemptRecord a = records.get(i);
+      boolean ownsFiles = i == records.size() - 1 || records.get(i + 1).attempt() != a.attempt();
+      out.add(new Attempt(a.attempt(), a.ending() == null ? null : a.ending().wireName(), a.exitCode(),
+          a.startedAt(), a.finishedAt(),
+          a.finishedAt() == null ? null : Duration.between(a.startedAt(), a.finishedAt()).toMillis(), a.detail(),
+          ownsFiles ? AttemptOutput.tail(AttemptOutput.stdout(folder, a.attempt())) : null,
+          ownsFiles ? AttemptOutput.tail(AttemptOutput.stderr(folder, a.attempt())) : null));
+    }
+    return out;
+  }
+
+  /** The result file as a JSON tree, or null when it cannot be read as JSON. */
+  private static JsonNode parsed(Path result) {
+    try {
+      return StatusFiles.mapper().readTree(Files.readAllBytes(result));
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   private static void print(Shown s, PrintWriter out) {
@@ -165,9 +198,25 @@ final class ShowCommand implements Callable<Integer> {
       if (v.attemptList().isEmpty()) {
         out.println("  (not run yet)");
       }
+      for (Attempt a : v.attemptList()) {
+        printTail(out, a.attempt(), "stdout", a.stdoutTail());
+        printTail(out, a.attempt(), "stderr", a.stderrTail());
+      }
     }
     out.println();
     out.printf("result file: %s%s%n", Kv.visible(s.resultFile()), s.resultFileExists() ? "" : " (none yet)");
+  }
+
+  /** The tail line by line, each through {@link Kv#visible}; nothing for an empty or absent one. */
+  private static void printTail(PrintWriter out, int attempt, String stream, String tail) {
+    if (tail == null || tail.isEmpty()) {
+      return;
+    }
+    out.printf("  attempt %d %s (last %d KiB at most):%n", attempt, stream, AttemptOutput.TAIL_BYTES / 1024);
+    String text = tail.endsWith("\n") ? tail.substring(0, tail.length() - 1) : tail;
+    for (String line : text.split("\n", -1)) {
+      out.println("    | " + Kv.visible(line));
+    }
   }
 
   private static String at(Instant t) {

@@ -81,6 +81,7 @@ public final class HealthDiagnosis {
     Optional<Map<String, Map<ItemState, Long>>> counts = ledgerCheck(config, checks);
     deadItemsCheck(config, status, counts, checks);
     breakersCheck(status, checks);
+    PausedCheck.of(status).ifPresent(checks::add);
     WorkStuckCheck.of(config, status).ifPresent(checks::add);
     checks.add(LongHandlersCheck.reading(config, HealthDiagnosis::runningItems, now));
     diskCheck(config, checks);

@@ -1,0 +1,71 @@
+package dev.tended.supervisor.cli;
+
+import dev.tended.ledger.ItemRecord;
+import dev.tended.ledger.ItemState;
+import dev.tended.ledger.SourceFlow;
+import dev.tended.ledger.SourcePause;
+import dev.tended.status.BreakerStatus;
+import dev.tended.status.QueueFault;
+import dev.tended.status.SourceStatus;
+import dev.tended.status.WorkerStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What {@code tended status --json} prints: an interface scripts read (docs/json.md), so fields are
+ * only ever added. Built once from what {@link StatusCommand} read; immutable.
+ *
+ * @param checkedAt when the command looked
+ * @param heartbeat the worker's status file, null when there is none (or it cannot be read)
+ * @param sources the configured sources the filter keeps, in the configuration's order
+ * @param items the newest items the filters keep, newest first
+ */
+record StatusJson(Instant checkedAt, Heartbeat heartbeat, List<Source> sources, List<Item> items) {
+
+  /** The heartbeat as read; {@code stale} when {@code updatedAt} is older than {@code supervisor.staleAfter}. */
+  record Heartbeat(String state, long pid, long sequence, Instant updatedAt, Double ageSeconds, boolean stale) {
+    static Heartbeat of(WorkerStatus s, Instant now, Duration staleAfter) {
+      Duration age = s.updatedAt() == null ? null : Duration.between(s.updatedAt(), now);
+      return new Heartbeat(s.state(), s.pid(), s.sequence(), s.updatedAt(),
+          age == null ? null : Math.max(0, age.toMillis()) / 1000.0,
+          age == null || age.compareTo(staleAfter) > 0);
+    }
+  }
+
+  /**
+   * One source. {@code paused} is true when the ledger holds an operator's pause or the worker reports
+   * one; {@code pausedSince}/{@code pausedBy} come from the ledger's pause. {@code draining},
+   * {@code breaker} and {@code fault} come from the status file (null without one); the flow figures
+   * from the ledger (the status file's when the ledger cannot give them).
+   */
+  record Source(String name, Map<String, Long> counts, boolean paused, Instant pausedSince, String pausedBy,
+      Boolean draining, BreakerStatus breaker, QueueFault fault, Double oldestPendingAgeSeconds,
+      Instant lastFinishedAt, Instant lastSucceededAt) {
+    static Source of(String name, Map<ItemState, Long> counts, Optional<SourcePause> pause,
+        Optional<SourceStatus> reported, SourceFlow flow, Instant now) {
+      Map<String, Long> byState = new LinkedHashMap<>();
+      for (ItemState st : ItemState.values()) {
+        byState.put(st.wireName(), counts.getOrDefault(st, 0L));
+      }
+      Duration age = flow.oldestDueAge(now);
+      return new Source(name, byState, pause.isPresent() || reported.map(SourceStatus::paused).orElse(false),
+          pause.map(SourcePause::since).orElse(null), pause.map(SourcePause::askedBy).orElse(null),
+          reported.map(SourceStatus::draining).orElse(null), reported.map(SourceStatus::breaker).orElse(null),
+          reported.map(SourceStatus::fault).orElse(null), age == null ? null : age.toMillis() / 1000.0,
+          flow.lastFinishedAt(), flow.lastSucceededAt());
+    }
+  }
+
+  /** One item version. */
+  record Item(String source, String id, long seq, String state, int attempts, Instant updatedAt,
+      Integer lastExitCode, String lastError) {
+    static Item of(ItemRecord r) {
+      return new Item(r.source(), r.id(), r.seq(), r.state().wireName(), r.attempts(), r.updatedAt(),
+          r.lastExitCode(), r.lastError());
+    }
+  }
+}
