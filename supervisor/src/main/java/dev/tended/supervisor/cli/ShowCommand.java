@@ -138,7 +138,7 @@ final class ShowCommand implements Callable<Integer> {
         }).toList(),
         ledger.identities(source, id).stream().map(r -> new Pruned(r.contentHash(), r.outcome().wireName(),
             r.finishedAt(), r.prunedAt())).toList(),
-        resultExists ? parsed(result) : null, LedgerPauses.of(ledger).containsKey(source));
+        resultExists ? parsed(result) : null, ledger.pauses().containsKey(source));
   }
 
   /** Each attempt with its output tails; only the last attempt of a number owns that number's files. */

@@ -95,7 +95,7 @@ final class StatusCommand implements Callable<Integer> {
     try (LedgerView ledger = SqliteLedgerStore.at(cfg.ledgerFile()).openView()) {
       Map<String, Map<ItemState, Long>> counts = ledger.countsBySource();
       long total = counts.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
-      Map<String, SourcePause> pauses = LedgerPauses.of(ledger);
+      Map<String, SourcePause> pauses = ledger.pauses();
       Map<String, SourceFlow> flow = flow(ledger, heartbeat, now);
       List<ItemRecord> items = filter.newest(ledger, Math.max(0, recent), total);
       if (json) {

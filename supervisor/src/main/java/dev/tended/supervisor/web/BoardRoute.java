@@ -129,8 +129,6 @@ final class BoardRoute implements Route {
   private <T> T attempt(Map<String, Object> errors, String part, java.util.function.Function<LedgerView, T> read) {
     try {
       return ledger.read(read).orElse(null);
-    } catch (UnsupportedOperationException e) {
-      return null;
     } catch (RuntimeException e) {
       errors.put(part, "ledger " + config.ledgerFile() + " cannot be read: " + e.getMessage());
       return null;
