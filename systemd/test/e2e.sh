@@ -176,15 +176,15 @@ if ct tended web --help >/dev/null 2>&1; then
   check "web: systemctl start tended-web.service returns (READY=1), it listens" eval '
     ct systemctl start tended-web.service && active tended-web.service && wait_for 5 journal_has tended-web.service web_listening'
   check "web: its process runs as tended-web, group tended" eval '
-    eq "$(ct ps -o user=,group= -p "$(prop tended-web.service MainPID)" | tr -s " ")" "tended-web tended"'
+    eq "$(ct stat -c %U:%G "/proc/$(prop tended-web.service MainPID)")" tended-web:tended'
   check "web: /healthz answers 200 on 127.0.0.1:9180 (it sees the worker run by the user tended)" \
     wait_for 30 eval 'eq "$(http_status GET /healthz)" 200'
-  check "web: /api/status and /metrics answer 200 (the ledger read through the read-only data folder)" eval '
-    eq "$(http_status GET /api/status)" 200 && eq "$(http_status GET /metrics)" 200'
+  check "web: /api/board and /metrics answer 200 (the ledger read through the read-only data folder)" eval '
+    eq "$(http_status GET /api/board)" 200 && eq "$(http_status GET /metrics)" 200'
   check "web: a Host header naming another server is refused (421)" \
-    eq "$(http_status GET /api/status "" "" evil.example:9180)" 421
+    eq "$(http_status GET /api/board "" "" evil.example:9180)" 421
   check "web: POST /api/pause without the token is refused (401)" eq "$(http_status POST /api/pause source=ideas)" 401
-  check "web: ...with a wrong token, 403" eq "$(http_status POST /api/pause source=ideas "" not-the-token)" 403
+  check "web: ...with a wrong token, 403" eq "$(http_status POST /api/pause source=ideas not-the-token)" 403
   # 200 when the worker applies it within the dashboard's wait, 202 when none takes it (a worker without
   # the control folder); resumed at once either way, so the pause cannot outlive this check.
   check "web: ...with the installed token it is accepted (200 or 202), and resumed" eval '
