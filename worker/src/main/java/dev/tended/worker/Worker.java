@@ -1,6 +1,8 @@
 package dev.tended.worker;
 
 import dev.tended.config.SourceConfig;
+import dev.tended.control.ControlFolder;
+import dev.tended.io.IoErrors;
 import dev.tended.config.TendedConfig;
 import dev.tended.io.DataFolderLock;
 import dev.tended.ledger.ItemLedger;
@@ -13,6 +15,7 @@ import dev.tended.queue.QueueSourceWrapper;
 import dev.tended.posix.BootId;
 import dev.tended.retention.PrunedFiles;
 import dev.tended.retention.RetentionRun;
+import dev.tended.worker.control.ControlDesk;
 import dev.tended.worker.dispatch.Dispatcher;
 import dev.tended.worker.handler.CommandRunner;
 import dev.tended.worker.heartbeat.Heartbeat;
@@ -26,6 +29,7 @@ import dev.tended.worker.source.PollScheduler;
 import dev.tended.worker.source.QueueSources;
 import dev.tended.worker.source.QueueWatcher;
 import dev.tended.worker.source.SourcePoller;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,12 +39,14 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's assembly: takes the data folder's lock, opens the ledger, adopts the handlers an earlier
- * worker left running ({@link Dispatcher#adopt}), then starts the pollers, the dispatcher, the queue watcher (which only makes polls come
+ * worker left running ({@link Dispatcher#adopt}), applies the operators' pauses and requests
+ * ({@link ControlDesk}), then starts the pollers, the dispatcher, the queue watcher (which only makes polls come
  * early) and the heartbeat, each registered with one {@link Lifecycle} as it is made. A stop runs
  * that lifecycle backwards within {@code supervisor.stopGrace} less a margin (the supervisor sends
  * SIGKILL after stopGrace): the heartbeat writes "stopping", the watcher ends, the dispatcher
@@ -117,6 +123,9 @@ public final class Worker {
     events.startupStep("adopting the handlers an earlier worker left running");
     // Before the polls and the dispatcher: what was running counts against its source's concurrency first.
     dispatcher.adopt(ledger.running(), handlers::find, BootId.current());
+    // Before the first claim: the pauses the ledger keeps, then the requests left while no worker ran.
+    ledger.pauses().values().forEach(p -> dispatcher.pause(p.source(), p.drain(), p.askedBy()));
+    ControlDesk controlDesk = controlDesk(ledger, dispatcher);
     List<SourcePoller> pollers = new ArrayList<>();
     for (SourceConfig s : config.sources()) {
       QueueSource source = QueueSourceWrapper.wrapAll(
@@ -129,7 +138,7 @@ public final class Worker {
     PollScheduler polls = new PollScheduler(pollers);
     QueueWatcher watcher = QueueWatcher.forSources(config.sources(), polls::pollSoon, watchServices);
     Heartbeat heartbeat = new Heartbeat(config, ledgerView, progress, polls::reports, dispatcher::breakers,
-        dispatcher::recordErrors, watcher::fastPath, events, clock, WorkerMain.version());
+        dispatcher::recordErrors, dispatcher::holds, watcher::fastPath, events, clock, WorkerMain.version());
 
     // Stopped after everything that changes the ledger, before the ledger closes.
     lifecycle.manage("final-status", budget -> heartbeat.writeFinal("stopped"));
@@ -142,6 +151,10 @@ public final class Worker {
         dispatcher.stop(dispatchGrace(budget));
       }
     });
+    if (controlDesk != null) {
+      controlDesk.start();
+      lifecycle.manage("control", controlDesk); // stopped before the dispatcher it acts on
+    }
     Pruner pruner = new Pruner(config.retention(), ledger.pruning(), new RetentionRun(config.retention(),
         new PrunedFiles(config.dataDir(), config.resultsDir(), config.workDir()), clock, RetentionRun.BATCH),
         config.ledgerFile().toString());
@@ -152,6 +165,26 @@ public final class Worker {
     events.running(progress, heartbeat.wedgeLimit(), polls::reports);
     log.info("worker_started pid={} version={} data_dir={} sources={}", ProcessHandle.current().pid(),
         WorkerMain.version(), Kv.q(config.dataDir()), config.sources().stream().map(SourceConfig::name).toList());
+  }
+
+  /**
+   * The operators' requests' desk, having applied those waiting; null (logged) when the control folder
+   * cannot be made or read: the worker runs on, and the requests wait for a worker that can.
+   */
+  private ControlDesk controlDesk(ItemLedger ledger, Dispatcher dispatcher) throws Exception {
+    LedgerView view = SqliteLedgerStore.at(config.ledgerFile()).openView();
+    lifecycle.manage("control-view", budget -> view.close());
+    ControlFolder folder = new ControlFolder(config.controlDir());
+    ControlDesk desk = ControlDesk.of(folder, ledger, view, dispatcher,
+        config.sources().stream().map(SourceConfig::name).collect(Collectors.toSet()), clock);
+    try {
+      desk.applyWaiting();
+      return desk;
+    } catch (IOException e) {
+      log.error("control_unavailable folder={} error={} note=\"operators' requests wait until a worker can read"
+          + " them; fix the folder's owner and mode (the install makes it)\"", Kv.q(folder.dir()), Kv.q(IoErrors.describe(e)));
+      return null;
+    }
   }
 
   /**

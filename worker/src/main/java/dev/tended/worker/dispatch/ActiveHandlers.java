@@ -1,12 +1,15 @@
 package dev.tended.worker.dispatch;
 
 import dev.tended.ledger.HandlerRecord;
+import dev.tended.ledger.ItemRecord;
 import dev.tended.worker.handler.HandlerRequest;
 import dev.tended.worker.handler.HandlerResult;
 import dev.tended.worker.handler.HandlerStarter;
 import dev.tended.worker.handler.RunningHandler;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -15,8 +18,10 @@ import java.util.function.Supplier;
  * Runs handlers on the calling handler threads while keeping hold of every one still running, so
  * that the worker's end can reach them all: a stop cancels them, a hand-over detaches them. A handler
  * started (or adopted) once the worker is leaving is cancelled or detached at once, as the others.
+ * An operator reaches them too, by source (a pause that hands running items back) or by item (a
+ * cancel); why a handler was asked to stop is kept until its attempt's outcome is decided.
  *
- * <p>Thread-safe: the set of running handlers is concurrent.
+ * <p>Thread-safe: the running handlers and the stop requests are concurrent maps.
  */
 final class ActiveHandlers {
   /** How the worker is leaving, if it is: what becomes of the handlers still running. */
@@ -31,7 +36,18 @@ final class ActiveHandlers {
 
   private final HandlerStarter starter;
   private final Supplier<Leaving> leaving;
-  private final Set<RunningHandler> running = ConcurrentHashMap.newKeySet();
+  /** Why an operator asked a running handler to stop. */
+  record StopAsked(Why why, String askedBy) {
+    enum Why {
+      /** A pause without drain: the item goes back to pending, no attempt counted. */
+      PAUSE,
+      /** A cancel: the item ends dead. */
+      CANCEL
+    }
+  }
+
+  private final Map<RunningHandler, ItemRecord> running = new ConcurrentHashMap<>();
+  private final Map<Long, StopAsked> stopsAsked = new ConcurrentHashMap<>();
 
   ActiveHandlers(HandlerStarter starter, Supplier<Leaving> leaving) {
     this.starter = Objects.requireNonNull(starter);
@@ -42,9 +58,10 @@ final class ActiveHandlers {
    * Starts the handler, gives it to {@code started} (which records its processes) and waits for its
    * result; an interrupt cancels it before this throws.
    */
-  HandlerResult run(HandlerRequest request, Consumer<RunningHandler> started) throws InterruptedException {
+  HandlerResult run(ItemRecord item, HandlerRequest request, Consumer<RunningHandler> started)
+      throws InterruptedException {
     RunningHandler handler = starter.start(request);
-    running.add(handler);
+    running.put(handler, item);
     try {
       started.accept(handler);
       return watch(handler);
@@ -54,9 +71,9 @@ final class ActiveHandlers {
   }
 
   /** Takes over the handler an earlier worker recorded as {@code recorded} and waits for its result. */
-  RunningHandler adopt(HandlerRequest request, HandlerRecord recorded) {
+  RunningHandler adopt(ItemRecord item, HandlerRequest request, HandlerRecord recorded) {
     RunningHandler handler = starter.adopt(request, recorded);
-    running.add(handler);
+    running.put(handler, item);
     return handler;
   }
 
@@ -85,12 +102,44 @@ final class ActiveHandlers {
 
   /** Asks every running handler to stop (TERM, grace, KILL). */
   void cancelAll() {
-    running.forEach(RunningHandler::cancel);
+    running.keySet().forEach(RunningHandler::cancel);
   }
 
   /** Lets go of every running handler without stopping it, for the next worker to adopt. */
   void detachAll() {
-    running.forEach(RunningHandler::detach);
+    running.keySet().forEach(RunningHandler::detach);
+  }
+
+  /** Asks every running handler of {@code source} to stop, for {@code why}; returns their items. */
+  List<ItemRecord> stopSource(String source, StopAsked why) {
+    List<ItemRecord> stopped = new java.util.ArrayList<>();
+    running.forEach((handler, item) -> {
+      if (item.source().equals(source)) {
+        stop(handler, item, why);
+        stopped.add(item);
+      }
+    });
+    return stopped;
+  }
+
+  /** Asks the running handler of item {@code source/id}, if one runs, to stop, for {@code why}. */
+  Optional<ItemRecord> stopItem(String source, String id, StopAsked why) {
+    return running.entrySet().stream()
+        .filter(e -> e.getValue().source().equals(source) && e.getValue().id().equals(id)).findFirst()
+        .map(e -> {
+          stop(e.getKey(), e.getValue(), why);
+          return e.getValue();
+        });
+  }
+
+  private void stop(RunningHandler handler, ItemRecord item, StopAsked why) {
+    stopsAsked.putIfAbsent(item.seq(), why);
+    handler.cancel();
+  }
+
+  /** Why the handler of item {@code seq} was asked to stop, if an operator asked; forgotten once read. */
+  Optional<StopAsked> takeStopAsked(long seq) {
+    return Optional.ofNullable(stopsAsked.remove(seq));
   }
 
   int count() {

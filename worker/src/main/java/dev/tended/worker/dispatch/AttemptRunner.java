@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -85,6 +87,38 @@ final class AttemptRunner {
   }
 
   /**
+   * An operator's pause without drain: asks every running handler of {@code source} to stop; each
+   * item goes back to pending when its handler is gone, no attempt counted.
+   */
+  List<ItemRecord> handBackSource(String source, String askedBy) {
+    return handlers.stopSource(source, new ActiveHandlers.StopAsked(ActiveHandlers.StopAsked.Why.PAUSE, askedBy));
+  }
+
+  /**
+   * An operator's cancel of a running item: asks its handler to stop (TERM, kill grace, KILL); the
+   * item ends dead, ending {@code cancelled}, once its processes are gone. Empty when no handler of
+   * that item runs here.
+   */
+  Optional<ItemRecord> cancelRunning(String source, String id, String askedBy) {
+    return handlers.stopItem(source, id, new ActiveHandlers.StopAsked(ActiveHandlers.StopAsked.Why.CANCEL, askedBy));
+  }
+
+  /**
+   * An operator's cancel of a waiting item (pending, or failed and waiting for its retry): dead at
+   * once in the ledger, no attempt counted, with its result file and {@code item_dead}. Empty when no
+   * version of it waits.
+   */
+  Optional<ItemRecord> cancelWaiting(String source, String id, String askedBy) {
+    Verdict verdict = Verdict.cancelled(askedBy);
+    Optional<ItemRecord> dead = ledger.cancelWaiting(source, id, verdict.detail());
+    dead.ifPresent(item -> {
+      recorder.writeResult(item, item.attempts(), notRun(verdict.detail()), verdict);
+      ItemEvents.dead(item, item.attempts(), 0, verdict.detail(), "");
+    });
+    return dead;
+  }
+
+  /**
    * Takes over the handler an earlier worker recorded for {@code item} as {@code recorded}, started
    * with {@code spec}: the request is rebuilt from the spec, never from today's configuration. Never
    * throws; {@link #runAdopted} then waits for it and records its outcome.
@@ -93,7 +127,7 @@ final class AttemptRunner {
     WorkFolder folder = WorkFolder.of(workDir, item);
     HandlerRequest request = requests.forAttempt(item.source(), spec, item, folder, recorded.attempt(),
         recorded.token());
-    return new Adopted(item, spec, handlers.adopt(request, recorded));
+    return new Adopted(item, spec, handlers.adopt(item, request, recorded));
   }
 
   /**
@@ -130,7 +164,7 @@ final class AttemptRunner {
     try {
       folder.prepare(item.payload(), attempt);
       ItemEvents.started(item, attempt);
-      result = handlers.run(request, started -> {
+      result = handlers.run(item, request, started -> {
         handler.set(started);
         recordStarted(item, attempt, request.token(), spec, started);
       });
@@ -188,13 +222,21 @@ final class AttemptRunner {
   private Ended ended(Backoff backoff, ItemRecord item, AttemptSpec spec, HandlerResult result,
       Consumer<String> recordFailing) {
     int attempt = item.attempts();
+    Optional<ActiveHandlers.StopAsked> asked = handlers.takeStopAsked(item.seq());
     switch (result.ending()) {
       case DETACHED -> {
         ItemEvents.detached(item, attempt);
         return Ended.NEUTRAL;
       }
       case CANCELLED -> {
-        return handBack(item, attempt, "stopping");
+        if (asked.isEmpty()) {
+          return handBack(item, attempt, "stopping");
+        }
+        if (asked.get().why() == ActiveHandlers.StopAsked.Why.PAUSE) {
+          return handBack(item, attempt, "paused", "paused by an operator (" + asked.get().askedBy() + ")");
+        }
+        progress.taskStarted(recordingTask(item));
+        return conclude(backoff, item, result, Verdict.cancelled(asked.get().askedBy()), recordFailing);
       }
       case INTERRUPTED -> {
         progress.taskStarted(recordingTask(item));
@@ -331,7 +373,11 @@ final class AttemptRunner {
   }
 
   private Ended handBack(ItemRecord item, int attempt, String reason) {
-    ledger.handBack(item.seq(), "worker stopping");
+    return handBack(item, attempt, reason, "worker stopping");
+  }
+
+  private Ended handBack(ItemRecord item, int attempt, String reason, String detail) {
+    ledger.handBack(item.seq(), detail);
     ItemEvents.handedBack(item, attempt, reason);
     return Ended.NEUTRAL;
   }

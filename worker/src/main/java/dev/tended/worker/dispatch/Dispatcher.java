@@ -10,8 +10,10 @@ import dev.tended.logging.Kv;
 import dev.tended.status.BreakerStatus;
 import dev.tended.status.RecordingFault;
 import dev.tended.worker.handler.HandlerResult;
+import dev.tended.worker.control.OperatorControls;
 import dev.tended.worker.handler.HandlerStarter;
 import dev.tended.worker.heartbeat.ProgressBoard;
+import dev.tended.worker.heartbeat.SourceHold;
 import dev.tended.worker.results.ResultWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,7 +49,10 @@ import org.slf4j.LoggerFactory;
  * it waits until the earliest next look at a ledger, at most {@link #SAFETY_CHECK}, and so registers
  * with the board with that longer period.
  *
- * <p>The dispatch thread owns the lanes' counters, breakers and recording troubles; handler threads
+ * <p>An operator's pause ({@link #pause}) takes a source's lane out of the claims from the next cycle
+ * on, handing its running attempts back unless it drains; a cancel stops one item's handler.
+ *
+ * <p>The dispatch thread owns the lanes' counters, pauses, breakers and recording troubles; handler threads
  * talk to it only by posting {@link Completion}s and {@link RecordFailing}s to its inbox. Breaker
  * states and recording errors are published as immutable values, written by the dispatch thread only.
  *
@@ -55,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * {@code dispatch_died}: its cycle is left open on the progress board, so the heartbeat stops and the
  * supervisor replaces the worker, rather than a dispatcher that may no longer work carrying on.
  */
-public final class Dispatcher {
+public final class Dispatcher implements OperatorControls {
   /** The name under which the dispatcher reports its cycles. */
   public static final String PART = "dispatch";
   static final Duration CYCLE = Duration.ofMillis(500);
@@ -73,6 +79,7 @@ public final class Dispatcher {
   private final Map<String, SourceLane> lanes = new LinkedHashMap<>();
   private final Map<String, BreakerStatus> breakers = new ConcurrentHashMap<>();
   private final Map<String, RecordingFault> recordErrors = new ConcurrentHashMap<>();
+  private final Map<String, SourceHold> holds = new ConcurrentHashMap<>();
   private final BlockingQueue<DispatchMessage> inbox = new LinkedBlockingQueue<>();
   private final AtomicReference<ActiveHandlers.Leaving> leaving = new AtomicReference<>(ActiveHandlers.Leaving.NO);
   /**
@@ -112,6 +119,7 @@ public final class Dispatcher {
     for (SourceConfig s : config.sources()) {
       lanes.put(s.name(), new SourceLane(s, new Backoff(s.retry(), random), new CircuitBreaker(s.breaker(), clock)));
       breakers.put(s.name(), BreakerStatus.CLOSED);
+      holds.put(s.name(), SourceHold.NONE);
     }
     this.thread = new Thread(this::loop, "dispatch");
   }
@@ -260,8 +268,51 @@ public final class Dispatcher {
   }
 
   /** Asks for a cycle now (new items were recorded). */
+  @Override
   public void nudge() {
     inbox.offer(DispatchMessage.Nudge.NOW);
+  }
+
+  /**
+   * Pauses {@code source} from the next cycle on (nothing of it is claimed); with {@code drain} its
+   * running handlers finish, without it they are stopped and their items handed back (no attempt
+   * counted). The ledger keeps the pause; this is the dispatcher's side. Any thread; before {@link
+   * #start} too, then it holds from the first cycle.
+   */
+  @Override
+  public void pause(String source, boolean drain, String askedBy) {
+    inbox.offer(new LaneHold(source, true, drain, askedBy));
+  }
+
+  /** Starts {@code source}'s items again from the next cycle on. Any thread. */
+  @Override
+  public void resume(String source) {
+    inbox.offer(new LaneHold(source, false, false, ""));
+  }
+
+  /**
+   * An operator's cancel: stops the running handler of {@code source/id} (TERM, kill grace, KILL),
+   * after which the item ends dead, ending {@code cancelled}; empty when none of it runs here. Any
+   * thread.
+   */
+  @Override
+  public Optional<ItemRecord> cancelRunning(String source, String id, String askedBy) {
+    return attempts.cancelRunning(source, id, askedBy);
+  }
+
+  /**
+   * An operator's cancel of a waiting item: dead at once (result file, {@code item_dead}), no attempt
+   * counted; empty when no version of it is pending or failed. Any thread: the ledger's transaction
+   * only takes an item that is not claimed.
+   */
+  @Override
+  public Optional<ItemRecord> cancelWaiting(String source, String id, String askedBy) {
+    return attempts.cancelWaiting(source, id, askedBy);
+  }
+
+  /** Each source's pause as last published. */
+  public Map<String, SourceHold> holds() {
+    return Map.copyOf(holds);
   }
 
   /** Each source's breaker as last published. */
@@ -333,6 +384,7 @@ public final class Dispatcher {
         }
       }
       breakers.put(lane.source.name(), lane.breaker.status());
+      holds.put(lane.source.name(), lane.hold());
     }
   }
 
@@ -386,6 +438,8 @@ public final class Dispatcher {
   private void absorb(DispatchMessage message) {
     if (message == DispatchMessage.Nudge.NOW) {
       lanes.values().forEach(l -> l.checkNow = true);
+    } else if (message instanceof LaneHold h) {
+      hold(h);
     } else if (message instanceof RecordFailing f) {
       SourceLane lane = lanes.get(f.source());
       if (lane == null) {
@@ -396,6 +450,23 @@ public final class Dispatcher {
     } else if (message instanceof Completion c) {
       absorbCompletion(c);
     }
+  }
+
+  private void hold(LaneHold h) {
+    SourceLane lane = lanes.get(h.source());
+    if (lane == null) {
+      return; // a pause of a source no longer configured: the ledger keeps it, nothing runs of it here
+    }
+    lane.paused = h.paused();
+    lane.drain = h.drain();
+    lane.checkNow = true;
+    if (h.paused() && !h.drain()) {
+      List<ItemRecord> stopping = attempts.handBackSource(h.source(), h.askedBy());
+      if (!stopping.isEmpty()) {
+        log.info("handlers_handing_back source={} running={} reason=paused", h.source(), stopping.size());
+      }
+    }
+    holds.put(h.source(), lane.hold());
   }
 
   private void absorbCompletion(Completion c) {

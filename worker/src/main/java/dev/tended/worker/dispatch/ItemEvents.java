@@ -78,6 +78,10 @@ final class ItemEvents {
         item.source(), Kv.q(item.id()), item.attempts(), diskFull, Kv.q(why), retryInMs);
   }
 
+  static void resultNotWritten(ItemRecord item, String why) {
+    log.error("item_result_not_written source={} id={} error={}", item.source(), Kv.q(item.id()), Kv.q(why));
+  }
+
   static void recordAbandoned(ItemRecord item, String why) {
     log.error("item_record_abandoned source={} id={} attempt={} reason={}", item.source(), Kv.q(item.id()),
         item.attempts(), Kv.q(why + ": the ledger was changed behind the worker; its outcome is not recorded there"));

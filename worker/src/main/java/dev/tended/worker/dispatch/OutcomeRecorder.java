@@ -91,6 +91,18 @@ final class OutcomeRecorder {
   }
 
   /**
+   * Writes the result file of an item the ledger has already finished (an operator's cancel of a
+   * waiting item), once; a failure is logged, the ledger stays as it is.
+   */
+  void writeResult(ItemRecord item, int attempts, HandlerResult result, Verdict verdict) {
+    try {
+      results.write(itemResult(item, attempts, result, verdict));
+    } catch (IOException | RuntimeException e) {
+      ItemEvents.resultNotWritten(item, IoErrors.describe(e));
+    }
+  }
+
+  /**
    * Waits {@code wait} before the next try, looking at {@code stopping} every {@link #STOP_CHECK}, so
    * that a stop (the supervisor replacing a worker that cannot record) is seen at once, not after a
    * wait of up to {@link #LONGEST_WAIT}; false when the worker is stopping or the thread interrupted.

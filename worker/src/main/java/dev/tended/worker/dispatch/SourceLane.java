@@ -2,6 +2,7 @@ package dev.tended.worker.dispatch;
 
 import dev.tended.config.SourceConfig;
 import dev.tended.status.RecordingFault;
+import dev.tended.worker.heartbeat.SourceHold;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One source's share of the dispatcher: its bounded handler pool ({@code concurrency} threads named
  * {@code handler-<source>-N}), its circuit breaker and how many of its attempts are running.
  *
- * <p>Not thread-safe: {@code running}, the breaker and the recording troubles are owned by the
+ * <p>Not thread-safe: {@code running}, the pause, the breaker and the recording troubles are owned by the
  * dispatcher thread; the pool is only submitted to from that thread.
  */
 final class SourceLane {
@@ -26,6 +27,10 @@ final class SourceLane {
   final CircuitBreaker breaker;
   final ExecutorService pool;
   int running;
+  /** An operator paused the source: nothing of it is claimed. */
+  boolean paused;
+  /** The pause lets running handlers finish (they were not handed back). */
+  boolean drain;
   /** Something may have become due (new items, a finished attempt): look at the ledger next cycle. */
   boolean checkNow = true;
   /** Otherwise look no later than this (monotonic nanos): the next retry's time, or a safety period. */
@@ -47,9 +52,17 @@ final class SourceLane {
         new LinkedBlockingQueue<>(), threads);
   }
 
-  /** Attempts that may start now; none while adopted ones keep it at or over a lowered concurrency. */
+  /**
+   * Attempts that may start now; none while paused, nor while adopted ones keep it at or over a
+   * lowered concurrency.
+   */
   int free() {
-    return Math.max(0, source.concurrency() - running);
+    return paused ? 0 : Math.max(0, source.concurrency() - running);
+  }
+
+  /** How the heartbeat shows the pause. */
+  SourceHold hold() {
+    return paused ? new SourceHold(true, drain && running > 0) : SourceHold.NONE;
   }
 
   /** Attempt {@code seq} could not record its outcome {@code at}, for {@code why}. */

@@ -110,6 +110,11 @@ record Verdict(ItemState state, AttemptEnding ending, String detail, boolean cou
     return new Verdict(ItemState.PENDING, AttemptEnding.INTERRUPTED, why, false);
   }
 
+  /** An operator cancelled the item: dead, the attempt not counted, nobody's fault for the breaker. */
+  static Verdict cancelled(String askedBy) {
+    return new Verdict(ItemState.DEAD, AttemptEnding.CANCELLED, "cancelled by an operator (" + askedBy + ")", false);
+  }
+
   /** Whether the item is finished by this verdict (succeeded or dead), so that it gets its result file. */
   boolean finishesItem() {
     return state == ItemState.SUCCEEDED || state == ItemState.DEAD;

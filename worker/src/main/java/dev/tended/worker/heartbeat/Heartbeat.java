@@ -57,6 +57,7 @@ public final class Heartbeat implements Managed {
   private final Supplier<Map<String, PollReport>> polls;
   private final Supplier<Map<String, BreakerStatus>> breakers;
   private final Supplier<Map<String, RecordingFault>> recordErrors;
+  private final Supplier<Map<String, SourceHold>> holds;
   private final Supplier<FastPath> fastPath;
   private final BeatListener listener;
   private final Clock clock;
@@ -73,8 +74,9 @@ public final class Heartbeat implements Managed {
 
   public Heartbeat(TendedConfig config, LedgerView ledger, ProgressBoard progress,
       Supplier<Map<String, PollReport>> polls, Supplier<Map<String, BreakerStatus>> breakers,
-      Supplier<Map<String, RecordingFault>> recordErrors, Supplier<FastPath> fastPath,
-      BeatListener listener, Clock clock, String version) {
+      Supplier<Map<String, RecordingFault>> recordErrors, Supplier<Map<String, SourceHold>> holds,
+      Supplier<FastPath> fastPath, BeatListener listener, Clock clock, String version) {
+    this.holds = holds;
     this.config = config;
     this.ledger = ledger;
     this.progress = progress;
@@ -150,6 +152,7 @@ public final class Heartbeat implements Managed {
     Map<String, PollReport> reports = polls.get();
     Map<String, BreakerStatus> breakerNow = breakers.get();
     Map<String, RecordingFault> recordErrorsNow = recordErrors.get();
+    Map<String, SourceHold> holdsNow = holds.get();
     Map<String, SourceStatus> sources = new LinkedHashMap<>();
     config.sources().forEach(s -> {
       Map<ItemState, Long> c = lastCounts.getOrDefault(s.name(), Map.of());
@@ -157,13 +160,14 @@ public final class Heartbeat implements Managed {
       RecordingFault recording = recordErrorsNow.get(s.name());
       SourceFlow flow = lastFlow.getOrDefault(s.name(), SourceFlow.NONE);
       Duration oldest = flow.oldestDueAge(now);
+      SourceHold hold = holdsNow.getOrDefault(s.name(), SourceHold.NONE);
       sources.put(s.name(), new SourceStatus(p.lastPollAt(), p.lastPollOk(),
           c.getOrDefault(ItemState.PENDING, 0L), c.getOrDefault(ItemState.RUNNING, 0L),
           c.getOrDefault(ItemState.SUCCEEDED, 0L), c.getOrDefault(ItemState.FAILED, 0L),
           c.getOrDefault(ItemState.DEAD, 0L), p.lastError() != null ? p.lastError() : recording == null ? null : recording.reason(),
           breakerNow.getOrDefault(s.name(), BreakerStatus.CLOSED), p.fault(), recording,
-          false, oldest == null ? null : oldest.toMillis() / 1000.0, flow.lastFinishedAt(), flow.lastSucceededAt(),
-          p.errors()));
+          hold.paused(), oldest == null ? null : oldest.toMillis() / 1000.0, flow.lastFinishedAt(),
+          flow.lastSucceededAt(), p.errors(), hold.draining()));
     });
     WorkerStatus status = new WorkerStatus(WorkerStatus.SCHEMA, pid, state, version, startedAt, now,
         ++sequence, sources, fastPath.get());
