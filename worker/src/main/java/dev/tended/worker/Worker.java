@@ -152,8 +152,7 @@ public final class Worker {
       }
     });
     if (controlDesk != null) {
-      controlDesk.start();
-      lifecycle.manage("control", controlDesk); // stopped before the dispatcher it acts on
+      lifecycle.manage("control", controlDesk); // started here; stopped before the dispatcher it acts on
     }
     Pruner pruner = new Pruner(config.retention(), ledger.pruning(), new RetentionRun(config.retention(),
         new PrunedFiles(config.dataDir(), config.resultsDir(), config.workDir()), clock, RetentionRun.BATCH),
