@@ -3,19 +3,13 @@ package dev.tended.ledger;
 import java.time.Instant;
 
 /**
- * The operator's writes ({@code tended retry}, {@code tended recover-ledger}), kept apart from the
+ * The operator's writes ({@code tended recover-ledger}, {@code tended prune}), kept apart from the
  * worker's state machine so that each is one short transaction: an operator command never holds the
  * write lock longer than one statement group, so the worker's commits wait for it only briefly.
  *
  * <p>Implementations are thread-safe.
  */
 public interface LedgerAdmin extends AutoCloseable {
-
-  /**
-   * An operator's retry: the newest dead version of {@code source}/{@code id} goes back to pending
-   * with its attempts and interruptions reset. Returns false when there is no such dead item.
-   */
-  boolean retryDead(String source, String id);
 
   /**
    * Records a finished item version known from elsewhere (its result file) while a damaged ledger is

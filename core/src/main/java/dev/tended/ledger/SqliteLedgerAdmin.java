@@ -31,36 +31,6 @@ final class SqliteLedgerAdmin implements LedgerAdmin {
   }
 
   @Override
-  public synchronized boolean retryDead(String source, String id) {
-    long now = clock.millis();
-    return db.inTransaction("retry " + source + "/" + id, () -> {
-      Long seq = null;
-      try (PreparedStatement q = db.connection().prepareStatement("SELECT seq FROM items WHERE source = ?"
-          + " AND item_id = ? AND state = 'dead' ORDER BY seq DESC LIMIT 1")) {
-        q.setString(1, source);
-        q.setString(2, id);
-        try (ResultSet rs = q.executeQuery()) {
-          if (rs.next()) {
-            seq = rs.getLong(1);
-          }
-        }
-      }
-      if (seq == null) {
-        return false;
-      }
-      try (PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = 'pending',"
-          + " attempts = 0, interruptions = 0, next_attempt_at = ?, updated_at = ? WHERE seq = ?")) {
-        up.setLong(1, now);
-        up.setLong(2, now);
-        up.setLong(3, seq);
-        up.executeUpdate();
-      }
-      db.transition(seq, now, ItemState.DEAD, ItemState.PENDING, 0, null, "operator retry");
-      return true;
-    });
-  }
-
-  @Override
   public synchronized boolean restoreFinished(String source, String id, String contentHash, String payload,
       ItemState state, int attempts, Instant finishedAt, Integer exitCode, String detail) {
     if (state != ItemState.SUCCEEDED && state != ItemState.DEAD) {

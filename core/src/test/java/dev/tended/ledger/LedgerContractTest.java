@@ -203,13 +203,12 @@ abstract class LedgerContractTest {
   @Test
   void operatorRetryPutsADeadItemBackToPendingAndIsRecorded() {
     ItemLedger ledger = ledger();
-    LedgerAdmin admin = admin();
     LedgerView view = view();
     ledger.recordSeen("qa", List.of(item("7", "x")));
     long seq = ledger.claimDue("qa", 1).get(0).seq();
     ledger.finish(seq, ItemState.DEAD, AttemptEnding.EXITED, 65, "exit 65", null);
-    assertThat(admin.retryDead("qa", "nope")).isFalse();
-    assertThat(admin.retryDead("qa", "7")).isTrue();
+    assertThat(ledger.retryDead("qa", "nope", "operator")).isEmpty();
+    assertThat(ledger.retryDead("qa", "7", "operator")).isPresent();
     assertThat(view.counts("qa").get(ItemState.PENDING)).isEqualTo(1);
     assertThat(view.transitionsTo(seq, ItemState.PENDING)).isEqualTo(2);
     assertThat(view.integrityCheck()).isEmpty();
@@ -283,7 +282,7 @@ abstract class LedgerContractTest {
     long first = ledger.claimDue("ideas", 10).get(0).seq();
     ledger.finish(first, ItemState.DEAD, AttemptEnding.EXITED, 65, "exit 65", null);
     ledger.recordSeen("ideas", List.of(item("42", "second")));
-    admin().retryDead("ideas", "42");
+    ledger.retryDead("ideas", "42", "operator");
     assertThat(ledger.claimDue("ideas", 10)).extracting(ItemRecord::contentHash).containsExactly("hash-first");
     assertThat(ledger.claimDue("ideas", 10)).isEmpty();
   }
@@ -479,7 +478,7 @@ abstract class LedgerContractTest {
     ledger.deadWithoutRunning(claimed.seq(), "not run again");
     assertThat(view().attempts(claimed.seq())).extracting(AttemptRecord::ending)
         .containsExactly(AttemptEnding.NOT_STARTED);
-    admin().retryDead("ideas", "a");
+    ledger.retryDead("ideas", "a", "operator");
     assertThatNextAttemptHasNoHandlerYet(ledger);
   }
 
@@ -506,7 +505,7 @@ abstract class LedgerContractTest {
     ItemLedger ledger = ledger();
     ItemRecord claimed = claimOne(ledger, "a");
     ledger.interrupted(claimed.seq(), "its handler died with the worker", 1);
-    assertThat(admin().retryDead("ideas", "a")).isTrue();
+    assertThat(ledger.retryDead("ideas", "a", "operator")).isPresent();
     assertThat(view().versions("ideas", "a").get(0).interruptions()).isZero();
   }
 

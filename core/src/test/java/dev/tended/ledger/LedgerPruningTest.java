@@ -89,9 +89,7 @@ class LedgerPruningTest extends SteppedLedgerTest {
     ledger.claimDue("ideas", 1);
     ledger.recordSeen("ideas", List.of(item("pending", "a")));
     clock.advance(Duration.ofDays(30));
-    try (LedgerAdmin admin = SqliteLedgerStore.at(file()).openAdmin(clock)) {
-      assertThat(admin.retryDead("ideas", "retried")).isTrue();
-    }
+    assertThat(ledger.retryDead("ideas", "retried", "retried by an operator")).isPresent();
     assertThat(ledger.claimDue("ideas", 10)).extracting(ItemRecord::id).contains("retried");
 
     assertThat(pruneNow(ledger, 500)).isEmpty();

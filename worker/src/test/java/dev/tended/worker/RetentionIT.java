@@ -9,7 +9,6 @@ import dev.tended.ledger.IdentityRecord;
 import dev.tended.ledger.ItemLedger;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
-import dev.tended.ledger.LedgerAdmin;
 import dev.tended.ledger.NewItem;
 import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.testkit.Queues;
@@ -73,8 +72,8 @@ class RetentionIT {
         ItemRecord r = old.claimDue("slow", 1).get(0);
         old.finish(r.seq(), ItemState.DEAD, AttemptEnding.EXITED, 3, "exit 3", null);
       }
-      try (LedgerAdmin admin = SqliteLedgerStore.at(ledgerFile).openAdmin(Clock.systemUTC())) {
-        assertThat(admin.retryDead("slow", "d1")).isTrue();
+      try (ItemLedger now = SqliteLedgerStore.at(ledgerFile).openItemLedger(Clock.systemUTC())) {
+        assertThat(now.retryDead("slow", "d1", "retried by an operator")).isPresent();
       }
       int half = ITEMS / 2;
       Path queue = f.config.dataDir().resolve("ideas_log.json");

@@ -6,18 +6,19 @@ import picocli.CommandLine.Command;
 
 /**
  * The supervisor jar's command line: {@code supervise}, {@code health-diagnose}, {@code status},
- * {@code show}, {@code retry}, {@code prune}, {@code recover-ledger}, {@code reload}, {@code metrics}, {@code web}, each with {@code --help} and {@code --version}.
+ * {@code show}, {@code pause}, {@code resume}, {@code cancel}, {@code retry}, {@code prune}, {@code recover-ledger}, {@code reload}, {@code metrics}, {@code web}, each with {@code --help} and {@code --version}.
  */
 @Command(name = "tended", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1, exitCodeOnExecutionException = 1, versionProvider = VersionProvider.class,
     description = "Supervisor and operator commands of tended.",
-    subcommands = {SuperviseCommand.class, HealthDiagnoseCommand.class, StatusCommand.class, ShowCommand.class, RetryCommand.class,
+    subcommands = {SuperviseCommand.class, HealthDiagnoseCommand.class, StatusCommand.class, ShowCommand.class, PauseCommand.class,
+        ResumeCommand.class, CancelCommand.class, RetryCommand.class,
         PruneCommand.class, RecoverLedgerCommand.class, ReloadCommand.class, MetricsCommand.class, WebCommand.class})
 public final class Cli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: supervise, reload, health-diagnose, status, show, retry, prune, recover-ledger, metrics, web");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: supervise, reload, health-diagnose, status, show, pause, resume, cancel, retry, prune, recover-ledger, metrics, web");
   }
 
   /** Runs {@code args} and returns the exit code. */

@@ -1,92 +1,116 @@
 package dev.tended.supervisor.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.tended.config.Durations;
 import dev.tended.config.TendedConfig;
-import dev.tended.ledger.IdentityRecord;
+import dev.tended.control.ControlAction;
+import dev.tended.ledger.DeadSelection;
 import dev.tended.ledger.ItemRecord;
-import dev.tended.ledger.LedgerAdmin;
 import dev.tended.ledger.LedgerView;
 import dev.tended.ledger.SqliteLedgerStore;
+import dev.tended.status.StatusFiles;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
- * {@code tended retry --config FILE SOURCE ID}: puts a dead item back to pending with its attempts
- * reset, recorded in the ledger as an operator's transition. Safe while the worker runs (SQLite WAL,
- * one transaction).
+ * {@code tended retry --config FILE SOURCE ID} puts one dead item back to pending with its attempts
+ * reset; {@code tended retry --config FILE SOURCE --all-dead [--since D] [--exit-code N]} every dead
+ * item of the source that matches, in one transaction of the worker's. {@code --dry-run} lists what
+ * that selection takes, read-only, and asks nothing. Like every operator's request, it is applied by
+ * the worker (now, or when it next starts); the command never writes the ledger.
  */
 @Command(name = "retry", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
     exitCodeOnExecutionException = 1, versionProvider = VersionProvider.class,
-    description = "Put a dead item back to pending (recorded in the ledger).",
+    description = "Put a dead item, or every dead item of a source that matches, back to pending.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:the item is pending again", "78:bad configuration",
-        "1:no such dead item, unknown source, or the ledger cannot be written"})
-final class RetryCommand implements Callable<Integer> {
-  @Mixin ConfigOption config;
+    exitCodeList = {"0:pending again (or, with --dry-run, listed)", "1:refused (no such dead item), unknown source,"
+        + " the request cannot be left, or a usage error",
+        "75:left for the worker, not applied within --wait (it takes effect when the worker runs)",
+        "78:bad configuration"})
+final class RetryCommand extends OperatorAsk implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SOURCE", description = "the source's name in the configuration")
   String source;
-  @Parameters(index = "1", paramLabel = "ID", description = "the item's id")
-  String id;
-  @Spec CommandSpec spec;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Which which;
+  @Option(names = "--since", paramLabel = "DURATION",
+      description = "with --all-dead: only items that went dead within this long (e.g. 1h, 30m)")
+  String since;
+  @Option(names = "--exit-code", paramLabel = "N", description = "with --all-dead: only items whose last attempt exited N")
+  Integer exitCode;
+  @Option(names = "--dry-run", description = "with --all-dead: list the items it would retry; ask nothing")
+  boolean dryRun;
+  @Option(names = "--json", description = "with --dry-run: print the list as JSON")
+  boolean json;
+
+  /** One item, or all the dead ones. */
+  static final class Which {
+    @Parameters(index = "1", paramLabel = "ID", description = "the item's id") String id;
+    @Option(names = "--all-dead", required = true, description = "every dead item of the source (see --since, --exit-code)")
+    boolean allDead;
+  }
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try {
-      TendedConfig cfg = config.loadOrReport(err);
-      if (cfg == null) {
-        return ExitCodes.CONFIG;
-      }
-      if (cfg.source(source).isEmpty()) {
-        err.println("retry: no source \"" + source + "\" in " + cfg.configFile() + " (sources: "
-            + String.join(", ", cfg.sources().stream().map(s -> s.name()).toList()) + ")");
-        return ExitCodes.FAILURE;
-      }
-      if (!Files.isRegularFile(cfg.ledgerFile())) {
-        err.println("retry: no ledger at " + cfg.ledgerFile());
-        return ExitCodes.FAILURE;
-      }
-      SqliteLedgerStore store = SqliteLedgerStore.at(cfg.ledgerFile());
-      try {
-        boolean retried;
-        try (LedgerAdmin admin = store.openAdmin(Clock.systemUTC())) {
-          retried = admin.retryDead(source, id);
-        }
-        if (retried) {
-          out.println("retry: " + source + "/" + id + " is pending again (attempts reset); the worker picks it up"
-              + " at its next dispatch");
-          return ExitCodes.OK;
-        }
-        List<ItemRecord> versions;
-        List<IdentityRecord> pruned;
-        try (LedgerView view = store.openView()) {
-          versions = view.versions(source, id);
-          pruned = view.identities(source, id);
-        }
-        err.println(versions.isEmpty() && !pruned.isEmpty()
-            ? "retry: " + source + "/" + id + " was pruned by retention (" + pruned.get(pruned.size() - 1).outcome()
-                .wireName() + ", finished " + pruned.get(pruned.size() - 1).finishedAt() + "): only its identity is"
-                + " kept, its payload is gone; put it in the queue again with changed content to run it"
-            : versions.isEmpty()
-            ? "retry: no item " + source + "/" + id + " in the ledger"
-            : "retry: " + source + "/" + id + " is not dead (it is "
-                + versions.get(versions.size() - 1).state().wireName() + ")");
-        return ExitCodes.FAILURE;
-      } catch (RuntimeException e) {
-        err.println("retry: ledger " + cfg.ledgerFile() + ": " + e.getMessage());
-        return ExitCodes.FAILURE;
-      }
-    } finally {
-      out.flush();
-      err.flush();
+    if (!which.allDead && (since != null || exitCode != null || dryRun || json)) {
+      err.println("retry: --since, --exit-code, --dry-run and --json go with --all-dead");
+      return ExitCodes.FAILURE;
     }
+    if (json && !dryRun) {
+      err.println("retry: --json goes with --dry-run (the answer is one line)");
+      return ExitCodes.FAILURE;
+    }
+    Duration within = since == null ? null : Durations.parse(since).orElse(null);
+    if (since != null && within == null) {
+      err.println("retry: --since " + since + " is not a duration (e.g. 1h, 30m, 2d)");
+      return ExitCodes.FAILURE;
+    }
+    return withSource(source, cfg -> {
+      if (!which.allDead) {
+        return ask(cfg, request(ControlAction.RETRY, source, which.id, false, null));
+      }
+      DeadSelection selection = new DeadSelection(source, within == null ? null : Instant.now().minus(within), exitCode);
+      return dryRun ? list(cfg, selection) : ask(cfg, request(ControlAction.RETRY_DEAD, source, null, false, selection));
+    });
+  }
+
+  /** The dead items {@code selection} takes, read from the ledger (read-only), one a line or as JSON. */
+  private int list(TendedConfig cfg, DeadSelection selection) {
+    PrintWriter out = spec.commandLine().getOut();
+    if (!Files.isRegularFile(cfg.ledgerFile())) {
+      spec.commandLine().getErr().println("retry: no ledger at " + cfg.ledgerFile());
+      return ExitCodes.FAILURE;
+    }
+    List<ItemRecord> dead;
+    try (LedgerView view = SqliteLedgerStore.at(cfg.ledgerFile()).openView()) {
+      dead = view.dead(selection);
+    } catch (RuntimeException e) {
+      spec.commandLine().getErr().println("retry: ledger " + cfg.ledgerFile() + ": " + e.getMessage());
+      return ExitCodes.FAILURE;
+    }
+    if (json) {
+      ArrayNode items = StatusFiles.mapper().createArrayNode();
+      for (ItemRecord i : dead) {
+        items.addObject().put("source", i.source()).put("id", i.id()).put("seq", i.seq())
+            .put("deadSince", i.updatedAt().toString()).put("attempts", i.attempts())
+            .put("lastExitCode", i.lastExitCode()).put("lastError", i.lastError());
+      }
+      out.println(items.toPrettyString());
+      return ExitCodes.OK;
+    }
+    out.println("retry: --dry-run: " + dead.size() + " dead item(s) of " + source + " would be pending again:");
+    for (ItemRecord i : dead) {
+      out.println("  " + i.id() + "  seq=" + i.seq() + "  dead since " + i.updatedAt() + "  last exit "
+          + (i.lastExitCode() == null ? "-" : i.lastExitCode()) + "  " + (i.lastError() == null ? "" : i.lastError()));
+    }
+    return ExitCodes.OK;
   }
 }

@@ -1,29 +1,27 @@
 package dev.tended.supervisor.web;
 
-import dev.tended.control.ControlAnswer;
-import dev.tended.control.ControlInbox;
 import dev.tended.control.ControlRequest;
+import dev.tended.supervisor.control.OperatorRequests;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 
-/** {@link ControlGate} through {@link ControlInbox}: a request file in {@code control/requests/}, then its answer. Stateless. */
+/** The dashboard's {@link ControlGate} in production: the commands' own {@link OperatorRequests}. */
 final class InboxGate implements ControlGate {
-  private final ControlInbox inbox;
+  private final OperatorRequests requests;
 
-  InboxGate(ControlInbox inbox) {
-    this.inbox = Objects.requireNonNull(inbox);
+  InboxGate(OperatorRequests requests) {
+    this.requests = Objects.requireNonNull(requests);
   }
 
   @Override
   public Answer ask(ControlRequest request, Duration wait) throws IOException, InterruptedException {
-    inbox.submit(request);
-    Optional<ControlAnswer> a = inbox.awaitAnswer(request.requestId(), wait);
-    if (a.isEmpty()) {
-      return new Answer(Outcome.ACCEPTED, "accepted; no worker has taken it yet (it takes effect when the worker runs)");
-    }
-    return new Answer(a.get().outcome() == ControlAnswer.Outcome.DONE ? Outcome.DONE : Outcome.REFUSED,
-        a.get().message());
+    OperatorRequests.Reply r = requests.ask(request, wait);
+    return new Answer(switch (r.outcome()) {
+      case DONE -> Outcome.DONE;
+      case REFUSED -> Outcome.REFUSED;
+      case ACCEPTED -> Outcome.ACCEPTED;
+    }, r.outcome() == OperatorRequests.Outcome.ACCEPTED
+        ? "accepted; no worker has taken it yet (it takes effect when the worker runs)" : r.message());
   }
 }

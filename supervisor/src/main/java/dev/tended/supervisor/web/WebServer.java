@@ -5,7 +5,7 @@ import dev.tended.config.TendedConfig;
 import dev.tended.config.WebConfig;
 import dev.tended.control.ControlAction;
 import dev.tended.control.ControlFolder;
-import dev.tended.control.ControlInbox;
+import dev.tended.supervisor.control.OperatorRequests;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -97,7 +97,7 @@ public final class WebServer {
   }
 
   private Map<String, Router.Entry> routes() {
-    ControlGate gate = new InboxGate(new ControlInbox(new ControlFolder(config.controlDir())));
+    ControlGate gate = new InboxGate(new OperatorRequests(new ControlFolder(config.controlDir())));
     Map<String, Router.Entry> r = new LinkedHashMap<>();
     PageAssets.routes().forEach((path, route) -> r.put(path, Router.Entry.page(route)));
     r.put("/healthz", Router.Entry.read(new HealthRoute(config.configFile(), clock)));
