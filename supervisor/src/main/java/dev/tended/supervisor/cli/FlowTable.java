@@ -36,16 +36,6 @@ final class FlowTable {
     }
   }
 
-  /** The flow as the heartbeat last saw it, for a ledger that cannot say (its age then grows since then). */
-  static Map<String, SourceFlow> fromStatus(WorkerStatus status) {
-    java.util.LinkedHashMap<String, SourceFlow> m = new java.util.LinkedHashMap<>();
-    status.sources().forEach((name, s) -> m.put(name, new SourceFlow(
-        s.oldestPendingAgeSeconds() == null || status.updatedAt() == null ? null
-            : status.updatedAt().minusMillis(Math.round(s.oldestPendingAgeSeconds() * 1000)),
-        s.lastFinishedAt(), s.lastSucceededAt())));
-    return m;
-  }
-
   private static String ago(Instant t, Instant now) {
     return t == null ? "never" : age(Duration.between(t, now).isNegative() ? Duration.ZERO : Duration.between(t, now))
         + " ago";

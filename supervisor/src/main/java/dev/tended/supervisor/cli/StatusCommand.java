@@ -7,11 +7,13 @@ import dev.tended.ledger.ItemRecord;
 import dev.tended.logging.Kv;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.LedgerView;
-import dev.tended.ledger.SourceFlow;
 import dev.tended.ledger.SourcePause;
 import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.status.StatusFiles;
 import dev.tended.status.WorkerStatus;
+import dev.tended.supervisor.read.StatusFilter;
+import dev.tended.supervisor.read.StatusJson;
+import dev.tended.supervisor.read.StatusSnapshot;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -32,8 +34,9 @@ import picocli.CommandLine.Spec;
  * depths per source and state from the ledger, whether work flows ({@link FlowTable}), and the newest
  * items with outcome and duration. Text that items control (ids, errors) goes through
  * {@link Kv#visible}, so no id can act on the terminal or forge a row. {@code --json} prints the same
- * as one object for scripts ({@link StatusJson}, documented in docs/json.md); {@code --source} and
- * {@code --state} filter both.
+ * as one object for scripts ({@link StatusJson}, documented in docs/json.md; {@code GET /api/status}
+ * serves the same); {@code --source} and {@code --state} filter both. Both are read as one
+ * {@link StatusSnapshot}.
  */
 @Command(name = "status", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
     exitCodeOnExecutionException = 1, versionProvider = VersionProvider.class,
@@ -68,18 +71,13 @@ final class StatusCommand implements Callable<Integer> {
     }
     StatusFilter.Result parsed = StatusFilter.parse(cfg, source, state);
     if (parsed.filter() == null) {
-      err.println(parsed.problem());
+      err.println("status: " + parsed.problem());
       err.flush();
       return ExitCodes.FAILURE;
     }
     StatusFilter filter = parsed.filter();
     Instant now = Instant.now();
-    Optional<WorkerStatus> heartbeat;
-    try {
-      heartbeat = Optional.of(StatusFiles.read(cfg.heartbeat().file()));
-    } catch (Exception e) {
-      heartbeat = Optional.empty();
-    }
+    Optional<WorkerStatus> heartbeat = StatusSnapshot.heartbeat(cfg);
     if (!json) {
       heartbeat.ifPresentOrElse(s -> out.printf("worker: pid %d, %s, heartbeat %d, updated %s ago%n", s.pid(),
           Kv.visible(s.state()), s.sequence(), ago(s.updatedAt(), now)),
@@ -91,25 +89,13 @@ final class StatusCommand implements Callable<Integer> {
       err.flush();
       return ExitCodes.FAILURE;
     }
-    List<String> names = cfg.sources().stream().map(SourceConfig::name).filter(filter::keepsSource).toList();
     try (LedgerView ledger = SqliteLedgerStore.at(cfg.ledgerFile()).openView()) {
-      Map<String, Map<ItemState, Long>> counts = ledger.countsBySource();
-      long total = counts.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
-      Map<String, SourcePause> pauses = ledger.pauses();
-      Map<String, SourceFlow> flow = flow(ledger, heartbeat, now);
-      List<ItemRecord> items = filter.newest(ledger, Math.max(0, recent), total);
+      StatusSnapshot snapshot = StatusSnapshot.read(cfg, ledger, heartbeat, filter, recent, now);
       if (json) {
-        Optional<WorkerStatus> hb = heartbeat;
-        out.println(StatusFiles.mapper().writeValueAsString(new StatusJson(now,
-            hb.map(s -> StatusJson.Heartbeat.of(s, now, cfg.supervisor().staleAfter())).orElse(null),
-            names.stream().map(n -> StatusJson.Source.of(n, counts.getOrDefault(n, Map.of()),
-                Optional.ofNullable(pauses.get(n)), hb.map(s -> s.sources().get(n)),
-                flow.getOrDefault(n, SourceFlow.NONE), now)).toList(),
-            items.stream().map(StatusJson.Item::of).toList())));
-        out.flush();
-        return ExitCodes.OK;
+        out.println(StatusFiles.mapper().writeValueAsString(snapshot.json(cfg.supervisor().staleAfter())));
+      } else {
+        printText(out, snapshot, filter);
       }
-      printText(out, names, counts, pauses, flow, heartbeat, items, filter, now);
       out.flush();
       return ExitCodes.OK;
     } catch (RuntimeException | JsonProcessingException e) {
@@ -119,9 +105,9 @@ final class StatusCommand implements Callable<Integer> {
     }
   }
 
-  private static void printText(PrintWriter out, List<String> names, Map<String, Map<ItemState, Long>> counts,
-      Map<String, SourcePause> pauses, Map<String, SourceFlow> flow, Optional<WorkerStatus> heartbeat,
-      List<ItemRecord> items, StatusFilter filter, Instant now) {
+  private static void printText(PrintWriter out, StatusSnapshot snapshot, StatusFilter filter) {
+    List<String> names = snapshot.names();
+    Map<String, SourcePause> pauses = snapshot.pauses();
     for (String n : names) {
       SourcePause p = pauses.get(n);
       if (p != null) {
@@ -132,7 +118,7 @@ final class StatusCommand implements Callable<Integer> {
     out.println();
     out.printf("%-20s %9s %9s %9s %9s %11s%n", "SOURCE", "PENDING", "RUNNING", "FAILED", "DEAD", "SUCCEEDED");
     for (String n : names) {
-      Map<ItemState, Long> c = counts.getOrDefault(n, Map.of());
+      Map<ItemState, Long> c = snapshot.counts().getOrDefault(n, Map.of());
       out.printf("%-20s", n);
       for (ItemState st : COLUMNS) {
         out.printf(st == ItemState.SUCCEEDED ? " %11d" : " %9d", c.getOrDefault(st, 0L));
@@ -140,30 +126,21 @@ final class StatusCommand implements Callable<Integer> {
       out.println();
     }
     out.println();
-    FlowTable.print(out, names, flow, heartbeat, now);
+    FlowTable.print(out, names, snapshot.flow(), snapshot.heartbeat(), snapshot.at());
     out.println();
     if (!filter.describe().isEmpty()) {
       out.printf("newest items of %s:%n", filter.describe());
     }
     out.printf("%-20s %-24s %-10s %4s %5s %9s  %-20s  %s%n", "SOURCE", "ID", "STATE", "TRY", "EXIT", "DURATION",
         "UPDATED", "LAST ERROR");
-    for (ItemRecord r : items) {
+    for (ItemRecord r : snapshot.items()) {
       out.printf("%-20s %-24s %-10s %4d %5s %9s  %-20s  %s%n", r.source(), cut(Kv.visible(r.id()), 24),
           r.state().wireName(), r.attempts(), r.lastExitCode() == null ? "-" : r.lastExitCode(), duration(r),
           r.updatedAt() == null ? "-" : r.updatedAt().truncatedTo(ChronoUnit.SECONDS),
           r.lastError() == null ? "" : cut(Kv.visible(r.lastError().replaceAll("\\s+", " ")), 60));
     }
-    if (items.isEmpty()) {
+    if (snapshot.items().isEmpty()) {
       out.println("(no items yet)");
-    }
-  }
-
-  /** The ledger's flow figures; the heartbeat's when the ledger cannot give them (none without either). */
-  private static Map<String, SourceFlow> flow(LedgerView ledger, Optional<WorkerStatus> heartbeat, Instant now) {
-    try {
-      return ledger.flowBySource(now);
-    } catch (RuntimeException e) {
-      return heartbeat.map(FlowTable::fromStatus).orElse(Map.of());
     }
   }
 

@@ -37,6 +37,11 @@ final class LedgerReads implements AutoCloseable {
     }
   }
 
+  /** The answer to a read when there is no ledger yet (503: the worker has not made it). */
+  Reply missing() {
+    return Reply.error(503, "no ledger at " + file + " yet (has the worker run with this configuration?)");
+  }
+
   private synchronized LedgerView view() {
     if (view == null && Files.isRegularFile(file)) {
       view = SqliteLedgerStore.at(file).openView();

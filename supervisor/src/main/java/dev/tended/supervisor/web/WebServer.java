@@ -102,6 +102,8 @@ public final class WebServer {
     PageAssets.routes().forEach((path, route) -> r.put(path, Router.Entry.page(route)));
     r.put("/healthz", Router.Entry.read(new HealthRoute(config.configFile(), clock)));
     r.put("/metrics", Router.Entry.read(new MetricsRoute(config, clock)));
+    r.put("/api/status", Router.Entry.read(new StatusRoute(config, ledger, clock)));
+    r.put("/api/item", Router.Entry.read(new ItemRoute(config, ledger)));
     r.put("/api/board", Router.Entry.read(new BoardRoute(config, ledger, samples, clock)));
     r.put("/api/stalls", Router.Entry.read(new StallRecords(config.diagnosticsDir())));
     for (ControlAction a : new ControlAction[] {ControlAction.RETRY, ControlAction.CANCEL, ControlAction.PAUSE,

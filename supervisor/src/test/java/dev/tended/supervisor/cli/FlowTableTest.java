@@ -6,6 +6,7 @@ import dev.tended.ledger.SourceFlow;
 import dev.tended.status.BreakerStatus;
 import dev.tended.status.SourceStatus;
 import dev.tended.status.WorkerStatus;
+import dev.tended.supervisor.read.StatusSnapshot;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -47,7 +48,7 @@ class FlowTableTest {
         90.5, NOW.minusSeconds(100), NOW.minusSeconds(200), 0);
     WorkerStatus status = new WorkerStatus(WorkerStatus.SCHEMA, 1, "running", "t", NOW, NOW, 1, Map.of("ideas", ideas));
 
-    SourceFlow f = FlowTable.fromStatus(status).get("ideas");
+    SourceFlow f = StatusSnapshot.flowFromStatus(status).get("ideas");
 
     assertThat(f.oldestDueSince()).isEqualTo(NOW.minusMillis(90_500));
     assertThat(f.lastFinishedAt()).isEqualTo(NOW.minusSeconds(100));

@@ -4,22 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tended.config.ConfigLoader;
 import dev.tended.config.TendedConfig;
-import dev.tended.config.WebConfig;
 import dev.tended.testkit.TestConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,9 +32,8 @@ class WebSecurityTest {
   private static final String TOKEN = "s3cret-token-for-tests";
   @TempDir Path dir;
   private TendedConfig config;
-  private WebServer server;
+  private RunningDashboard dashboard;
   private String base;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeEach
   void start() throws Exception {
@@ -49,37 +43,21 @@ class WebSecurityTest {
     config = ConfigLoader.load(c.file());
     Files.createDirectories(config.controlDir().resolve("requests"));
     Files.writeString(config.web().tokenFile(), TOKEN + "\n");
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    server = new WebServer(config, config.web().listeningOn(new WebConfig.Listen("127.0.0.1", port)),
-        Clock.systemUTC(), Duration.ofHours(1), Duration.ofMillis(200));
-    server.start();
-    base = "http://127.0.0.1:" + port;
+    dashboard = RunningDashboard.start(config, Clock.systemUTC());
+    base = dashboard.base();
   }
 
   @AfterEach
   void stop() {
-    server.stop();
+    dashboard.close();
   }
 
   private HttpResponse<String> post(String path, String body, String... headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
-    for (int i = 0; i < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return dashboard.post(path, body, headers);
   }
 
   private HttpResponse<String> get(String path, String... headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET();
-    for (int i = 0; i < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return dashboard.get(path, headers);
   }
 
   private long requestFiles() throws IOException {
@@ -151,6 +129,12 @@ class WebSecurityTest {
     assertThat(rawStatus("GET /api/board HTTP/1.1\r\nHost: evil.example:" + port + "\r\nConnection: close\r\n\r\n"))
         .isEqualTo(421);
     assertThat(rawStatus("GET /healthz HTTP/1.1\r\nHost: rebound.example\r\nConnection: close\r\n\r\n")).isEqualTo(421);
+    assertThat(rawStatus("GET /api/status HTTP/1.1\r\nHost: evil.example:" + port + "\r\nConnection: close\r\n\r\n"))
+        .isEqualTo(421);
+    assertThat(rawStatus("GET /api/item?source=ideas&id=x HTTP/1.1\r\nHost: evil.example:" + port
+        + "\r\nConnection: close\r\n\r\n")).isEqualTo(421);
+    assertThat(rawStatus("GET /api/status HTTP/1.1\r\nHost: localhost:" + port + "\r\nConnection: close\r\n\r\n"))
+        .as("served, but no ledger yet").isEqualTo(503);
     assertThat(rawStatus("GET /api/board HTTP/1.1\r\nHost: localhost:" + port + "\r\nConnection: close\r\n\r\n"))
         .isEqualTo(200);
   }
@@ -170,13 +154,16 @@ class WebSecurityTest {
 
   @Test
   void everyReplyCarriesTheContentSecurityPolicyAndTheApiIsNeverCached() throws Exception {
-    for (String path : new String[] {"/", "/app.js", "/api/board", "/api/stalls", "/metrics", "/nope"}) {
+    for (String path : new String[] {"/", "/app.js", "/api/board", "/api/stalls", "/api/status",
+        "/api/item?source=ideas&id=x", "/metrics", "/nope"}) {
       HttpResponse<String> r = get(path);
       assertThat(r.headers().firstValue("Content-Security-Policy")).as(path)
           .hasValueSatisfying(v -> assertThat(v).contains("default-src 'self'").contains("frame-ancestors 'none'"));
       assertThat(r.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
     }
-    assertThat(get("/api/board").headers().firstValue("Cache-Control")).hasValue("no-store");
+    for (String path : new String[] {"/api/board", "/api/status", "/api/item?source=ideas&id=x"}) {
+      assertThat(get(path).headers().firstValue("Cache-Control")).as(path).hasValue("no-store");
+    }
     assertThat(get("/metrics").headers().firstValue("Content-Type"))
         .hasValueSatisfying(v -> assertThat(v).startsWith("text/plain; version=0.0.4"));
     assertThat(get("/").body()).contains("<script src=\"/app.js\"");

@@ -1,4 +1,4 @@
-package dev.tended.supervisor.cli;
+package dev.tended.supervisor.read;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,27 +10,27 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The end of one attempt's output as {@code tended show} gives it: the last {@link #TAIL_BYTES} of
+ * The end of one attempt's output as {@code tended show} and {@code GET /api/item} give it: the last {@link #TAIL_BYTES} of
  * {@code attempt-N.stdout} or {@code .stderr} in the version's work folder (the names the worker's
  * {@code WorkFolder} gives them), decoded as UTF-8 with malformed bytes replaced. A link is not
  * followed; a file that is absent or cannot be read has no tail.
  */
-final class AttemptOutput {
+public final class AttemptOutput {
   /** As much as the result file keeps of each stream. */
-  static final int TAIL_BYTES = 4096;
+  public static final int TAIL_BYTES = 4096;
 
   private AttemptOutput() {}
 
-  static Path stdout(Path workFolder, int attempt) {
+  public static Path stdout(Path workFolder, int attempt) {
     return workFolder.resolve("attempt-" + attempt + ".stdout");
   }
 
-  static Path stderr(Path workFolder, int attempt) {
+  public static Path stderr(Path workFolder, int attempt) {
     return workFolder.resolve("attempt-" + attempt + ".stderr");
   }
 
   /** The file's last {@link #TAIL_BYTES} as text, or null when there is no regular file to read. */
-  static String tail(Path file) {
+  public static String tail(Path file) {
     if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       return null;
     }

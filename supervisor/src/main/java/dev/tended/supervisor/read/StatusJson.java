@@ -1,4 +1,4 @@
-package dev.tended.supervisor.cli;
+package dev.tended.supervisor.read;
 
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
@@ -16,18 +16,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What {@code tended status --json} prints: an interface scripts read (docs/json.md), so fields are
- * only ever added. Built once from what {@link StatusCommand} read; immutable.
+ * What {@code tended status --json} prints and {@code GET /api/status} serves: an interface scripts
+ * read (docs/json.md), so fields are only ever added. One model for both, so the command and the
+ * dashboard cannot drift apart. Built once by {@link StatusSnapshot#json}; immutable.
  *
  * @param checkedAt when the command looked
  * @param heartbeat the worker's status file, null when there is none (or it cannot be read)
  * @param sources the configured sources the filter keeps, in the configuration's order
  * @param items the newest items the filters keep, newest first
  */
-record StatusJson(Instant checkedAt, Heartbeat heartbeat, List<Source> sources, List<Item> items) {
+public record StatusJson(Instant checkedAt, Heartbeat heartbeat, List<Source> sources, List<Item> items) {
 
   /** The heartbeat as read; {@code stale} when {@code updatedAt} is older than {@code supervisor.staleAfter}. */
-  record Heartbeat(String state, long pid, long sequence, Instant updatedAt, Double ageSeconds, boolean stale) {
+  public record Heartbeat(String state, long pid, long sequence, Instant updatedAt, Double ageSeconds, boolean stale) {
     static Heartbeat of(WorkerStatus s, Instant now, Duration staleAfter) {
       Duration age = s.updatedAt() == null ? null : Duration.between(s.updatedAt(), now);
       return new Heartbeat(s.state(), s.pid(), s.sequence(), s.updatedAt(),
@@ -42,7 +43,7 @@ record StatusJson(Instant checkedAt, Heartbeat heartbeat, List<Source> sources, 
    * {@code breaker} and {@code fault} come from the status file (null without one); the flow figures
    * from the ledger (the status file's when the ledger cannot give them).
    */
-  record Source(String name, Map<String, Long> counts, boolean paused, Instant pausedSince, String pausedBy,
+  public record Source(String name, Map<String, Long> counts, boolean paused, Instant pausedSince, String pausedBy,
       Boolean draining, BreakerStatus breaker, QueueFault fault, Double oldestPendingAgeSeconds,
       Instant lastFinishedAt, Instant lastSucceededAt) {
     static Source of(String name, Map<ItemState, Long> counts, Optional<SourcePause> pause,
@@ -61,7 +62,7 @@ record StatusJson(Instant checkedAt, Heartbeat heartbeat, List<Source> sources, 
   }
 
   /** One item version. */
-  record Item(String source, String id, long seq, String state, int attempts, Instant updatedAt,
+  public record Item(String source, String id, long seq, String state, int attempts, Instant updatedAt,
       Integer lastExitCode, String lastError) {
     static Item of(ItemRecord r) {
       return new Item(r.source(), r.id(), r.seq(), r.state().wireName(), r.attempts(), r.updatedAt(),

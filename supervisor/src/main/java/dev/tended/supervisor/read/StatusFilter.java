@@ -1,4 +1,4 @@
-package dev.tended.supervisor.cli;
+package dev.tended.supervisor.read;
 
 import dev.tended.config.SourceConfig;
 import dev.tended.config.TendedConfig;
@@ -12,15 +12,20 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The {@code --source}/{@code --state} filters of {@code tended status}, text and JSON alike: which
- * sources are shown and which items the newest-items list keeps. Immutable; empty means no filter.
+ * The {@code --source}/{@code --state} filters of {@code tended status}, text and JSON alike, and the
+ * {@code source}/{@code state} parameters of {@code GET /api/status}: which sources are shown and which
+ * items the newest-items list keeps. One parser for both, so both refuse the same names with the same
+ * list of valid ones. Immutable; empty means no filter.
  */
-record StatusFilter(Optional<String> source, Optional<ItemState> state) {
+public record StatusFilter(Optional<String> source, Optional<ItemState> state) {
 
-  /** The filter, or the reason it names nothing that exists (listing what does). */
-  static Result parse(TendedConfig cfg, String source, String state) {
+  /**
+   * The filter, or the reason it names nothing that exists (listing what does), e.g.
+   * {@code no state stuck (states: pending, ...)}; null {@code source} or {@code state} filters nothing.
+   */
+  public static Result parse(TendedConfig cfg, String source, String state) {
     if (source != null && cfg.source(source).isEmpty()) {
-      return new Result(null, "status: no source " + source + " in " + cfg.configFile() + " (sources: "
+      return new Result(null, "no source " + source + " in " + cfg.configFile() + " (sources: "
           + cfg.sources().stream().map(SourceConfig::name).collect(Collectors.joining(", ")) + ")");
     }
     ItemState parsed = null;
@@ -28,7 +33,7 @@ record StatusFilter(Optional<String> source, Optional<ItemState> state) {
       try {
         parsed = ItemState.fromWire(state);
       } catch (IllegalArgumentException e) {
-        return new Result(null, "status: no state " + state + " (states: " + Arrays.stream(ItemState.values())
+        return new Result(null, "no state " + state + " (states: " + Arrays.stream(ItemState.values())
             .map(ItemState::wireName).collect(Collectors.joining(", ")) + ")");
       }
     }
@@ -36,13 +41,15 @@ record StatusFilter(Optional<String> source, Optional<ItemState> state) {
   }
 
   /** A parsed filter, or the message of why there is none. */
-  record Result(StatusFilter filter, String problem) {}
+  public record Result(StatusFilter filter, String problem) {}
 
-  boolean keepsSource(String name) {
+  /** Whether the source named is shown. */
+  public boolean keepsSource(String name) {
     return source.map(name::equals).orElse(true);
   }
 
-  boolean keeps(ItemRecord r) {
+  /** Whether the item is listed. */
+  public boolean keeps(ItemRecord r) {
     return keepsSource(r.source()) && state.map(s -> s == r.state()).orElse(true);
   }
 
@@ -50,7 +57,7 @@ record StatusFilter(Optional<String> source, Optional<ItemState> state) {
    * The {@code n} most recently updated items the filter keeps, newest first. Without a filter one
    * read; with one, reads of a window that doubles until it holds {@code n} or all {@code total} items.
    */
-  List<ItemRecord> newest(LedgerView ledger, int n, long total) {
+  public List<ItemRecord> newest(LedgerView ledger, int n, long total) {
     if (n <= 0) {
       return List.of();
     }
@@ -72,7 +79,7 @@ record StatusFilter(Optional<String> source, Optional<ItemState> state) {
   }
 
   /** How the filter reads in the text view's header, e.g. {@code source ideas, state dead}; "" without one. */
-  String describe() {
+  public String describe() {
     List<String> parts = new ArrayList<>();
     source.ifPresent(s -> parts.add("source " + s));
     state.ifPresent(s -> parts.add("state " + s.wireName()));
