@@ -3,14 +3,11 @@ package dev.tended.supervisor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tended.control.ControlAction;
 import dev.tended.control.ControlFolder;
-import dev.tended.control.ControlRequest;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.LedgerView;
 import dev.tended.ledger.SqliteLedgerStore;
-import dev.tended.status.StatusFiles;
 import dev.tended.testkit.Queues;
 import dev.tended.testkit.TestConfig;
 import dev.tended.testkit.WorkerProcess;
@@ -39,7 +36,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * The dashboard with the real jars and a real headless Chromium (issue 14, "What the tests must
  * prove" 4 and 5): the page shows the sources and a running item with its live output; a payload with
  * markup (an item id, handler output) is shown as text and never runs; a Retry click without the token
- * is refused and the item stays dead, with it the retry is accepted and left in control/requests/ for the worker;
+ * is refused and the item stays dead; with it the worker applies the retry (pending, then succeeded);
  * {@code /healthz} follows the verdict (200, then 503 once the worker is frozen past staleAfter) and
  * {@code /metrics} passes {@code promtool check metrics}. Screenshots are kept in
  * {@code target/screenshots/}.
@@ -106,6 +103,12 @@ class DashboardIT {
     return r == null ? null : r.state();
   }
 
+  private static int transitionsTo(Path ledgerFile, String id, ItemState to) {
+    try (LedgerView l = SqliteLedgerStore.at(ledgerFile).openView()) {
+      return l.transitionsTo(newest(ledgerFile, id).seq(), to);
+    }
+  }
+
   @Test
   void thePageShowsSourcesAndARunningItemShowsMarkupAsTextAndAcceptsARetryOnlyWithTheToken() throws Exception {
     Assumptions.assumeTrue(Browser.installed(), "no " + Browser.CHROMIUM + " and " + Browser.CHROMEDRIVER
@@ -150,27 +153,22 @@ class DashboardIT {
       assertThat(web.output()).contains("web_action action=retry").contains("outcome=unauthorized").doesNotContain(TOKEN);
       assertThat(state(c.dataDir().resolve("ledger.db"), HOSTILE_ID)).isEqualTo(ItemState.DEAD);
 
-      // With the token (pasted once, kept in sessionStorage): the retry is accepted and left, durably, as a
-      // request in control/requests/ for the worker. (The worker's side, which applies requests and answers
-      // "done", is issue 14's control part; once it lands this step checks the item pending, then succeeded.)
+      // With the token (pasted once, kept in sessionStorage), the cause fixed: the worker applies the
+      // retry, the page says done, and the ledger has the item pending, then succeeded.
+      Files.delete(dir.resolve("broken"));
       d.findElement(By.id("token")).sendKeys(TOKEN);
       d.findElement(By.id("token-save")).click();
       assertThat(d.findElement(By.id("token-state")).getText()).contains("actions enabled");
       click(d, ".failure-item[data-state='dead'] .act-retry");
-      await("the retry accepted").atMost(Duration.ofSeconds(20)).ignoreExceptions()
-          .until(() -> d.findElement(By.id("message")).getText().contains("accepted"));
-      ControlRequest left;
-      try (var requests = Files.list(new ControlFolder(c.dataDir().resolve("control")).requests())) {
-        List<Path> files = requests.filter(f -> f.getFileName().toString().endsWith(ControlFolder.REQUEST_SUFFIX)).toList();
-        assertThat(files).hasSize(1);
-        left = StatusFiles.mapper().readValue(files.get(0).toFile(), ControlRequest.class);
-      }
-      assertThat(left.action()).isEqualTo(ControlAction.RETRY);
-      assertThat(left.source()).isEqualTo("ideas");
-      assertThat(left.itemId()).isEqualTo(HOSTILE_ID);
-      assertThat(left.askedBy()).startsWith("web");
-      assertThat(web.output()).contains("outcome=accepted").doesNotContain(TOKEN);
-      browser.screenshot("dashboard-retry-accepted");
+      await("the retry done").atMost(Duration.ofSeconds(20)).ignoreExceptions()
+          .until(() -> d.findElement(By.id("message")).getText().contains("done"));
+      assertThat(d.findElement(By.id("message")).getText()).contains("pending again");
+      await("the retried item succeeded").atMost(Duration.ofSeconds(30))
+          .until(() -> state(c.dataDir().resolve("ledger.db"), HOSTILE_ID) == ItemState.SUCCEEDED);
+      assertThat(transitionsTo(c.dataDir().resolve("ledger.db"), HOSTILE_ID, ItemState.PENDING))
+          .as("back to pending by the retry").isGreaterThanOrEqualTo(2);
+      assertThat(web.output()).contains("outcome=done").doesNotContain(TOKEN);
+      browser.screenshot("dashboard-retry-done");
       assertThat(d.getTitle()).isEqualTo("tended");
       Files.writeString(dir.resolve("release"), "");
     }
