@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,8 +37,10 @@ import picocli.CommandLine.Parameters;
 final class RetryCommand extends OperatorAsk implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SOURCE", description = "the source's name in the configuration")
   String source;
-  @ArgGroup(exclusive = true, multiplicity = "1")
-  Which which;
+  @Parameters(index = "1", arity = "0..1", paramLabel = "ID", description = "the item's id (or --all-dead)")
+  String id;
+  @Option(names = "--all-dead", description = "every dead item of the source (see --since, --exit-code)")
+  boolean allDead;
   @Option(names = "--since", paramLabel = "DURATION",
       description = "with --all-dead: only items that went dead within this long (e.g. 1h, 30m)")
   String since;
@@ -50,17 +51,14 @@ final class RetryCommand extends OperatorAsk implements Callable<Integer> {
   @Option(names = "--json", description = "with --dry-run: print the list as JSON")
   boolean json;
 
-  /** One item, or all the dead ones. */
-  static final class Which {
-    @Parameters(index = "1", paramLabel = "ID", description = "the item's id") String id;
-    @Option(names = "--all-dead", required = true, description = "every dead item of the source (see --since, --exit-code)")
-    boolean allDead;
-  }
-
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    if (!which.allDead && (since != null || exitCode != null || dryRun || json)) {
+    if ((id == null) == !allDead) {
+      err.println("retry: name one item (SOURCE ID) or --all-dead (SOURCE --all-dead), not both");
+      return ExitCodes.FAILURE;
+    }
+    if (!allDead && (since != null || exitCode != null || dryRun || json)) {
       err.println("retry: --since, --exit-code, --dry-run and --json go with --all-dead");
       return ExitCodes.FAILURE;
     }
@@ -74,8 +72,8 @@ final class RetryCommand extends OperatorAsk implements Callable<Integer> {
       return ExitCodes.FAILURE;
     }
     return withSource(source, cfg -> {
-      if (!which.allDead) {
-        return ask(cfg, request(ControlAction.RETRY, source, which.id, false, null));
+      if (!allDead) {
+        return ask(cfg, request(ControlAction.RETRY, source, id, false, null));
       }
       DeadSelection selection = new DeadSelection(source, within == null ? null : Instant.now().minus(within), exitCode);
       return dryRun ? list(cfg, selection) : ask(cfg, request(ControlAction.RETRY_DEAD, source, null, false, selection));

@@ -257,7 +257,7 @@ class OperatorControlIT {
   }
 
   @Test
-  void retryAllDeadBringsBackExactlyThatSourcesDeadItemsAndDryRunListsTheSame() throws Exception {
+  void retryAllDeadBringsBackExactlyThatSourcesDeadItemsDryRunListsTheSameAndOneItemCanBeRetried() throws Exception {
     Path fixed = dir.resolve("fixed");
     TestConfig c = new TestConfig(dir);
     Path handler = c.script("handler.sh", "cat > /dev/null\n[ -f '" + fixed + "' ] && exit 0\nexit 65");
@@ -283,6 +283,14 @@ class OperatorControlIT {
       await().atMost(WAIT).until(() -> Stream.of("r0", "r1", "r2").allMatch(id -> state(c, id) == ItemState.SUCCEEDED));
       beatsPass(c, w.pid(), 2);
       assertThat(mailDead(c)).as("another source's dead items stay dead").isEqualTo(2);
+
+      Supervisor.Result one = tended(c, "retry", "mail", "m0");
+      assertThat(one.exitCode()).as(one.err()).isZero();
+      assertThat(one.out()).contains("mail/m0 is pending again");
+      await().atMost(WAIT).until(() -> mailDead(c) == 1);
+      Supervisor.Result notDead = tended(c, "retry", "mail", "m0");
+      assertThat(notDead.exitCode()).isEqualTo(1);
+      assertThat(notDead.err()).contains("mail/m0 is not dead");
     }
   }
 

@@ -87,9 +87,8 @@ public final class ControlDesk implements Managed {
   public void stop(Duration budget) throws Exception {
     stopped = true;
     if (watch != null) {
-      watch.close();
+      watch.close(); // ends its wait; no interrupt, which would close a file channel in the middle of a write
     }
-    thread.interrupt();
     thread.join(Math.max(1, budget.toMillis()));
   }
 
