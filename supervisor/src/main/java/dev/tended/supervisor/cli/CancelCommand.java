@@ -17,8 +17,7 @@ import picocli.CommandLine.Parameters;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:cancelled (its processes are gone)", "1:refused (no such item, not running nor waiting),"
         + " unknown source, or a usage error",
-        "75:left for the worker, not applied within --wait (it takes effect when the worker runs)",
-        "78:bad configuration"})
+        OperatorAsk.EXIT_ACCEPTED, OperatorAsk.EXIT_CONFIG})
 final class CancelCommand extends OperatorAsk implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SOURCE", description = "the source's name in the configuration")
   String source;

@@ -27,6 +27,9 @@ import picocli.CommandLine.Spec;
  * runs), 78 bad configuration.
  */
 abstract class OperatorAsk {
+  /** The exit codes every one of these commands shares, for their {@code --help}. */
+  static final String EXIT_ACCEPTED = "75:left for the worker, not applied within --wait (it takes effect when the worker runs)";
+  static final String EXIT_CONFIG = "78:bad configuration";
   @Mixin ConfigOption config;
   @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "10s",
       description = "how long to wait for the worker's answer (default ${DEFAULT-VALUE}); the request stays after it")

@@ -11,8 +11,7 @@ import picocli.CommandLine.Parameters;
     description = "Start a paused source's items again.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:resumed (or it was not paused)", "1:unknown source, the request cannot be left, or a usage error",
-        "75:left for the worker, not applied within --wait (it takes effect when the worker runs)",
-        "78:bad configuration"})
+        OperatorAsk.EXIT_ACCEPTED, OperatorAsk.EXIT_CONFIG})
 final class ResumeCommand extends OperatorAsk implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SOURCE", description = "the source's name in the configuration")
   String source;

@@ -5,7 +5,9 @@ import dev.tended.config.Durations;
 import dev.tended.config.TendedConfig;
 import dev.tended.control.ControlAction;
 import dev.tended.ledger.DeadSelection;
+import dev.tended.ledger.IdentityRecord;
 import dev.tended.ledger.ItemRecord;
+import dev.tended.ledger.ItemState;
 import dev.tended.ledger.LedgerView;
 import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.status.StatusFiles;
@@ -32,8 +34,7 @@ import picocli.CommandLine.Parameters;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:pending again (or, with --dry-run, listed)", "1:refused (no such dead item), unknown source,"
         + " the request cannot be left, or a usage error",
-        "75:left for the worker, not applied within --wait (it takes effect when the worker runs)",
-        "78:bad configuration"})
+        OperatorAsk.EXIT_ACCEPTED, OperatorAsk.EXIT_CONFIG})
 final class RetryCommand extends OperatorAsk implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SOURCE", description = "the source's name in the configuration")
   String source;
@@ -73,11 +74,43 @@ final class RetryCommand extends OperatorAsk implements Callable<Integer> {
     }
     return withSource(source, cfg -> {
       if (!allDead) {
+        String notDead = notDead(cfg);
+        if (notDead != null) {
+          err.println("retry: " + source + "/" + id + " " + notDead);
+          return ExitCodes.FAILURE;
+        }
         return ask(cfg, request(ControlAction.RETRY, source, id, false, null));
       }
       DeadSelection selection = new DeadSelection(source, within == null ? null : Instant.now().minus(within), exitCode);
       return dryRun ? list(cfg, selection) : ask(cfg, request(ControlAction.RETRY_DEAD, source, null, false, selection));
     });
+  }
+
+  /**
+   * Why the item cannot be retried, read-only from the ledger before asking (so that a mistyped id
+   * fails at once, also while no worker runs), or null when its newest version is dead or there is no
+   * ledger yet to tell; the worker checks again when it applies the request.
+   */
+  private String notDead(TendedConfig cfg) {
+    if (!Files.isRegularFile(cfg.ledgerFile())) {
+      return null;
+    }
+    try (LedgerView view = SqliteLedgerStore.at(cfg.ledgerFile()).openView()) {
+      List<ItemRecord> versions = view.versions(source, id);
+      if (!versions.isEmpty()) {
+        ItemState state = versions.get(versions.size() - 1).state();
+        return state == ItemState.DEAD ? null : "is not dead (it is " + state.wireName() + ")";
+      }
+      List<IdentityRecord> pruned = view.identities(source, id);
+      if (pruned.isEmpty()) {
+        return "is not in the ledger";
+      }
+      IdentityRecord last = pruned.get(pruned.size() - 1);
+      return "was pruned by retention (" + last.outcome().wireName() + ", finished " + last.finishedAt()
+          + "): only its identity is kept, its payload is gone; put it in the queue again with changed content to run it";
+    } catch (RuntimeException e) {
+      return null; // the worker, which can read its ledger, answers
+    }
   }
 
   /** The dead items {@code selection} takes, read from the ledger (read-only), one a line or as JSON. */

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "web", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
     exitCodeOnExecutionException = 1, versionProvider = VersionProvider.class,
-    description = {"Serve the dashboard: /, /healthz, /metrics, /api/status and the actions (POST, with the token).",
+    description = {"Serve the dashboard: /, /healthz, /metrics, /api/status, /api/item and the actions (POST, with the token).",
         "Loopback by default (web.listen in the configuration); reads the ledger read-only and acts only through"
             + " the worker's control folder, as the commands do."},
     exitCodeListHeading = "%nExit codes:%n",
