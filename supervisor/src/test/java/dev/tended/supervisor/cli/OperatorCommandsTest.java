@@ -64,8 +64,10 @@ class OperatorCommandsTest {
           List<Path> found = requests();
           if (!found.isEmpty()) {
             ControlRequest r = StatusFiles.mapper().readValue(found.get(0).toFile(), ControlRequest.class);
-            Files.write(folder.answerFile(r.requestId()), StatusFiles.mapper().writeValueAsBytes(
+            // Written aside and renamed in, as the worker does: the command never reads half an answer.
+            Path temp = Files.write(folder.answers().resolve(".answer.tmp"), StatusFiles.mapper().writeValueAsBytes(
                 new ControlAnswer(r.requestId(), outcome, message, List.of(), Instant.now())));
+            Files.move(temp, folder.answerFile(r.requestId()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             Files.delete(found.get(0));
             return r;
           }
