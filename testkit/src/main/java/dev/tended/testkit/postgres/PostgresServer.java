@@ -255,7 +255,8 @@ public final class PostgresServer implements AutoCloseable {
     long deadline = System.nanoTime() + READY_LIMIT.toNanos();
     SQLException last = null;
     while (System.nanoTime() - deadline < 0) {
-      try (Connection c = connect(jdbcUrl("postgres"))) {
+      try {
+        connect(jdbcUrl("postgres")).close();
         return;
       } catch (SQLException e) {
         last = e;
