@@ -2,10 +2,17 @@ package dev.tended.supervisor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tended.config.ConfigLoader;
 import dev.tended.control.ControlAction;
 import dev.tended.control.ControlAnswer;
 import dev.tended.control.ControlFolder;
 import dev.tended.control.ControlRequest;
+import dev.tended.ledger.AttemptEnding;
+import dev.tended.ledger.ItemLedger;
+import dev.tended.ledger.ItemState;
+import dev.tended.ledger.NewItem;
+import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.status.StatusFiles;
 import dev.tended.testkit.TestConfig;
 import java.io.IOException;
@@ -13,6 +20,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -147,6 +155,33 @@ class OperatorCommandsTest {
     assertThat(tended("retry", "ideas", "--all-dead", "--since", "soon")).isEqualTo(1);
     assertThat(err.toString()).contains("--since soon is not a duration");
     assertThat(requests()).isEmpty();
+  }
+
+  @Test
+  void aDryRunListsExactlyTheSelectedDeadItemsOfTheSourceAndLeavesNoRequest() throws Exception {
+    try (ItemLedger ledger = SqliteLedgerStore.at(ConfigLoader.load(config.file()).ledgerFile())
+        .openItemLedger(Clock.systemUTC())) {
+      ledger.recordSeen("ideas", List.of(new NewItem("d3", "a3", "{}"), new NewItem("d4", "a4", "{}"),
+          new NewItem("waits", "a5", "{}")));
+      ledger.recordSeen("mail", List.of(new NewItem("m3", "b3", "{}")));
+      for (int exit : new int[] {3, 4}) {
+        ledger.finish(ledger.claimDue("ideas", 1).get(0).seq(), ItemState.DEAD, AttemptEnding.EXITED, exit,
+            "exit " + exit, null);
+      }
+      ledger.finish(ledger.claimDue("mail", 1).get(0).seq(), ItemState.DEAD, AttemptEnding.EXITED, 3, "exit 3", null);
+    }
+
+    assertThat(tended("retry", "ideas", "--all-dead", "--dry-run", "--json")).as(err.toString()).isZero();
+    JsonNode listed = StatusFiles.mapper().readTree(out.toString());
+    assertThat(listed.findValuesAsText("id")).containsExactly("d3", "d4");
+    assertThat(listed.findValuesAsText("source")).containsOnly("ideas");
+    assertThat(listed.findValues("lastExitCode")).extracting(JsonNode::asInt).containsExactly(3, 4);
+
+    out.getBuffer().setLength(0);
+    assertThat(tended("retry", "ideas", "--all-dead", "--exit-code", "3", "--dry-run")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("1 dead item(s) of ideas would be pending again").contains("  d3  seq=")
+        .contains("last exit 3").doesNotContain("d4").doesNotContain("m3").doesNotContain("waits");
+    assertThat(requests()).as("a dry run asks nothing").isEmpty();
   }
 
   @Test
