@@ -22,7 +22,7 @@ import java.util.TreeMap;
  * source and written by {@link #flush} before the commit (a group commit of many finishes costs a
  * few upserts, not three per finish).
  */
-final class SqliteAttemptTally implements AutoCloseable {
+final class SqlAttemptTally implements AutoCloseable {
   /** Endings with an outcome: the handler ran (or was stopped) and the attempt is over. */
   static final Set<AttemptEnding> FINISHING = EnumSet.of(AttemptEnding.EXITED, AttemptEnding.TIMEOUT,
       AttemptEnding.NO_PROGRESS, AttemptEnding.LIMIT_EXCEEDED, AttemptEnding.CANCELLED);
@@ -33,7 +33,7 @@ final class SqliteAttemptTally implements AutoCloseable {
   private final PreparedStatement stats;
   private final Map<String, Pending> pending = new HashMap<>();
 
-  SqliteAttemptTally(Connection db) throws SQLException {
+  SqlAttemptTally(Connection db) throws SQLException {
     startOf = db.prepareStatement("SELECT i.source, COALESCE(h.started_at, i.last_started_at) FROM items i"
         + " LEFT JOIN handlers h ON h.item_seq = i.seq WHERE i.seq = ?");
     ending = db.prepareStatement("INSERT INTO attempt_endings (source, ending, count) VALUES (?, ?, ?)"
