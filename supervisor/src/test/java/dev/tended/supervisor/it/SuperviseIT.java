@@ -251,11 +251,16 @@ class SuperviseIT {
           .until(() -> line.matcher(sup.log()).results().count() >= 8);
       List<java.time.Instant> at = line.matcher(sup.log()).results()
           .map(m -> java.time.Instant.parse(m.group(1))).toList();
+      List<Long> gaps = new java.util.ArrayList<>();
       for (int i = 1; i < at.size(); i++) {
         long gapMs = Duration.between(at.get(i - 1), at.get(i)).toMillis();
-        // due every 1 s, noticed at the next check: a loop checking less than once a second would show 2 s gaps
-        assertThat(gapMs).as("gap before watch_ok #%d", i).isBetween(1000L, 1900L);
+        assertThat(gapMs).as("gap before watch_ok #%d: never before it is due", i).isGreaterThanOrEqualTo(1000L);
+        gaps.add(gapMs);
       }
+      // Due every 1 s, noticed at the next check: a loop checking less than once a second shows gaps of
+      // 2 s, so the median gap says it; one late gap on a busy machine (a descheduled thread) does not.
+      java.util.Collections.sort(gaps);
+      assertThat(gaps.get(gaps.size() / 2)).as("median gap of %s", gaps).isLessThan(1500L);
       assertThat(line.matcher(sup.log()).results().reduce((a, b) -> b).orElseThrow().group(2)).isEqualTo("healthy");
     }
   }
