@@ -32,14 +32,14 @@ public final class SqliteLedgerStore implements LedgerStore {
   @Override
   public ItemLedger openItemLedger(Clock clock) {
     Objects.requireNonNull(clock);
-    return new SqliteItemLedger(openMigrated(), clock);
+    return new SqlItemLedger(openMigrated(), clock);
   }
 
   @Override
   public LedgerView openView() {
     try {
       Connection db = SqliteConnections.openReader(file);
-      SqliteSession session = new SqliteSession(db, file.toString());
+      LedgerSession session = new LedgerSession(db, file.toString(), SqliteDialect.INSTANCE);
       int schema;
       try {
         schema = SqliteSchema.checkReadable(session);
@@ -47,7 +47,7 @@ public final class SqliteLedgerStore implements LedgerStore {
         session.close();
         throw e;
       }
-      return new SqliteLedgerView(session, schema);
+      return new SqlLedgerView(session, schema);
     } catch (SQLException e) {
       throw new LedgerException("open ledger " + file + " read-only", e);
     }
@@ -56,7 +56,7 @@ public final class SqliteLedgerStore implements LedgerStore {
   @Override
   public LedgerAdmin openAdmin(Clock clock) {
     Objects.requireNonNull(clock);
-    return new SqliteLedgerAdmin(openMigrated(), clock);
+    return new SqlLedgerAdmin(openMigrated(), clock);
   }
 
   @Override
@@ -64,10 +64,10 @@ public final class SqliteLedgerStore implements LedgerStore {
     return file.toString();
   }
 
-  private SqliteSession openMigrated() {
-    SqliteSession session;
+  private LedgerSession openMigrated() {
+    LedgerSession session;
     try {
-      session = new SqliteSession(SqliteConnections.openWriter(file), file.toString());
+      session = new LedgerSession(SqliteConnections.openWriter(file), file.toString(), SqliteDialect.INSTANCE);
     } catch (SQLException | IOException e) {
       throw new LedgerException("open ledger " + file, e);
     }

@@ -131,7 +131,7 @@ final class SqliteSchema {
    * Brings the schema of {@code session}'s file to {@link #CURRENT}; throws
    * {@link LedgerSchemaException} when it is newer. Returns the version it found.
    */
-  static int migrate(SqliteSession session) {
+  static int migrate(LedgerSession session) {
     int found = session.query("read the schema version", () -> versionOf(session.connection()));
     refuseNewer(session, found);
     for (Migration m : MIGRATIONS) {
@@ -166,7 +166,7 @@ final class SqliteSchema {
    * {@link #CURRENT}; the view reads what an older version lacks as its default: no interruptions,
    * no token, no recorded handler, no ending).
    */
-  static int checkReadable(SqliteSession session) {
+  static int checkReadable(LedgerSession session) {
     int found = session.query("read the schema version", () -> versionOf(session.connection()));
     refuseNewer(session, found);
     if (found < 1) {
@@ -176,7 +176,7 @@ final class SqliteSchema {
     return found;
   }
 
-  private static void refuseNewer(SqliteSession session, int found) {
+  private static void refuseNewer(LedgerSession session, int found) {
     if (found > CURRENT) {
       throw new LedgerSchemaException(session.where(), found, CURRENT);
     }

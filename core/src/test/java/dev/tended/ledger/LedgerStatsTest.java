@@ -95,11 +95,11 @@ class LedgerStatsTest extends SteppedLedgerTest {
 
   @Test
   void aDurationOnABoundFallsInThatBoundsBucket() {
-    assertThat(SqliteAttemptTally.bucketOf(0.0)).isZero();
-    assertThat(SqliteAttemptTally.bucketOf(0.05)).isZero();
-    assertThat(SqliteAttemptTally.bucketOf(0.051)).isEqualTo(1);
-    assertThat(SqliteAttemptTally.bucketOf(3600.0)).isEqualTo(DurationHistogram.BOUNDS_SECONDS.size() - 1);
-    assertThat(SqliteAttemptTally.bucketOf(3600.5)).isEqualTo(DurationHistogram.BOUNDS_SECONDS.size());
+    assertThat(SqlAttemptTally.bucketOf(0.0)).isZero();
+    assertThat(SqlAttemptTally.bucketOf(0.05)).isZero();
+    assertThat(SqlAttemptTally.bucketOf(0.051)).isEqualTo(1);
+    assertThat(SqlAttemptTally.bucketOf(3600.0)).isEqualTo(DurationHistogram.BOUNDS_SECONDS.size() - 1);
+    assertThat(SqlAttemptTally.bucketOf(3600.5)).isEqualTo(DurationHistogram.BOUNDS_SECONDS.size());
   }
 
   @Test

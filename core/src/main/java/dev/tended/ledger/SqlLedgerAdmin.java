@@ -14,15 +14,15 @@ import java.time.Instant;
  *
  * <p>Thread-safe: every method holds this object's lock around its connection.
  */
-final class SqliteLedgerAdmin implements LedgerAdmin {
-  private final SqliteSession db;
+final class SqlLedgerAdmin implements LedgerAdmin {
+  private final LedgerSession db;
   private final Clock clock;
   private final LedgerPruning pruning;
 
-  SqliteLedgerAdmin(SqliteSession db, Clock clock) {
+  SqlLedgerAdmin(LedgerSession db, Clock clock) {
     this.db = db;
     this.clock = clock;
-    this.pruning = new SqliteLedgerPruning(db, this, clock);
+    this.pruning = new SqlLedgerPruning(db, this, clock);
   }
 
   @Override
@@ -40,9 +40,9 @@ final class SqliteLedgerAdmin implements LedgerAdmin {
     long at = finishedAt == null ? now : finishedAt.toEpochMilli();
     return db.inTransaction("restore " + source + "/" + id, () -> {
       try (PreparedStatement ins = db.connection().prepareStatement(
-          "INSERT OR IGNORE INTO items (source, item_id, content_hash, payload, state, attempts, next_attempt_at,"
+          "INSERT INTO items (source, item_id, content_hash, payload, state, attempts, next_attempt_at,"
               + " first_seen_at, updated_at, last_finished_at, last_exit_code, last_error)"
-              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING seq")) {
         ins.setString(1, source);
         ins.setString(2, id);
         ins.setString(3, contentHash);
@@ -59,13 +59,12 @@ final class SqliteLedgerAdmin implements LedgerAdmin {
           ins.setInt(11, exitCode);
         }
         ins.setString(12, detail);
-        if (ins.executeUpdate() != 1) {
-          return false;
+        try (ResultSet rs = ins.executeQuery()) {
+          if (!rs.next()) {
+            return false; // the ledger holds that version already
+          }
+          db.transition(rs.getLong(1), now, null, state, attempts, exitCode, "restored from its result file");
         }
-      }
-      try (Statement st = db.connection().createStatement(); ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
-        rs.next();
-        db.transition(rs.getLong(1), now, null, state, attempts, exitCode, "restored from its result file");
       }
       return true;
     });

@@ -22,7 +22,7 @@ import java.util.TreeMap;
  * source and written by {@link #flush} before the commit (a group commit of many finishes costs a
  * few upserts, not three per finish).
  */
-final class SqliteAttemptTally implements AutoCloseable {
+final class SqlAttemptTally implements AutoCloseable {
   /** Endings with an outcome: the handler ran (or was stopped) and the attempt is over. */
   static final Set<AttemptEnding> FINISHING = EnumSet.of(AttemptEnding.EXITED, AttemptEnding.TIMEOUT,
       AttemptEnding.NO_PROGRESS, AttemptEnding.LIMIT_EXCEEDED, AttemptEnding.CANCELLED);
@@ -33,18 +33,19 @@ final class SqliteAttemptTally implements AutoCloseable {
   private final PreparedStatement stats;
   private final Map<String, Pending> pending = new HashMap<>();
 
-  SqliteAttemptTally(Connection db) throws SQLException {
+  SqlAttemptTally(Connection db) throws SQLException {
     startOf = db.prepareStatement("SELECT i.source, COALESCE(h.started_at, i.last_started_at) FROM items i"
         + " LEFT JOIN handlers h ON h.item_seq = i.seq WHERE i.seq = ?");
     ending = db.prepareStatement("INSERT INTO attempt_endings (source, ending, count) VALUES (?, ?, ?)"
-        + " ON CONFLICT (source, ending) DO UPDATE SET count = count + excluded.count");
+        + " ON CONFLICT (source, ending) DO UPDATE SET count = attempt_endings.count + excluded.count");
     duration = db.prepareStatement("INSERT INTO attempt_durations (source, bucket, count) VALUES (?, ?, ?)"
-        + " ON CONFLICT (source, bucket) DO UPDATE SET count = count + excluded.count");
+        + " ON CONFLICT (source, bucket) DO UPDATE SET count = attempt_durations.count + excluded.count");
     stats = db.prepareStatement("INSERT INTO source_stats (source, last_finished_at, last_succeeded_at,"
         + " duration_sum_ms) VALUES (?, ?, ?, ?) ON CONFLICT (source) DO UPDATE SET"
-        + " last_finished_at = COALESCE(excluded.last_finished_at, last_finished_at),"
-        + " last_succeeded_at = COALESCE(excluded.last_succeeded_at, last_succeeded_at),"
-        + " duration_sum_ms = duration_sum_ms + excluded.duration_sum_ms");
+        // the target's columns named by its table: PostgreSQL finds a bare name ambiguous beside excluded's
+        + " last_finished_at = COALESCE(excluded.last_finished_at, source_stats.last_finished_at),"
+        + " last_succeeded_at = COALESCE(excluded.last_succeeded_at, source_stats.last_succeeded_at),"
+        + " duration_sum_ms = source_stats.duration_sum_ms + excluded.duration_sum_ms");
   }
 
   /**

@@ -12,17 +12,17 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The SQL of retention, shared by the writer ({@link SqliteLedgerPruning}) and the read-only view
+ * The SQL of retention, shared by the writer ({@link SqlLedgerPruning}) and the read-only view
  * (a dry run, {@code tended show} of a pruned item): which finished items are old enough, read per
  * source and outcome along {@code items_by_state} (a finished item's {@code next_attempt_at} is its
  * finish), so a batch costs its own size, not the ledger's.
  *
  * <p>Stateless; callers hold their connection's lock.
  */
-final class SqliteRetention {
+final class SqlRetention {
   private static final ItemState[] FINISHED = {ItemState.SUCCEEDED, ItemState.DEAD};
 
-  private SqliteRetention() {}
+  private SqlRetention() {}
 
   /** Every source with an item, one index lookup per source (no scan), in name order. */
   static List<String> sources(Connection db) throws SQLException {
@@ -42,11 +42,11 @@ final class SqliteRetention {
    * Calls {@code each} with up to {@code limit} items (all when negative) old enough to prune: those
    * that succeeded before {@code succeededBefore}, died before {@code deadBefore}; returns how many.
    */
-  static long oldEnough(Connection db, long succeededBefore, long deadBefore, long limit, Consumer<PrunedItem> each)
+  static long oldEnough(Connection db, SqlDialect dialect, long succeededBefore, long deadBefore, long limit, Consumer<PrunedItem> each)
       throws SQLException {
     long found = 0;
     try (PreparedStatement q = db.prepareStatement("SELECT seq, item_id, content_hash,"
-        + " COALESCE(last_finished_at, updated_at) FROM items INDEXED BY items_by_state"
+        + " COALESCE(last_finished_at, updated_at) FROM items" + dialect.indexedBy("items_by_state")
         + " WHERE source = ? AND state = ? AND next_attempt_at < ? AND COALESCE(last_finished_at, updated_at) < ?"
         + " ORDER BY next_attempt_at, seq LIMIT ?")) {
       for (String source : sources(db)) {
@@ -59,7 +59,7 @@ final class SqliteRetention {
           q.setString(2, outcome.wireName());
           q.setLong(3, before);
           q.setLong(4, before);
-          q.setLong(5, limit < 0 ? -1 : limit - found);
+          q.setLong(5, limit < 0 ? Long.MAX_VALUE : limit - found);
           try (ResultSet rs = q.executeQuery()) {
             while (rs.next()) {
               each.accept(new PrunedItem(rs.getLong(1), source, rs.getString(2), rs.getString(3), outcome,

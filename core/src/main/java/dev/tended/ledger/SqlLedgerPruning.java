@@ -10,19 +10,19 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * {@link LedgerPruning} on the connection of a writer face (the worker's {@link SqliteItemLedger},
- * the operator's {@link SqliteLedgerAdmin}): each call holds that face's lock for one batch, so the
+ * {@link LedgerPruning} on the connection of a writer face (the worker's {@link SqlItemLedger},
+ * the operator's {@link SqlLedgerAdmin}): each call holds that face's lock for one batch, so the
  * worker's claims and finishes queue behind one batch at most and never behind the busy handler of a
  * second connection.
  *
  * <p>Thread-safe: every method holds the owner's lock around the shared connection.
  */
-final class SqliteLedgerPruning implements LedgerPruning {
-  private final SqliteSession db;
+final class SqlLedgerPruning implements LedgerPruning {
+  private final LedgerSession db;
   private final Object lock;
   private final Clock clock;
 
-  SqliteLedgerPruning(SqliteSession db, Object lock, Clock clock) {
+  SqlLedgerPruning(LedgerSession db, Object lock, Clock clock) {
     this.db = Objects.requireNonNull(db);
     this.lock = Objects.requireNonNull(lock);
     this.clock = Objects.requireNonNull(clock);
@@ -37,13 +37,15 @@ final class SqliteLedgerPruning implements LedgerPruning {
       long now = clock.millis();
       return db.inTransaction("prune finished items", () -> {
         List<PrunedItem> pruned = new ArrayList<>();
-        SqliteRetention.oldEnough(db.connection(), succeededBefore.toEpochMilli(), deadBefore.toEpochMilli(), limit,
+        SqlRetention.oldEnough(db.connection(), db.dialect(), succeededBefore.toEpochMilli(), deadBefore.toEpochMilli(), limit,
             pruned::add);
         if (pruned.isEmpty()) {
           return pruned;
         }
-        try (PreparedStatement id = db.connection().prepareStatement("INSERT OR REPLACE INTO identities"
-            + " (source, item_id, content_hash, outcome, finished_at, pruned_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement id = db.connection().prepareStatement("INSERT INTO identities"
+            + " (source, item_id, content_hash, outcome, finished_at, pruned_at) VALUES (?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (source, item_id, content_hash) DO UPDATE SET outcome = excluded.outcome,"
+            + " finished_at = excluded.finished_at, pruned_at = excluded.pruned_at")) {
           for (PrunedItem p : pruned) {
             id.setString(1, p.source());
             id.setString(2, p.id());
@@ -76,7 +78,7 @@ final class SqliteLedgerPruning implements LedgerPruning {
       return db.inTransaction("forget identity records", () -> {
         try (PreparedStatement del = db.connection().prepareStatement("DELETE FROM identities"
             + " WHERE (source, item_id, content_hash) IN (SELECT source, item_id, content_hash FROM identities"
-            + " INDEXED BY identities_by_finish WHERE finished_at < ? LIMIT ?)")) {
+            + db.dialect().indexedBy("identities_by_finish") + " WHERE finished_at < ? LIMIT ?)")) {
           del.setLong(1, finishedBefore.toEpochMilli());
           del.setInt(2, limit);
           return del.executeUpdate();
@@ -88,37 +90,21 @@ final class SqliteLedgerPruning implements LedgerPruning {
   @Override
   public long giveBackSpace(int maxPages) {
     synchronized (lock) {
-      return db.query("give free pages back", () -> {
-        if (SqliteSpace.autoVacuum(db.connection()) != SqliteSpace.INCREMENTAL) {
-          return 0L;
-        }
-        return SqliteSpace.giveBack(db.connection(), maxPages);
-      });
+      return db.query("give free pages back", () -> db.dialect().giveBackSpace(db.connection(), maxPages));
     }
   }
 
   @Override
   public boolean givesSpaceBack() {
     synchronized (lock) {
-      return db.query("read the vacuum mode", () -> SqliteSpace.autoVacuum(db.connection()) == SqliteSpace.INCREMENTAL);
+      return db.query("read the vacuum mode", () -> db.dialect().givesSpaceBack(db.connection()));
     }
   }
 
   @Override
   public long convertToGiveSpaceBack() {
     synchronized (lock) {
-      return db.query("rewrite the ledger with incremental vacuum", () -> {
-        long before = pageBytes();
-        SqliteSpace.convertToIncremental(db.connection());
-        return Math.max(0, before - pageBytes());
-      });
-    }
-  }
-
-  private long pageBytes() throws SQLException {
-    try (var st = db.connection().createStatement();
-        var rs = st.executeQuery("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")) {
-      return rs.next() ? rs.getLong(1) : 0;
+      return db.query("rewrite the ledger to give space back", () -> db.dialect().convertToGiveSpaceBack(db.connection()));
     }
   }
 }

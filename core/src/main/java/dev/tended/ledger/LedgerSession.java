@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  *
  * <p>Not thread-safe: its owner serialises calls (each face holds its own monitor around them).
  */
-final class SqliteSession implements AutoCloseable {
+final class LedgerSession implements AutoCloseable {
   private static final String BASE_COLUMNS = "seq, source, item_id, content_hash, payload, state, attempts,"
       + " next_attempt_at, first_seen_at, updated_at, last_started_at, last_finished_at, last_exit_code, last_error";
   /** The {@code items} columns {@link #read} maps, as schema 3 has them. */
@@ -38,10 +38,17 @@ final class SqliteSession implements AutoCloseable {
 
   private final Connection db;
   private final String where;
+  private final SqlDialect dialect;
 
-  SqliteSession(Connection db, String where) {
+  LedgerSession(Connection db, String where, SqlDialect dialect) {
     this.db = db;
     this.where = where;
+    this.dialect = dialect;
+  }
+
+  /** The SQL that differs between the databases. */
+  SqlDialect dialect() {
+    return dialect;
   }
 
   Connection connection() {
@@ -239,7 +246,7 @@ final class SqliteSession implements AutoCloseable {
     Instant since = selection.deadSince();
     // updated_at is in milliseconds: "not before since" is "at least since rounded up to a millisecond"
     Long fromMs = since == null ? null : since.toEpochMilli() + (since.getNano() % 1_000_000 == 0 ? 0 : 1);
-    try (PreparedStatement q = db.prepareStatement("SELECT " + columns(schema) + " FROM items INDEXED BY items_in_line"
+    try (PreparedStatement q = db.prepareStatement("SELECT " + columns(schema) + " FROM items" + dialect.indexedBy("items_in_line")
         + " WHERE source = ? AND state = 'dead' AND (? IS NULL OR updated_at >= ?)"
         + " AND (? IS NULL OR last_exit_code = ?) ORDER BY seq")) {
       q.setString(1, selection.source());

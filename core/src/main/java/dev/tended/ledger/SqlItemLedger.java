@@ -22,20 +22,20 @@ import java.util.stream.Collectors;
  * queues first, so that concurrent finishes share one commit ({@link GroupCommit}). Other processes
  * (the supervisor's commands) may open the same file at the same time.
  */
-final class SqliteItemLedger implements ItemLedger {
+final class SqlItemLedger implements ItemLedger {
   /** Versions of an id still to finish: an older one of these holds a newer version back. */
   private static final String UNFINISHED = "('pending', 'running', 'failed')";
 
-  private final SqliteSession db;
+  private final LedgerSession db;
   private final Clock clock;
   private final GroupCommit<Write> writes;
   private final LedgerPruning pruning;
 
-  SqliteItemLedger(SqliteSession db, Clock clock) {
+  SqlItemLedger(LedgerSession db, Clock clock) {
     this.db = db;
     this.clock = clock;
     this.writes = new GroupCommit<>(this, this::commitWrites);
-    this.pruning = new SqliteLedgerPruning(db, this, clock);
+    this.pruning = new SqlLedgerPruning(db, this, clock);
   }
 
   @Override
@@ -45,17 +45,14 @@ final class SqliteItemLedger implements ItemLedger {
     }
     long now = clock.millis();
     return db.inTransaction("record items of " + source, () -> {
-      long before;
-      try (Statement st = db.connection().createStatement();
-          ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM items")) {
-        before = rs.getLong(1);
-      }
-      int added = 0;
+      List<Long> added = new ArrayList<>();
       try (PreparedStatement ins = db.connection().prepareStatement(
-          "INSERT OR IGNORE INTO items (source, item_id, content_hash, payload, state, attempts,"
-              + " next_attempt_at, first_seen_at, updated_at) SELECT ?1, ?2, ?3, ?4, 'pending', 0, ?5, ?6, ?7"
+          "INSERT INTO items (source, item_id, content_hash, payload, state, attempts,"
+              + " next_attempt_at, first_seen_at, updated_at) SELECT ?, ?, ?, ?, 'pending', 0, ?, ?, ?"
               // a version pruned by retention keeps its identity: identical content never runs twice
-              + " WHERE NOT EXISTS (SELECT 1 FROM identities WHERE source = ?1 AND item_id = ?2 AND content_hash = ?3)")) {
+              + " WHERE NOT EXISTS (SELECT 1 FROM identities WHERE source = ? AND item_id = ? AND content_hash = ?)"
+              // identical content already recorded (by this node or, on a shared ledger, another) is no news
+              + " ON CONFLICT DO NOTHING RETURNING seq")) {
         for (NewItem item : items) {
           ins.setString(1, source);
           ins.setString(2, item.id());
@@ -64,20 +61,28 @@ final class SqliteItemLedger implements ItemLedger {
           ins.setLong(5, now);
           ins.setLong(6, now);
           ins.setLong(7, now);
-          added += ins.executeUpdate();
+          ins.setString(8, source);
+          ins.setString(9, item.id());
+          ins.setString(10, item.contentHash());
+          try (ResultSet rs = ins.executeQuery()) {
+            while (rs.next()) {
+              added.add(rs.getLong(1));
+            }
+          }
         }
       }
-      if (added > 0) {
-        // seq only grows (AUTOINCREMENT): the rows after the largest one before are those just added
+      if (!added.isEmpty()) {
         try (PreparedStatement tr = db.connection().prepareStatement("INSERT INTO transitions"
-            + " (item_seq, at, from_state, to_state, attempt, detail)"
-            + " SELECT seq, ?, NULL, 'pending', 0, 'seen' FROM items WHERE seq > ?")) {
-          tr.setLong(1, now);
-          tr.setLong(2, before);
-          tr.executeUpdate();
+            + " (item_seq, at, from_state, to_state, attempt, detail) VALUES (?, ?, NULL, 'pending', 0, 'seen')")) {
+          for (long seq : added) {
+            tr.setLong(1, seq);
+            tr.setLong(2, now);
+            tr.addBatch();
+          }
+          tr.executeBatch();
         }
       }
-      return added;
+      return added.size();
     });
   }
 
@@ -122,14 +127,14 @@ final class SqliteItemLedger implements ItemLedger {
       }
       List<ItemRecord> claimed = new ArrayList<>();
       try (PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = 'running',"
-          + " attempts = attempts + 1, attempt_token = lower(hex(randomblob(16))), last_started_at = ?, updated_at = ?"
+          + " attempts = attempts + 1, attempt_token = " + db.dialect().randomToken() + ", last_started_at = ?, updated_at = ?"
           + " WHERE seq IN " + in
-          + " RETURNING " + SqliteSession.COLUMNS)) {
+          + " RETURNING " + LedgerSession.COLUMNS)) {
         up.setLong(1, now);
         up.setLong(2, now);
         try (ResultSet rs = up.executeQuery()) {
           while (rs.next()) {
-            claimed.add(SqliteSession.read(rs));
+            claimed.add(LedgerSession.read(rs));
           }
         }
       }
@@ -145,11 +150,11 @@ final class SqliteItemLedger implements ItemLedger {
    */
   private List<Long> dueInLine(String source, String state, long now, int limit) throws SQLException {
     List<Long> seqs = new ArrayList<>();
-    try (PreparedStatement q = db.connection().prepareStatement("SELECT i.seq FROM items i INDEXED BY items_in_line"
+    try (PreparedStatement q = db.connection().prepareStatement("SELECT i.seq FROM items i" + db.dialect().indexedBy("items_in_line")
         + " WHERE i.source = ? AND i.state = ? AND i.next_attempt_at <= ?"
-        + " AND NOT EXISTS (SELECT 1 FROM items o INDEXED BY items_by_id WHERE o.source = i.source"
+        + " AND NOT EXISTS (SELECT 1 FROM items o" + db.dialect().indexedBy("items_by_id") + " WHERE o.source = i.source"
         + " AND o.item_id = i.item_id AND o.seq < i.seq AND o.state IN " + UNFINISHED + ")"
-        + " ORDER BY i.seq LIMIT ?")) {
+        + " ORDER BY i.seq LIMIT ?" + db.dialect().skipTaken())) {
       q.setString(1, source);
       q.setString(2, state);
       q.setLong(3, now);
@@ -206,12 +211,16 @@ final class SqliteItemLedger implements ItemLedger {
               + " SELECT seq, ?, 'running', ?, attempts, ?, ?, ? FROM items WHERE seq = ? AND state = 'running'");
           PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = ?, next_attempt_at = ?,"
               + " last_finished_at = ?, last_exit_code = ?, last_error = ?, updated_at = ?,"
-              + " attempts = MAX(attempts - ?, 0) WHERE seq = ?");
-          PreparedStatement handler = db.connection().prepareStatement("INSERT OR REPLACE INTO handlers"
+              + " attempts = " + db.dialect().greatest() + "(attempts - ?, 0) WHERE seq = ?");
+          PreparedStatement handler = db.connection().prepareStatement("INSERT INTO handlers"
               + " (item_seq, attempt, token, boot_id, waiter_pid, waiter_start_ticks, handler_pid,"
               + " handler_start_ticks, started_at, spec) SELECT seq, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM items"
-              + " WHERE seq = ? AND state = 'running'");
-          SqliteAttemptTally tally = new SqliteAttemptTally(db.connection())) {
+              + " WHERE seq = ? AND state = 'running' ON CONFLICT (item_seq) DO UPDATE SET attempt = excluded.attempt,"
+              + " token = excluded.token, boot_id = excluded.boot_id, waiter_pid = excluded.waiter_pid,"
+              + " waiter_start_ticks = excluded.waiter_start_ticks, handler_pid = excluded.handler_pid,"
+              + " handler_start_ticks = excluded.handler_start_ticks, started_at = excluded.started_at,"
+              + " spec = excluded.spec");
+          SqlAttemptTally tally = new SqlAttemptTally(db.connection())) {
         for (GroupCommit.Entry<Write> entry : batch) {
           Write w = entry.request();
           if (w instanceof Finish f ? !finishOne(tr, up, tally, f) : !startedOne(handler, ((Started) w).handler())) {
@@ -224,11 +233,11 @@ final class SqliteItemLedger implements ItemLedger {
     });
   }
 
-  private boolean finishOne(PreparedStatement tr, PreparedStatement up, SqliteAttemptTally tally, Finish f)
+  private boolean finishOne(PreparedStatement tr, PreparedStatement up, SqlAttemptTally tally, Finish f)
       throws SQLException {
     tr.setLong(1, f.at());
     tr.setString(2, f.to().wireName());
-    SqliteSession.setInteger(tr, 3, f.exitCode());
+    LedgerSession.setInteger(tr, 3, f.exitCode());
     tr.setString(4, f.detail());
     tr.setString(5, f.ending().wireName());
     tr.setLong(6, f.seq());
@@ -238,7 +247,7 @@ final class SqliteItemLedger implements ItemLedger {
     up.setString(1, f.to().wireName());
     up.setLong(2, f.nextAttemptAt() == null ? f.at() : f.nextAttemptAt().toEpochMilli());
     up.setLong(3, f.at());
-    SqliteSession.setInteger(up, 4, f.exitCode());
+    LedgerSession.setInteger(up, 4, f.exitCode());
     up.setString(5, f.to() == ItemState.SUCCEEDED ? null : f.detail());
     up.setLong(6, f.at());
     up.setInt(7, f.ending().countsAsAttempt() ? 0 : 1);
@@ -265,12 +274,12 @@ final class SqliteItemLedger implements ItemLedger {
 
   @Override
   public synchronized List<RunningItem> running() {
-    return db.query("list running items", () -> db.running(SqliteSchema.CURRENT));
+    return db.query("list running items", () -> db.running(db.dialect().currentSchema()));
   }
 
   @Override
   public synchronized List<AttemptRecord> attempts(long seq) {
-    return db.query("list the attempts of item " + seq, () -> db.attempts(seq, SqliteSchema.CURRENT));
+    return db.query("list the attempts of item " + seq, () -> db.attempts(seq, db.dialect().currentSchema()));
   }
 
   @Override
@@ -294,7 +303,7 @@ final class SqliteItemLedger implements ItemLedger {
       ItemState to = dead ? ItemState.DEAD : ItemState.PENDING;
       String why = dead ? ItemLedger.interruptedTooOften(interruptions, detail) : detail;
       try (PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = ?,"
-          + " attempts = MAX(attempts - 1, 0), interruptions = ?, next_attempt_at = ?, updated_at = ?,"
+          + " attempts = " + db.dialect().greatest() + "(attempts - 1, 0), interruptions = ?, next_attempt_at = ?, updated_at = ?,"
           + " last_finished_at = CASE WHEN ? THEN ? ELSE last_finished_at END, last_exit_code = NULL,"
           + " last_error = ? WHERE seq = ?")) {
         up.setString(1, to.wireName());
@@ -320,7 +329,7 @@ final class SqliteItemLedger implements ItemLedger {
     db.inTransaction("hand back item " + seq, () -> {
       int attempt = db.attemptsOf(seq);
       try (PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = 'pending',"
-          + " attempts = MAX(attempts - 1, 0), next_attempt_at = ?, updated_at = ?, last_error = ?"
+          + " attempts = " + db.dialect().greatest() + "(attempts - 1, 0), next_attempt_at = ?, updated_at = ?, last_error = ?"
           + " WHERE seq = ? AND state = 'running'")) {
         up.setLong(1, now);
         up.setLong(2, now);
@@ -344,7 +353,7 @@ final class SqliteItemLedger implements ItemLedger {
     db.inTransaction("give up item " + seq, () -> {
       int attempt = db.attemptsOf(seq);
       try (PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = 'dead',"
-          + " attempts = MAX(attempts - 1, 0), next_attempt_at = ?, last_finished_at = ?, last_exit_code = NULL,"
+          + " attempts = " + db.dialect().greatest() + "(attempts - 1, 0), next_attempt_at = ?, last_finished_at = ?, last_exit_code = NULL,"
           + " last_error = ?, updated_at = ? WHERE seq = ? AND state = 'running'")) {
         up.setLong(1, now);
         up.setLong(2, now);
@@ -364,7 +373,7 @@ final class SqliteItemLedger implements ItemLedger {
   }
 
   private void tallyEnd(long seq, AttemptEnding how, ItemState to, long at) throws SQLException {
-    try (SqliteAttemptTally tally = new SqliteAttemptTally(db.connection())) {
+    try (SqlAttemptTally tally = new SqlAttemptTally(db.connection())) {
       tally.attemptEnded(seq, how, to, at);
       tally.flush();
     }
@@ -398,7 +407,7 @@ final class SqliteItemLedger implements ItemLedger {
 
   @Override
   public synchronized java.util.Map<String, SourcePause> pauses() {
-    return db.query("list paused sources", () -> db.pauses(SqliteSchema.CURRENT));
+    return db.query("list paused sources", () -> db.pauses(db.dialect().currentSchema()));
   }
 
   @Override
@@ -425,7 +434,7 @@ final class SqliteItemLedger implements ItemLedger {
     long now = clock.millis();
     return db.inTransaction("retry the dead items of " + selection.source(), () -> {
       List<ItemRecord> out = new ArrayList<>();
-      for (ItemRecord dead : db.dead(selection, SqliteSchema.CURRENT)) {
+      for (ItemRecord dead : db.dead(selection, db.dialect().currentSchema())) {
         out.add(retryOne(dead.seq(), now, detail));
       }
       return out;
@@ -437,11 +446,11 @@ final class SqliteItemLedger implements ItemLedger {
     ItemRecord now0;
     try (PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = 'pending',"
         + " attempts = 0, interruptions = 0, next_attempt_at = ?, updated_at = ? WHERE seq = ? AND state = 'dead'"
-        + " RETURNING " + SqliteSession.COLUMNS)) {
+        + " RETURNING " + LedgerSession.COLUMNS)) {
       up.setLong(1, now);
       up.setLong(2, now);
       up.setLong(3, seq);
-      now0 = SqliteSession.collect(up).get(0);
+      now0 = LedgerSession.collect(up).get(0);
     }
     db.transition(seq, now, ItemState.DEAD, ItemState.PENDING, 0, null, detail);
     return now0;
@@ -472,13 +481,13 @@ final class SqliteItemLedger implements ItemLedger {
       ItemRecord after;
       try (PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = 'dead',"
           + " next_attempt_at = ?, last_finished_at = ?, last_error = ?, updated_at = ? WHERE seq = ?"
-          + " RETURNING " + SqliteSession.COLUMNS)) {
+          + " RETURNING " + LedgerSession.COLUMNS)) {
         up.setLong(1, now);
         up.setLong(2, now);
         up.setString(3, detail);
         up.setLong(4, now);
         up.setLong(5, seq);
-        after = SqliteSession.collect(up).get(0);
+        after = LedgerSession.collect(up).get(0);
       }
       // No attempt ran: the totals of attempt endings and durations are not touched.
       db.transition(seq, now, ItemState.fromWire(from), ItemState.DEAD, attempts, AttemptEnding.CANCELLED, null, detail);

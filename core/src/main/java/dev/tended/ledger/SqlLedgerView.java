@@ -23,12 +23,12 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe: every method holds this object's lock around its connection (not the writer's).
  */
-final class SqliteLedgerView implements LedgerView {
-  private final SqliteSession db;
+final class SqlLedgerView implements LedgerView {
+  private final LedgerSession db;
   /** The file's schema version: an older file is read as it is, never migrated here. */
   private final int schema;
 
-  SqliteLedgerView(SqliteSession db, int schema) {
+  SqlLedgerView(LedgerSession db, int schema) {
     this.db = db;
     this.schema = schema;
   }
@@ -63,10 +63,10 @@ final class SqliteLedgerView implements LedgerView {
   @Override
   public synchronized List<ItemRecord> recent(int limit) {
     return db.query("list recent items", () -> {
-      try (PreparedStatement q = db.connection().prepareStatement("SELECT " + SqliteSession.columns(schema)
+      try (PreparedStatement q = db.connection().prepareStatement("SELECT " + LedgerSession.columns(schema)
           + " FROM items ORDER BY updated_at DESC, seq DESC LIMIT ?")) {
         q.setInt(1, Math.max(0, limit));
-        return SqliteSession.collect(q);
+        return LedgerSession.collect(q);
       }
     });
   }
@@ -75,10 +75,10 @@ final class SqliteLedgerView implements LedgerView {
   public synchronized List<ItemRecord> versions(String source, String id) {
     return db.query("look up " + source + "/" + id, () -> {
       try (PreparedStatement q = db.connection().prepareStatement(
-          "SELECT " + SqliteSession.columns(schema) + " FROM items WHERE source = ? AND item_id = ? ORDER BY seq")) {
+          "SELECT " + LedgerSession.columns(schema) + " FROM items WHERE source = ? AND item_id = ? ORDER BY seq")) {
         q.setString(1, source);
         q.setString(2, id);
-        return SqliteSession.collect(q);
+        return LedgerSession.collect(q);
       }
     });
   }
@@ -87,10 +87,10 @@ final class SqliteLedgerView implements LedgerView {
   public synchronized List<ItemRecord> inState(String source, ItemState state) {
     return db.query("list " + state.wireName() + " items", () -> {
       try (PreparedStatement q = db.connection().prepareStatement(
-          "SELECT " + SqliteSession.columns(schema) + " FROM items WHERE source = ? AND state = ? ORDER BY seq")) {
+          "SELECT " + LedgerSession.columns(schema) + " FROM items WHERE source = ? AND state = ? ORDER BY seq")) {
         q.setString(1, source);
         q.setString(2, state.wireName());
-        return SqliteSession.collect(q);
+        return LedgerSession.collect(q);
       }
     });
   }
@@ -126,13 +126,13 @@ final class SqliteLedgerView implements LedgerView {
   /** Every source with an item (one index lookup each), with {@code others}. */
   private Set<String> sources(Set<String> others) throws SQLException {
     Set<String> out = new TreeSet<>(others);
-    out.addAll(SqliteRetention.sources(db.connection()));
+    out.addAll(SqlRetention.sources(db.connection()));
     return out;
   }
 
   @Override
   public synchronized long forEachPrunable(Instant succeededBefore, Instant deadBefore, Consumer<PrunedItem> each) {
-    return db.query("list the items old enough to prune", () -> SqliteRetention.oldEnough(db.connection(),
+    return db.query("list the items old enough to prune", () -> SqlRetention.oldEnough(db.connection(), db.dialect(),
         succeededBefore.toEpochMilli(), deadBefore.toEpochMilli(), -1, each));
   }
 
@@ -142,7 +142,7 @@ final class SqliteLedgerView implements LedgerView {
       return 0;
     }
     return db.query("count identity records",
-        () -> SqliteRetention.identitiesFinishedBefore(db.connection(), finishedBefore.toEpochMilli()));
+        () -> SqlRetention.identitiesFinishedBefore(db.connection(), finishedBefore.toEpochMilli()));
   }
 
   @Override
@@ -151,12 +151,12 @@ final class SqliteLedgerView implements LedgerView {
       return List.of();
     }
     return db.query("look up the identity records of " + source + "/" + id,
-        () -> SqliteRetention.identities(db.connection(), source, id));
+        () -> SqlRetention.identities(db.connection(), source, id));
   }
 
   @Override
   public synchronized boolean givesSpaceBack() {
-    return db.query("read the vacuum mode", () -> SqliteSpace.autoVacuum(db.connection()) == SqliteSpace.INCREMENTAL);
+    return db.query("read the vacuum mode", () -> db.dialect().givesSpaceBack(db.connection()));
   }
 
   /**
@@ -260,29 +260,20 @@ final class SqliteLedgerView implements LedgerView {
   public synchronized Optional<ItemRecord> newestInState(String source, ItemState state) {
     return db.query("find the newest " + state.wireName() + " item of " + source, () -> {
       // along items_by_state: a finished item's next_attempt_at is when it finished
-      try (PreparedStatement q = db.connection().prepareStatement("SELECT " + SqliteSession.columns(schema)
+      try (PreparedStatement q = db.connection().prepareStatement("SELECT " + LedgerSession.columns(schema)
           + " FROM items WHERE source = ? AND state = ? ORDER BY next_attempt_at DESC, seq DESC LIMIT 1")) {
         q.setString(1, source);
         q.setString(2, state.wireName());
-        return SqliteSession.collect(q).stream().findFirst();
+        return LedgerSession.collect(q).stream().findFirst();
       }
     });
   }
 
-  /** SQLite's {@code quick_check}: empty when the file is sound, else what it found. */
+  /** The database's own check ({@link SqlDialect#integrityProblems}): empty when sound, else what it found. */
   @Override
   public synchronized List<String> integrityCheck() {
     return db.query("check integrity", () -> {
-      List<String> problems = new ArrayList<>();
-      try (Statement st = db.connection().createStatement(); ResultSet rs = st.executeQuery("PRAGMA quick_check")) {
-        while (rs.next()) {
-          String line = rs.getString(1);
-          if (!"ok".equalsIgnoreCase(line)) {
-            problems.add(line);
-          }
-        }
-      }
-      return problems;
+      return db.dialect().integrityProblems(db.connection());
     });
   }
 

@@ -1,0 +1,95 @@
+package dev.tended.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tended.testkit.postgres.PostgresServer;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ledger contract on PostgreSQL, the same suite the SQLite ledger passes, on a real server from
+ * Debian's postgresql package started for this class ({@link PostgresServer}), a fresh database for
+ * each test; and what only the PostgreSQL ledger has: its schema version, a URL's password kept out of
+ * messages.
+ */
+class PostgresLedgerContractTest extends LedgerContractTest {
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+  @TempDir static Path serverDir;
+  private static PostgresServer server;
+  private String url;
+
+  @BeforeAll
+  static void startTheServer() throws Exception {
+    Assumptions.assumeTrue(PostgresServer.installed(), "no PostgreSQL server programs (Debian's postgresql)");
+    server = PostgresServer.start(serverDir);
+  }
+
+  @AfterAll
+  static void stopTheServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @BeforeEach
+  void aFreshDatabase() throws Exception {
+    url = server.createDatabase("ledger_" + DATABASES.incrementAndGet());
+  }
+
+  @Override
+  protected LedgerStore store() {
+    return PostgresLedgerStore.at(url, server.user(), "");
+  }
+
+  /** What another node's long transaction does: holds a lock that every write of the items waits for. */
+  @Override
+  protected AutoCloseable holdWriteLockElsewhere() throws Exception {
+    Connection other = DriverManager.getConnection(url, server.user(), "");
+    other.setAutoCommit(false);
+    try (Statement st = other.createStatement()) {
+      st.execute("LOCK TABLE items IN EXCLUSIVE MODE");
+    }
+    return () -> {
+      if (!other.isClosed()) { // closed by the test, then again by its try-with-resources
+        other.commit();
+        other.close();
+      }
+    };
+  }
+
+  @Test
+  void aNewDatabaseIsWrittenAtTheCurrentSchemaVersion() throws Exception {
+    ledger();
+    try (Connection c = DriverManager.getConnection(url, server.user(), "")) {
+      assertThat(PostgresSchema.versionOf(c)).isEqualTo(PostgresSchema.CURRENT);
+    }
+  }
+
+  @Test
+  void twoWritersOpeningANewDatabaseAtOnceMigrateItOnce() throws Exception {
+    List<Thread> openers = List.of(new Thread(() -> store().openItemLedger(Clock.systemUTC()).close()),
+        new Thread(() -> store().openItemLedger(Clock.systemUTC()).close()));
+    openers.forEach(Thread::start);
+    for (Thread t : openers) {
+      t.join();
+    }
+    assertThat(ledger().recordSeen("ideas", List.of(item("1", "x")))).isEqualTo(1);
+  }
+
+  @Test
+  void aPasswordInTheUrlNeverReachesAMessage() {
+    assertThat(PostgresLedgerStore.redacted("jdbc:postgresql://db:5432/tended?user=t&password=s3cret&ssl=true"))
+        .isEqualTo("jdbc:postgresql://db:5432/tended?user=t&password=***&ssl=true");
+  }
+}
