@@ -3,7 +3,6 @@ package dev.tended.ledger;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -15,7 +14,7 @@ import java.util.regex.Pattern;
  * a view only checks it, on a read-only connection. The password is passed to the driver only, never
  * into a message.
  */
-public final class PostgresLedgerStore implements LedgerStore {
+public final class PostgresLedgerStore extends SqlLedgerStore {
   private static final Pattern SECRET_PARAMETER = Pattern.compile("(?i)(password|sslpassword)=[^&]*");
 
   private final String url;
@@ -37,43 +36,29 @@ public final class PostgresLedgerStore implements LedgerStore {
   }
 
   @Override
-  public ItemLedger openItemLedger(Clock clock) {
-    Objects.requireNonNull(clock);
-    return new SqlItemLedger(openMigrated(), clock);
+  LedgerSession openWriteSession() {
+    return session(false, "open ledger " + describe());
   }
 
   @Override
-  public LedgerView openView() {
-    LedgerSession session = session(true, "open ledger " + describe() + " read-only");
-    try {
-      return new SqlLedgerView(session, PostgresSchema.checkReadable(session));
-    } catch (RuntimeException e) {
-      session.close();
-      throw e;
-    }
+  LedgerSession openReadSession() {
+    return session(true, "open ledger " + describe() + " read-only");
   }
 
   @Override
-  public LedgerAdmin openAdmin(Clock clock) {
-    Objects.requireNonNull(clock);
-    return new SqlLedgerAdmin(openMigrated(), clock);
+  void migrate(LedgerSession session) {
+    PostgresSchema.migrate(session);
+  }
+
+  @Override
+  int checkReadable(LedgerSession session) {
+    return PostgresSchema.checkReadable(session);
   }
 
   /** The URL without any password in it. */
   @Override
   public String describe() {
     return redacted(url);
-  }
-
-  private LedgerSession openMigrated() {
-    LedgerSession session = session(false, "open ledger " + describe());
-    try {
-      PostgresSchema.migrate(session);
-      return session;
-    } catch (RuntimeException e) {
-      session.close();
-      throw e;
-    }
   }
 
   private LedgerSession session(boolean readOnly, String operation) {

@@ -2,9 +2,7 @@ package dev.tended.ledger;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.util.Objects;
 
 /**
@@ -13,7 +11,7 @@ import java.util.Objects;
  * ({@link SqliteSchema}), the view on a read-only one that changes nothing. Each open is a connection
  * of its own; the caller closes what it opened.
  */
-public final class SqliteLedgerStore implements LedgerStore {
+public final class SqliteLedgerStore extends SqlLedgerStore {
   private final Path file;
 
   private SqliteLedgerStore(Path file) {
@@ -30,53 +28,35 @@ public final class SqliteLedgerStore implements LedgerStore {
   }
 
   @Override
-  public ItemLedger openItemLedger(Clock clock) {
-    Objects.requireNonNull(clock);
-    return new SqlItemLedger(openMigrated(), clock);
+  public String describe() {
+    return file.toString();
   }
 
   @Override
-  public LedgerView openView() {
+  LedgerSession openReadSession() {
     try {
-      Connection db = SqliteConnections.openReader(file);
-      LedgerSession session = new LedgerSession(db, file.toString(), SqliteDialect.INSTANCE);
-      int schema;
-      try {
-        schema = SqliteSchema.checkReadable(session);
-      } catch (RuntimeException e) {
-        session.close();
-        throw e;
-      }
-      return new SqlLedgerView(session, schema);
+      return new LedgerSession(SqliteConnections.openReader(file), file.toString(), SqliteDialect.INSTANCE);
     } catch (SQLException e) {
       throw new LedgerException("open ledger " + file + " read-only", e);
     }
   }
 
   @Override
-  public LedgerAdmin openAdmin(Clock clock) {
-    Objects.requireNonNull(clock);
-    return new SqlLedgerAdmin(openMigrated(), clock);
-  }
-
-  @Override
-  public String describe() {
-    return file.toString();
-  }
-
-  private LedgerSession openMigrated() {
-    LedgerSession session;
+  LedgerSession openWriteSession() {
     try {
-      session = new LedgerSession(SqliteConnections.openWriter(file), file.toString(), SqliteDialect.INSTANCE);
+      return new LedgerSession(SqliteConnections.openWriter(file), file.toString(), SqliteDialect.INSTANCE);
     } catch (SQLException | IOException e) {
       throw new LedgerException("open ledger " + file, e);
     }
-    try {
-      SqliteSchema.migrate(session);
-      return session;
-    } catch (RuntimeException e) {
-      session.close();
-      throw e;
-    }
+  }
+
+  @Override
+  void migrate(LedgerSession session) {
+    SqliteSchema.migrate(session);
+  }
+
+  @Override
+  int checkReadable(LedgerSession session) {
+    return SqliteSchema.checkReadable(session);
   }
 }
