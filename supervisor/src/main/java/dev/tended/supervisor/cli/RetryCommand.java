@@ -5,10 +5,9 @@ import dev.tended.config.Durations;
 import dev.tended.config.TendedConfig;
 import dev.tended.control.ControlAction;
 import dev.tended.ledger.DeadSelection;
-import dev.tended.ledger.IdentityRecord;
 import dev.tended.ledger.ItemRecord;
-import dev.tended.ledger.ItemState;
 import dev.tended.ledger.LedgerView;
+import dev.tended.ledger.RetryCheck;
 import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.status.StatusFiles;
 import java.io.PrintWriter;
@@ -87,27 +86,16 @@ final class RetryCommand extends OperatorAsk implements Callable<Integer> {
   }
 
   /**
-   * Why the item cannot be retried, read-only from the ledger before asking (so that a mistyped id
-   * fails at once, also while no worker runs), or null when its newest version is dead or there is no
-   * ledger yet to tell; the worker checks again when it applies the request.
+   * Why the item cannot be retried ({@link RetryCheck}), read-only from the ledger before asking, so
+   * that a mistyped id fails at once, also while no worker runs; null when it is dead or there is no
+   * ledger yet to tell. The worker checks again when it applies the request.
    */
   private String notDead(TendedConfig cfg) {
     if (!Files.isRegularFile(cfg.ledgerFile())) {
       return null;
     }
     try (LedgerView view = SqliteLedgerStore.at(cfg.ledgerFile()).openView()) {
-      List<ItemRecord> versions = view.versions(source, id);
-      if (!versions.isEmpty()) {
-        ItemState state = versions.get(versions.size() - 1).state();
-        return state == ItemState.DEAD ? null : "is not dead (it is " + state.wireName() + ")";
-      }
-      List<IdentityRecord> pruned = view.identities(source, id);
-      if (pruned.isEmpty()) {
-        return "is not in the ledger";
-      }
-      IdentityRecord last = pruned.get(pruned.size() - 1);
-      return "was pruned by retention (" + last.outcome().wireName() + ", finished " + last.finishedAt()
-          + "): only its identity is kept, its payload is gone; put it in the queue again with changed content to run it";
+      return RetryCheck.whyNot(view, source, id).orElse(null);
     } catch (RuntimeException e) {
       return null; // the worker, which can read its ledger, answers
     }

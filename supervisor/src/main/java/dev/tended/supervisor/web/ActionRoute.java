@@ -4,14 +4,13 @@ import dev.tended.config.TendedConfig;
 import dev.tended.control.ControlAction;
 import dev.tended.control.ControlInbox;
 import dev.tended.control.ControlRequest;
-import dev.tended.ledger.ItemRecord;
-import dev.tended.ledger.ItemState;
+import dev.tended.ledger.RetryCheck;
+import dev.tended.supervisor.control.OperatorRequests;
 import dev.tended.logging.Kv;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -20,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /api/retry|cancel|pause|resume} (form fields {@code source}, {@code id}, {@code drain}),
  * reached only with the token ({@link Router}): checks what it can read-only (the source is configured;
- * a retried item is dead), then asks the worker through the {@link ControlGate}, exactly as the commands
+ * a retried item is dead), then asks the worker through {@link OperatorRequests}, exactly as the commands
  * do, and answers {@code {"outcome": "done|refused|accepted|error", "message": ...}} with 200, 409, 202
  * or 400/404. Each action is logged as {@code web_action} with who asked (never the token).
  * Stateless; runs on the server's threads.
@@ -31,16 +30,16 @@ final class ActionRoute implements Route {
   private final ControlAction action;
   private final TendedConfig config;
   private final LedgerReads ledger;
-  private final ControlGate gate;
+  private final OperatorRequests requests;
   private final Clock clock;
   private final Duration wait;
 
-  ActionRoute(ControlAction action, TendedConfig config, LedgerReads ledger, ControlGate gate, Clock clock,
+  ActionRoute(ControlAction action, TendedConfig config, LedgerReads ledger, OperatorRequests requests, Clock clock,
       Duration wait) {
     this.action = Objects.requireNonNull(action);
     this.config = Objects.requireNonNull(config);
     this.ledger = Objects.requireNonNull(ledger);
-    this.gate = Objects.requireNonNull(gate);
+    this.requests = Objects.requireNonNull(requests);
     this.clock = Objects.requireNonNull(clock);
     this.wait = Objects.requireNonNull(wait);
   }
@@ -80,9 +79,9 @@ final class ActionRoute implements Route {
     Instant now = clock.instant();
     ControlRequest req = new ControlRequest(ControlInbox.newRequestId(now), action, source, needsId ? id : null, drain,
         null, null, "web remote=" + request.remote() + " " + ControlInbox.processUser(), now);
-    ControlGate.Answer a;
+    OperatorRequests.Reply a;
     try {
-      a = gate.ask(req, wait);
+      a = requests.ask(req, wait);
     } catch (IOException e) {
       return Result.error(503, "the request could not be left for the worker: " + e.getMessage());
     }
@@ -91,18 +90,14 @@ final class ActionRoute implements Route {
       case REFUSED -> 409;
       case ACCEPTED -> 202;
     };
-    return new Result(status, a.outcome().wire(), a.message());
+    return new Result(status, a.outcome().name().toLowerCase(java.util.Locale.ROOT), a.message());
   }
 
-  /** Why {@code source}/{@code id} cannot be retried (read-only), or empty when its newest version is dead. */
+  /** Why {@code source}/{@code id} cannot be retried (read-only, {@link RetryCheck}), or empty when it is dead. */
   private Optional<String> notDead(String source, String id) {
-    List<ItemRecord> versions = ledger.read(l -> l.versions(source, id)).orElse(List.of());
-    if (versions.isEmpty()) {
-      return Optional.of("no item " + Kv.q(id) + " of " + source + " in the ledger");
-    }
-    ItemState state = versions.get(versions.size() - 1).state();
-    return state == ItemState.DEAD ? Optional.empty()
-        : Optional.of(source + "/" + id + " is not dead (it is " + state.wireName() + ")");
+    // no ledger to read yet: it holds no item at all
+    return ledger.read(l -> RetryCheck.whyNot(l, source, id)).orElse(Optional.of("is not in the ledger"))
+        .map(why -> source + "/" + id + " " + why);
   }
 
   private static boolean yes(String v) {

@@ -97,7 +97,7 @@ public final class WebServer {
   }
 
   private Map<String, Router.Entry> routes() {
-    ControlGate gate = new InboxGate(new OperatorRequests(new ControlFolder(config.controlDir())));
+    OperatorRequests requests = new OperatorRequests(new ControlFolder(config.controlDir()));
     Map<String, Router.Entry> r = new LinkedHashMap<>();
     PageAssets.routes().forEach((path, route) -> r.put(path, Router.Entry.page(route)));
     r.put("/healthz", Router.Entry.read(new HealthRoute(config.configFile(), clock)));
@@ -108,7 +108,7 @@ public final class WebServer {
     r.put("/api/stalls", Router.Entry.read(new StallRecords(config.diagnosticsDir())));
     for (ControlAction a : new ControlAction[] {ControlAction.RETRY, ControlAction.CANCEL, ControlAction.PAUSE,
         ControlAction.RESUME}) {
-      r.put("/api/" + a.wireName(), Router.Entry.action(new ActionRoute(a, config, ledger, gate, clock, actionWait)));
+      r.put("/api/" + a.wireName(), Router.Entry.action(new ActionRoute(a, config, ledger, requests, clock, actionWait)));
     }
     return r;
   }

@@ -52,6 +52,8 @@ public final class ControlDesk implements Managed {
   private final RequestApplier applier;
   private final Clock clock;
   private final Map<Path, InFlight> stopping = new LinkedHashMap<>();
+  /** An answer or a rejection was written since the folders were last trimmed (trimmed at the start too). */
+  private boolean changed = true;
   private final Thread thread = new Thread(this::loop, "control");
   private volatile boolean stopped;
   private WatchService watch;
@@ -63,7 +65,8 @@ public final class ControlDesk implements Managed {
   }
 
   /** The desk for {@code folder}, applying requests to {@code ledger} and the running worker. */
-  public static ControlDesk of(ControlFolder folder, ItemLedger ledger, LedgerView view, OperatorControls controls, Set<String> sources, Clock clock) {
+  public static ControlDesk of(ControlFolder folder, ItemLedger ledger, LedgerView view, OperatorControls controls,
+      Set<String> sources, Clock clock) {
     return new ControlDesk(new ControlFiles(folder), new RequestApplier(ledger, view, controls, sources, clock), clock);
   }
 
@@ -120,13 +123,15 @@ public final class ControlDesk implements Managed {
         it.remove();
       }
     }
-    List<Path> waiting = files.waiting();
-    for (Path file : waiting) {
+    for (Path file : files.waiting()) {
       if (!stopping.containsKey(file)) {
         take(file);
       }
     }
-    files.trim(clock.instant());
+    if (changed) { // the folders grow only by an answer or a rejection: no listing of them every look
+      files.trim(clock.instant());
+      changed = false;
+    }
   }
 
   private void take(Path file) throws IOException {
@@ -135,11 +140,12 @@ public final class ControlDesk implements Managed {
       log.warn("control_request_rejected file={} reason={} moved_to={}", Kv.q(file), Kv.q(bad.reason()),
           Kv.q(files.folder().rejected()));
       files.reject(file);
+      changed = true;
       return;
     }
     RequestRead.Valid valid = (RequestRead.Valid) read;
     ControlRequest r = valid.request();
-    Applied applied = applier.apply(r, r.askedBy());
+    Applied applied = applier.apply(r);
     if (applied instanceof Applied.Answered a) {
       answered(valid, a.answer());
     } else if (applied instanceof Applied.Stopping s) {
@@ -151,6 +157,7 @@ public final class ControlDesk implements Managed {
   private void answered(RequestRead.Valid read, ControlAnswer answer) throws IOException {
     files.answer(answer);
     files.done(read.file());
+    changed = true;
     logRequest(read, answer.outcome().name().toLowerCase(Locale.ROOT), answer.message());
   }
 

@@ -7,6 +7,7 @@ import dev.tended.ledger.ItemLedger;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.LedgerView;
+import dev.tended.ledger.RetryCheck;
 import dev.tended.ledger.SourcePause;
 import java.time.Clock;
 import java.util.List;
@@ -35,7 +36,8 @@ final class RequestApplier {
     this.clock = clock;
   }
 
-  Applied apply(ControlRequest r, String askedBy) {
+  Applied apply(ControlRequest r) {
+    String askedBy = r.askedBy();
     if (!sources.contains(r.source()) && r.action() != dev.tended.control.ControlAction.RESUME) {
       return refused(r, "no source \"" + r.source() + "\" in the configuration (sources: "
           + String.join(", ", sources.stream().sorted().toList()) + ")");
@@ -86,7 +88,8 @@ final class RequestApplier {
       controls.nudge();
       return done(r, r.source() + "/" + r.itemId() + " is pending again (attempts reset)", List.of(r.itemId()));
     }
-    return refused(r, r.source() + "/" + r.itemId() + " " + notDead(r));
+    return refused(r, r.source() + "/" + r.itemId() + " " + RetryCheck.whyNot(view, r.source(), r.itemId())
+        .orElse("is not dead"));
   }
 
   private Applied retryDead(ControlRequest r, String askedBy) {
@@ -118,15 +121,6 @@ final class RequestApplier {
       case DEAD -> done(r, name + " is dead already", List.of(r.itemId()));
       default -> refused(r, name + " is neither running nor waiting: it is " + last.wireName());
     };
-  }
-
-  private String notDead(ControlRequest r) {
-    List<ItemRecord> versions = view.versions(r.source(), r.itemId());
-    if (versions.isEmpty()) {
-      return view.identities(r.source(), r.itemId()).isEmpty() ? "is not in the ledger"
-          : "was pruned by retention: only its identity is kept; put it in the queue again to run it";
-    }
-    return "is not dead (it is " + versions.get(versions.size() - 1).state().wireName() + ")";
   }
 
   private Applied done(ControlRequest r, String message, List<String> items) {
