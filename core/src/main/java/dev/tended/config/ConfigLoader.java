@@ -80,7 +80,7 @@ public final class ConfigLoader {
 
   private static TendedConfig read(ConfigNode root, Path configFile, List<String> problems) {
     root.refuseUnknownKeys(Set.of("dataDir", "heartbeat", "sources", "supervisor", "logging", "retention", "metrics",
-        "alerts", "web"));
+        "alerts", "web", "ledger"));
     Path configDir = configFile.getParent();
     Path dataDir = configDir.resolve(root.string("dataDir", "./var")).normalize();
 
@@ -172,8 +172,35 @@ public final class ConfigLoader {
       web = new WebConfig(web.host(), web.port(), dataDir.resolve(tokenFile).normalize());
     }
 
+    LedgerConfig ledger = readLedger(root.mappingOrEmpty("ledger"), configDir);
+
     return new TendedConfig(configFile, dataDir, heartbeat, sources, supervisor, logging, retention, metrics, alerts,
-        web);
+        web, ledger);
+  }
+
+  private static LedgerConfig readLedger(ConfigNode ld, Path configDir) {
+    ld.refuseUnknownKeys(Set.of("url", "user", "passwordFile", "node"));
+    String url = ld.string("url", "").strip();
+    if (!url.isEmpty() && !url.startsWith("jdbc:postgresql://")) {
+      ld.problem("url", "must be empty (SQLite in dataDir) or a PostgreSQL URL, e.g. jdbc:postgresql://db.example:5432/tended");
+    }
+    if (url.matches("(?i).*[?&](password|sslpassword)=.*")) {
+      ld.problem("url", "must not hold a password: put it in ledger.passwordFile (or $"
+          + LedgerConfig.PASSWORD_VARIABLE + ")");
+    }
+    String user = ld.string("user", "");
+    String file = ld.string("passwordFile", "");
+    Path passwordFile = file.isBlank() ? null : configDir.resolve(file).normalize();
+    if (passwordFile != null && !Files.isReadable(passwordFile)) {
+      ld.problem("passwordFile", passwordFile + " is not a readable file");
+    }
+    String node = ld.string("node", "");
+    if (node.isBlank()) {
+      node = HostName.current();
+    } else if (!LedgerConfig.NODE_NAME.matcher(node).matches()) {
+      ld.problem("node", "\"" + node + "\" must be letters, digits, '.', '_' or '-' (at most 64), starting with a letter or digit");
+    }
+    return new LedgerConfig(url, user, passwordFile, node);
   }
 
   private static Optional<SourceConfig> readSource(ConfigNode s, Path dataDir, Path configDir) {

@@ -18,7 +18,8 @@ public record TendedConfig(
     RetentionConfig retention,
     MetricsConfig metrics,
     AlertsConfig alerts,
-    WebConfig web) {
+    WebConfig web,
+    LedgerConfig ledger) {
   public TendedConfig {
     sources = List.copyOf(sources);
   }
@@ -33,7 +34,7 @@ public record TendedConfig(
       SupervisorConfig supervisor, LoggingConfig logging, RetentionConfig retention, MetricsConfig metrics,
       AlertsConfig alerts) {
     this(configFile, dataDir, heartbeat, sources, supervisor, logging, retention, metrics, alerts,
-        WebConfig.defaultsIn(dataDir));
+        WebConfig.defaultsIn(dataDir), LedgerConfig.sqlite());
   }
 
   /** Where operators' requests ({@code tended pause}, {@code cancel}, {@code retry}, the dashboard) are left for the worker. */
@@ -46,7 +47,7 @@ public record TendedConfig(
     return sources.stream().filter(s -> s.name().equals(name)).findFirst();
   }
 
-  /** The worker's own SQLite ledger. */
+  /** The worker's own SQLite ledger, when {@link #ledger} is not {@linkplain LedgerConfig#shared shared}. */
   public Path ledgerFile() {
     return dataDir.resolve("ledger.db");
   }

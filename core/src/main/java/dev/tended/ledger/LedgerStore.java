@@ -18,6 +18,12 @@ public interface LedgerStore {
   /** Opens the operator's writes (creating or migrating the schema as needed, e.g. to rebuild). */
   LedgerAdmin openAdmin(Clock clock);
 
-  /** Where it is, for messages. */
+  /**
+   * False when there is no ledger yet (a data folder where no worker has run): readers then show
+   * nothing rather than create one. A database is taken to be there; reaching it is its open's matter.
+   */
+  boolean present();
+
+  /** Where it is, for messages (never with a password). */
   String describe();
 }

@@ -55,13 +55,28 @@ public final class PostgresLedgerStore extends SqlLedgerStore {
     return PostgresSchema.checkReadable(session);
   }
 
+  @Override
+  public boolean present() {
+    return true;
+  }
+
   /** The URL without any password in it. */
   @Override
   public String describe() {
     return redacted(url);
   }
 
-  private LedgerSession session(boolean readOnly, String operation) {
+  /**
+   * A new connection to the ledger's database, for what shares it with the ledger (Quartz's
+   * clustered job store); the caller closes it.
+   *
+   * @throws SQLException when the database cannot be reached
+   */
+  public Connection connect() throws SQLException {
+    return DriverManager.getConnection(url, credentials());
+  }
+
+  private Properties credentials() {
     Properties props = new Properties();
     if (!user.isEmpty()) {
       props.setProperty("user", user);
@@ -70,8 +85,12 @@ public final class PostgresLedgerStore extends SqlLedgerStore {
       props.setProperty("password", password);
     }
     props.setProperty("ApplicationName", "tended");
+    return props;
+  }
+
+  private LedgerSession session(boolean readOnly, String operation) {
     try {
-      Connection db = DriverManager.getConnection(url, props);
+      Connection db = connect();
       db.setReadOnly(readOnly);
       return new LedgerSession(db, describe(), PostgresDialect.INSTANCE);
     } catch (SQLException e) {

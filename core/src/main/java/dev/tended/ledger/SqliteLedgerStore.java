@@ -28,6 +28,11 @@ public final class SqliteLedgerStore extends SqlLedgerStore {
   }
 
   @Override
+  public boolean present() {
+    return java.nio.file.Files.isRegularFile(file);
+  }
+
+  @Override
   public String describe() {
     return file.toString();
   }

@@ -132,6 +132,33 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void ledgerIsTheSqliteFileByDefaultAndADatabaseWhenAUrlIsGivenWithItsPasswordOnlyInAFile() throws Exception {
+    TendedConfig plain = ConfigLoader.load(write(TWO_SOURCES.formatted("3s")));
+    assertThat(plain.ledger().shared()).isFalse();
+    assertThat(plain.ledger().node()).isEqualTo(HostName.current()).isNotBlank();
+
+    Path secret = Files.writeString(dir.resolve("ledger.password"), "s3cret\n");
+    TendedConfig shared = ConfigLoader.load(write(TWO_SOURCES.formatted("3s")
+        + "ledger: { url: \"jdbc:postgresql://db.example:5432/tended\", user: tended, passwordFile: "
+        + secret.getFileName() + ", node: web-1 }\n"));
+    assertThat(shared.ledger().shared()).isTrue();
+    assertThat(shared.ledger().node()).isEqualTo("web-1");
+    assertThat(shared.ledger().password()).isEqualTo("s3cret");
+    assertThat(shared.ledger().toString()).doesNotContain("s3cret");
+
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(write(
+        TWO_SOURCES.formatted("3s") + "ledger: { url: \"jdbc:postgresql://db/t?password=x\", node: \"a b\","
+        + " passwordFile: missing.pw }\n")));
+    assertThat(e.problems()).hasSize(3);
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("ledger.url: must not hold a password"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("ledger.node: \"a b\" must be"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("ledger.passwordFile: ").contains("missing.pw"));
+    ConfigException mysql = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(write(
+        TWO_SOURCES.formatted("3s") + "ledger: { url: \"jdbc:mysql://db/t\" }\n")));
+    assertThat(mysql.problems()).singleElement().asString().startsWith("ledger.url: must be empty");
+  }
+
+  @Test
   void warnAfterIsReadPerHandler() throws Exception {
     TendedConfig c = ConfigLoader.load(write(TWO_SOURCES.formatted("3s").replace(
         "command: [\"/bin/true\"]", "command: [\"/bin/true\"], warnAfter: 15m")));

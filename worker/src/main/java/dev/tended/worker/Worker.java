@@ -6,9 +6,9 @@ import dev.tended.io.IoErrors;
 import dev.tended.config.TendedConfig;
 import dev.tended.io.DataFolderLock;
 import dev.tended.ledger.ItemLedger;
-import dev.tended.ledger.LedgerCheck;
+import dev.tended.ledger.LedgerStore;
+import dev.tended.ledger.LedgerStores;
 import dev.tended.ledger.LedgerView;
-import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.logging.Kv;
 import dev.tended.queue.QueueSource;
 import dev.tended.queue.QueueSourceWrapper;
@@ -112,9 +112,10 @@ public final class Worker {
         events.stopped();
       }
     });
-    ItemLedger ledger = LedgerCheck.openTrusted(config.ledgerFile(), config.resultsDir(), clock);
+    LedgerStore store = LedgerStores.of(config);
+    ItemLedger ledger = LedgerStores.openWorkerLedger(config, clock);
     lifecycle.manage("ledger", budget -> ledger.close());
-    LedgerView ledgerView = SqliteLedgerStore.at(config.ledgerFile()).openView(); // the heartbeat's reads: never behind a lock
+    LedgerView ledgerView = store.openView(); // the heartbeat's reads: never behind a lock
     lifecycle.manage("ledger-view", budget -> ledgerView.close());
     ProgressBoard progress = new ProgressBoard(System::nanoTime);
     CommandRunner handlers = new CommandRunner();
@@ -125,7 +126,7 @@ public final class Worker {
     dispatcher.adopt(ledger.running(), handlers::find, BootId.current());
     // Before the first claim: the pauses the ledger keeps, then the requests left while no worker ran.
     ledger.pauses().values().forEach(p -> dispatcher.pause(p.source(), p.drain(), p.askedBy()));
-    ControlDesk controlDesk = controlDesk(ledger, dispatcher);
+    ControlDesk controlDesk = controlDesk(store, ledger, dispatcher);
     List<SourcePoller> pollers = new ArrayList<>();
     for (SourceConfig s : config.sources()) {
       QueueSource source = QueueSourceWrapper.wrapAll(
@@ -156,7 +157,7 @@ public final class Worker {
     }
     Pruner pruner = new Pruner(config.retention(), ledger.pruning(), new RetentionRun(config.retention(),
         new PrunedFiles(config.dataDir(), config.resultsDir(), config.workDir()), clock, RetentionRun.BATCH),
-        config.ledgerFile().toString());
+        store.describe());
     pruner.start();
     lifecycle.manage("prune", pruner);
     lifecycle.manage("watcher", watcher);
@@ -170,8 +171,8 @@ public final class Worker {
    * The operators' requests' desk, having applied those waiting; null (logged) when the control folder
    * cannot be made or read: the worker runs on, and the requests wait for a worker that can.
    */
-  private ControlDesk controlDesk(ItemLedger ledger, Dispatcher dispatcher) throws Exception {
-    LedgerView view = SqliteLedgerStore.at(config.ledgerFile()).openView();
+  private ControlDesk controlDesk(LedgerStore store, ItemLedger ledger, Dispatcher dispatcher) throws Exception {
+    LedgerView view = store.openView();
     lifecycle.manage("control-view", budget -> view.close());
     ControlFolder folder = new ControlFolder(config.controlDir());
     ControlDesk desk = ControlDesk.of(folder, ledger, view, dispatcher,

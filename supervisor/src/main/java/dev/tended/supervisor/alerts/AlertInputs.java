@@ -4,7 +4,7 @@ import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.LedgerView;
-import dev.tended.ledger.SqliteLedgerStore;
+import dev.tended.ledger.LedgerStores;
 import dev.tended.logging.Kv;
 import dev.tended.status.LedgerDamage;
 import dev.tended.status.SourceStatus;
@@ -103,7 +103,7 @@ final class AlertInputs implements AutoCloseable {
       }
       try {
         if (view == null) {
-          view = SqliteLedgerStore.at(config.ledgerFile()).openView();
+          view = LedgerStores.of(config).openView();
         }
         view.newestInState(e.getKey(), ItemState.DEAD).ifPresent(r -> out.put(e.getKey(), r));
         lastLedgerError = null;
@@ -111,7 +111,7 @@ final class AlertInputs implements AutoCloseable {
         String error = String.valueOf(ex.getMessage());
         if (!error.equals(lastLedgerError)) {
           log.warn("alert_ledger_unreadable ledger={} error={} action=detail_without_item",
-              Kv.q(config.ledgerFile()), Kv.q(error));
+              Kv.q(LedgerStores.of(config).describe()), Kv.q(error));
           lastLedgerError = error;
         }
         close();
@@ -126,7 +126,7 @@ final class AlertInputs implements AutoCloseable {
       try {
         view.close();
       } catch (RuntimeException e) {
-        log.debug("alert_input_unreadable file={} error={}", Kv.q(config.ledgerFile()), Kv.q(e.getMessage()));
+        log.debug("alert_input_unreadable file={} error={}", Kv.q(LedgerStores.of(config).describe()), Kv.q(e.getMessage()));
       }
       view = null;
     }

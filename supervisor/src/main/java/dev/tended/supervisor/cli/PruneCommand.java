@@ -7,7 +7,8 @@ import dev.tended.io.DataFolderLock;
 import dev.tended.ledger.LedgerAdmin;
 import dev.tended.ledger.LedgerPruning;
 import dev.tended.ledger.LedgerView;
-import dev.tended.ledger.SqliteLedgerStore;
+import dev.tended.ledger.LedgerStore;
+import dev.tended.ledger.LedgerStores;
 import dev.tended.retention.PruneReport;
 import dev.tended.retention.PrunedFiles;
 import dev.tended.retention.QuarantineTrim;
@@ -53,14 +54,14 @@ final class PruneCommand implements Callable<Integer> {
       if (cfg == null) {
         return ExitCodes.CONFIG;
       }
-      if (!Files.isRegularFile(cfg.ledgerFile())) {
-        err.println("prune: no ledger at " + cfg.ledgerFile() + " (has the worker run with this configuration?)");
+      LedgerStore store = LedgerStores.of(cfg);
+      if (!store.present()) {
+        err.println("prune: no ledger at " + store.describe() + " (has the worker run with this configuration?)");
         return ExitCodes.FAILURE;
       }
       RetentionConfig retention = cfg.retention();
       RetentionRun run = new RetentionRun(retention, new PrunedFiles(cfg.dataDir(), cfg.resultsDir(), cfg.workDir()),
           Clock.systemUTC(), RetentionRun.BATCH);
-      SqliteLedgerStore store = SqliteLedgerStore.at(cfg.ledgerFile());
       try {
         PruneReport report;
         String space;
@@ -86,7 +87,7 @@ final class PruneCommand implements Callable<Integer> {
         }
         return ExitCodes.OK;
       } catch (RuntimeException | IOException e) {
-        err.println("prune: " + cfg.ledgerFile() + ": " + e.getMessage());
+        err.println("prune: " + store.describe() + ": " + e.getMessage());
         return ExitCodes.FAILURE;
       }
     } finally {

@@ -4,6 +4,7 @@ import dev.tended.config.TendedConfig;
 import dev.tended.io.WorkFolders;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.LedgerAdmin;
+import dev.tended.ledger.LedgerStores;
 import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.status.StatusFiles;
 import dev.tended.status.WorkerStatus;
@@ -54,6 +55,11 @@ final class RecoverLedgerCommand implements Callable<Integer> {
       TendedConfig cfg = config.loadOrReport(err);
       if (cfg == null) {
         return ExitCodes.CONFIG;
+      }
+      if (cfg.ledger().shared()) {
+        err.println("recover-ledger: rebuilds a SQLite ledger file; this configuration's ledger is the database "
+            + LedgerStores.of(cfg).describe() + ", which is restored from the database's own backups");
+        return ExitCodes.FAILURE;
       }
       long running = runningWorker(cfg.heartbeat().file());
       if (running > 0) {

@@ -8,7 +8,8 @@ import dev.tended.ledger.DeadSelection;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.LedgerView;
 import dev.tended.ledger.RetryCheck;
-import dev.tended.ledger.SqliteLedgerStore;
+import dev.tended.ledger.LedgerStore;
+import dev.tended.ledger.LedgerStores;
 import dev.tended.status.StatusFiles;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -91,10 +92,7 @@ final class RetryCommand extends OperatorAsk implements Callable<Integer> {
    * ledger yet to tell. The worker checks again when it applies the request.
    */
   private String notDead(TendedConfig cfg) {
-    if (!Files.isRegularFile(cfg.ledgerFile())) {
-      return null;
-    }
-    try (LedgerView view = SqliteLedgerStore.at(cfg.ledgerFile()).openView()) {
+    try (LedgerView view = LedgerStores.of(cfg).openView()) {
       return RetryCheck.whyNot(view, source, id).orElse(null);
     } catch (RuntimeException e) {
       return null; // the worker, which can read its ledger, answers
@@ -104,15 +102,16 @@ final class RetryCommand extends OperatorAsk implements Callable<Integer> {
   /** The dead items {@code selection} takes, read from the ledger (read-only), one a line or as JSON. */
   private int list(TendedConfig cfg, DeadSelection selection) {
     PrintWriter out = spec.commandLine().getOut();
-    if (!Files.isRegularFile(cfg.ledgerFile())) {
-      spec.commandLine().getErr().println("retry: no ledger at " + cfg.ledgerFile());
+    LedgerStore store = LedgerStores.of(cfg);
+    if (!store.present()) {
+      spec.commandLine().getErr().println("retry: no ledger at " + store.describe());
       return ExitCodes.FAILURE;
     }
     List<ItemRecord> dead;
-    try (LedgerView view = SqliteLedgerStore.at(cfg.ledgerFile()).openView()) {
+    try (LedgerView view = store.openView()) {
       dead = view.dead(selection);
     } catch (RuntimeException e) {
-      spec.commandLine().getErr().println("retry: ledger " + cfg.ledgerFile() + ": " + e.getMessage());
+      spec.commandLine().getErr().println("retry: ledger " + store.describe() + ": " + e.getMessage());
       return ExitCodes.FAILURE;
     }
     if (json) {

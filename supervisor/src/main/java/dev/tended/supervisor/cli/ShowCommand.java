@@ -2,7 +2,8 @@ package dev.tended.supervisor.cli;
 
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.LedgerView;
-import dev.tended.ledger.SqliteLedgerStore;
+import dev.tended.ledger.LedgerStore;
+import dev.tended.ledger.LedgerStores;
 import dev.tended.logging.Kv;
 import dev.tended.status.StatusFiles;
 import dev.tended.supervisor.read.AttemptOutput;
@@ -54,16 +55,17 @@ final class ShowCommand implements Callable<Integer> {
     if (cfg == null) {
       return ExitCodes.CONFIG;
     }
-    if (!Files.isRegularFile(cfg.ledgerFile())) {
-      err.println("show: no ledger at " + cfg.ledgerFile() + " (has the worker run with this configuration?)");
+    LedgerStore store = LedgerStores.of(cfg);
+    if (!store.present()) {
+      err.println("show: no ledger at " + store.describe() + " (has the worker run with this configuration?)");
       err.flush();
       return ExitCodes.FAILURE;
     }
     Optional<Shown> found;
-    try (LedgerView ledger = SqliteLedgerStore.at(cfg.ledgerFile()).openView()) {
+    try (LedgerView ledger = store.openView()) {
       found = ShowRead.of(cfg, ledger, source, id);
     } catch (RuntimeException e) {
-      err.println("show: ledger " + cfg.ledgerFile() + " cannot be read: " + e.getMessage());
+      err.println("show: ledger " + store.describe() + " cannot be read: " + e.getMessage());
       err.flush();
       return ExitCodes.FAILURE;
     }

@@ -8,7 +8,8 @@ import dev.tended.logging.Kv;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.LedgerView;
 import dev.tended.ledger.SourcePause;
-import dev.tended.ledger.SqliteLedgerStore;
+import dev.tended.ledger.LedgerStore;
+import dev.tended.ledger.LedgerStores;
 import dev.tended.status.StatusFiles;
 import dev.tended.status.WorkerStatus;
 import dev.tended.supervisor.read.StatusFilter;
@@ -83,13 +84,14 @@ final class StatusCommand implements Callable<Integer> {
           Kv.visible(s.state()), s.sequence(), ago(s.updatedAt(), now)),
           () -> out.printf("worker: no readable status file at %s%n", cfg.heartbeat().file()));
     }
-    if (!Files.isRegularFile(cfg.ledgerFile())) {
-      err.println("no ledger at " + cfg.ledgerFile() + " (has the worker run with this configuration?)");
+    LedgerStore store = LedgerStores.of(cfg);
+    if (!store.present()) {
+      err.println("no ledger at " + store.describe() + " (has the worker run with this configuration?)");
       out.flush();
       err.flush();
       return ExitCodes.FAILURE;
     }
-    try (LedgerView ledger = SqliteLedgerStore.at(cfg.ledgerFile()).openView()) {
+    try (LedgerView ledger = store.openView()) {
       StatusSnapshot snapshot = StatusSnapshot.read(cfg, ledger, heartbeat, filter, recent, now);
       if (json) {
         out.println(StatusFiles.mapper().writeValueAsString(snapshot.json(cfg.supervisor().staleAfter())));
@@ -99,7 +101,7 @@ final class StatusCommand implements Callable<Integer> {
       out.flush();
       return ExitCodes.OK;
     } catch (RuntimeException | JsonProcessingException e) {
-      err.println("ledger " + cfg.ledgerFile() + " cannot be read: " + e.getMessage());
+      err.println("ledger " + store.describe() + " cannot be read: " + e.getMessage());
       err.flush();
       return ExitCodes.FAILURE;
     }

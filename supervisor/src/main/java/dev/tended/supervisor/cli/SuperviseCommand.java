@@ -16,6 +16,7 @@ import dev.tended.supervisor.metrics.MetricsTextfile;
 import dev.tended.supervisor.notify.SupervisorNotifications;
 import dev.tended.supervisor.reload.ReloadTracker;
 import dev.tended.supervisor.restart.HandOver;
+import dev.tended.ledger.LedgerStores;
 import dev.tended.supervisor.restart.RecordedHandlers;
 import dev.tended.supervisor.restart.RestartLog;
 import dev.tended.supervisor.restart.StateFile;
@@ -134,7 +135,7 @@ final class SuperviseCommand implements java.util.concurrent.Callable<Integer> {
     }
     if (cfg.supervisor().restartWith() == dev.tended.config.RestartMode.CHILD) {
       dev.tended.supervisor.restart.Leftovers.stopLeftoverWorker(cfg.dataDir(), cfg.heartbeat().file(),
-          cfg.supervisor().stopGrace(), RecordedHandlers.ofLedger(cfg.ledgerFile()));
+          cfg.supervisor().stopGrace(), RecordedHandlers.ofLedger(LedgerStores.of(cfg)));
     }
     SupervisorNotifications systemd = new SupervisorNotifications(systemd(), cfg);
     ReloadTracker reloads = ReloadTracker.in(cfg.dataDir(), cfg.heartbeat().file(), systemd);

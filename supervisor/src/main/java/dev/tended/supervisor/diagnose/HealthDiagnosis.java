@@ -10,7 +10,8 @@ import dev.tended.config.TendedConfig;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.LedgerView;
 import dev.tended.ledger.RunningItem;
-import dev.tended.ledger.SqliteLedgerStore;
+import dev.tended.ledger.LedgerStore;
+import dev.tended.ledger.LedgerStores;
 import dev.tended.status.SourceStatus;
 import dev.tended.status.StatusFiles;
 import dev.tended.status.WorkerStatus;
@@ -239,36 +240,45 @@ public final class HealthDiagnosis {
   }
 
   private Optional<Map<String, Map<ItemState, Long>>> ledgerCheck(TendedConfig config, List<Check> checks) {
-    Path file = config.ledgerFile();
-    if (!Files.isRegularFile(file)) {
+    LedgerStore store = LedgerStores.of(config);
+    String file = store.describe();
+    if (!store.present()) {
       checks.add(new Check("ledger", Level.DEGRADED, file + " does not exist yet"));
       return Optional.empty();
     }
-    try (LedgerView ledger = SqliteLedgerStore.at(file).openView()) {
+    long opening = System.nanoTime();
+    try (LedgerView ledger = store.openView()) {
+      if (config.ledger().shared()) {
+        checks.add(new Check("database", Level.OK, "reachable in " + (System.nanoTime() - opening) / 1_000_000
+            + " ms (" + file + ", as node " + config.ledger().node() + ")"));
+      }
       List<String> problems = ledger.integrityCheck();
       Map<String, Map<ItemState, Long>> counts = ledger.countsBySource();
       long items = counts.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
-      if (problems.isEmpty()) {
-        checks.add(new Check("ledger", Level.OK, "quick_check ok (" + file.getFileName() + ", " + items + " items, "
-            + mib(Files.size(file)) + ")"));
+      if (problems.isEmpty() && config.ledger().shared()) {
+        checks.add(new Check("ledger", Level.OK, "schema ok (" + items + " items)"));
+      } else if (problems.isEmpty()) {
+        checks.add(new Check("ledger", Level.OK, "quick_check ok (" + config.ledgerFile().getFileName() + ", " + items
+            + " items, " + mib(Files.size(config.ledgerFile())) + ")"));
       } else {
         checks.add(new Check("ledger", Level.UNHEALTHY, "quick_check found " + problems.size() + " problems: "
             + oneLine(String.join("; ", problems.subList(0, Math.min(3, problems.size()))))));
       }
       return Optional.of(counts);
     } catch (IOException | RuntimeException e) {
-      checks.add(new Check("ledger", Level.UNHEALTHY, file + " cannot be read: " + oneLine(rootMessage(e))));
+      checks.add(new Check(config.ledger().shared() ? "database" : "ledger", Level.UNHEALTHY, file + " cannot be read: "
+          + oneLine(rootMessage(e))));
       return Optional.empty();
     }
   }
 
   /** The ledger's running items (none while there is no ledger yet). */
   private static List<RunningItem> runningItems(TendedConfig config) {
-    Path file = config.ledgerFile();
-    if (!Files.isRegularFile(file)) {
+    LedgerStore store = LedgerStores.of(config);
+    if (!store.present()) {
       return List.of();
     }
-    try (LedgerView ledger = SqliteLedgerStore.at(file).openView()) {
+    try (LedgerView ledger = store.openView()) {
       return ledger.running();
     }
   }

@@ -4,7 +4,8 @@ import dev.tended.config.SourceConfig;
 import dev.tended.config.TendedConfig;
 import dev.tended.ledger.AttemptStats;
 import dev.tended.ledger.LedgerView;
-import dev.tended.ledger.SqliteLedgerStore;
+import dev.tended.ledger.LedgerStore;
+import dev.tended.ledger.LedgerStores;
 import dev.tended.status.StatusFiles;
 import dev.tended.status.WorkerStatus;
 import dev.tended.supervisor.restart.StateFile;
@@ -34,7 +35,7 @@ final class MetricSources {
     Optional<FileStore> store = store(cfg.dataDir(), missing);
     return new MetricInputs(now, cfg.sources().stream().map(SourceConfig::name).toList(),
         cfg.supervisor().staleAfter(), cfg.alerts().stuckAfter(),
-        status(cfg.heartbeat().file(), missing), attempts(cfg.ledgerFile(), missing),
+        status(cfg.heartbeat().file(), missing), attempts(LedgerStores.of(cfg), missing),
         supervisor(StateFile.in(cfg.dataDir()), missing), ledgerBytes(cfg.ledgerFile()),
         space(store, FileStore::getUsableSpace), space(store, FileStore::getTotalSpace));
   }
@@ -50,15 +51,15 @@ final class MetricSources {
     return Optional.empty();
   }
 
-  private static Optional<Map<String, AttemptStats>> attempts(Path ledger, Consumer<String> missing) {
-    if (!Files.isRegularFile(ledger)) {
-      missing.accept("no ledger at " + ledger);
+  private static Optional<Map<String, AttemptStats>> attempts(LedgerStore ledger, Consumer<String> missing) {
+    if (!ledger.present()) {
+      missing.accept("no ledger at " + ledger.describe());
       return Optional.empty();
     }
-    try (LedgerView view = SqliteLedgerStore.at(ledger).openView()) {
+    try (LedgerView view = ledger.openView()) {
       return Optional.of(view.attemptStats());
     } catch (RuntimeException e) {
-      missing.accept("ledger " + ledger + " cannot be read: " + e.getMessage());
+      missing.accept("ledger " + ledger.describe() + " cannot be read: " + e.getMessage());
       return Optional.empty();
     }
   }

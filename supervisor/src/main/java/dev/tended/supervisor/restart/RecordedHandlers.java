@@ -2,7 +2,7 @@ package dev.tended.supervisor.restart;
 
 import dev.tended.ledger.LedgerView;
 import dev.tended.ledger.RunningItem;
-import dev.tended.ledger.SqliteLedgerStore;
+import dev.tended.ledger.LedgerStore;
 import dev.tended.logging.Kv;
 import dev.tended.posix.ProcFs;
 import dev.tended.posix.ProcStat;
@@ -46,16 +46,16 @@ public final class RecordedHandlers {
     this.tokens = java.util.Objects.requireNonNull(tokens);
   }
 
-  /** The recorded handlers of the ledger {@code ledgerFile} (no file yet: none). */
-  public static RecordedHandlers ofLedger(Path ledgerFile) {
-    return new RecordedHandlers(() -> tokensOf(ledgerFile));
+  /** The recorded handlers of {@code ledger} (no ledger yet: none). */
+  public static RecordedHandlers ofLedger(LedgerStore ledger) {
+    return new RecordedHandlers(() -> tokensOf(ledger));
   }
 
-  private static Optional<Set<String>> tokensOf(Path ledgerFile) {
-    if (!Files.exists(ledgerFile)) {
+  private static Optional<Set<String>> tokensOf(LedgerStore ledger) {
+    if (!ledger.present()) {
       return Optional.of(Set.of());
     }
-    try (LedgerView view = SqliteLedgerStore.at(ledgerFile).openView()) {
+    try (LedgerView view = ledger.openView()) {
       Set<String> out = new HashSet<>();
       for (RunningItem r : view.running()) {
         if (r.item().attemptToken() != null) {
@@ -65,7 +65,7 @@ public final class RecordedHandlers {
       }
       return Optional.of(out);
     } catch (RuntimeException e) {
-      log.warn("recorded_handlers_unknown ledger={} error={} action=sparing_every_marked_process", ledgerFile,
+      log.warn("recorded_handlers_unknown ledger={} error={} action=sparing_every_marked_process", Kv.q(ledger.describe()),
           Kv.q(String.valueOf(e.getMessage())));
       return Optional.empty();
     }

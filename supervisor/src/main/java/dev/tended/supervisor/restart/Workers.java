@@ -1,5 +1,6 @@
 package dev.tended.supervisor.restart;
 
+import dev.tended.ledger.LedgerStores;
 import dev.tended.config.ConfigException;
 import dev.tended.config.TendedConfig;
 import java.net.URISyntaxException;
@@ -34,7 +35,7 @@ public final class Workers {
     var sup = config.supervisor();
     return switch (sup.restartWith()) {
       case CHILD -> new ChildWorker(workerCommand(config, env), config.dataDir(), config.configFile(),
-          sup.stopGrace(), onExit, RecordedHandlers.ofLedger(config.ledgerFile()));
+          sup.stopGrace(), onExit, RecordedHandlers.ofLedger(LedgerStores.of(config)));
       case SYSTEMCTL -> new SystemctlWorker(env.getOrDefault(SYSTEMCTL_ENV, "systemctl"), sup.workerUnit(),
           sup.stopGrace().plus(Duration.ofSeconds(60)));
     };

@@ -1,7 +1,7 @@
 package dev.tended.supervisor.web;
 
 import dev.tended.ledger.LedgerView;
-import dev.tended.ledger.SqliteLedgerStore;
+import dev.tended.ledger.LedgerStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -16,11 +16,11 @@ import java.util.function.Function;
  * <p>Thread-safe: the view itself is ({@link LedgerView}); the reference is swapped under this object's lock.
  */
 final class LedgerReads implements AutoCloseable {
-  private final Path file;
+  private final LedgerStore store;
   private LedgerView view;
 
-  LedgerReads(Path file) {
-    this.file = Objects.requireNonNull(file);
+  LedgerReads(LedgerStore store) {
+    this.store = Objects.requireNonNull(store);
   }
 
   /** {@code read} applied to the view; empty when there is no ledger yet. A failed read closes the view and throws. */
@@ -39,12 +39,12 @@ final class LedgerReads implements AutoCloseable {
 
   /** The answer to a read when there is no ledger yet (503: the worker has not made it). */
   Reply missing() {
-    return Reply.error(503, "no ledger at " + file + " yet (has the worker run with this configuration?)");
+    return Reply.error(503, "no ledger at " + store.describe() + " yet (has the worker run with this configuration?)");
   }
 
   private synchronized LedgerView view() {
-    if (view == null && Files.isRegularFile(file)) {
-      view = SqliteLedgerStore.at(file).openView();
+    if (view == null && store.present()) {
+      view = store.openView();
     }
     return view;
   }

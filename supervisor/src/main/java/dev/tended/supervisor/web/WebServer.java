@@ -1,6 +1,7 @@
 package dev.tended.supervisor.web;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.tended.ledger.LedgerStores;
 import dev.tended.config.TendedConfig;
 import dev.tended.config.WebConfig;
 import dev.tended.control.ControlAction;
@@ -75,7 +76,7 @@ public final class WebServer {
    * @throws IOException when the address cannot be bound (in use, not this host's)
    */
   public void start() throws IOException {
-    ledger = new LedgerReads(config.ledgerFile());
+    ledger = new LedgerReads(LedgerStores.of(config));
     samples = new FlowSamples(() -> ledger.read(l -> l.attemptStats()).orElse(Map.of()), clock, sampleEvery);
     server = HttpServer.create(new InetSocketAddress(web.host(), web.port()), 16);
     AtomicInteger n = new AtomicInteger();
