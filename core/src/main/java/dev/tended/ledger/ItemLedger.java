@@ -130,6 +130,30 @@ public interface ItemLedger extends AutoCloseable {
    */
   Optional<ItemRecord> cancelWaiting(String source, String id, String detail);
 
+  // --- A ledger shared by several nodes (issue 15).
+
+  /**
+   * Whether item {@code seq} still runs as this node's attempt (its lease was not taken over): asked
+   * before an outcome is written anywhere. Always true on a ledger no other node shares.
+   */
+  boolean holds(long seq);
+
+  /**
+   * The node's heartbeat: records its beat and extends the lease of each of its running attempts by
+   * the node's lease, on the database's clock. Returns the seqs of the attempts this node ran that
+   * are no longer its own (another node took them over while this one did not renew): their handlers
+   * must stop, and their outcomes are refused.
+   */
+  java.util.Set<Long> renewLeases(NodeBeat beat);
+
+  /**
+   * Takes over every running attempt of another node whose lease ended (on the database's clock):
+   * each is {@linkplain #interrupted interrupted} (not counted; dead once its source's
+   * {@code maxInterruptions}, given by source, is reached; a source not given uses 5) so that any node
+   * runs it again. Returns them as they are now.
+   */
+  List<TakenOver> takeOverExpired(java.util.Map<String, Integer> maxInterruptions);
+
   /** Retention's writes, on this ledger's connection and lock (a batch at a time). */
   LedgerPruning pruning();
 

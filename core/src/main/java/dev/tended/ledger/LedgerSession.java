@@ -13,9 +13,11 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * One SQLite connection and the ways the ledger's classes use it: a read, a transaction (rolled back
+ * One database connection and the ways the ledger's classes use it: a read, a transaction (rolled back
  * on failure without hiding the error that caused it), the transition insert and the mapping of an
- * {@code items} row to an {@link ItemRecord}. Each ledger face owns one session.
+ * {@code items} row to an {@link ItemRecord}. Each ledger face owns one session. A session over the
+ * network ({@link #reconnecting}) replaces a connection the database dropped (a restart, a network
+ * cut) at its next use, so a face outlives an outage: the calls in between fail and say why.
  *
  * <p>Not thread-safe: its owner serialises calls (each face holds its own monitor around them).
  */
@@ -36,14 +38,56 @@ final class LedgerSession implements AutoCloseable {
     return schema >= 3 ? COLUMNS : BASE_COLUMNS + ", 0, NULL";
   }
 
-  private final Connection db;
+  private Connection db;
   private final String where;
   private final SqlDialect dialect;
+  /** How to open a new connection when the one held broke; null for a file (its connection never breaks so). */
+  private final SqlWork<Connection> reconnect;
+  /** True once a failure left {@link #db} unusable: the next use opens a new one first. */
+  private boolean broken;
 
   LedgerSession(Connection db, String where, SqlDialect dialect) {
+    this(db, where, dialect, null);
+  }
+
+  private LedgerSession(Connection db, String where, SqlDialect dialect, SqlWork<Connection> reconnect) {
     this.db = db;
     this.where = where;
     this.dialect = dialect;
+    this.reconnect = reconnect;
+  }
+
+  /** A session that opens a new connection with {@code reconnect} after the database dropped this one. */
+  static LedgerSession reconnecting(Connection db, String where, SqlDialect dialect, SqlWork<Connection> reconnect) {
+    return new LedgerSession(db, where, dialect, reconnect);
+  }
+
+  /** Before a use: a new connection in place of a broken one (or the failure to get one). */
+  private void ensureConnected() throws SQLException {
+    if (!broken) {
+      return;
+    }
+    try {
+      db.close();
+    } catch (SQLException e) {
+      // it was broken already
+    }
+    db = reconnect.run();
+    broken = false;
+  }
+
+  /** After a failure: whether the connection itself is gone (then the next use replaces it). */
+  private void noteFailure(SQLException e) {
+    if (reconnect == null || broken) {
+      return;
+    }
+    String state = e.getSQLState();
+    boolean connectionLost = state != null && (state.startsWith("08") || state.startsWith("57P"));
+    try {
+      broken = connectionLost || db.isClosed() || !db.isValid(2);
+    } catch (SQLException checking) {
+      broken = true;
+    }
   }
 
   /** The SQL that differs between the databases. */
@@ -66,13 +110,20 @@ final class LedgerSession implements AutoCloseable {
 
   <T> T query(String operation, SqlWork<T> work) {
     try {
+      ensureConnected();
       return work.run();
     } catch (SQLException e) {
+      noteFailure(e);
       throw new LedgerException(operation, e);
     }
   }
 
   <T> T inTransaction(String operation, SqlWork<T> work) {
+    try {
+      ensureConnected();
+    } catch (SQLException e) {
+      throw new LedgerException(operation, e);
+    }
     boolean committed = false;
     SQLException failure = null;
     try {
@@ -83,6 +134,7 @@ final class LedgerSession implements AutoCloseable {
       return result;
     } catch (SQLException e) {
       failure = e;
+      noteFailure(e);
       throw new LedgerException(operation, e);
     } finally {
       // After SQLITE_FULL or SQLITE_IOERR SQLite may have rolled the transaction back itself; then the
@@ -143,15 +195,47 @@ final class LedgerSession implements AutoCloseable {
 
   /** Every running item with its recorded handler (none before schema 3), oldest first. */
   List<RunningItem> running(int schema) throws SQLException {
+    return running(schema, null);
+  }
+
+  /**
+   * As {@link #running(int)}, only {@code node}'s attempts when it is not null (schema 6 or later).
+   */
+  List<RunningItem> running(int schema, String node) throws SQLException {
     String sql = schema >= 3
-        ? "SELECT " + prefixed("i.", COLUMNS) + ", " + HANDLER_COLUMNS
-            + " FROM items i LEFT JOIN handlers h ON h.item_seq = i.seq WHERE i.state = 'running' ORDER BY i.seq"
+        ? "SELECT " + prefixed("i.", COLUMNS) + ", " + HANDLER_COLUMNS + ", " + (schema >= 6 ? "i.owner_node" : "NULL")
+            + " FROM items i LEFT JOIN handlers h ON h.item_seq = i.seq WHERE i.state = 'running'"
+            + (node == null ? "" : " AND i.owner_node = ?") + " ORDER BY i.seq"
         : "SELECT " + columns(schema) + " FROM items WHERE state = 'running' ORDER BY seq";
     List<RunningItem> out = new ArrayList<>();
-    try (PreparedStatement q = db.prepareStatement(sql); ResultSet rs = q.executeQuery()) {
+    try (PreparedStatement q = db.prepareStatement(sql)) {
+      if (node != null) {
+        q.setString(1, node);
+      }
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          ItemRecord item = read(rs);
+          String owner = schema >= 3 ? rs.getString(26) : null; // after the 16 item and 9 handler columns
+          out.add(new RunningItem(item, schema >= 3 ? readHandler(item.seq(), rs) : Optional.empty(),
+              owner == null ? "" : owner));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The nodes' last beats, by name, with how long ago each was on the database's clock (none before schema 6). */
+  List<NodeRecord> nodes(int schema) throws SQLException {
+    List<NodeRecord> out = new ArrayList<>();
+    if (schema < 6) {
+      return out;
+    }
+    try (PreparedStatement q = db.prepareStatement("SELECT node, beat_at, " + dialect.databaseMillis()
+        + " - beat_at, started_at, pid, version, running FROM nodes ORDER BY node"); ResultSet rs = q.executeQuery()) {
       while (rs.next()) {
-        ItemRecord item = read(rs);
-        out.add(new RunningItem(item, schema >= 3 ? readHandler(item.seq(), rs) : Optional.empty()));
+        out.add(new NodeRecord(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)),
+            java.time.Duration.ofMillis(Math.max(0, rs.getLong(3))), Instant.ofEpochMilli(rs.getLong(4)), rs.getLong(5),
+            rs.getString(6), rs.getInt(7)));
       }
     }
     return out;
@@ -263,6 +347,19 @@ final class LedgerSession implements AutoCloseable {
       ps.setNull(index, Types.INTEGER);
     } else {
       ps.setLong(index, value);
+    }
+  }
+
+  /** Item version {@code seq} as it is now. */
+  ItemRecord item(long seq) throws SQLException {
+    try (PreparedStatement q = db.prepareStatement("SELECT " + COLUMNS + " FROM items WHERE seq = ?")) {
+      q.setLong(1, seq);
+      try (ResultSet rs = q.executeQuery()) {
+        if (!rs.next()) {
+          throw new SQLException("no item " + seq);
+        }
+        return read(rs);
+      }
     }
   }
 

@@ -17,7 +17,8 @@ public final class LedgerStores {
   public static LedgerStore of(TendedConfig config) {
     if (config.ledger().shared()) {
       try {
-        return PostgresLedgerStore.at(config.ledger().url(), config.ledger().user(), config.ledger().password());
+        return PostgresLedgerStore.at(config.ledger().url(), config.ledger().user(), config.ledger().password(),
+            LedgerNode.shared(config.ledger().node(), config.supervisor().staleAfter()));
       } catch (IOException e) {
         throw new LedgerException(e.getMessage(), e);
       }

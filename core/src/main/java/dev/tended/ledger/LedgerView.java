@@ -43,6 +43,9 @@ public interface LedgerView extends AutoCloseable {
   /** Every running item with its recorded handler, if any, oldest first (the supervisor spares these). */
   List<RunningItem> running();
 
+  /** The nodes that wrote this ledger, by name, with their last beat (none before schema 6). */
+  List<NodeRecord> nodes();
+
   /** The attempts of item version {@code seq}, oldest first, with how each ended. */
   List<AttemptRecord> attempts(long seq);
 

@@ -29,6 +29,11 @@ final class PostgresDialect implements SqlDialect {
   }
 
   @Override
+  public String databaseMillis() {
+    return "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+  }
+
+  @Override
   public String greatest() {
     return "GREATEST";
   }

@@ -20,19 +20,34 @@ public final class PostgresLedgerStore extends SqlLedgerStore {
   private final String url;
   private final String user;
   private final String password;
+  private final LedgerNode node;
 
-  private PostgresLedgerStore(String url, String user, String password) {
+  private PostgresLedgerStore(String url, String user, String password, LedgerNode node) {
     if (!Objects.requireNonNull(url).startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + redacted(url));
     }
     this.url = url;
     this.user = user == null ? "" : user;
     this.password = password == null ? "" : password;
+    this.node = Objects.requireNonNull(node);
   }
 
-  /** The ledger in the database at {@code url}, as {@code user} with {@code password} (either may be empty). */
+  /**
+   * The ledger in the database at {@code url}, as {@code user} with {@code password} (either may be
+   * empty), written by {@code node}.
+   */
+  public static PostgresLedgerStore at(String url, String user, String password, LedgerNode node) {
+    return new PostgresLedgerStore(url, user, password, node);
+  }
+
+  /** As above, written by this host under its own name with the default lease (for tools and tests). */
   public static PostgresLedgerStore at(String url, String user, String password) {
-    return new PostgresLedgerStore(url, user, password);
+    return at(url, user, password, LedgerNode.shared(dev.tended.config.HostName.current(), java.time.Duration.ofMinutes(2)));
+  }
+
+  @Override
+  LedgerNode node() {
+    return node;
   }
 
   @Override
@@ -90,12 +105,17 @@ public final class PostgresLedgerStore extends SqlLedgerStore {
 
   private LedgerSession session(boolean readOnly, String operation) {
     try {
-      Connection db = connect();
-      db.setReadOnly(readOnly);
-      return new LedgerSession(db, describe(), PostgresDialect.INSTANCE);
+      return LedgerSession.reconnecting(connection(readOnly), describe(), PostgresDialect.INSTANCE,
+          () -> connection(readOnly));
     } catch (SQLException e) {
       throw new LedgerException(operation, e);
     }
+  }
+
+  private Connection connection(boolean readOnly) throws SQLException {
+    Connection db = connect();
+    db.setReadOnly(readOnly);
+    return db;
   }
 
   static String redacted(String url) {

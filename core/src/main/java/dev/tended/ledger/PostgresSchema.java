@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class PostgresSchema {
   /** The version this build writes. */
-  static final int CURRENT = 5;
+  static final int CURRENT = 6;
   /** The advisory lock key under which a node migrates (any constant shared by every node of the build). */
   private static final long MIGRATION_LOCK = 0x7465_6e64_6564L; // "tended"
 
@@ -102,7 +102,19 @@ final class PostgresSchema {
             drain INTEGER NOT NULL,
             since TEXT NOT NULL,
             asked_by TEXT NOT NULL)""",
-          "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")));
+          "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")),
+      new Migration(6, "running attempts' nodes and leases, and the nodes' beats", List.of(
+          "ALTER TABLE items ADD COLUMN IF NOT EXISTS owner_node TEXT",
+          "ALTER TABLE items ADD COLUMN IF NOT EXISTS lease_until BIGINT",
+          "CREATE INDEX IF NOT EXISTS items_running_by_node ON items (owner_node) WHERE state = 'running'",
+          """
+          CREATE TABLE IF NOT EXISTS nodes (
+            node TEXT PRIMARY KEY,
+            beat_at BIGINT NOT NULL,
+            started_at BIGINT NOT NULL,
+            pid BIGINT NOT NULL,
+            version TEXT NOT NULL,
+            running INTEGER NOT NULL)""")));
 
   private PostgresSchema() {}
 

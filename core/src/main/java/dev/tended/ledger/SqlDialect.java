@@ -23,6 +23,12 @@ interface SqlDialect {
   /** An SQL expression for a fresh random attempt token (32 hex digits). */
   String randomToken();
 
+  /**
+   * An SQL expression for the database's own clock in epoch milliseconds: what leases are measured
+   * on, so that nodes whose clocks disagree still agree on when a lease ends.
+   */
+  String databaseMillis();
+
   /** The scalar maximum of two values ({@code MAX(a, b)} in SQLite, {@code GREATEST} in PostgreSQL). */
   String greatest();
 

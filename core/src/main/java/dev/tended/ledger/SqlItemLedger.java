@@ -9,31 +9,48 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The worker's {@link ItemLedger} on an SQLite file in WAL mode with {@code synchronous=FULL}: each
- * method is one transaction, committed (and synced) before it returns.
+ * The worker's {@link ItemLedger} on SQL (an SQLite file in WAL mode with {@code synchronous=FULL},
+ * or a PostgreSQL database): each method is one transaction, committed before it returns.
+ *
+ * <p>On a ledger several nodes share, each claim records the claiming node and a lease on the
+ * database's clock; the node's heartbeat renews it ({@link #renewLeases}), another node takes an
+ * attempt whose lease ended ({@link #takeOverExpired}). Every write that ends or touches a running
+ * attempt is fenced by the attempt token this object got when it claimed or adopted the attempt: a
+ * node that lost an attempt to another cannot record over the new owner's.
  *
  * <p>Thread-safe: every method holds this object's lock around its one connection; {@link #finish}
  * queues first, so that concurrent finishes share one commit ({@link GroupCommit}). Other processes
- * (the supervisor's commands) may open the same file at the same time.
+ * (the supervisor's commands, other nodes) may open the same ledger at the same time.
  */
 final class SqlItemLedger implements ItemLedger {
   /** Versions of an id still to finish: an older one of these holds a newer version back. */
   private static final String UNFINISHED = "('pending', 'running', 'failed')";
 
+  /** The token check every write to a running attempt carries: the attempt is still the one this node holds. */
+  private static final String STILL_HELD = " AND (CAST(? AS TEXT) IS NULL OR attempt_token = ?)";
+
   private final LedgerSession db;
   private final Clock clock;
+  private final LedgerNode node;
   private final GroupCommit<Write> writes;
   private final LedgerPruning pruning;
+  /** The attempt token of each attempt this node claimed or adopted and has not ended: its fence. Under this object's lock. */
+  private final Map<Long, String> tokens = new HashMap<>();
 
-  SqlItemLedger(LedgerSession db, Clock clock) {
+  SqlItemLedger(LedgerSession db, Clock clock, LedgerNode node) {
     this.db = db;
     this.clock = clock;
+    this.node = node;
     this.writes = new GroupCommit<>(this, this::commitWrites);
     this.pruning = new SqlLedgerPruning(db, this, clock);
   }
@@ -127,17 +144,21 @@ final class SqlItemLedger implements ItemLedger {
       }
       List<ItemRecord> claimed = new ArrayList<>();
       try (PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = 'running',"
-          + " attempts = attempts + 1, attempt_token = " + db.dialect().randomToken() + ", last_started_at = ?, updated_at = ?"
+          + " attempts = attempts + 1, attempt_token = " + db.dialect().randomToken() + ", last_started_at = ?, updated_at = ?,"
+          + " owner_node = ?, lease_until = " + db.dialect().databaseMillis() + " + ?"
           + " WHERE seq IN " + in
           + " RETURNING " + LedgerSession.COLUMNS)) {
         up.setLong(1, now);
         up.setLong(2, now);
+        up.setString(3, node.name());
+        up.setLong(4, node.lease().toMillis());
         try (ResultSet rs = up.executeQuery()) {
           while (rs.next()) {
             claimed.add(LedgerSession.read(rs));
           }
         }
       }
+      claimed.forEach(r -> tokens.put(r.seq(), r.attemptToken()));
       claimed.sort(Comparator.comparingLong(ItemRecord::seq));
       return claimed;
     });
@@ -178,12 +199,24 @@ final class SqlItemLedger implements ItemLedger {
     if (ending == AttemptEnding.HANDED_BACK || ending == AttemptEnding.INTERRUPTED) {
       throw new IllegalArgumentException("an attempt " + ending.wireName() + " is recorded by its own method");
     }
-    writes.submit(new Finish(seq, to, ending, exitCode, detail, nextAttemptAt, clock.millis()), "finish item " + seq);
+    writes.submit(new Finish(seq, to, ending, exitCode, detail, nextAttemptAt, clock.millis(), tokenOf(seq)),
+        "finish item " + seq);
   }
 
   @Override
   public void handlerStarted(HandlerRecord handler) {
-    writes.submit(new Started(handler), "record the handler of item " + handler.seq());
+    writes.submit(new Started(handler, tokenOf(handler.seq())), "record the handler of item " + handler.seq());
+  }
+
+  /** The token of this node's attempt at {@code seq}, or null when it knows none (then no write is fenced). */
+  private synchronized String tokenOf(long seq) {
+    return tokens.get(seq);
+  }
+
+  /** Sets the two parameters of {@link #STILL_HELD} from {@code index}. */
+  private static void setHeld(PreparedStatement ps, int index, String token) throws SQLException {
+    ps.setString(index, token);
+    ps.setString(index + 1, token);
   }
 
   /** A write that shares its commit with others ({@link GroupCommit}): each is one synced write per attempt. */
@@ -191,12 +224,12 @@ final class SqlItemLedger implements ItemLedger {
     long seq();
   }
 
-  /** One attempt's end, as queued for a shared commit. */
+  /** One attempt's end, as queued for a shared commit, with the token of the attempt it ends. */
   private record Finish(long seq, ItemState to, AttemptEnding ending, Integer exitCode, String detail,
-      Instant nextAttemptAt, long at) implements Write {}
+      Instant nextAttemptAt, long at, String token) implements Write {}
 
-  /** One attempt's handler processes, as queued for a shared commit. */
-  private record Started(HandlerRecord handler) implements Write {
+  /** One attempt's handler processes, as queued for a shared commit, with the token of its attempt. */
+  private record Started(HandlerRecord handler, String token) implements Write {
     @Override
     public long seq() {
       return handler.seq();
@@ -208,14 +241,15 @@ final class SqlItemLedger implements ItemLedger {
     db.inTransaction("record " + batch.size() + " attempt change(s)", () -> {
       try (PreparedStatement tr = db.connection().prepareStatement("INSERT INTO transitions"
               + " (item_seq, at, from_state, to_state, attempt, exit_code, detail, ending)"
-              + " SELECT seq, ?, 'running', ?, attempts, ?, ?, ? FROM items WHERE seq = ? AND state = 'running'");
+              + " SELECT seq, ?, 'running', ?, attempts, ?, ?, ? FROM items WHERE seq = ? AND state = 'running'"
+              + STILL_HELD);
           PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = ?, next_attempt_at = ?,"
               + " last_finished_at = ?, last_exit_code = ?, last_error = ?, updated_at = ?,"
               + " attempts = " + db.dialect().greatest() + "(attempts - ?, 0) WHERE seq = ?");
           PreparedStatement handler = db.connection().prepareStatement("INSERT INTO handlers"
               + " (item_seq, attempt, token, boot_id, waiter_pid, waiter_start_ticks, handler_pid,"
               + " handler_start_ticks, started_at, spec) SELECT seq, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM items"
-              + " WHERE seq = ? AND state = 'running' ON CONFLICT (item_seq) DO UPDATE SET attempt = excluded.attempt,"
+              + " WHERE seq = ? AND state = 'running'" + STILL_HELD + " ON CONFLICT (item_seq) DO UPDATE SET attempt = excluded.attempt,"
               + " token = excluded.token, boot_id = excluded.boot_id, waiter_pid = excluded.waiter_pid,"
               + " waiter_start_ticks = excluded.waiter_start_ticks, handler_pid = excluded.handler_pid,"
               + " handler_start_ticks = excluded.handler_start_ticks, started_at = excluded.started_at,"
@@ -223,7 +257,7 @@ final class SqlItemLedger implements ItemLedger {
           SqlAttemptTally tally = new SqlAttemptTally(db.connection())) {
         for (GroupCommit.Entry<Write> entry : batch) {
           Write w = entry.request();
-          if (w instanceof Finish f ? !finishOne(tr, up, tally, f) : !startedOne(handler, ((Started) w).handler())) {
+          if (w instanceof Finish f ? !finishOne(tr, up, tally, f) : !startedOne(handler, (Started) w)) {
             entry.fail(new ItemNotRunningException(w.seq()));
           }
         }
@@ -241,9 +275,11 @@ final class SqlItemLedger implements ItemLedger {
     tr.setString(4, f.detail());
     tr.setString(5, f.ending().wireName());
     tr.setLong(6, f.seq());
+    setHeld(tr, 7, f.token());
     if (tr.executeUpdate() != 1) {
       return false;
     }
+    tokens.remove(f.seq());
     up.setString(1, f.to().wireName());
     up.setLong(2, f.nextAttemptAt() == null ? f.at() : f.nextAttemptAt().toEpochMilli());
     up.setLong(3, f.at());
@@ -258,7 +294,8 @@ final class SqlItemLedger implements ItemLedger {
     return true;
   }
 
-  private static boolean startedOne(PreparedStatement ins, HandlerRecord h) throws SQLException {
+  private static boolean startedOne(PreparedStatement ins, Started started) throws SQLException {
+    HandlerRecord h = started.handler();
     ins.setInt(1, h.attempt());
     ins.setString(2, h.token());
     ins.setString(3, h.bootId());
@@ -269,12 +306,97 @@ final class SqlItemLedger implements ItemLedger {
     ins.setLong(8, h.startedAt().toEpochMilli());
     ins.setString(9, h.spec());
     ins.setLong(10, h.seq());
+    setHeld(ins, 11, started.token());
     return ins.executeUpdate() == 1;
   }
 
   @Override
   public synchronized List<RunningItem> running() {
-    return db.query("list running items", () -> db.running(db.dialect().currentSchema()));
+    List<RunningItem> mine = db.query("list running items",
+        () -> db.running(db.dialect().currentSchema(), node.sole() ? null : node.name()));
+    mine.forEach(r -> tokens.put(r.item().seq(), r.item().attemptToken()));
+    return mine;
+  }
+
+  @Override
+  public synchronized boolean holds(long seq) {
+    if (node.sole()) {
+      return true;
+    }
+    return db.query("check the lease of item " + seq, () -> {
+      try (PreparedStatement q = db.connection().prepareStatement(
+          "SELECT 1 FROM items WHERE seq = ? AND state = 'running' AND owner_node = ?" + STILL_HELD)) {
+        q.setLong(1, seq);
+        q.setString(2, node.name());
+        setHeld(q, 3, tokens.get(seq));
+        try (ResultSet rs = q.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
+  }
+
+  @Override
+  public synchronized Set<Long> renewLeases(NodeBeat beat) {
+    return db.inTransaction("renew the leases of node " + node.name(), () -> {
+      Map<Long, String> renewed = new HashMap<>();
+      try (PreparedStatement up = db.connection().prepareStatement("UPDATE items SET lease_until = "
+          + db.dialect().databaseMillis() + " + ? WHERE state = 'running' AND owner_node = ? RETURNING seq, attempt_token")) {
+        up.setLong(1, node.lease().toMillis());
+        up.setString(2, node.name());
+        try (ResultSet rs = up.executeQuery()) {
+          while (rs.next()) {
+            renewed.put(rs.getLong(1), rs.getString(2));
+          }
+        }
+      }
+      // The beat is kept on the database's clock: nodes() measures a node's silence there.
+      try (PreparedStatement nb = db.connection().prepareStatement("INSERT INTO nodes (node, beat_at, started_at, pid,"
+          + " version, running) VALUES (?, " + db.dialect().databaseMillis() + ", ?, ?, ?, ?) ON CONFLICT (node) DO UPDATE"
+          + " SET beat_at = excluded.beat_at, started_at = excluded.started_at, pid = excluded.pid,"
+          + " version = excluded.version, running = excluded.running")) {
+        nb.setString(1, node.name());
+        nb.setLong(2, beat.startedAt().toEpochMilli());
+        nb.setLong(3, beat.pid());
+        nb.setString(4, beat.version());
+        nb.setInt(5, renewed.size());
+        nb.executeUpdate();
+      }
+      Set<Long> lost = new HashSet<>();
+      tokens.forEach((seq, token) -> {
+        if (token != null && !token.equals(renewed.get(seq))) {
+          lost.add(seq);
+        }
+      });
+      lost.forEach(tokens::remove);
+      return lost;
+    });
+  }
+
+  @Override
+  public synchronized List<TakenOver> takeOverExpired(Map<String, Integer> maxInterruptions) {
+    long now = clock.millis();
+    return db.inTransaction("take over expired leases", () -> {
+      record Expired(long seq, String source, String owner) {}
+      List<Expired> expired = new ArrayList<>();
+      try (PreparedStatement q = db.connection().prepareStatement("SELECT i.seq, i.source, i.owner_node FROM items i"
+          + " WHERE i.state = 'running' AND i.owner_node <> ? AND i.lease_until < " + db.dialect().databaseMillis()
+          + " ORDER BY i.seq" + db.dialect().skipTaken())) {
+        q.setString(1, node.name());
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) {
+            expired.add(new Expired(rs.getLong(1), rs.getString(2), rs.getString(3)));
+          }
+        }
+      }
+      List<TakenOver> out = new ArrayList<>();
+      for (Expired e : expired) {
+        String detail = "its node " + e.owner() + " stopped renewing its lease; taken over by " + node.name();
+        interruptOne(e.seq(), detail, maxInterruptions.getOrDefault(e.source(), 5), null, now);
+        out.add(new TakenOver(db.item(e.seq()), e.owner()));
+      }
+      return out;
+    });
   }
 
   @Override
@@ -285,42 +407,49 @@ final class SqlItemLedger implements ItemLedger {
   @Override
   public synchronized ItemState interrupted(long seq, String detail, int maxInterruptions) {
     long now = clock.millis();
-    return db.inTransaction("record item " + seq + " interrupted", () -> {
-      int attempts;
-      int interruptions;
-      try (PreparedStatement q = db.connection().prepareStatement(
-          "SELECT attempts, interruptions FROM items WHERE seq = ? AND state = 'running'")) {
-        q.setLong(1, seq);
-        try (ResultSet rs = q.executeQuery()) {
-          if (!rs.next()) {
-            throw new ItemNotRunningException(seq);
-          }
-          attempts = rs.getInt(1);
-          interruptions = rs.getInt(2) + 1;
+    return db.inTransaction("record item " + seq + " interrupted",
+        () -> interruptOne(seq, detail, maxInterruptions, tokens.get(seq), now));
+  }
+
+  /** {@link #interrupted} inside the caller's transaction; {@code token} null takes any attempt (a take-over). */
+  private ItemState interruptOne(long seq, String detail, int maxInterruptions, String token, long now)
+      throws SQLException {
+    int attempts;
+    int interruptions;
+    try (PreparedStatement q = db.connection().prepareStatement(
+        "SELECT attempts, interruptions FROM items WHERE seq = ? AND state = 'running'" + STILL_HELD)) {
+      q.setLong(1, seq);
+      setHeld(q, 2, token);
+      try (ResultSet rs = q.executeQuery()) {
+        if (!rs.next()) {
+          throw new ItemNotRunningException(seq);
         }
+        attempts = rs.getInt(1);
+        interruptions = rs.getInt(2) + 1;
       }
-      boolean dead = interruptions >= maxInterruptions;
-      ItemState to = dead ? ItemState.DEAD : ItemState.PENDING;
-      String why = dead ? ItemLedger.interruptedTooOften(interruptions, detail) : detail;
-      try (PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = ?,"
-          + " attempts = " + db.dialect().greatest() + "(attempts - 1, 0), interruptions = ?, next_attempt_at = ?, updated_at = ?,"
-          + " last_finished_at = CASE WHEN ? THEN ? ELSE last_finished_at END, last_exit_code = NULL,"
-          + " last_error = ? WHERE seq = ?")) {
-        up.setString(1, to.wireName());
-        up.setInt(2, interruptions);
-        up.setLong(3, now);
-        up.setLong(4, now);
-        up.setBoolean(5, dead);
-        up.setLong(6, now);
-        up.setString(7, why);
-        up.setLong(8, seq);
-        up.executeUpdate();
-      }
-      db.transition(seq, now, ItemState.RUNNING, to, Math.max(attempts - 1, 0), AttemptEnding.INTERRUPTED, null, why);
-      tallyEnd(seq, AttemptEnding.INTERRUPTED, to, now);
-      db.forgetHandler(seq);
-      return to;
-    });
+    }
+    boolean dead = interruptions >= maxInterruptions;
+    ItemState to = dead ? ItemState.DEAD : ItemState.PENDING;
+    String why = dead ? ItemLedger.interruptedTooOften(interruptions, detail) : detail;
+    try (PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = ?,"
+        + " attempts = " + db.dialect().greatest() + "(attempts - 1, 0), interruptions = ?, next_attempt_at = ?, updated_at = ?,"
+        + " last_finished_at = CASE WHEN ? THEN ? ELSE last_finished_at END, last_exit_code = NULL,"
+        + " last_error = ? WHERE seq = ?")) {
+      up.setString(1, to.wireName());
+      up.setInt(2, interruptions);
+      up.setLong(3, now);
+      up.setLong(4, now);
+      up.setBoolean(5, dead);
+      up.setLong(6, now);
+      up.setString(7, why);
+      up.setLong(8, seq);
+      up.executeUpdate();
+    }
+    db.transition(seq, now, ItemState.RUNNING, to, Math.max(attempts - 1, 0), AttemptEnding.INTERRUPTED, null, why);
+    tallyEnd(seq, AttemptEnding.INTERRUPTED, to, now);
+    db.forgetHandler(seq);
+    tokens.remove(seq);
+    return to;
   }
 
   @Override
@@ -330,15 +459,17 @@ final class SqlItemLedger implements ItemLedger {
       int attempt = db.attemptsOf(seq);
       try (PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = 'pending',"
           + " attempts = " + db.dialect().greatest() + "(attempts - 1, 0), next_attempt_at = ?, updated_at = ?, last_error = ?"
-          + " WHERE seq = ? AND state = 'running'")) {
+          + " WHERE seq = ? AND state = 'running'" + STILL_HELD)) {
         up.setLong(1, now);
         up.setLong(2, now);
         up.setString(3, detail);
         up.setLong(4, seq);
+        setHeld(up, 5, tokens.get(seq));
         if (up.executeUpdate() != 1) {
-          return null; // not running (any more): nothing to hand back, and no transition to record
+          return null; // not running (any more), or no longer this node's: nothing to hand back
         }
       }
+      tokens.remove(seq);
       db.transition(seq, now, ItemState.RUNNING, ItemState.PENDING, Math.max(attempt - 1, 0),
           AttemptEnding.HANDED_BACK, null, detail);
       tallyEnd(seq, AttemptEnding.HANDED_BACK, ItemState.PENDING, now);
@@ -354,16 +485,18 @@ final class SqlItemLedger implements ItemLedger {
       int attempt = db.attemptsOf(seq);
       try (PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = 'dead',"
           + " attempts = " + db.dialect().greatest() + "(attempts - 1, 0), next_attempt_at = ?, last_finished_at = ?, last_exit_code = NULL,"
-          + " last_error = ?, updated_at = ? WHERE seq = ? AND state = 'running'")) {
+          + " last_error = ?, updated_at = ? WHERE seq = ? AND state = 'running'" + STILL_HELD)) {
         up.setLong(1, now);
         up.setLong(2, now);
         up.setString(3, detail);
         up.setLong(4, now);
         up.setLong(5, seq);
+        setHeld(up, 6, tokens.get(seq));
         if (up.executeUpdate() != 1) {
           throw new ItemNotRunningException(seq);
         }
       }
+      tokens.remove(seq);
       db.transition(seq, now, ItemState.RUNNING, ItemState.DEAD, Math.max(attempt - 1, 0),
           AttemptEnding.NOT_STARTED, null, detail);
       tallyEnd(seq, AttemptEnding.NOT_STARTED, ItemState.DEAD, now);

@@ -22,10 +22,13 @@ abstract class SqlLedgerStore implements LedgerStore {
   /** The schema version the view reads by (refusing a missing or newer one). */
   abstract int checkReadable(LedgerSession session);
 
+  /** Who writes through the item ledgers this store opens. */
+  abstract LedgerNode node();
+
   @Override
   public final ItemLedger openItemLedger(Clock clock) {
     Objects.requireNonNull(clock);
-    return new SqlItemLedger(openMigrated(), clock);
+    return new SqlItemLedger(openMigrated(), clock, node());
   }
 
   @Override

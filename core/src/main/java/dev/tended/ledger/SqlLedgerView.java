@@ -298,6 +298,11 @@ final class SqlLedgerView implements LedgerView {
   }
 
   @Override
+  public synchronized List<NodeRecord> nodes() {
+    return db.query("list the nodes", () -> db.nodes(schema));
+  }
+
+  @Override
   public synchronized List<AttemptRecord> attempts(long seq) {
     return db.query("list the attempts of item " + seq, () -> db.attempts(seq, schema));
   }

@@ -29,6 +29,11 @@ final class SqliteDialect implements SqlDialect {
   }
 
   @Override
+  public String databaseMillis() {
+    return "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+  }
+
+  @Override
   public String greatest() {
     return "MAX";
   }

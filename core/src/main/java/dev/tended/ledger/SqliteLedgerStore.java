@@ -28,6 +28,11 @@ public final class SqliteLedgerStore extends SqlLedgerStore {
   }
 
   @Override
+  LedgerNode node() {
+    return LedgerNode.sole("local");
+  }
+
+  @Override
   public boolean present() {
     return java.nio.file.Files.isRegularFile(file);
   }

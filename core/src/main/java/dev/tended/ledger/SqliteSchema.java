@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class SqliteSchema {
   /** The version this build writes. */
-  static final int CURRENT = 5;
+  static final int CURRENT = 6;
 
   /** One step: from {@code version - 1} to {@code version}. */
   private record Migration(int version, String what, List<String> statements) {}
@@ -123,7 +123,21 @@ final class SqliteSchema {
             source TEXT PRIMARY KEY,
             drain INTEGER NOT NULL,
             since TEXT NOT NULL,
-            asked_by TEXT NOT NULL)""")));
+            asked_by TEXT NOT NULL)""")),
+      // issue 15: the ledger shared by the workers of several hosts. Each running attempt belongs to a
+      // node and holds a lease (on the database's clock) its node's heartbeat renews; each node's
+      // last beat is kept for status. One SQLite file has one node, but the faces are the same.
+      new Migration(6, "running attempts' nodes and leases, and the nodes' beats", List.of(
+          "ALTER TABLE items ADD COLUMN owner_node TEXT",
+          "ALTER TABLE items ADD COLUMN lease_until INTEGER",
+          """
+          CREATE TABLE IF NOT EXISTS nodes (
+            node TEXT PRIMARY KEY,
+            beat_at INTEGER NOT NULL,
+            started_at INTEGER NOT NULL,
+            pid INTEGER NOT NULL,
+            version TEXT NOT NULL,
+            running INTEGER NOT NULL)""")));
 
   private SqliteSchema() {}
 
