@@ -100,6 +100,10 @@ public final class PostgresLedgerStore extends SqlLedgerStore {
       props.setProperty("password", password);
     }
     props.setProperty("ApplicationName", "tended");
+    // A network cut must fail a call, not hang it with the ledger's lock held (the URL may say otherwise).
+    props.setProperty("connectTimeout", "10");
+    props.setProperty("socketTimeout", "60");
+    props.setProperty("tcpKeepAlive", "true");
     return props;
   }
 

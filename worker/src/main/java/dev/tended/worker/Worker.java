@@ -9,12 +9,14 @@ import dev.tended.ledger.ItemLedger;
 import dev.tended.ledger.LedgerStore;
 import dev.tended.ledger.LedgerStores;
 import dev.tended.ledger.LedgerView;
+import dev.tended.ledger.NodeBeat;
 import dev.tended.logging.Kv;
 import dev.tended.queue.QueueSource;
 import dev.tended.queue.QueueSourceWrapper;
 import dev.tended.posix.BootId;
 import dev.tended.retention.PrunedFiles;
 import dev.tended.retention.RetentionRun;
+import dev.tended.worker.cluster.LeaseKeeper;
 import dev.tended.worker.control.ControlDesk;
 import dev.tended.worker.dispatch.Dispatcher;
 import dev.tended.worker.handler.CommandRunner;
@@ -154,6 +156,13 @@ public final class Worker {
     });
     if (controlDesk != null) {
       lifecycle.manage("control", controlDesk); // started here; stopped before the dispatcher it acts on
+    }
+    if (config.ledger().shared()) {
+      LeaseKeeper leases = new LeaseKeeper(ledger, new NodeBeat(clock.instant(), ProcessHandle.current().pid(),
+          WorkerMain.version()), config.heartbeat().interval(), config.supervisor().staleAfter(),
+          config.sources().stream().collect(Collectors.toMap(SourceConfig::name, s -> s.retry().maxInterruptions())),
+          dispatcher::leaseLost, dispatcher::nudge, System::nanoTime);
+      lifecycle.manage("leases", leases);
     }
     Pruner pruner = new Pruner(config.retention(), ledger.pruning(), new RetentionRun(config.retention(),
         new PrunedFiles(config.dataDir(), config.resultsDir(), config.workDir()), clock, RetentionRun.BATCH),

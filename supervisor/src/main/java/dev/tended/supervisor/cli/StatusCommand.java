@@ -117,6 +117,10 @@ final class StatusCommand implements Callable<Integer> {
             Kv.visible(p.askedBy()), p.drain() ? " (drain: running handlers finish)" : "");
       }
     }
+    for (StatusJson.Node n : snapshot.nodes()) {
+      out.printf("node: %s %s %.0fs%s, runs %d (pid %d, %s)%n", n.node(), n.alive() ? "beat" : "SILENT for",
+          n.silentSeconds(), n.alive() ? " ago" : "", n.running(), n.pid(), n.version());
+    }
     out.println();
     out.printf("%-20s %9s %9s %9s %9s %11s%n", "SOURCE", "PENDING", "RUNNING", "FAILED", "DEAD", "SUCCEEDED");
     for (String n : names) {

@@ -80,6 +80,7 @@ public final class HealthDiagnosis {
     OutcomesRecordedCheck.of(status, now).ifPresent(checks::add);
     queueFilesCheck(config, status, checks);
     Optional<Map<String, Map<ItemState, Long>>> counts = ledgerCheck(config, checks);
+    ClusterCheck.of(config).ifPresent(checks::add);
     deadItemsCheck(config, status, counts, checks);
     breakersCheck(status, checks);
     PausedCheck.of(status).ifPresent(checks::add);
@@ -412,7 +413,7 @@ public final class HealthDiagnosis {
     return a.compareTo(b) >= 0 ? a : b;
   }
 
-  private static String secs(Duration d) {
+  static String secs(Duration d) {
     long ms = d.toMillis();
     return ms < 10_000 ? String.format("%.1fs", ms / 1000.0) : (ms / 1000) + "s";
   }

@@ -25,7 +25,24 @@ import java.util.Optional;
  * @param sources the configured sources the filter keeps, in the configuration's order
  * @param items the newest items the filters keep, newest first
  */
-public record StatusJson(Instant checkedAt, Heartbeat heartbeat, List<Source> sources, List<Item> items) {
+public record StatusJson(Instant checkedAt, Heartbeat heartbeat, List<Source> sources, List<Item> items,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    List<Node> nodes) {
+
+  /**
+   * A node of a shared ledger (absent on SQLite): its last beat, on the database's clock, and how many
+   * attempts it runs now.
+   */
+  public record Node(String node, Instant beatAt, double silentSeconds, boolean alive, long pid, String version,
+      long running) {
+    static List<Node> of(List<dev.tended.ledger.NodeRecord> nodes, List<dev.tended.ledger.RunningItem> running,
+        Duration lease) {
+      Map<String, Long> runs = running.stream().collect(java.util.stream.Collectors.groupingBy(
+          dev.tended.ledger.RunningItem::node, java.util.stream.Collectors.counting()));
+      return nodes.stream().map(n -> new Node(n.node(), n.beatAt(), n.silentFor().toMillis() / 1000.0,
+          n.aliveWithin(lease), n.pid(), n.version(), runs.getOrDefault(n.node(), 0L))).toList();
+    }
+  }
 
   /** The heartbeat as read; {@code stale} when {@code updatedAt} is older than {@code supervisor.staleAfter}. */
   public record Heartbeat(String state, long pid, long sequence, Instant updatedAt, Double ageSeconds, boolean stale) {

@@ -31,16 +31,18 @@ import java.util.Optional;
  * @param pauses the operators' pauses by source
  * @param flow the flow figures by source (the ledger's; the heartbeat's when the ledger cannot give them)
  * @param items the newest items the filter keeps, newest first
+ * @param nodes on a ledger several nodes share, each node's last beat and what it runs; empty on SQLite
  */
 public record StatusSnapshot(Instant at, Optional<WorkerStatus> heartbeat, List<String> names,
     Map<String, Map<ItemState, Long>> counts, Map<String, SourcePause> pauses, Map<String, SourceFlow> flow,
-    List<ItemRecord> items) {
+    List<ItemRecord> items, List<StatusJson.Node> nodes) {
 
   public StatusSnapshot {
     Objects.requireNonNull(at);
     Objects.requireNonNull(heartbeat);
     names = List.copyOf(names);
     items = List.copyOf(items);
+    nodes = List.copyOf(nodes);
   }
 
   /** The worker's status file as read now, empty when there is none or it cannot be read. */
@@ -65,7 +67,9 @@ public record StatusSnapshot(Instant at, Optional<WorkerStatus> heartbeat, List<
     Map<String, SourcePause> pauses = ledger.pauses();
     Map<String, SourceFlow> flow = flow(ledger, heartbeat, now);
     List<ItemRecord> items = filter.newest(ledger, Math.max(0, recent), total);
-    return new StatusSnapshot(now, heartbeat, names, counts, pauses, flow, items);
+    List<StatusJson.Node> nodes = cfg.ledger().shared()
+        ? StatusJson.Node.of(ledger.nodes(), ledger.running(), cfg.supervisor().staleAfter()) : List.of();
+    return new StatusSnapshot(now, heartbeat, names, counts, pauses, flow, items, nodes);
   }
 
   /** The JSON model; the heartbeat is stale when older than {@code staleAfter}. */
@@ -74,7 +78,7 @@ public record StatusSnapshot(Instant at, Optional<WorkerStatus> heartbeat, List<
         names.stream().map(n -> StatusJson.Source.of(n, counts.getOrDefault(n, Map.of()),
             Optional.ofNullable(pauses.get(n)), heartbeat.map(s -> s.sources().get(n)),
             flow.getOrDefault(n, SourceFlow.NONE), at)).toList(),
-        items.stream().map(StatusJson.Item::of).toList());
+        items.stream().map(StatusJson.Item::of).toList(), nodes.isEmpty() ? null : nodes);
   }
 
   /** The flow as the heartbeat last saw it, for a ledger that cannot say (its age then grows since then). */

@@ -42,7 +42,12 @@ final class ActiveHandlers {
       /** A pause without drain: the item goes back to pending, no attempt counted. */
       PAUSE,
       /** A cancel: the item ends dead. */
-      CANCEL
+      CANCEL,
+      /**
+       * Another node took the attempt over (this node did not renew its lease in time): the handler
+       * stops and nothing is recorded, the attempt being the new owner's.
+       */
+      LEASE_LOST
     }
   }
 
@@ -130,6 +135,14 @@ final class ActiveHandlers {
           stop(e.getKey(), e.getValue(), why);
           return e.getValue();
         });
+  }
+
+  /** Asks the running handler of item version {@code seq}, if one runs, to stop, for {@code why}. */
+  Optional<ItemRecord> stopSeq(long seq, StopAsked why) {
+    return running.entrySet().stream().filter(e -> e.getValue().seq() == seq).findFirst().map(e -> {
+      stop(e.getKey(), e.getValue(), why);
+      return e.getValue();
+    });
   }
 
   private void stop(RunningHandler handler, ItemRecord item, StopAsked why) {

@@ -68,7 +68,8 @@ final class AttemptRunner {
     this.ledger = ledger;
     this.leaving = leaving;
     this.handlers = new ActiveHandlers(runner, leaving);
-    this.recorder = new OutcomeRecorder(results, () -> leaving.get() != ActiveHandlers.Leaving.NO, ledger::attempts);
+    this.recorder = new OutcomeRecorder(results, () -> leaving.get() != ActiveHandlers.Leaving.NO, ledger::attempts,
+        ledger::holds);
     this.clock = clock;
   }
 
@@ -101,6 +102,15 @@ final class AttemptRunner {
    */
   Optional<ItemRecord> cancelRunning(String source, String id, String askedBy) {
     return handlers.stopItem(source, id, new ActiveHandlers.StopAsked(ActiveHandlers.StopAsked.Why.CANCEL, askedBy));
+  }
+
+  /**
+   * Another node took these attempts over: their handlers stop (TERM, kill grace, KILL) and nothing
+   * of them is recorded. Returns the items whose handlers ran here.
+   */
+  List<ItemRecord> stopLost(java.util.Set<Long> seqs) {
+    ActiveHandlers.StopAsked lost = new ActiveHandlers.StopAsked(ActiveHandlers.StopAsked.Why.LEASE_LOST, "");
+    return seqs.stream().flatMap(seq -> handlers.stopSeq(seq, lost).stream()).toList();
   }
 
   /**
@@ -231,6 +241,10 @@ final class AttemptRunner {
       case CANCELLED -> {
         if (asked.isEmpty()) {
           return handBack(item, attempt, "stopping");
+        }
+        if (asked.get().why() == ActiveHandlers.StopAsked.Why.LEASE_LOST) {
+          ItemEvents.recordAbandoned(item, "its lease was taken over by another node");
+          return Ended.NEUTRAL;
         }
         if (asked.get().why() == ActiveHandlers.StopAsked.Why.PAUSE) {
           return handBack(item, attempt, "paused", "paused by an operator (" + asked.get().askedBy() + ")");

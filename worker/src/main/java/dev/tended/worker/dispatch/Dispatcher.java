@@ -310,6 +310,16 @@ public final class Dispatcher implements OperatorControls {
     return attempts.cancelWaiting(source, id, askedBy);
   }
 
+  /**
+   * Another node took these attempts over while this one did not renew its leases: their handlers
+   * stop, nothing of them is recorded. Safe from any thread.
+   */
+  public void leaseLost(java.util.Set<Long> seqs) {
+    attempts.stopLost(seqs).forEach(item -> log.warn("item_lease_lost source={} id={} seq={} attempt={}"
+        + " action=stopping_handler note=\"another node took it over; its outcome is that node's\"", item.source(),
+        dev.tended.logging.Kv.q(item.id()), item.seq(), item.attempts()));
+  }
+
   /** Each source's pause as last published. */
   public Map<String, SourceHold> holds() {
     return Map.copyOf(holds);

@@ -51,12 +51,19 @@ final class OutcomeRecorder {
   private final ResultWriter results;
   private final BooleanSupplier stopping;
   private final LongFunction<List<AttemptRecord>> earlierAttempts;
+  private final java.util.function.LongPredicate stillHeld;
 
-  /** @param earlierAttempts an item version's attempts as the ledger holds them (for the result file) */
-  OutcomeRecorder(ResultWriter results, BooleanSupplier stopping, LongFunction<List<AttemptRecord>> earlierAttempts) {
+  /**
+   * @param earlierAttempts an item version's attempts as the ledger holds them (for the result file)
+   * @param stillHeld whether the attempt at a seq is still this node's ({@link dev.tended.ledger.ItemLedger#holds}):
+   *     asked before the result file is written, so that an attempt another node took over leaves none
+   */
+  OutcomeRecorder(ResultWriter results, BooleanSupplier stopping, LongFunction<List<AttemptRecord>> earlierAttempts,
+      java.util.function.LongPredicate stillHeld) {
     this.results = Objects.requireNonNull(results);
     this.stopping = Objects.requireNonNull(stopping);
     this.earlierAttempts = Objects.requireNonNull(earlierAttempts);
+    this.stillHeld = Objects.requireNonNull(stillHeld);
   }
 
   /**
@@ -70,6 +77,9 @@ final class OutcomeRecorder {
     Duration wait = FIRST_WAIT;
     while (true) {
       try {
+        if (!stillHeld.test(item.seq())) {
+          throw new ItemNotRunningException(item.seq());
+        }
         if (verdict.finishesItem()) {
           results.write(itemResult(item, attempts, result, verdict));
         }

@@ -173,6 +173,11 @@ class HeartbeatFlowTest {
     }
 
     @Override
+    public List<dev.tended.ledger.NodeRecord> nodes() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public List<AttemptRecord> attempts(long seq) {
       throw new UnsupportedOperationException();
     }
