@@ -7,7 +7,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A test of one SQLite ledger file whose faces run on a {@link SteppedClock} and are closed after each test. */
+/**
+ * A test of one ledger (a SQLite file here; a subclass may give another {@link #store}) whose faces
+ * run on a {@link SteppedClock} and are closed after each test.
+ */
 abstract class SteppedLedgerTest {
   static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
 
@@ -26,12 +29,22 @@ abstract class SteppedLedgerTest {
     return dir.resolve("ledger.db");
   }
 
+  /** The ledger under test: the SQLite file {@link #file}. */
+  protected LedgerStore store() {
+    return SqliteLedgerStore.at(file());
+  }
+
+  /** False for a store that is not the SQLite {@link #file}: its file-level tests are skipped. */
+  protected boolean onSqliteFile() {
+    return true;
+  }
+
   ItemLedger ledger() {
-    return kept(SqliteLedgerStore.at(file()).openItemLedger(clock));
+    return kept(store().openItemLedger(clock));
   }
 
   LedgerView view() {
-    return kept(SqliteLedgerStore.at(file()).openView());
+    return kept(store().openView());
   }
 
   private <T extends AutoCloseable> T kept(T c) {
