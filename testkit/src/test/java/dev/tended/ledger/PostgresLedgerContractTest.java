@@ -3,7 +3,6 @@ package dev.tended.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tended.testkit.postgres.PostgresServer;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -11,53 +10,36 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The ledger contract on PostgreSQL, the same suite the SQLite ledger passes, on a real server from
- * Debian's postgresql package started for this class ({@link PostgresServer}), a fresh database for
+ * Debian's postgresql package ({@link TestDatabases}, a {@link PostgresServer}), a fresh database for
  * each test; and what only the PostgreSQL ledger has: its schema version, a URL's password kept out of
  * messages.
  */
 class PostgresLedgerContractTest extends LedgerContractTest {
-  private static final AtomicInteger DATABASES = new AtomicInteger();
-  @TempDir static Path serverDir;
-  private static PostgresServer server;
   private String url;
-
-  @BeforeAll
-  static void startTheServer() throws Exception {
-    Assumptions.assumeTrue(PostgresServer.installed(), "no PostgreSQL server programs (Debian's postgresql)");
-    server = PostgresServer.start(serverDir);
-  }
-
-  @AfterAll
-  static void stopTheServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
+  private String user;
 
   @BeforeEach
   void aFreshDatabase() throws Exception {
-    url = server.createDatabase("ledger_" + DATABASES.incrementAndGet());
+    Assumptions.assumeTrue(TestDatabases.available(), "no PostgreSQL server programs (Debian's postgresql)");
+    url = TestDatabases.freshUrl();
+    user = TestDatabases.server().user();
   }
 
   @Override
   protected LedgerStore store() {
-    return PostgresLedgerStore.at(url, server.user(), "");
+    return PostgresLedgerStore.at(url, user, "");
   }
 
   /** What another node's long transaction does: holds a lock that every write of the items waits for. */
   @Override
   protected AutoCloseable holdWriteLockElsewhere() throws Exception {
-    Connection other = DriverManager.getConnection(url, server.user(), "");
+    Connection other = DriverManager.getConnection(url, user, "");
     other.setAutoCommit(false);
     try (Statement st = other.createStatement()) {
       st.execute("LOCK TABLE items IN EXCLUSIVE MODE");
@@ -73,7 +55,7 @@ class PostgresLedgerContractTest extends LedgerContractTest {
   @Test
   void aNewDatabaseIsWrittenAtTheCurrentSchemaVersion() throws Exception {
     ledger();
-    try (Connection c = DriverManager.getConnection(url, server.user(), "")) {
+    try (Connection c = DriverManager.getConnection(url, user, "")) {
       assertThat(PostgresSchema.versionOf(c)).isEqualTo(PostgresSchema.CURRENT);
     }
   }

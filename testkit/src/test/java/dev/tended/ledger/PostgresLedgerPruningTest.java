@@ -3,14 +3,14 @@ package dev.tended.ledger;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 
-/** {@link LedgerPruningTest} on a real PostgreSQL server ({@link PostgresSteppedLedgers}): the same behaviour on both ledgers. */
+/** {@link LedgerPruningTest} on a real PostgreSQL server ({@link TestDatabases}): the same behaviour on both ledgers. */
 class PostgresLedgerPruningTest extends LedgerPruningTest {
   private LedgerStore store;
 
   @BeforeEach
   void aFreshDatabase() throws Exception {
-    Assumptions.assumeTrue(PostgresSteppedLedgers.available(), "no PostgreSQL server programs (Debian's postgresql)");
-    store = PostgresSteppedLedgers.freshStore();
+    Assumptions.assumeTrue(TestDatabases.available(), "no PostgreSQL server programs (Debian's postgresql)");
+    store = TestDatabases.freshStore();
   }
 
   @Override

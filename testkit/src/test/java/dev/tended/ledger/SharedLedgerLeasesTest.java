@@ -5,20 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.tended.testkit.postgres.PostgresServer;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What only a ledger several nodes share has, on a real PostgreSQL server: each node sees and adopts
@@ -27,29 +22,16 @@ import org.junit.jupiter.api.io.TempDir;
  * renewal, the nodes' beats are listed, and a face outlives a restart of the database.
  */
 class SharedLedgerLeasesTest {
-  private static final AtomicInteger DATABASES = new AtomicInteger();
   private static final NodeBeat BEAT = new NodeBeat(Instant.parse("2026-12-01T00:00:00Z"), 4242, "test");
-  @TempDir static Path serverDir;
-  private static PostgresServer server;
   private String url;
+  private PostgresServer server;
   private final List<AutoCloseable> opened = new java.util.ArrayList<>();
-
-  @BeforeAll
-  static void startTheServer() throws Exception {
-    Assumptions.assumeTrue(PostgresServer.installed(), "no PostgreSQL server programs (Debian's postgresql)");
-    server = PostgresServer.start(serverDir);
-  }
-
-  @AfterAll
-  static void stopTheServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   @BeforeEach
   void aFreshDatabase() throws Exception {
-    url = server.createDatabase("leases_" + DATABASES.incrementAndGet());
+    Assumptions.assumeTrue(TestDatabases.available(), "no PostgreSQL server programs (Debian's postgresql)");
+    server = TestDatabases.server();
+    url = TestDatabases.freshUrl();
   }
 
   @AfterEach

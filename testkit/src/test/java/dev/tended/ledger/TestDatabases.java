@@ -6,18 +6,29 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One PostgreSQL server for the stepped-clock suites (retention, statistics) that run on SQLite in
- * core and here again on PostgreSQL: started by the first test that needs it, a fresh database per
- * test, stopped when the JVM ends (its folder is a temporary one of its own).
+ * One PostgreSQL server for every ledger suite here (the contract, retention, statistics, leases):
+ * started by the first test that needs it, a fresh database per test, stopped and its temporary
+ * folder removed when the JVM ends. The suites run one after another, so one of them may stop and
+ * start it again ({@link PostgresServer#stop}, {@link PostgresServer#startAgain}).
  */
-final class PostgresSteppedLedgers {
+final class TestDatabases {
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private static PostgresServer server;
 
-  private PostgresSteppedLedgers() {}
+  private TestDatabases() {}
 
   /** A store on a new, empty database. */
-  static synchronized LedgerStore freshStore() throws IOException {
+  static LedgerStore freshStore() throws IOException {
+    return PostgresLedgerStore.at(freshUrl(), server().user(), "");
+  }
+
+  /** The URL of a new, empty database. */
+  static String freshUrl() throws IOException {
+    return server().createDatabase("ledger_" + DATABASES.incrementAndGet());
+  }
+
+  /** The server, started on first use. */
+  static synchronized PostgresServer server() throws IOException {
     if (server == null) {
       Path dir = java.nio.file.Files.createTempDirectory("tended-pg-stepped");
       server = PostgresServer.start(dir);
@@ -31,8 +42,7 @@ final class PostgresSteppedLedgers {
         }
       }));
     }
-    String url = server.createDatabase("stepped_" + DATABASES.incrementAndGet());
-    return PostgresLedgerStore.at(url, server.user(), "");
+    return server;
   }
 
   static boolean available() {
