@@ -27,6 +27,28 @@ public final class LedgerStores {
   }
 
   /**
+   * Each configured source's poller as the cluster's job store knows it ({@link PollerOwners}): the
+   * node that polls it, or empty while none holds it. Empty map on a ledger of one host.
+   *
+   * @throws LedgerException when the database cannot be read
+   */
+  public static java.util.Map<String, java.util.Optional<String>> pollers(TendedConfig config) {
+    java.util.Map<String, java.util.Optional<String>> out = new java.util.LinkedHashMap<>();
+    if (!config.ledger().shared()) {
+      return out;
+    }
+    PostgresLedgerStore store = (PostgresLedgerStore) of(config);
+    java.util.Map<String, java.util.Optional<String>> held = new java.util.HashMap<>();
+    try (java.sql.Connection db = store.connect()) {
+      PollerOwners.read(db).forEach(o -> held.put(o.source(), o.node()));
+    } catch (java.sql.SQLException e) {
+      throw new LedgerException("read the pollers of " + store.describe(), e);
+    }
+    config.sources().forEach(s -> out.put(s.name(), held.getOrDefault(s.name(), java.util.Optional.empty())));
+    return out;
+  }
+
+  /**
    * The worker's state machine on the configured ledger, only when it can be trusted: a SQLite
    * file through {@link LedgerCheck}; a database is created or migrated as needed (a database that
    * lost its items is the database's administrator's matter, not a file that went missing).

@@ -28,6 +28,8 @@ import dev.tended.worker.notify.ServiceEvents;
 import dev.tended.worker.results.ResultWriter;
 import dev.tended.worker.retention.Pruner;
 import dev.tended.worker.source.PollScheduler;
+import dev.tended.worker.source.SourceOwnership;
+import dev.tended.worker.source.SourceOwnerships;
 import dev.tended.worker.source.QueueSources;
 import dev.tended.worker.source.QueueWatcher;
 import dev.tended.worker.source.SourcePoller;
@@ -138,7 +140,9 @@ public final class Worker {
       progress.register(poller.part(), s.pollInterval());
       pollers.add(poller);
     }
-    PollScheduler polls = new PollScheduler(pollers);
+    // Started here, stopped after the polls: on a shared ledger it holds this node's sources.
+    SourceOwnership ownership = lifecycle.manage("source-ownership", SourceOwnerships.of(config, store));
+    PollScheduler polls = new PollScheduler(pollers, ownership);
     QueueWatcher watcher = QueueWatcher.forSources(config.sources(), polls::pollSoon, watchServices);
     Heartbeat heartbeat = new Heartbeat(config, ledgerView, progress, polls::reports, dispatcher::breakers,
         dispatcher::recordErrors, dispatcher::holds, watcher::fastPath, events, clock, WorkerMain.version());

@@ -32,10 +32,21 @@ final class ClusterCheck {
       return Optional.empty();
     }
     try (LedgerView view = LedgerStores.of(config).openView()) {
-      return Optional.of(judge(config.ledger().node(), config.supervisor().staleAfter(), view.nodes(), view.running()));
+      Check nodes = judge(config.ledger().node(), config.supervisor().staleAfter(), view.nodes(), view.running());
+      return Optional.of(withPollers(nodes, LedgerStores.pollers(config)));
     } catch (RuntimeException e) {
       return Optional.of(new Check(NAME, Level.UNKNOWN, "cannot read the nodes: " + e.getMessage()));
     }
+  }
+
+  /** The check with each source's poller added; degraded while a source has none. */
+  static Check withPollers(Check nodes, Map<String, Optional<String>> pollers) {
+    List<String> unheld = pollers.entrySet().stream().filter(e -> e.getValue().isEmpty()).map(Map.Entry::getKey)
+        .toList();
+    String polled = pollers.entrySet().stream().map(e -> e.getKey() + " by " + e.getValue().orElse("no node"))
+        .collect(Collectors.joining(", "));
+    Level level = unheld.isEmpty() ? nodes.level() : Level.DEGRADED;
+    return new Check(NAME, level, nodes.detail() + (polled.isEmpty() ? "" : " — polled: " + polled));
   }
 
   static Check judge(String self, Duration lease, List<NodeRecord> nodes, List<RunningItem> running) {

@@ -162,8 +162,15 @@ public final class HealthDiagnosis {
     }
     List<String> parts = new ArrayList<>();
     Level level = Level.OK;
+    Map<String, Optional<String>> pollers = pollersOrNone(config);
     for (SourceConfig src : config.sources()) {
       SourceStatus ss = status.get().sources().get(src.name());
+      Optional<String> elsewhere = pollers.getOrDefault(src.name(), Optional.empty())
+          .filter(n -> !n.equals(config.ledger().node()));
+      if (elsewhere.isPresent()) {
+        parts.add(src.name() + " polled by node " + elsewhere.get());
+        continue;
+      }
       // Three polls and a beat late, but never tighter than staleAfter: a poller that late also stops the heartbeat.
       Duration bound = max(src.pollInterval().multipliedBy(3).plus(config.heartbeat().interval()),
           config.supervisor().staleAfter());
@@ -238,6 +245,15 @@ public final class HealthDiagnosis {
         ? new Check("queue_files", Level.OK, "every queue file parses" + (fine.isEmpty() ? " (no json-queue sources)"
             : " (" + String.join(", ", fine) + ")"))
         : new Check("queue_files", Level.DEGRADED, String.join("; ", faults)));
+  }
+
+  /** Who polls each source on a shared ledger (the cluster check says when that cannot be read); none on SQLite. */
+  private static Map<String, Optional<String>> pollersOrNone(TendedConfig config) {
+    try {
+      return LedgerStores.pollers(config);
+    } catch (RuntimeException e) {
+      return Map.of();
+    }
   }
 
   private Optional<Map<String, Map<ItemState, Long>>> ledgerCheck(TendedConfig config, List<Check> checks) {

@@ -50,4 +50,15 @@ class ClusterCheckTest {
     assertThat(check.level()).isEqualTo(Level.DEGRADED);
     assertThat(check.detail()).contains("this node (n3) has not beaten yet");
   }
+
+  @Test
+  void eachSourcesPollerIsListedAndASourceNoNodePollsIsDegraded() {
+    var nodes = ClusterCheck.judge("n1", LEASE, List.of(node("n1", 1)), List.of());
+    var held = ClusterCheck.withPollers(nodes, new java.util.LinkedHashMap<>(java.util.Map.of("ideas", Optional.of("n1"))));
+    assertThat(held.level()).isEqualTo(Level.OK);
+    assertThat(held.detail()).endsWith("polled: ideas by n1");
+    var unheld = ClusterCheck.withPollers(nodes, java.util.Map.of("qa", Optional.empty()));
+    assertThat(unheld.level()).isEqualTo(Level.DEGRADED);
+    assertThat(unheld.detail()).endsWith("polled: qa by no node");
+  }
 }

@@ -76,6 +76,15 @@ public final class ProgressBoard {
   }
 
   /**
+   * The part had nothing to do this period (another node polls its source): it counts as completed,
+   * unless a cycle of it is running, whose wedge this must not hide.
+   */
+  public void idle(String part) {
+    cycles.computeIfPresent(part, (k, c) -> c.runningSinceNanos() >= 0 ? c
+        : new Cycle(c.periodNanos(), nanoTime.getAsLong(), -1));
+  }
+
+  /**
    * The whole process was held for {@code gap} (see {@link PauseDetector}): every part's last
    * progress moves forward by that gap (never past now), so no part is blamed for it, while a part
    * that was already stuck before the pause stays as stuck as it was.

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,11 +32,15 @@ import org.slf4j.LoggerFactory;
  * waits while one is running, whether it was asked for by the timer or by {@link #pollSoon} (the
  * file-change fast path). A stop waits (within its budget) for the polls that are running, so what
  * they read is recorded before the ledger closes.
+ *
+ * <p>Each tick and each fast-path request first asks the {@link SourceOwnership} whether this node
+ * polls the source now: on a ledger several hosts share, only the node that holds a source polls it.
  */
 public final class PollScheduler implements Managed {
   private final List<SourcePoller> pollers;
   private final Map<String, SourcePoller> byName = new LinkedHashMap<>();
   private final Scheduler scheduler;
+  private final SourceOwnership ownership;
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final PollGate gate = new PollGate();
   private final ScheduledExecutorService cadence = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -44,7 +49,14 @@ public final class PollScheduler implements Managed {
     return t;
   });
 
+  /** Polls every source: this node owns them all (a ledger of one host). */
   public PollScheduler(List<SourcePoller> pollers) throws SchedulerException {
+    this(pollers, SourceOwnership.everySource());
+  }
+
+  /** Polls the sources {@code ownership} says this node owns, each time it asks. */
+  public PollScheduler(List<SourcePoller> pollers, SourceOwnership ownership) throws SchedulerException {
+    this.ownership = Objects.requireNonNull(ownership);
     this.pollers = List.copyOf(pollers);
     this.pollers.forEach(p -> byName.put(p.config().name(), p));
     Properties p = new Properties();
@@ -79,6 +91,11 @@ public final class PollScheduler implements Managed {
   /** The timer's tick for {@code source}: never throws, or the executor would silently stop its cadence. */
   private void due(String source) {
     try {
+      SourcePoller poller = byName.get(source);
+      if (poller != null && !ownership.owns(source)) {
+        poller.polledElsewhere();
+        return;
+      }
       pollSoon(source);
     } catch (Throwable t) {
       LoggerFactory.getLogger(PollScheduler.class).error("poll_timer_failed source={} error={}", source,
@@ -88,11 +105,12 @@ public final class PollScheduler implements Managed {
 
   /**
    * Asks for {@code source}'s poll to run now, unless one is already waiting to start. Never blocks
-   * on a poll; safe from any thread. Unknown sources and requests after {@link #stop()} are ignored.
+   * on a poll; safe from any thread. Unknown sources, sources this node does not own now and requests
+   * after {@link #stop()} are ignored.
    */
   public void pollSoon(String source) {
     SourcePoller poller = byName.get(source);
-    if (poller == null || stopped.get() || !poller.requestPoll()) {
+    if (poller == null || stopped.get() || !ownership.owns(source) || !poller.requestPoll()) {
       return;
     }
     try {

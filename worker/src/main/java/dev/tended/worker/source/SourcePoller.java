@@ -86,6 +86,14 @@ public final class SourcePoller {
     return pollRequested.compareAndSet(false, true);
   }
 
+  /**
+   * Another node polls this source now: this poller is idle, not wedged (the heartbeat must not stop
+   * for a source this node does not own).
+   */
+  void polledElsewhere() {
+    progress.idle(part());
+  }
+
   /** Withdraws a request that could not be scheduled. */
   void withdrawRequest() {
     pollRequested.set(false);

@@ -45,6 +45,20 @@ class ProgressBoardTest {
   }
 
   @Test
+  void aPollerIdleBecauseAnotherNodePollsItsSourceIsNotAWedgeButARunningCycleStillIs() {
+    board.register("poll-ideas", Duration.ofSeconds(2));
+    for (int i = 0; i < 100; i++) {
+      advance(Duration.ofSeconds(2));
+      board.idle("poll-ideas");
+    }
+    assertThat(board.wedged(LIMIT)).isEmpty();
+    board.started("poll-ideas");
+    advance(LIMIT.plusSeconds(1));
+    board.idle("poll-ideas");
+    assertThat(board.wedged(LIMIT)).extracting(ProgressBoard.Wedge::part).containsExactly("poll-ideas");
+  }
+
+  @Test
   void partThatStopsBeingScheduledIsAWedgeAfterItsPeriodPlusTheLimit() {
     board.register("poll-qa", Duration.ofSeconds(5));
     advance(Duration.ofSeconds(64));

@@ -56,6 +56,10 @@ class PollSchedulerTest {
 
   /** A ledger and a started scheduler polling {@code source} as the configured source "ideas". */
   private void startPolling(QueueSource source) throws Exception {
+    startPolling(source, SourceOwnership.everySource());
+  }
+
+  private void startPolling(QueueSource source, SourceOwnership ownership) throws Exception {
     TestConfig c = new TestConfig(dir);
     c.source(TestConfig.jsonQueue("ideas", "ideas_log.json", c.script("h.sh", "exit 0"), "")).write();
     TendedConfig config = ConfigLoader.load(c.file());
@@ -65,7 +69,7 @@ class PollSchedulerTest {
     SourcePoller poller = new SourcePoller(config.sources().get(0), source, ledger, progress, () -> { },
         Clock.systemUTC());
     progress.register(poller.part(), config.sources().get(0).pollInterval());
-    polls = new PollScheduler(List.of(poller));
+    polls = new PollScheduler(List.of(poller), ownership);
     polls.start();
   }
 
@@ -107,6 +111,50 @@ class PollSchedulerTest {
           assertThat(e.getThrowableProxy()).isNotNull();
         });
     await().atMost(Duration.ofSeconds(5)).until(() -> polls.reports().get("ideas").lastPollOk());
+  }
+
+  /** An ownership switched by the test: another node holds the source until {@code owned} is set. */
+  private static final class Switched implements SourceOwnership {
+    final java.util.concurrent.atomic.AtomicBoolean owned = new java.util.concurrent.atomic.AtomicBoolean();
+
+    @Override
+    public boolean owns(String source) {
+      return owned.get();
+    }
+
+    @Override
+    public void stop(Duration budget) {}
+  }
+
+  /** A queue that counts its polls and offers nothing. */
+  private static final class Counted implements QueueSource {
+    final AtomicInteger polls = new AtomicInteger();
+
+    @Override
+    public String name() {
+      return "ideas";
+    }
+
+    @Override
+    public PollOutcome poll(ItemSink sink) {
+      polls.incrementAndGet();
+      return new PollOutcome(true, 0, Optional.empty(), Optional.empty(), false);
+    }
+  }
+
+  @Test
+  void aSourceThisNodeDoesNotOwnIsNotPolledByTheTimerNorTheFastPathUntilItOwnsIt() throws Exception {
+    Switched ownership = new Switched();
+    Counted source = new Counted();
+    startPolling(source, ownership);
+
+    // The test config's poll interval is short: several ticks pass, and fast-path requests are refused.
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> {
+      polls.pollSoon("ideas");
+      return source.polls.get() == 0;
+    });
+    ownership.owned.set(true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> source.polls.get() >= 2);
   }
 
   /** A queue whose poll waits until released, then offers one item: a poll caught by a stop. */
