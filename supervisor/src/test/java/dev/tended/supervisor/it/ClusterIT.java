@@ -1,0 +1,318 @@
+package dev.tended.supervisor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tended.config.ConfigLoader;
+import dev.tended.ledger.ItemRecord;
+import dev.tended.ledger.ItemState;
+import dev.tended.ledger.LedgerView;
+import dev.tended.ledger.RunningItem;
+import dev.tended.status.ItemResult;
+import dev.tended.testkit.cluster.ClusterNode;
+import dev.tended.testkit.cluster.ClusterRig;
+import dev.tended.testkit.cluster.ClusterSettings;
+import dev.tended.testkit.cluster.RunAudit;
+import dev.tended.testkit.postgres.PostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Workers of several "hosts" sharing one PostgreSQL ledger and one queue folder, all real: the worker
+ * jar started once per node ({@link ClusterRig}), a PostgreSQL server from Debian's package for the
+ * class, a fresh database per test, and an audit file every handler appends to, which tells how often
+ * each item really ran whatever the ledger says. Each test is one of the cluster issue's promises: the
+ * items of three nodes run once each and spread; a node killed mid-run loses its attempts after its
+ * lease, and they still succeed once; a frozen node's late outcome is refused in favour of the new
+ * owner's; the source's poller moves to another node after its death; a database down for 20 s costs
+ * nothing. Leases are 10 s, renewed every second, so the class runs in a few minutes.
+ */
+class ClusterIT {
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+  /** Starting three JVMs on a busy two-core machine, and reading their first beats. */
+  private static final Duration START = Duration.ofSeconds(90);
+  /** How long the work may stand still before a wait fails: longer than a lease and a take-over. */
+  private static final Duration STALL = Duration.ofSeconds(45);
+  /** Beyond a bound the product promises: the commit, and this test's look at the ledger, on a busy machine. */
+  private static final Duration MARGIN = Duration.ofSeconds(5);
+
+  @TempDir static Path serverDir;
+  private static PostgresServer server;
+  @TempDir Path dir;
+  private ClusterRig rig;
+
+  @BeforeAll
+  static void startTheServer() throws Exception {
+    Assumptions.assumeTrue(PostgresServer.installed(), "no PostgreSQL server programs (Debian's postgresql)");
+    server = PostgresServer.start(serverDir);
+  }
+
+  @AfterAll
+  static void stopTheServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @AfterEach
+  void stopTheNodes() throws Exception {
+    if (rig != null) {
+      System.out.println(rig.describe());
+      rig.close();
+      server.startAgain(); // a test that stopped it and failed leaves it for the next
+    }
+  }
+
+  private ClusterRig rig(ClusterSettings settings) throws Exception {
+    String url = server.createDatabase("cluster_" + DATABASES.incrementAndGet());
+    rig = ClusterRig.create(dir, server, url, settings);
+    return rig;
+  }
+
+  @Test
+  void threeNodesRunThreeHundredItemsEachExactlyOnceSpreadOverTheNodes() throws Exception {
+    ClusterRig r = rig(ClusterSettings.defaults());
+    r.startAll().awaitBeating(START);
+
+    r.offer("i", 0, 300);
+    r.awaitSucceeded(300, STALL);
+
+    List<String> ids = ClusterRig.ids("i", 0, 300);
+    assertEachSucceededOnceInTheLedger(r, ids);
+    RunAudit audit = r.audit();
+    for (String id : ids) {
+      assertThat(audit.runsOf(id)).as("runs of %s", id).hasSize(1).allMatch(RunAudit.Run::done);
+    }
+    System.out.println("finished runs per node: " + audit.finishedByNode());
+    assertThat(audit.finishedByNode()).as("every node ran some").containsOnlyKeys("n1", "n2", "n3")
+        .allSatisfy((node, runs) -> assertThat(runs).isPositive());
+    assertThat(r.nodes()).allMatch(ClusterNode::alive);
+  }
+
+  @Test
+  void aKilledNodesItemsAreTakenOverAfterItsLeaseAndStillSucceedExactlyOnce() throws Exception {
+    ClusterRig r = rig(ClusterSettings.defaults().withHandlerBody("sleep 1"));
+    ClusterNode victim = r.node("n2");
+    r.startAll().awaitBeating(START);
+    r.offer("k", 0, 120);
+    await().atMost(STALL).until(() -> runningOn(r, "n2").size() >= 2 && r.count(ItemState.SUCCEEDED) >= 12);
+
+    long killedAt = System.nanoTime();
+    victim.killHost();
+    Set<String> held = runningOn(r, "n2"); // what the dead node held when it died: the ledger keeps it until the lease ends
+    System.out.println("n2 held at its death: " + held);
+    assertThat(held).isNotEmpty();
+
+    await().atMost(r.settings().staleAfter().multipliedBy(3).plus(STALL)).until(() -> runningOn(r, "n2").isEmpty());
+    Duration takeOver = Duration.ofNanos(System.nanoTime() - killedAt);
+    System.out.println("n2's attempts taken over " + takeOver.toMillis() + " ms after its kill -9");
+    assertThat(takeOver).as("not before the lease ended")
+        .isGreaterThanOrEqualTo(r.settings().staleAfter().minus(r.settings().heartbeat().multipliedBy(2)));
+    r.awaitSucceeded(120, STALL);
+
+    List<String> ids = ClusterRig.ids("k", 0, 120);
+    assertEachSucceededOnceInTheLedger(r, ids);
+    try (LedgerView v = r.view()) {
+      for (String id : held) {
+        assertThat(v.versions(ClusterRig.SOURCE, id).get(0).interruptions()).as("%s taken over", id).isEqualTo(1);
+      }
+    }
+    RunAudit audit = r.audit();
+    for (String id : ids) {
+      List<RunAudit.Run> survivors = audit.runsOf(id).stream().filter(run -> !run.node().equals("n2")).toList();
+      List<RunAudit.Run> onVictim = audit.runsOf(id).stream().filter(run -> run.node().equals("n2")).toList();
+      if (held.contains(id)) {
+        assertThat(survivors).as("%s after the take-over", id).hasSize(1).allMatch(RunAudit.Run::done);
+        assertThat(onVictim).as("%s on the dead node", id).hasSizeLessThanOrEqualTo(1);
+      } else {
+        assertThat(audit.runsOf(id)).as("runs of %s, which the dead node did not hold", id).hasSize(1)
+            .allMatch(RunAudit.Run::done);
+      }
+    }
+    assertThat(r.node("n1").alive()).isTrue();
+    assertThat(r.node("n3").alive()).isTrue();
+    assertThat(r.node("n1").events("lease_taken_over").size() + r.node("n3").events("lease_taken_over").size())
+        .isEqualTo(held.size());
+  }
+
+  @Test
+  void aFrozenNodesLateOutcomeIsRefusedAndTheItemsOutcomeIsTheNewOwners() throws Exception {
+    Path gates = Files.createDirectories(dir.resolve("gates"));
+    ClusterRig r = rig(ClusterSettings.defaults().withNodes(2).withHandlerBody(
+        "while [ ! -f '" + gates + "/release-'\"$NODE\" ]; do sleep 0.1; done\necho \"outcome of $NODE\""));
+    ClusterNode frozen = r.node("n1");
+    ClusterNode owner = r.node("n2");
+    frozen.start();
+    r.awaitBeating(START);
+    r.offer("slow", 0, 1);
+    await().atMost(STALL).until(() -> r.audit().lastOn("slow0", "n1").isPresent());
+    owner.start();
+    r.awaitBeating(START);
+
+    frozen.freeze();
+    long frozenAt = System.nanoTime();
+    await().atMost(r.settings().staleAfter().multipliedBy(3).plus(STALL))
+        .until(() -> r.audit().lastOn("slow0", "n2").isPresent());
+    Duration takenAfter = Duration.ofNanos(System.nanoTime() - frozenAt);
+    System.out.println("taken over by n2 " + takenAfter.toMillis() + " ms after n1 froze");
+    assertThat(takenAfter).isGreaterThanOrEqualTo(r.settings().staleAfter().minus(r.settings().heartbeat().multipliedBy(2)));
+    assertThat(runningOn(r, "n2")).containsExactly("slow0");
+
+    // n1's handler finishes while n1 is frozen: its outcome waits for n1 to wake, past the lease
+    Files.createFile(gates.resolve("release-n1"));
+    long latePid = r.audit().lastOn("slow0", "n1").orElseThrow().pid();
+    await().atMost(STALL).until(() -> r.audit().lastOn("slow0", "n1").orElseThrow().done()
+        && ProcessHandle.of(latePid).map(p -> !p.isAlive()).orElse(true));
+    frozen.thaw();
+    await().atMost(STALL).until(() -> frozen.events("item_record_abandoned").stream().anyMatch(l -> l.contains("id=slow0"))
+        || frozen.events("item_lease_lost").stream().anyMatch(l -> l.contains("id=slow0")));
+    System.out.println("n1 after its thaw: " + frozen.events("item_record_abandoned") + frozen.events("item_lease_lost"));
+    assertThat(runningOn(r, "n2")).as("still the new owner's attempt").containsExactly("slow0");
+    Path lateResult = ItemResult.fileIn(ConfigLoader.load(frozen.config().file()).resultsDir(), ClusterRig.SOURCE, "slow0");
+    assertThat(lateResult).as("the late outcome wrote no result file").doesNotExist();
+
+    Files.createFile(gates.resolve("release-n2"));
+    r.awaitSucceeded(1, STALL);
+    Path result = ItemResult.fileIn(ConfigLoader.load(owner.config().file()).resultsDir(), ClusterRig.SOURCE, "slow0");
+    await().atMost(STALL).until(() -> Files.exists(result));
+    assertThat(Files.readString(result)).contains("outcome of n2").doesNotContain("outcome of n1");
+    assertThat(lateResult).doesNotExist();
+    try (LedgerView v = r.view()) {
+      ItemRecord item = v.versions(ClusterRig.SOURCE, "slow0").get(0);
+      assertThat(item.state()).isEqualTo(ItemState.SUCCEEDED);
+      assertThat(item.attempts()).as("the lost attempt does not count").isEqualTo(1);
+      assertThat(item.interruptions()).isEqualTo(1);
+      assertThat(v.transitionsTo(item.seq(), ItemState.SUCCEEDED)).isEqualTo(1);
+    }
+    assertThat(frozen.alive()).isTrue();
+    assertThat(owner.alive()).isTrue();
+  }
+
+  @Test
+  void anotherNodePollsTheSourceWithinStaleAfterAndAPollIntervalOfItsPollersDeath() throws Exception {
+    ClusterRig r = rig(ClusterSettings.defaults());
+    r.startAll().awaitBeating(START);
+    int offered = 0;
+    for (int batch = 0; batch < 3; batch++) {
+      r.offer("b" + batch + "-", 0, 10);
+      offered += 10;
+      int want = offered;
+      await().atMost(STALL).until(() -> recorded(r) >= want);
+    }
+    List<ClusterNode> pollers = nodesThatRecorded(r);
+    System.out.println("nodes that recorded new items: " + pollers + "; " + newItemsByNode(r));
+    assertThat(pollers).as("one node polls the source").hasSize(1);
+    ClusterNode dead = pollers.get(0);
+
+    Map<String, Long> before = newItemsByNode(r);
+    dead.killHost();
+    long killedAt = System.nanoTime();
+    r.offer("after-", 0, 10);
+    int want = offered + 10;
+    await().atMost(STALL.multipliedBy(2)).until(() -> recorded(r) >= want);
+    Duration failover = Duration.ofNanos(System.nanoTime() - killedAt);
+    System.out.println("new items recorded " + failover.toMillis() + " ms after the poller's kill -9");
+    Map<String, Long> now = newItemsByNode(r);
+    List<String> after = now.keySet().stream().filter(n -> now.get(n) > before.get(n)).toList();
+    System.out.println("new items per node after " + dead.name() + "'s death: " + now);
+    assertThat(after).as("one other node polls it now").hasSize(1).doesNotContain(dead.name());
+    assertThat(failover).isLessThanOrEqualTo(r.settings().staleAfter().plus(r.settings().pollInterval()).plus(MARGIN));
+    r.awaitSucceeded(want, STALL);
+  }
+
+  @Test
+  void theDatabaseDownForTwentySecondsMidRunLosesNothingAndTheBacklogDrains() throws Exception {
+    ClusterRig r = rig(ClusterSettings.defaults().withHandlerBody("sleep 0.5"));
+    r.startAll().awaitBeating(START);
+    r.offer("d", 0, 150);
+    await().atMost(STALL).until(() -> r.count(ItemState.SUCCEEDED) >= 24);
+
+    server.stop();
+    r.offer("d", 150, 200); // arrives while the database is away
+    await().during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(40)).until(() -> r.nodes().stream()
+        .allMatch(ClusterNode::alive));
+    server.startAgain();
+
+    r.awaitSucceeded(200, STALL);
+    assertThat(r.nodes()).as("no worker exited").allMatch(ClusterNode::alive);
+    List<String> ids = ClusterRig.ids("d", 0, 200);
+    assertEachSucceededOnceInTheLedger(r, ids);
+    RunAudit audit = r.audit();
+    List<String> again = new ArrayList<>();
+    for (String id : ids) {
+      assertThat(audit.finishedById().get(id)).as("%s ran", id).isNotEmpty();
+      audit.startedAfterAFinish(id).ifPresent(run -> again.add(id + " on " + run.node()));
+    }
+    assertThat(again).as("no finished item ran again").isEmpty();
+    for (ClusterNode n : r.nodes()) {
+      System.out.println(n.name() + ": " + n.events("ledger_unreachable").size() + " ledger_unreachable, "
+          + n.events("ledger_reachable").size() + " ledger_reachable");
+      assertThat(n.events("ledger_unreachable")).as("%s said the database was away", n.name()).isNotEmpty();
+    }
+  }
+
+  /** Every one of {@code ids} succeeded, went to succeeded once, and used one attempt. */
+  private static void assertEachSucceededOnceInTheLedger(ClusterRig r, List<String> ids) {
+    try (LedgerView v = r.view()) {
+      assertThat(v.counts(ClusterRig.SOURCE)).containsEntry(ItemState.SUCCEEDED, (long) ids.size())
+          .containsEntry(ItemState.RUNNING, 0L).containsEntry(ItemState.PENDING, 0L).containsEntry(ItemState.DEAD, 0L);
+      for (String id : ids) {
+        List<ItemRecord> versions = v.versions(ClusterRig.SOURCE, id);
+        assertThat(versions).as("versions of %s", id).hasSize(1);
+        ItemRecord item = versions.get(0);
+        assertThat(item.state()).as("%s", id).isEqualTo(ItemState.SUCCEEDED);
+        assertThat(item.attempts()).as("attempts of %s", id).isEqualTo(1);
+        assertThat(v.transitionsTo(item.seq(), ItemState.SUCCEEDED)).as("successes of %s", id).isEqualTo(1);
+      }
+    }
+  }
+
+  /** The ids the ledger has running as {@code node}'s attempts. */
+  private static Set<String> runningOn(ClusterRig r, String node) {
+    try (LedgerView v = r.view()) {
+      return v.running().stream().filter(i -> i.node().equals(node)).map(RunningItem::item).map(ItemRecord::id)
+          .collect(Collectors.toCollection(TreeSet::new));
+    }
+  }
+
+  private static long recorded(ClusterRig r) {
+    try (LedgerView v = r.view()) {
+      return v.counts(ClusterRig.SOURCE).values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  /** The nodes whose polls recorded new items ({@code poll_found}): the source's pollers so far. */
+  private static List<ClusterNode> nodesThatRecorded(ClusterRig r) throws Exception {
+    List<ClusterNode> out = new ArrayList<>();
+    for (ClusterNode n : r.nodes()) {
+      if (n.sumOf("poll_found", "new") > 0) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  /** How many new items each node's polls recorded so far, by node name. */
+  private static Map<String, Long> newItemsByNode(ClusterRig r) throws Exception {
+    Map<String, Long> m = new TreeMap<>();
+    for (ClusterNode n : r.nodes()) {
+      m.put(n.name(), n.sumOf("poll_found", "new"));
+    }
+    return m;
+  }
+}

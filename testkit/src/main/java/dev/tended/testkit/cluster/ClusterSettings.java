@@ -1,0 +1,56 @@
+package dev.tended.testkit.cluster;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a {@link ClusterRig} sets up its nodes: how many, the lease ({@code supervisor.staleAfter}) and
+ * the beat that renews it, the one source's poll interval and concurrency, and what each handler
+ * does between its two audit lines (a {@code /bin/sh} fragment; {@code $NODE} is the node's name,
+ * {@code $TENDED_ITEM_ID} the item's id). Everything else is the shipped default (retry, retention).
+ * Immutable.
+ *
+ * @param nodes how many nodes, named {@code n1..nN}
+ * @param staleAfter each attempt's lease, and the supervisor's stale limit
+ * @param heartbeat {@code heartbeat.interval}: how often leases are renewed
+ * @param pollInterval the source's {@code pollInterval}
+ * @param concurrency the source's {@code concurrency} on each node
+ * @param handlerBody the handler's work, e.g. {@code sleep 0.2}
+ * @param handlerTimeout the handler's {@code timeout}
+ */
+public record ClusterSettings(int nodes, Duration staleAfter, Duration heartbeat, Duration pollInterval,
+    int concurrency, String handlerBody, Duration handlerTimeout) {
+
+  public ClusterSettings {
+    if (nodes < 1) {
+      throw new IllegalArgumentException("a cluster has at least one node: " + nodes);
+    }
+    Objects.requireNonNull(staleAfter);
+    Objects.requireNonNull(heartbeat);
+    Objects.requireNonNull(pollInterval);
+    Objects.requireNonNull(handlerBody);
+    Objects.requireNonNull(handlerTimeout);
+  }
+
+  /** Three nodes, a 10 s lease renewed every second, polls every second, 4 handlers of 200 ms per node. */
+  public static ClusterSettings defaults() {
+    return new ClusterSettings(3, Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(1), 4,
+        "sleep 0.2", Duration.ofSeconds(60));
+  }
+
+  public ClusterSettings withNodes(int n) {
+    return new ClusterSettings(n, staleAfter, heartbeat, pollInterval, concurrency, handlerBody, handlerTimeout);
+  }
+
+  public ClusterSettings withConcurrency(int c) {
+    return new ClusterSettings(nodes, staleAfter, heartbeat, pollInterval, c, handlerBody, handlerTimeout);
+  }
+
+  public ClusterSettings withHandlerBody(String body) {
+    return new ClusterSettings(nodes, staleAfter, heartbeat, pollInterval, concurrency, body, handlerTimeout);
+  }
+
+  public ClusterSettings withPollInterval(Duration d) {
+    return new ClusterSettings(nodes, staleAfter, heartbeat, d, concurrency, handlerBody, handlerTimeout);
+  }
+}
