@@ -4,7 +4,7 @@
 # docs/reports/performance-<UTC date>.md: commit it). Arguments go to the benchmark:
 #   --long                idle figures over 10 minutes and more samples (about 25 minutes in all)
 #   --only a,b            some sections: jmh, pickup, throughput, startup, restart, systemd, idle, idle-trees,
-#                         retention
+#                         retention, cluster (needs Debian's postgresql: 1/2/3 nodes on one database)
 #   --worker-jar FILE     measure another worker jar (e.g. one built before a change)
 # Takes under 10 minutes by default. Run it on a quiet machine: the table shows the load average.
 # The systemd section needs root: then the .deb is built too (Maven profile deb), for the container.

@@ -1,5 +1,6 @@
 package dev.tended.bench;
 
+import dev.tended.bench.e2e.ClusterSection;
 import dev.tended.bench.e2e.IdleSection;
 import dev.tended.bench.e2e.IdleTreesSection;
 import dev.tended.bench.e2e.PickupSection;
@@ -25,14 +26,15 @@ import java.util.Set;
  *
  * <pre>
  * --long                 idle figures over 10 min, more samples (default: quick, under 10 min)
- * --only a,b             sections: jmh, pickup, throughput, startup, restart, systemd, idle, idle-trees, retention
+ * --only a,b             sections: jmh, pickup, throughput, startup, restart, systemd, idle, idle-trees, retention,
+ *                        cluster
  * --worker-jar FILE      measure another worker jar (e.g. one built before a change)
  * --keep                 keep the temporary folders
  * </pre>
  */
 public final class BenchMain {
   private static final List<String> SECTIONS = List.of("jmh", "pickup", "throughput", "startup", "restart", "systemd",
-      "idle", "idle-trees", "retention");
+      "idle", "idle-trees", "retention", "cluster");
 
   private BenchMain() {}
 
@@ -107,6 +109,10 @@ public final class BenchMain {
       if (only.contains("retention")) {
         step("retention");
         report.addAll(new RetentionSection(profile.name().equals("long") ? 300_000 : 100_000, work).run());
+      }
+      if (only.contains("cluster")) {
+        step("cluster");
+        report.addAll(new ClusterSection(profile, jars, tuned, work).run());
       }
       if (only.contains("idle-trees")) {
         step("idle-trees");

@@ -65,11 +65,19 @@ public final class ClusterNode implements AutoCloseable {
 
   /** Starts its worker (the test entry point of the real jar); each start has an output file of its own. */
   public ClusterNode start() throws IOException {
+    return start(WorkerProcess.faultableWorkerCommand(WorkerProcess.workerJar(), config.file()));
+  }
+
+  /**
+   * Starts its worker with {@code command} (which must name {@link TestConfig#file() its configuration}),
+   * e.g. the shipped jar with the deployment's JVM options, as the benchmark measures it.
+   */
+  public ClusterNode start(List<String> command) throws IOException {
     if (alive()) {
       throw new IllegalStateException("node " + name + " runs already (pid " + worker.pid() + ")");
     }
     runs++;
-    worker = WorkerProcess.startWorker(config.file(), Map.of(), config.dir().resolve("worker-" + runs + ".out"));
+    worker = WorkerProcess.start(command, Map.of(), config.dir().resolve("worker-" + runs + ".out"));
     return this;
   }
 

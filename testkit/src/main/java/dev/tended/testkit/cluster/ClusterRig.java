@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * Several workers sharing one PostgreSQL ledger and one queue folder, as hosts of a cluster do, on
@@ -132,6 +133,16 @@ public final class ClusterRig implements AutoCloseable {
     for (ClusterNode n : nodes.values()) {
       if (!n.alive()) {
         n.start();
+      }
+    }
+    return this;
+  }
+
+  /** Starts every node that is not running with the command {@code command} gives for its configuration file. */
+  public ClusterRig startAll(Function<Path, List<String>> command) throws IOException {
+    for (ClusterNode n : nodes.values()) {
+      if (!n.alive()) {
+        n.start(command.apply(n.config().file()));
       }
     }
     return this;

@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -34,7 +35,8 @@ import java.util.regex.Pattern;
  * good and waits until no process of it is left; a shutdown hook kills it if the JVM exits first.
  * Under root (CI) the server's programs run as Debian's {@code postgres} user, which PostgreSQL
  * requires; the folder is handed to that user, so it must lie directly in a folder anyone may enter
- * (as a {@code @TempDir} does).
+ * (as a {@code @TempDir} does). {@link #startDurable} keeps PostgreSQL's own {@code fsync} and
+ * {@code synchronous_commit}, for a benchmark that compares it with SQLite.
  *
  * <p>Thread-safe: the lifecycle methods are synchronized; the shutdown hook reads the server process
  * without the lock, so a wedged stop cannot keep it from killing the server.
@@ -56,16 +58,18 @@ public final class PostgresServer implements AutoCloseable {
   private final ServerUser user;
   private final Path dir;
   private final int port;
+  private final boolean durable;
   private final Thread killOnExit;
   private final AtomicBoolean closed = new AtomicBoolean();
   /** The running server, null while stopped. Written under the lock, read by the shutdown hook. */
   private volatile Process server;
 
-  private PostgresServer(PostgresBinaries binaries, ServerUser user, Path dir, int port) {
+  private PostgresServer(PostgresBinaries binaries, ServerUser user, Path dir, int port, boolean durable) {
     this.binaries = binaries;
     this.user = user;
     this.dir = dir;
     this.port = port;
+    this.durable = durable;
     this.killOnExit = new Thread(this::killNow, "postgres-kill-on-exit");
   }
 
@@ -82,13 +86,25 @@ public final class PostgresServer implements AutoCloseable {
    *     carries the end of its log)
    */
   public static PostgresServer start(Path dir) throws IOException {
+    return start(dir, false);
+  }
+
+  /**
+   * {@link #start} with the server's default durability ({@code fsync=on}, {@code synchronous_commit=on}):
+   * each commit waits for the disk, as in production, so that a benchmark measures what a deployment gets.
+   */
+  public static PostgresServer startDurable(Path dir) throws IOException {
+    return start(dir, true);
+  }
+
+  private static PostgresServer start(Path dir, boolean durable) throws IOException {
     PostgresBinaries binaries = PostgresBinaries.find()
         .orElseThrow(() -> new IOException("no PostgreSQL server programs under /usr/lib/postgresql/*/bin"));
     Path folder = dir.toAbsolutePath();
     Files.createDirectories(folder.resolve("run"));
     ServerUser user = ServerUser.forThisJvm();
     user.own(folder);
-    PostgresServer pg = new PostgresServer(binaries, user, folder, freePort());
+    PostgresServer pg = new PostgresServer(binaries, user, folder, freePort(), durable);
     pg.initdb();
     Runtime.getRuntime().addShutdownHook(pg.killOnExit);
     try {
@@ -157,10 +173,13 @@ public final class PostgresServer implements AutoCloseable {
     if (server != null) {
       return;
     }
-    List<String> command = user.command(List.of(binaries.program("postgres"), "-D", dataDir().toString(),
+    List<String> args = new ArrayList<>(List.of(binaries.program("postgres"), "-D", dataDir().toString(),
         "-p", Integer.toString(port), "-c", "listen_addresses=127.0.0.1",
-        "-c", "unix_socket_directories=" + dir.resolve("run"),
-        "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"));
+        "-c", "unix_socket_directories=" + dir.resolve("run")));
+    if (!durable) {
+      args.addAll(List.of("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"));
+    }
+    List<String> command = user.command(args);
     server = process(command, logFile()).start();
     awaitConnections();
   }
