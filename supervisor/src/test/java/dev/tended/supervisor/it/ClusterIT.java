@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * items of three nodes run once each and spread; a node killed mid-run loses its attempts after its
  * lease, and they still succeed once; a frozen node's late outcome is refused in favour of the new
  * owner's; the source's poller moves to another node after its death; a database down for 20 s costs
- * nothing. Leases are 10 s, renewed every second, so the class runs in a few minutes.
+ * nothing. Leases are 12 s, renewed every second, so the class runs in a few minutes.
  */
 class ClusterIT {
   private static final AtomicInteger DATABASES = new AtomicInteger();
@@ -218,6 +218,12 @@ class ClusterIT {
     System.out.println("nodes that recorded new items: " + pollers + "; " + newItemsByNode(r));
     assertThat(pollers).as("one node polls the source").hasSize(1);
     ClusterNode dead = pollers.get(0);
+    assertThat(dead.events("source_owned")).as("the poller says it holds the source").isNotEmpty();
+    for (ClusterNode other : r.nodes()) {
+      if (other != dead) {
+        assertThat(other.events("source_owned")).as("%s holds no source", other.name()).isEmpty();
+      }
+    }
 
     Map<String, Long> before = newItemsByNode(r);
     dead.killHost();
@@ -231,6 +237,7 @@ class ClusterIT {
     List<String> after = now.keySet().stream().filter(n -> now.get(n) > before.get(n)).toList();
     System.out.println("new items per node after " + dead.name() + "'s death: " + now);
     assertThat(after).as("one other node polls it now").hasSize(1).doesNotContain(dead.name());
+    assertThat(r.node(after.get(0)).events("source_owned")).as("and says it holds the source").isNotEmpty();
     assertThat(failover).isLessThanOrEqualTo(r.settings().staleAfter().plus(r.settings().pollInterval()).plus(MARGIN));
     r.awaitSucceeded(want, STALL);
   }

@@ -32,9 +32,13 @@ public record ClusterSettings(int nodes, Duration staleAfter, Duration heartbeat
     Objects.requireNonNull(handlerTimeout);
   }
 
-  /** Three nodes, a 10 s lease renewed every second, polls every second, 4 handlers of 200 ms per node. */
+  /**
+   * Three nodes, a 12 s lease renewed every second, polls every second, 4 handlers of 200 ms per node.
+   * The lease is the shortest that keeps a source's failover within {@code staleAfter} plus a poll
+   * interval (the poll ownership's check-ins are derived from it; docs/cluster.md, "Who polls a source").
+   */
   public static ClusterSettings defaults() {
-    return new ClusterSettings(3, Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(1), 4,
+    return new ClusterSettings(3, Duration.ofSeconds(12), Duration.ofSeconds(1), Duration.ofSeconds(1), 4,
         "sleep 0.2", Duration.ofSeconds(60));
   }
 
