@@ -10,6 +10,7 @@ import dev.tended.ledger.LedgerStore;
 import dev.tended.ledger.LedgerStores;
 import dev.tended.ledger.LedgerView;
 import dev.tended.ledger.NodeBeat;
+import dev.tended.ledger.SourcePause;
 import dev.tended.logging.Kv;
 import dev.tended.queue.QueueSource;
 import dev.tended.queue.QueueSourceWrapper;
@@ -40,6 +41,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -129,7 +131,8 @@ public final class Worker {
     // Before the polls and the dispatcher: what was running counts against its source's concurrency first.
     dispatcher.adopt(ledger.running(), handlers::find, BootId.current());
     // Before the first claim: the pauses the ledger keeps, then the requests left while no worker ran.
-    ledger.pauses().values().forEach(p -> dispatcher.pause(p.source(), p.drain(), p.askedBy()));
+    Map<String, SourcePause> pausedAtStart = ledger.pauses();
+    pausedAtStart.values().forEach(p -> dispatcher.pause(p.source(), p.drain(), p.askedBy()));
     ControlDesk controlDesk = controlDesk(store, ledger, dispatcher);
     List<SourcePoller> pollers = new ArrayList<>();
     for (SourceConfig s : config.sources()) {
@@ -165,7 +168,7 @@ public final class Worker {
       LeaseKeeper leases = new LeaseKeeper(ledger, new NodeBeat(clock.instant(), ProcessHandle.current().pid(),
           WorkerMain.version()), config.heartbeat().interval(), config.supervisor().staleAfter(),
           config.sources().stream().collect(Collectors.toMap(SourceConfig::name, s -> s.retry().maxInterruptions())),
-          dispatcher::leaseLost, dispatcher::nudge, System::nanoTime);
+          dispatcher::leaseLost, dispatcher::nudge, dispatcher, pausedAtStart, System::nanoTime);
       lifecycle.manage("leases", leases);
     }
     Pruner pruner = new Pruner(config.retention(), ledger.pruning(), new RetentionRun(config.retention(),

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * A node's part in a shared ledger, on its own thread ({@code leases}), every heartbeat interval:
  * renews the leases of the attempts this node runs and records its beat; stops the handlers of
  * attempts another node took over meanwhile (this node was frozen, or cut off from the database
- * past its lease); and takes over the attempts of nodes that stopped renewing theirs, so that any
- * node runs them again.
+ * past its lease); takes over the attempts of nodes that stopped renewing theirs, so that any
+ * node runs them again; and follows the pauses operators applied through other nodes
+ * ({@link SharedPauses}).
  *
  * <p>A node takes over nothing until it has itself reached the database without a break for a whole
  * lease: after an outage every node's leases look expired, and the live nodes must get that long to
@@ -42,6 +43,7 @@ public final class LeaseKeeper implements Managed {
   private final Map<String, Integer> maxInterruptions;
   private final Consumer<Set<Long>> lost;
   private final Runnable takenOver;
+  private final SharedPauses pauses;
   private final LongSupplier nanos;
   private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "leases");
@@ -58,9 +60,13 @@ public final class LeaseKeeper implements Managed {
    * @param maxInterruptions each source's {@code retry.maxInterruptions}, for what is taken over
    * @param lost told the seqs of attempts another node took over from this one
    * @param takenOver told when attempts of other nodes went back to pending (to claim at once)
+   * @param controls where the pauses of other nodes' operators are applied (the dispatcher)
+   * @param pausedAtStart the pauses the worker applied when it started
    */
   public LeaseKeeper(ItemLedger ledger, NodeBeat beat, Duration every, Duration lease,
-      Map<String, Integer> maxInterruptions, Consumer<Set<Long>> lost, Runnable takenOver, LongSupplier nanos) {
+      Map<String, Integer> maxInterruptions, Consumer<Set<Long>> lost, Runnable takenOver,
+      dev.tended.worker.control.OperatorControls controls, Map<String, dev.tended.ledger.SourcePause> pausedAtStart,
+      LongSupplier nanos) {
     this.ledger = Objects.requireNonNull(ledger);
     this.beat = Objects.requireNonNull(beat);
     this.every = Objects.requireNonNull(every);
@@ -68,6 +74,7 @@ public final class LeaseKeeper implements Managed {
     this.maxInterruptions = Map.copyOf(maxInterruptions);
     this.lost = Objects.requireNonNull(lost);
     this.takenOver = Objects.requireNonNull(takenOver);
+    this.pauses = new SharedPauses(controls, maxInterruptions.keySet(), pausedAtStart);
     this.nanos = Objects.requireNonNull(nanos);
   }
 
@@ -94,6 +101,7 @@ public final class LeaseKeeper implements Managed {
       if (!gone.isEmpty()) {
         lost.accept(gone);
       }
+      pauses.follow(ledger.pauses());
       if (nanos.getAsLong() - answeringSince >= lease.toNanos()) {
         List<TakenOver> taken = ledger.takeOverExpired(maxInterruptions);
         taken.forEach(t -> log.warn("lease_taken_over source={} id={} seq={} from_node={} state={}", t.item().source(),
