@@ -44,8 +44,14 @@ final class SqlItemLedger implements ItemLedger {
   private final LedgerNode node;
   private final GroupCommit<Write> writes;
   private final LedgerPruning pruning;
-  /** The attempt token of each attempt this node claimed or adopted and has not ended: its fence. Under this object's lock. */
+  /**
+   * The attempt token of each attempt this node claimed or adopted and has not ended: its fence. An
+   * attempt another node took over keeps a token marked {@link #LOST}, which matches no row, so its
+   * late writes stay refused after {@link #renewLeases} reported it. Under this object's lock.
+   */
   private final Map<Long, String> tokens = new HashMap<>();
+  /** What marks the token of an attempt this node lost: no token the database makes starts so. */
+  private static final String LOST = "lost:";
 
   SqlItemLedger(LedgerSession db, Clock clock, LedgerNode node) {
     this.db = db;
@@ -258,7 +264,7 @@ final class SqlItemLedger implements ItemLedger {
         for (GroupCommit.Entry<Write> entry : batch) {
           Write w = entry.request();
           if (w instanceof Finish f ? !finishOne(tr, up, tally, f) : !startedOne(handler, (Started) w)) {
-            entry.fail(new ItemNotRunningException(w.seq()));
+            entry.fail(new ItemNotRunningException(w.seq())); // its token stays: later writes stay refused
           }
         }
         tally.flush();
@@ -364,11 +370,11 @@ final class SqlItemLedger implements ItemLedger {
       }
       Set<Long> lost = new HashSet<>();
       tokens.forEach((seq, token) -> {
-        if (token != null && !token.equals(renewed.get(seq))) {
+        if (token != null && !token.startsWith(LOST) && !token.equals(renewed.get(seq))) {
           lost.add(seq);
         }
       });
-      lost.forEach(tokens::remove);
+      lost.forEach(seq -> tokens.put(seq, LOST + tokens.get(seq)));
       return lost;
     });
   }

@@ -86,11 +86,13 @@ class SharedLedgerLeasesTest {
     assertThat(again.seq()).isEqualTo(claimed.seq());
     assertThat(again.attemptToken()).isNotEqualTo(claimed.attemptToken());
 
+    assertThat(late.renewLeases(BEAT)).containsExactly(claimed.seq());
+    assertThat(late.renewLeases(BEAT)).as("reported once").isEmpty();
+    // still fenced once reported: the late node's writes are refused
     assertThat(late.holds(claimed.seq())).isFalse();
     assertThatThrownBy(() -> late.finish(claimed.seq(), ItemState.DEAD, AttemptEnding.EXITED, 1, "late", null))
         .isInstanceOf(ItemNotRunningException.class);
     late.handBack(claimed.seq(), "stopping"); // refused quietly: not this node's any more
-    assertThat(late.renewLeases(BEAT)).containsExactly(claimed.seq());
 
     assertThat(other.holds(again.seq())).isTrue();
     other.finish(again.seq(), ItemState.SUCCEEDED, AttemptEnding.EXITED, 0, null, null);

@@ -70,6 +70,8 @@ public final class Heartbeat implements Managed {
   private Map<String, Map<ItemState, Long>> lastCounts = Map.of();
   private Map<String, SourceFlow> lastFlow = Map.of();
   private String flowProblem;
+  /** The reason the counts could not be read at the last beat, null when they could: logged when it starts or changes. */
+  private String countsProblem;
   private boolean withholding;
 
   public Heartbeat(TendedConfig config, LedgerView ledger, ProgressBoard progress,
@@ -145,8 +147,13 @@ public final class Heartbeat implements Managed {
     Instant now = clock.instant();
     try {
       lastCounts = ledger.countsBySource();
+      countsProblem = null;
     } catch (RuntimeException e) {
-      log.warn("heartbeat_counts_unavailable error={}", Kv.q(e.getMessage()));
+      String problem = String.valueOf(e.getMessage());
+      if (!problem.equals(countsProblem)) { // a database outage would log it at every beat
+        log.warn("heartbeat_counts_unavailable error={}", Kv.q(problem));
+      }
+      countsProblem = problem;
     }
     readFlow(now);
     Map<String, PollReport> reports = polls.get();
