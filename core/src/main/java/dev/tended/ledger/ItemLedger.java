@@ -154,6 +154,17 @@ public interface ItemLedger extends AutoCloseable {
    */
   List<TakenOver> takeOverExpired(java.util.Map<String, Integer> maxInterruptions);
 
+  /**
+   * An operator's cancel, asked through this node, of attempt {@code seq} that may run on another
+   * node: the mark stays with the item version until it ends, so whichever node runs it (now, or
+   * after a take-over) stops its handler at its next lease renewal ({@link #cancelsAsked}) and ends it
+   * dead. False when {@code seq} is not running. A retry of the dead item forgets the mark.
+   */
+  boolean askCancel(long seq, String askedBy);
+
+  /** This node's running attempts an operator asked to cancel ({@link #askCancel}), oldest first. */
+  List<CancelAsked> cancelsAsked();
+
   /** Retention's writes, on this ledger's connection and lock (a batch at a time). */
   LedgerPruning pruning();
 

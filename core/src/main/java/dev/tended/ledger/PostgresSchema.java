@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class PostgresSchema {
   /** The version this build writes. */
-  static final int CURRENT = 6;
+  static final int CURRENT = 7;
   /** The advisory lock key under which a node migrates (any constant shared by every node of the build). */
   private static final long MIGRATION_LOCK = 0x7465_6e64_6564L; // "tended"
 
@@ -114,7 +114,9 @@ final class PostgresSchema {
             started_at BIGINT NOT NULL,
             pid BIGINT NOT NULL,
             version TEXT NOT NULL,
-            running INTEGER NOT NULL)""")));
+            running INTEGER NOT NULL)""")),
+      new Migration(7, "cancels asked of running attempts", List.of(
+          "ALTER TABLE items ADD COLUMN IF NOT EXISTS cancel_asked_by TEXT")));
 
   private PostgresSchema() {}
 

@@ -406,6 +406,38 @@ final class SqlItemLedger implements ItemLedger {
   }
 
   @Override
+  public synchronized boolean askCancel(long seq, String askedBy) {
+    return db.inTransaction("ask to cancel item " + seq, () -> {
+      try (PreparedStatement up = db.connection().prepareStatement(
+          "UPDATE items SET cancel_asked_by = ? WHERE seq = ? AND state = 'running'")) {
+        up.setString(1, askedBy);
+        up.setLong(2, seq);
+        return up.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
+  public synchronized List<CancelAsked> cancelsAsked() {
+    return db.query("list the cancels asked of node " + node.name(), () -> {
+      try (PreparedStatement q = db.connection().prepareStatement("SELECT seq, source, item_id, cancel_asked_by"
+          + " FROM items WHERE state = 'running' AND cancel_asked_by IS NOT NULL"
+          + (node.sole() ? "" : " AND owner_node = ?") + " ORDER BY seq")) {
+        if (!node.sole()) {
+          q.setString(1, node.name());
+        }
+        List<CancelAsked> out = new ArrayList<>();
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) {
+            out.add(new CancelAsked(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
   public synchronized List<AttemptRecord> attempts(long seq) {
     return db.query("list the attempts of item " + seq, () -> db.attempts(seq, db.dialect().currentSchema()));
   }
@@ -584,7 +616,8 @@ final class SqlItemLedger implements ItemLedger {
   private ItemRecord retryOne(long seq, long now, String detail) throws SQLException {
     ItemRecord now0;
     try (PreparedStatement up = db.connection().prepareStatement("UPDATE items SET state = 'pending',"
-        + " attempts = 0, interruptions = 0, next_attempt_at = ?, updated_at = ? WHERE seq = ? AND state = 'dead'"
+        + " attempts = 0, interruptions = 0, cancel_asked_by = NULL, next_attempt_at = ?, updated_at = ?"
+        + " WHERE seq = ? AND state = 'dead'"
         + " RETURNING " + LedgerSession.COLUMNS)) {
       up.setLong(1, now);
       up.setLong(2, now);

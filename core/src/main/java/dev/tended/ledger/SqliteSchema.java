@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class SqliteSchema {
   /** The version this build writes. */
-  static final int CURRENT = 6;
+  static final int CURRENT = 7;
 
   /** One step: from {@code version - 1} to {@code version}. */
   private record Migration(int version, String what, List<String> statements) {}
@@ -137,7 +137,11 @@ final class SqliteSchema {
             started_at INTEGER NOT NULL,
             pid INTEGER NOT NULL,
             version TEXT NOT NULL,
-            running INTEGER NOT NULL)""")));
+            running INTEGER NOT NULL)""")),
+      // An operator's cancel asked through one node of an attempt another node runs: the owner reads
+      // the mark at its next lease renewal and stops its handler.
+      new Migration(7, "cancels asked of running attempts", List.of(
+          "ALTER TABLE items ADD COLUMN cancel_asked_by TEXT")));
 
   private SqliteSchema() {}
 

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param sources per source, in the configuration's order
  * @param fastPath whether the file-change fast path is on; null in a file written by a worker that
  *     did not report it
+ * @param ledger whether the database of a shared ledger is reached; null (absent from the file) on
+ *     SQLite and in a file written before there was a shared ledger
  */
 public record WorkerStatus(
     int schema,
@@ -27,16 +29,24 @@ public record WorkerStatus(
     Instant updatedAt,
     long sequence,
     Map<String, SourceStatus> sources,
-    FastPath fastPath) {
+    FastPath fastPath,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    LedgerReach ledger) {
   public static final int SCHEMA = 1;
 
   public WorkerStatus {
     sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
   }
 
+  /** A status that does not report the ledger's reach (a worker on SQLite). */
+  public WorkerStatus(int schema, long pid, String state, String version, Instant startedAt, Instant updatedAt,
+      long sequence, Map<String, SourceStatus> sources, FastPath fastPath) {
+    this(schema, pid, state, version, startedAt, updatedAt, sequence, sources, fastPath, null);
+  }
+
   /** A status that does not report the fast path. */
   public WorkerStatus(int schema, long pid, String state, String version, Instant startedAt, Instant updatedAt,
       long sequence, Map<String, SourceStatus> sources) {
-    this(schema, pid, state, version, startedAt, updatedAt, sequence, sources, null);
+    this(schema, pid, state, version, startedAt, updatedAt, sequence, sources, null, null);
   }
 }

@@ -575,4 +575,25 @@ abstract class LedgerContractTest {
     assertThat(view().attemptStats().get("ideas").endings().get(AttemptEnding.CANCELLED)).as("no attempt ran").isZero();
     assertThat(ledger.retryDead("ideas", "w", "operator retry")).map(ItemRecord::state).contains(ItemState.PENDING);
   }
+
+  @Test
+  void aCancelAskedOfARunningAttemptIsListedUntilItEndsAndARetryOfTheDeadItemForgetsIt() {
+    ItemLedger ledger = ledger();
+    ledger.recordSeen("ideas", List.of(item("c", "x"), item("other", "x")));
+    List<ItemRecord> claimed = ledger.claimDue("ideas", 2);
+    ItemRecord c = claimed.get(0);
+    assertThat(ledger.cancelsAsked()).isEmpty();
+
+    assertThat(ledger.askCancel(c.seq(), "user=alice")).isTrue();
+    assertThat(ledger.cancelsAsked()).containsExactly(new CancelAsked(c.seq(), "ideas", "c", "user=alice"));
+    ledger.finish(c.seq(), ItemState.DEAD, AttemptEnding.CANCELLED, null, "cancelled by an operator (user=alice)", null);
+    assertThat(ledger.cancelsAsked()).as("an ended attempt is no longer asked").isEmpty();
+    assertThat(ledger.askCancel(c.seq(), "user=bob")).as("not running").isFalse();
+    assertThat(ledger.askCancel(9_999, "user=bob")).as("no such item").isFalse();
+
+    ledger.retryDead("ideas", "c", "operator retry");
+    ItemRecord again = ledger.claimDue("ideas", 1).get(0);
+    assertThat(again.seq()).isEqualTo(c.seq());
+    assertThat(ledger.cancelsAsked()).as("the retried item runs without the old cancel").isEmpty();
+  }
 }

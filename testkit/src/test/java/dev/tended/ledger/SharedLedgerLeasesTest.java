@@ -139,4 +139,22 @@ class SharedLedgerLeasesTest {
         .until(() -> n1.recordSeen("ideas", List.of(item("b"))) == 1);
     assertThat(n1.claimDue("ideas", 5)).extracting(ItemRecord::id).containsExactly("a", "b");
   }
+
+  @Test
+  void aCancelAskedThroughOneNodeIsListedByTheNodeThatRunsItAndStaysWithTheItemThroughATakeOver() {
+    ItemLedger owner = node("n1", Duration.ofMillis(300));
+    ItemLedger asker = node("n2", Duration.ofMinutes(1));
+    owner.recordSeen("ideas", List.of(item("a")));
+    long seq = owner.claimDue("ideas", 1).get(0).seq();
+
+    assertThat(asker.askCancel(seq, "user=alice")).isTrue();
+    assertThat(asker.cancelsAsked()).as("not the asking node's attempt").isEmpty();
+    assertThat(owner.cancelsAsked()).containsExactly(new CancelAsked(seq, "ideas", "a", "user=alice"));
+
+    // the owner dies before it acts: the node that runs the item next is the one asked
+    await().atMost(Duration.ofSeconds(20)).until(() -> asker.takeOverExpired(Map.of("ideas", 5)), t -> !t.isEmpty());
+    assertThat(asker.claimDue("ideas", 1)).extracting(ItemRecord::seq).containsExactly(seq);
+    assertThat(asker.cancelsAsked()).containsExactly(new CancelAsked(seq, "ideas", "a", "user=alice"));
+    assertThat(owner.cancelsAsked()).isEmpty();
+  }
 }

@@ -147,8 +147,15 @@ public final class Worker {
     SourceOwnership ownership = lifecycle.manage("source-ownership", SourceOwnerships.of(config, store));
     PollScheduler polls = new PollScheduler(pollers, ownership);
     QueueWatcher watcher = QueueWatcher.forSources(config.sources(), polls::pollSoon, watchServices);
+    // On a shared ledger: made here for the status file's ledger reach, started with the others below.
+    LeaseKeeper leases = config.ledger().shared() ? new LeaseKeeper(ledger, new NodeBeat(clock.instant(),
+        ProcessHandle.current().pid(), WorkerMain.version()), config.heartbeat().interval(),
+        config.supervisor().staleAfter(),
+        config.sources().stream().collect(Collectors.toMap(SourceConfig::name, s -> s.retry().maxInterruptions())),
+        dispatcher::leaseLost, dispatcher::nudge, dispatcher, pausedAtStart, clock, System::nanoTime) : null;
     Heartbeat heartbeat = new Heartbeat(config, ledgerView, progress, polls::reports, dispatcher::breakers,
-        dispatcher::recordErrors, dispatcher::holds, watcher::fastPath, events, clock, WorkerMain.version());
+        dispatcher::recordErrors, dispatcher::holds, watcher::fastPath, leases == null ? () -> null : leases::reach,
+        events, clock, WorkerMain.version());
 
     // Stopped after everything that changes the ledger, before the ledger closes.
     lifecycle.manage("final-status", budget -> heartbeat.writeFinal("stopped"));
@@ -164,11 +171,7 @@ public final class Worker {
     if (controlDesk != null) {
       lifecycle.manage("control", controlDesk); // started here; stopped before the dispatcher it acts on
     }
-    if (config.ledger().shared()) {
-      LeaseKeeper leases = new LeaseKeeper(ledger, new NodeBeat(clock.instant(), ProcessHandle.current().pid(),
-          WorkerMain.version()), config.heartbeat().interval(), config.supervisor().staleAfter(),
-          config.sources().stream().collect(Collectors.toMap(SourceConfig::name, s -> s.retry().maxInterruptions())),
-          dispatcher::leaseLost, dispatcher::nudge, dispatcher, pausedAtStart, System::nanoTime);
+    if (leases != null) {
       lifecycle.manage("leases", leases);
     }
     Pruner pruner = new Pruner(config.retention(), ledger.pruning(), new RetentionRun(config.retention(),
@@ -192,7 +195,7 @@ public final class Worker {
     lifecycle.manage("control-view", budget -> view.close());
     ControlFolder folder = new ControlFolder(config.controlDir());
     ControlDesk desk = ControlDesk.of(folder, ledger, view, dispatcher,
-        config.sources().stream().map(SourceConfig::name).collect(Collectors.toSet()), clock);
+        config.sources().stream().map(SourceConfig::name).collect(Collectors.toSet()), config.ledger().shared(), clock);
     try {
       desk.applyWaiting();
       return desk;

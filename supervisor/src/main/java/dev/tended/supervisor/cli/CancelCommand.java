@@ -9,7 +9,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code tended cancel --config FILE SOURCE ID}: a running item's handler tree is stopped (TERM, kill
  * grace, KILL) and the item ends dead, "cancelled by an operator"; a waiting one ends dead at once.
- * It answers once the end is recorded, and waits for that at least the kill grace and a few seconds.
+ * It answers once the end is recorded, and waits for that at least the kill grace and a few seconds
+ * (on a shared ledger a heartbeat interval more: the node that runs the item may be another, which
+ * reads the cancel when it next renews its leases).
  */
 @Command(name = "cancel", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
     exitCodeOnExecutionException = 1, versionProvider = VersionProvider.class,
@@ -29,8 +31,10 @@ final class CancelCommand extends OperatorAsk implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    // A running handler takes up to its kill grace to go: the answer is waited for at least that long.
+    // A running handler takes up to its kill grace to go: the answer is waited for at least that long;
+    // on a shared ledger another node may run it, and reads the cancel at its next lease renewal.
     return withSource(source, cfg -> ask(cfg, request(ControlAction.CANCEL, source, id, false, null),
-        cfg.source(source).orElseThrow().handler().killGrace().plus(STOPPED_WITHIN)));
+        cfg.source(source).orElseThrow().handler().killGrace().plus(STOPPED_WITHIN)
+            .plus(cfg.ledger().shared() ? cfg.heartbeat().interval() : Duration.ZERO)));
   }
 }

@@ -83,6 +83,9 @@ final class StatusCommand implements Callable<Integer> {
       heartbeat.ifPresentOrElse(s -> out.printf("worker: pid %d, %s, heartbeat %d, updated %s ago%n", s.pid(),
           Kv.visible(s.state()), s.sequence(), ago(s.updatedAt(), now)),
           () -> out.printf("worker: no readable status file at %s%n", cfg.heartbeat().file()));
+      heartbeat.map(WorkerStatus::ledger).filter(r -> !r.reachable()).ifPresent(r -> out.printf(
+          "ledger: the worker cannot reach the database since %s (%s): its handlers run on, nothing new is"
+              + " recorded until it answers%n", r.since().truncatedTo(ChronoUnit.SECONDS), Kv.visible(r.error())));
     }
     LedgerStore store = LedgerStores.of(cfg);
     if (!store.present()) {

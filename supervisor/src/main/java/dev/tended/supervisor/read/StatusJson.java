@@ -44,13 +44,18 @@ public record StatusJson(Instant checkedAt, Heartbeat heartbeat, List<Source> so
     }
   }
 
-  /** The heartbeat as read; {@code stale} when {@code updatedAt} is older than {@code supervisor.staleAfter}. */
-  public record Heartbeat(String state, long pid, long sequence, Instant updatedAt, Double ageSeconds, boolean stale) {
+  /**
+   * The heartbeat as read; {@code stale} when {@code updatedAt} is older than {@code supervisor.staleAfter};
+   * {@code ledger}, on a shared ledger only, whether this node's worker reaches the database.
+   */
+  public record Heartbeat(String state, long pid, long sequence, Instant updatedAt, Double ageSeconds, boolean stale,
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+      dev.tended.status.LedgerReach ledger) {
     static Heartbeat of(WorkerStatus s, Instant now, Duration staleAfter) {
       Duration age = s.updatedAt() == null ? null : Duration.between(s.updatedAt(), now);
       return new Heartbeat(s.state(), s.pid(), s.sequence(), s.updatedAt(),
           age == null ? null : Math.max(0, age.toMillis()) / 1000.0,
-          age == null || age.compareTo(staleAfter) > 0);
+          age == null || age.compareTo(staleAfter) > 0, s.ledger());
     }
   }
 

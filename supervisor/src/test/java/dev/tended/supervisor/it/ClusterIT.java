@@ -251,9 +251,13 @@ class ClusterIT {
 
     server.stop();
     r.offer("d", 150, 200); // arrives while the database is away
+    await().atMost(STALL).until(() -> r.nodes().stream().allMatch(n -> reach(n).map(x -> !x.reachable()).orElse(false)));
     await().during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(40)).until(() -> r.nodes().stream()
         .allMatch(ClusterNode::alive));
+    assertThat(r.nodes()).as("each status file says why").allMatch(n -> reach(n).map(x -> x.error() != null)
+        .orElse(false));
     server.startAgain();
+    await().atMost(STALL).until(() -> r.nodes().stream().allMatch(n -> reach(n).map(x -> x.reachable()).orElse(false)));
 
     r.awaitSucceeded(200, STALL);
     assertThat(r.nodes()).as("no worker exited").allMatch(ClusterNode::alive);
@@ -270,6 +274,87 @@ class ClusterIT {
       System.out.println(n.name() + ": " + n.events("ledger_unreachable").size() + " ledger_unreachable, "
           + n.events("ledger_reachable").size() + " ledger_reachable");
       assertThat(n.events("ledger_unreachable")).as("%s said the database was away", n.name()).isNotEmpty();
+    }
+  }
+
+  @Test
+  void aCancelAPauseAndARetryRunThroughOneNodeActOnTheItemsAnotherNodeRuns() throws Exception {
+    Path gate = dir.resolve("gate");
+    ClusterRig r = rig(ClusterSettings.defaults().withNodes(2).withHandlerTimeout(Duration.ofMinutes(10))
+        .withHandlerBody("while [ ! -f '" + gate + "' ]; do sleep 0.1; done"));
+    ClusterNode operators = r.node("n1");
+    ClusterNode runner = r.node("n2");
+    runner.start();
+    r.awaitBeating(START);
+    r.offer("c", 0, 3);
+    await().atMost(STALL).until(() -> ClusterRig.ids("c", 0, 3).stream()
+        .allMatch(id -> lastRunOn(r, id, "n2").isPresent()));
+    operators.start();
+    r.awaitBeating(START);
+
+    long pid = lastRunOn(r, "c0", "n2").orElseThrow().pid();
+    Supervisor.Result cancelled = tended(operators, "cancel", ClusterRig.SOURCE, "c0");
+    assertThat(cancelled.exitCode()).as(cancelled.out() + cancelled.err()).isZero();
+    assertThat(cancelled.out()).contains("ideas/c0 cancelled");
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("n2's handler is gone").isFalse();
+    try (LedgerView v = r.view()) {
+      ItemRecord c0 = v.versions(ClusterRig.SOURCE, "c0").get(0);
+      assertThat(c0.state()).isEqualTo(ItemState.DEAD);
+      assertThat(c0.lastError()).startsWith("cancelled by an operator");
+    }
+    assertThat(runner.events("cancel_followed")).anyMatch(l -> l.contains("id=c0"));
+    assertThat(runningOn(r, "n2")).as("only the cancelled item stopped").containsExactly("c1", "c2");
+
+    Supervisor.Result paused = tended(operators, "pause", ClusterRig.SOURCE);
+    assertThat(paused.exitCode()).as(paused.out() + paused.err()).isZero();
+    await().atMost(STALL).until(() -> runningOn(r, "n2").isEmpty());
+    assertThat(runner.events("pause_followed")).as("n2 followed n1's pause").isNotEmpty();
+    Duration hold = r.settings().heartbeat().multipliedBy(3);
+    await().during(hold).atMost(hold.plus(STALL)).until(() -> runningOn(r, "n1").isEmpty()
+        && runningOn(r, "n2").isEmpty());
+    try (LedgerView v = r.view()) {
+      assertThat(v.counts(ClusterRig.SOURCE)).as("handed back, not counted").containsEntry(ItemState.PENDING, 2L);
+    }
+
+    Supervisor.Result retried = tended(operators, "retry", ClusterRig.SOURCE, "c0");
+    assertThat(retried.exitCode()).as(retried.out() + retried.err()).isZero();
+    Supervisor.Result resumed = tended(operators, "resume", ClusterRig.SOURCE);
+    assertThat(resumed.exitCode()).as(resumed.out() + resumed.err()).isZero();
+    Files.createFile(gate);
+    r.awaitSucceeded(3, STALL);
+    try (LedgerView v = r.view()) {
+      for (String id : ClusterRig.ids("c", 0, 3)) {
+        assertThat(v.versions(ClusterRig.SOURCE, id).get(0).attempts()).as("attempts of %s", id).isEqualTo(1);
+      }
+    }
+  }
+
+  /** What {@code node}'s status file says of the database, empty without a readable file or that field. */
+  private static java.util.Optional<dev.tended.status.LedgerReach> reach(ClusterNode node) {
+    try {
+      return java.util.Optional.ofNullable(dev.tended.status.StatusFiles.read(ConfigLoader.load(node.config().file())
+          .heartbeat().file()).ledger());
+    } catch (Exception e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /** Runs a command of the supervisor jar on {@code node}'s configuration. */
+  private static Supervisor.Result tended(ClusterNode node, String command, String... args) throws Exception {
+    String[] all = new String[args.length + 2];
+    all[0] = command;
+    all[1] = "--config=" + node.config().file();
+    System.arraycopy(args, 0, all, 2, args.length);
+    Supervisor.Result r = Supervisor.run(all);
+    System.out.println("tended " + command + " on " + node.name() + " -> " + r.exitCode() + "\n" + r.out() + r.err());
+    return r;
+  }
+
+  private static java.util.Optional<RunAudit.Run> lastRunOn(ClusterRig r, String id, String node) {
+    try {
+      return r.audit().lastOn(id, node);
+    } catch (java.io.IOException e) {
+      return java.util.Optional.empty();
     }
   }
 

@@ -57,4 +57,8 @@ public record ClusterSettings(int nodes, Duration staleAfter, Duration heartbeat
   public ClusterSettings withPollInterval(Duration d) {
     return new ClusterSettings(nodes, staleAfter, heartbeat, d, concurrency, handlerBody, handlerTimeout);
   }
+
+  public ClusterSettings withHandlerTimeout(Duration d) {
+    return new ClusterSettings(nodes, staleAfter, heartbeat, pollInterval, concurrency, handlerBody, d);
+  }
 }

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -64,10 +65,14 @@ public final class ControlDesk implements Managed {
     this.clock = clock;
   }
 
-  /** The desk for {@code folder}, applying requests to {@code ledger} and the running worker. */
+  /**
+   * The desk for {@code folder}, applying requests to {@code ledger} and the running worker; on a
+   * ledger other nodes {@code share}, a cancel of an item another node runs is asked of that node.
+   */
   public static ControlDesk of(ControlFolder folder, ItemLedger ledger, LedgerView view, OperatorControls controls,
-      Set<String> sources, Clock clock) {
-    return new ControlDesk(new ControlFiles(folder), new RequestApplier(ledger, view, controls, sources, clock), clock);
+      Set<String> sources, boolean shared, Clock clock) {
+    return new ControlDesk(new ControlFiles(folder), new RequestApplier(ledger, view, controls, sources, shared, clock),
+        clock);
   }
 
   /**
@@ -118,8 +123,9 @@ public final class ControlDesk implements Managed {
   private void round() throws IOException {
     for (var it = stopping.values().iterator(); it.hasNext(); ) {
       InFlight f = it.next();
-      if (!applier.stillRunning(f.seq())) {
-        answered(f.read(), applier.stopped(f.read().request(), f.seq()));
+      Optional<ControlAnswer> answer = applier.stopped(f.read().request(), f.seq());
+      if (answer.isPresent()) {
+        answered(f.read(), answer.get());
         it.remove();
       }
     }

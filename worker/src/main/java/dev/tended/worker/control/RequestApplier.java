@@ -26,13 +26,17 @@ final class RequestApplier {
   private final LedgerView view;
   private final OperatorControls controls;
   private final Set<String> sources;
+  private final boolean shared;
   private final Clock clock;
 
-  RequestApplier(ItemLedger ledger, LedgerView view, OperatorControls controls, Set<String> sources, Clock clock) {
+  /** @param shared whether other nodes share the ledger (then a cancel may ask another node to stop its handler) */
+  RequestApplier(ItemLedger ledger, LedgerView view, OperatorControls controls, Set<String> sources, boolean shared,
+      Clock clock) {
     this.ledger = ledger;
     this.view = view;
     this.controls = controls;
     this.sources = Set.copyOf(sources);
+    this.shared = shared;
     this.clock = clock;
   }
 
@@ -51,21 +55,32 @@ final class RequestApplier {
     };
   }
 
-  /** The answer to a cancel whose handler was stopping, once item {@code seq} is no longer running. */
-  ControlAnswer stopped(ControlRequest r, long seq) {
-    Optional<ItemRecord> now = view.versions(r.source(), r.itemId()).stream().filter(v -> v.seq() == seq).findFirst();
+  /**
+   * The answer to a cancel whose handler was stopping, once item {@code seq} is no longer running;
+   * empty while it runs, or when it was handed back (a pause, a take-over) and claimed again before
+   * this look could end it dead while it waited.
+   */
+  Optional<ControlAnswer> stopped(ControlRequest r, long seq) {
+    Optional<ItemRecord> now = version(r, seq);
     String name = r.source() + "/" + r.itemId();
-    if (now.isPresent() && now.get().state() != ItemState.DEAD) {
-      return answer(r, Outcome.REFUSED, name + " ended before the cancel took effect: it is "
-          + now.get().state().wireName(), List.of(r.itemId()));
+    if (now.isPresent() && now.get().state() == ItemState.RUNNING) {
+      return Optional.empty();
     }
-    return answer(r, Outcome.DONE, name + " cancelled: its handler was stopped, the item is dead"
-        + now.map(i -> " (" + i.lastError() + ")").orElse(""), List.of(r.itemId()));
+    if (now.isPresent() && (now.get().state() == ItemState.PENDING || now.get().state() == ItemState.FAILED)) {
+      return controls.cancelWaiting(r.source(), r.itemId(), r.askedBy()).map(dead -> answer(r, Outcome.DONE, name
+          + " cancelled: its handler stopped before the cancel reached it and the item waited; it is dead"
+          + " (no attempt counted)", List.of(r.itemId())));
+    }
+    if (now.isPresent() && now.get().state() != ItemState.DEAD) {
+      return Optional.of(answer(r, Outcome.REFUSED, name + " ended before the cancel took effect: it is "
+          + now.get().state().wireName(), List.of(r.itemId())));
+    }
+    return Optional.of(answer(r, Outcome.DONE, name + " cancelled: its handler was stopped, the item is dead"
+        + now.map(i -> " (" + i.lastError() + ")").orElse(""), List.of(r.itemId())));
   }
 
-  /** Whether item {@code seq} is still running (its cancel not yet recorded). */
-  boolean stillRunning(long seq) {
-    return ledger.running().stream().anyMatch(ri -> ri.item().seq() == seq);
+  private Optional<ItemRecord> version(ControlRequest r, long seq) {
+    return view.versions(r.source(), r.itemId()).stream().filter(v -> v.seq() == seq).findFirst();
   }
 
   private Applied pause(ControlRequest r, String askedBy) {
@@ -107,11 +122,17 @@ final class RequestApplier {
     if (running.isPresent()) {
       return new Applied.Stopping(running.get().seq());
     }
+    List<ItemRecord> versions = view.versions(r.source(), r.itemId());
+    Optional<ItemRecord> elsewhere = versions.stream().filter(v -> v.state() == ItemState.RUNNING).findFirst();
+    if (shared && elsewhere.isPresent()) {
+      // Run by another node, or claimed here and not started: the node that runs it stops it.
+      return ledger.askCancel(elsewhere.get().seq(), askedBy) ? new Applied.Stopping(elsewhere.get().seq())
+          : new Applied.Later("it ended while the cancel was asked");
+    }
     Optional<ItemRecord> waiting = controls.cancelWaiting(r.source(), r.itemId(), askedBy);
     if (waiting.isPresent()) {
       return done(r, name + " cancelled while it waited: the item is dead (no attempt counted)", List.of(r.itemId()));
     }
-    List<ItemRecord> versions = view.versions(r.source(), r.itemId());
     if (versions.isEmpty()) {
       return refused(r, "no item " + name + " in the ledger");
     }

@@ -9,6 +9,7 @@ import dev.tended.io.IoErrors;
 import dev.tended.logging.Kv;
 import dev.tended.status.BreakerStatus;
 import dev.tended.status.FastPath;
+import dev.tended.status.LedgerReach;
 import dev.tended.status.RecordingFault;
 import dev.tended.status.SourceStatus;
 import dev.tended.status.StatusFiles;
@@ -59,6 +60,7 @@ public final class Heartbeat implements Managed {
   private final Supplier<Map<String, RecordingFault>> recordErrors;
   private final Supplier<Map<String, SourceHold>> holds;
   private final Supplier<FastPath> fastPath;
+  private final Supplier<LedgerReach> ledgerReach;
   private final BeatListener listener;
   private final Clock clock;
   private final Instant startedAt;
@@ -77,7 +79,8 @@ public final class Heartbeat implements Managed {
   public Heartbeat(TendedConfig config, LedgerView ledger, ProgressBoard progress,
       Supplier<Map<String, PollReport>> polls, Supplier<Map<String, BreakerStatus>> breakers,
       Supplier<Map<String, RecordingFault>> recordErrors, Supplier<Map<String, SourceHold>> holds,
-      Supplier<FastPath> fastPath, BeatListener listener, Clock clock, String version) {
+      Supplier<FastPath> fastPath, Supplier<LedgerReach> ledgerReach, BeatListener listener, Clock clock,
+      String version) {
     this.holds = holds;
     this.config = config;
     this.ledger = ledger;
@@ -86,6 +89,7 @@ public final class Heartbeat implements Managed {
     this.breakers = breakers;
     this.recordErrors = recordErrors;
     this.fastPath = fastPath;
+    this.ledgerReach = ledgerReach;
     this.listener = listener;
     this.clock = clock;
     this.startedAt = clock.instant();
@@ -177,7 +181,7 @@ public final class Heartbeat implements Managed {
           flow.lastSucceededAt(), p.errors(), hold.draining()));
     });
     WorkerStatus status = new WorkerStatus(WorkerStatus.SCHEMA, pid, state, version, startedAt, now,
-        ++sequence, sources, fastPath.get());
+        ++sequence, sources, fastPath.get(), ledgerReach.get());
     StatusFiles.write(config.heartbeat().file(), status);
     return status;
   }

@@ -121,7 +121,7 @@ class HeartbeatFlowTest {
       public void withheld(List<ProgressBoard.Wedge> wedges) {}
     };
     return new Heartbeat(config, view, new ProgressBoard(System::nanoTime), () -> Map.of("ideas", ideasPoll), Map::of,
-        Map::of, Map::of, () -> FastPath.ON, quiet, clock, "test");
+        Map::of, Map::of, () -> FastPath.ON, () -> null, quiet, clock, "test");
   }
 
   /** A view that answers counts and flow only, and whose flow read fails on demand. */
