@@ -11,7 +11,6 @@ import dev.tended.ledger.ItemState;
 import dev.tended.ledger.NewItem;
 import dev.tended.ledger.SqliteLedgerStore;
 import dev.tended.retention.PruneReport;
-import dev.tended.retention.PrunedFiles;
 import dev.tended.retention.RetentionRun;
 import dev.tended.status.ItemResult;
 import dev.tended.status.StatusFiles;
@@ -103,8 +102,8 @@ public final class RetentionSection {
       ledger.recordSeen(PROBE_SOURCE, List.of(new NewItem("probe", "probe-hash", "{\"id\":\"probe\"}")));
       List<Double> quiet = finishLatencies(ledger, clock, null);
       clock.advance(RetentionConfig.DEFAULT_FINISHED_FOR.plusDays(1));
-      RetentionRun run = new RetentionRun(RetentionConfig.DEFAULT,
-          new PrunedFiles(dir, dir.resolve("results"), dir.resolve("work")), clock, RetentionRun.BATCH);
+      RetentionRun run = RetentionRun.of(RetentionConfig.DEFAULT,
+          dir, dir.resolve("results"), dir.resolve("work"), clock);
       CompletableFuture<PruneReport> pruning = CompletableFuture.supplyAsync(() -> run.run(ledger.pruning(), () -> false));
       List<Double> busy = finishLatencies(ledger, clock, pruning);
       PruneReport r = pruning.get();

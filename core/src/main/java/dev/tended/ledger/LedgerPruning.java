@@ -23,6 +23,13 @@ public interface LedgerPruning {
    */
   List<PrunedItem> pruneFinished(Instant succeededBefore, Instant deadBefore, int limit);
 
+  /**
+   * Up to {@code limit} identity records pruned after {@code after} (by any node), in the order they
+   * were pruned: what a node's sweep of its own data folder reads to remove the files of items
+   * another node pruned. A read, no transaction held.
+   */
+  List<IdentityRecord> identitiesPrunedAfter(PruneCursor after, int limit);
+
   /** In one transaction: deletes up to {@code limit} identity records of items finished before {@code finishedBefore}; returns how many. */
   int forgetIdentities(Instant finishedBefore, int limit);
 

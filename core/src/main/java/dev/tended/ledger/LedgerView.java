@@ -78,6 +78,9 @@ public interface LedgerView extends AutoCloseable {
   /** The identity records retention kept of {@code source}/{@code id}'s pruned versions, oldest first. */
   List<IdentityRecord> identities(String source, String id);
 
+  /** Up to {@code limit} identity records pruned after {@code after}, in the order they were pruned (a dry run's sweep). */
+  List<IdentityRecord> identitiesPrunedAfter(PruneCursor after, int limit);
+
   /** Whether the store gives the space of pruned items back to the file system in small steps. */
   boolean givesSpaceBack();
 

@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class PostgresSchema {
   /** The version this build writes. */
-  static final int CURRENT = 7;
+  static final int CURRENT = 8;
   /** The advisory lock key under which a node migrates (any constant shared by every node of the build). */
   private static final long MIGRATION_LOCK = 0x7465_6e64_6564L; // "tended"
 
@@ -116,7 +116,9 @@ final class PostgresSchema {
             version TEXT NOT NULL,
             running INTEGER NOT NULL)""")),
       new Migration(7, "cancels asked of running attempts", List.of(
-          "ALTER TABLE items ADD COLUMN IF NOT EXISTS cancel_asked_by TEXT")));
+          "ALTER TABLE items ADD COLUMN IF NOT EXISTS cancel_asked_by TEXT")),
+      new Migration(8, "identity records in the order they were pruned", List.of(
+          "CREATE INDEX IF NOT EXISTS identities_by_prune ON identities (pruned_at, source, item_id, content_hash)")));
 
   private PostgresSchema() {}
 

@@ -70,6 +70,17 @@ final class SqlLedgerPruning implements LedgerPruning {
   }
 
   @Override
+  public List<IdentityRecord> identitiesPrunedAfter(PruneCursor after, int limit) {
+    if (limit <= 0) {
+      return List.of();
+    }
+    synchronized (lock) {
+      return db.query("read the identity records pruned since " + after.prunedAt(),
+          () -> SqlRetention.prunedAfter(db.connection(), after, limit));
+    }
+  }
+
+  @Override
   public int forgetIdentities(Instant finishedBefore, int limit) {
     if (limit <= 0) {
       return 0;

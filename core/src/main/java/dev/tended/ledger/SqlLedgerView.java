@@ -155,6 +155,15 @@ final class SqlLedgerView implements LedgerView {
   }
 
   @Override
+  public synchronized List<IdentityRecord> identitiesPrunedAfter(PruneCursor after, int limit) {
+    if (schema < 4 || limit <= 0) {
+      return List.of();
+    }
+    return db.query("read the identity records pruned since " + after.prunedAt(),
+        () -> SqlRetention.prunedAfter(db.connection(), after, limit));
+  }
+
+  @Override
   public synchronized boolean givesSpaceBack() {
     return db.query("read the vacuum mode", () -> db.dialect().givesSpaceBack(db.connection()));
   }

@@ -100,6 +100,31 @@ final class SqlRetention {
     return out;
   }
 
+  /**
+   * Up to {@code limit} identity records after {@code after}, in the order they were pruned: one
+   * range read along {@code identities_by_prune}.
+   */
+  static List<IdentityRecord> prunedAfter(Connection db, PruneCursor after, int limit) throws SQLException {
+    List<IdentityRecord> out = new ArrayList<>();
+    try (PreparedStatement q = db.prepareStatement("SELECT source, item_id, content_hash, outcome, finished_at,"
+        + " pruned_at FROM identities WHERE (pruned_at, source, item_id, content_hash) > (?, ?, ?, ?)"
+        + " ORDER BY pruned_at, source, item_id, content_hash LIMIT ?")) {
+      q.setLong(1, after.prunedAt().toEpochMilli());
+      q.setString(2, after.source());
+      q.setString(3, after.id());
+      q.setString(4, after.contentHash());
+      q.setInt(5, limit);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          out.add(new IdentityRecord(rs.getString(1), rs.getString(2), rs.getString(3),
+              ItemState.fromWire(rs.getString(4)), Instant.ofEpochMilli(rs.getLong(5)),
+              Instant.ofEpochMilli(rs.getLong(6))));
+        }
+      }
+    }
+    return out;
+  }
+
   /** The identity record of one version, if it was pruned. */
   static Optional<IdentityRecord> identity(Connection db, String source, String id, String contentHash)
       throws SQLException {

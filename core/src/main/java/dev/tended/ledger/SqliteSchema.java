@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class SqliteSchema {
   /** The version this build writes. */
-  static final int CURRENT = 7;
+  static final int CURRENT = 8;
 
   /** One step: from {@code version - 1} to {@code version}. */
   private record Migration(int version, String what, List<String> statements) {}
@@ -141,7 +141,11 @@ final class SqliteSchema {
       // An operator's cancel asked through one node of an attempt another node runs: the owner reads
       // the mark at its next lease renewal and stops its handler.
       new Migration(7, "cancels asked of running attempts", List.of(
-          "ALTER TABLE items ADD COLUMN cancel_asked_by TEXT")));
+          "ALTER TABLE items ADD COLUMN cancel_asked_by TEXT")),
+      // Each node removes, in its own data folder, the files of items any node pruned: it reads the
+      // identity records in the order they were pruned, from where it stopped last time.
+      new Migration(8, "identity records in the order they were pruned", List.of(
+          "CREATE INDEX IF NOT EXISTS identities_by_prune ON identities (pruned_at, source, item_id, content_hash)")));
 
   private SqliteSchema() {}
 

@@ -3,6 +3,7 @@ package dev.tended.retention;
 import dev.tended.io.DataFolder;
 import dev.tended.io.IoErrors;
 import dev.tended.io.WorkFolders;
+import dev.tended.ledger.IdentityRecord;
 import dev.tended.ledger.PrunedItem;
 import dev.tended.logging.Kv;
 import dev.tended.status.ItemResult;
@@ -51,21 +52,31 @@ public final class PrunedFiles {
 
   /** Removes the item's files; returns what went. */
   public Removed remove(PrunedItem item) {
-    return handle(item, false);
+    return handle(item.source(), item.id(), item.contentHash(), false);
   }
 
   /** What {@link #remove} would remove, changing nothing. */
   public Removed wouldRemove(PrunedItem item) {
-    return handle(item, true);
+    return handle(item.source(), item.id(), item.contentHash(), true);
   }
 
-  private Removed handle(PrunedItem item, boolean dryRun) {
+  /** Removes the files of the version {@code pruned} stands for (pruned by any node), if this folder has them. */
+  public Removed remove(IdentityRecord pruned) {
+    return handle(pruned.source(), pruned.id(), pruned.contentHash(), false);
+  }
+
+  /** What {@link #remove(IdentityRecord)} would remove, changing nothing. */
+  public Removed wouldRemove(IdentityRecord pruned) {
+    return handle(pruned.source(), pruned.id(), pruned.contentHash(), true);
+  }
+
+  private Removed handle(String source, String id, String contentHash, boolean dryRun) {
     long bytes = 0;
     int failures = 0;
     boolean result = false;
-    Path file = ItemResult.fileIn(resultsDir, item.source(), item.id());
+    Path file = ItemResult.fileIn(resultsDir, source, id);
     try {
-      long size = ownResultSize(file, item);
+      long size = ownResultSize(file, contentHash);
       if (size >= 0) {
         if (!dryRun) {
           Files.delete(file); // a link there is removed itself, never what it names
@@ -78,7 +89,7 @@ public final class PrunedFiles {
       notRemoved(file, e);
     }
     boolean folder = false;
-    Path dir = WorkFolders.of(workDir, item.source(), item.id(), item.contentHash());
+    Path dir = WorkFolders.of(workDir, source, id, contentHash);
     try {
       DataFolder.checkBelow(dataDir, dir);
       if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
@@ -96,7 +107,7 @@ public final class PrunedFiles {
   }
 
   /** The result file's size when it is this version's; -1 when there is none or it is another's. */
-  private long ownResultSize(Path file, PrunedItem item) throws IOException {
+  private long ownResultSize(Path file, String contentHash) throws IOException {
     DataFolder.checkBelow(dataDir, file.getParent());
     BasicFileAttributes a;
     try {
@@ -113,7 +124,7 @@ public final class PrunedFiles {
     } catch (IOException unreadable) {
       return -1; // not a result of ours: left for a person
     }
-    return item.contentHash().equals(r.contentHash()) ? a.size() : -1;
+    return contentHash.equals(r.contentHash()) ? a.size() : -1;
   }
 
   /** The bytes under the folder {@code dir}. */

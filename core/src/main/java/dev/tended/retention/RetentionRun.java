@@ -1,21 +1,28 @@
 package dev.tended.retention;
 
 import dev.tended.config.RetentionConfig;
+import dev.tended.ledger.IdentityRecord;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.LedgerPruning;
 import dev.tended.ledger.LedgerView;
+import dev.tended.ledger.PruneCursor;
 import dev.tended.ledger.PrunedItem;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
 /**
- * One pass of retention over the ledger and the data folder: finished items past their period are
- * pruned to identity records batch by batch, each batch's files removed after its commit, identity
- * records past {@code identityFor} forgotten, then the ledger's free pages given back, a few at a
- * time. Between two ledger transactions it pauses as long as the last one held the lock, so the
+ * One pass of retention over the ledger and the data folder. First the sweep: the identity records
+ * pruned since the last run (by this node or, on a shared ledger, any other: each node keeps the
+ * files of what it ran) are read in the order they were pruned and their files removed from this
+ * data folder, which also removes what a crash between a commit and its files left. Then finished
+ * items past their period are pruned to identity records batch by batch, each batch's files removed
+ * after its commit, identity records past {@code identityFor} forgotten, and the ledger's free pages
+ * given back, a few at a time. Between two ledger transactions it pauses as long as the last one held the lock, so the
  * worker's claims and finishes get at least half of the ledger's time while a run goes on and wait
  * for one batch at most.
  *
@@ -27,20 +34,35 @@ public final class RetentionRun {
   public static final int BATCH = 500;
   /** Free pages given back per step (4 MiB of 4 KiB pages). */
   static final int PAGES_PER_STEP = 1024;
+  /**
+   * How far back of its mark a sweep reads again: identity records carry the pruning node's clock,
+   * so one pruned by a node whose clock is behind is still swept when the clocks disagree by less.
+   */
+  static final Duration SWEEP_OVERLAP = Duration.ofMinutes(10);
 
   private final RetentionConfig config;
   private final PrunedFiles files;
+  private final SweepMark mark;
   private final Clock clock;
   private final int batch;
 
-  public RetentionRun(RetentionConfig config, PrunedFiles files, Clock clock, int batch) {
+  public RetentionRun(RetentionConfig config, PrunedFiles files, SweepMark mark, Clock clock, int batch) {
     this.config = Objects.requireNonNull(config);
     this.files = Objects.requireNonNull(files);
+    this.mark = Objects.requireNonNull(mark);
     this.clock = Objects.requireNonNull(clock);
     if (batch < 1) {
       throw new IllegalArgumentException("batch must be at least 1, was " + batch);
     }
     this.batch = batch;
+  }
+
+  /**
+   * The run of the data folder {@code dataDir} (its results and work folders as configured), in
+   * batches of {@link #BATCH}: what the worker and {@code tended prune} run.
+   */
+  public static RetentionRun of(RetentionConfig config, Path dataDir, Path resultsDir, Path workDir, Clock clock) {
+    return new RetentionRun(config, new PrunedFiles(dataDir, resultsDir, workDir), SweepMark.in(dataDir), clock, BATCH);
   }
 
   /** Prunes what is due through {@code pruning}; returns what went. */
@@ -50,6 +72,7 @@ public final class RetentionRun {
     Instant succeededBefore = now.minus(config.finishedFor());
     Instant deadBefore = now.minus(config.deadFor());
     Tally t = new Tally();
+    sweep(pruning, stop, t);
     while (!stopped(stop)) {
       long b = System.nanoTime();
       List<PrunedItem> pruned = pruning.pruneFinished(succeededBefore, deadBefore, batch);
@@ -93,8 +116,37 @@ public final class RetentionRun {
   }
 
   /**
+   * Removes from this data folder the files of the versions pruned since the mark (less {@link
+   * #SWEEP_OVERLAP}), a page of identity records at a time, and moves the mark to the newest one read.
+   * Files already gone (this node removed them as it pruned, in the last run) cost a look each; one
+   * that could not be removed then is tried once more.
+   */
+  private void sweep(LedgerPruning pruning, BooleanSupplier stop, Tally t) {
+    Instant upTo = mark.read();
+    PruneCursor from = PruneCursor.since(upTo.minus(SWEEP_OVERLAP));
+    Instant newest = upTo;
+    while (!stopped(stop)) {
+      long b = System.nanoTime();
+      List<IdentityRecord> page = pruning.identitiesPrunedAfter(from, batch);
+      long held = t.batch(b);
+      for (IdentityRecord r : page) {
+        t.add(files.remove(r));
+        newest = r.prunedAt().isAfter(newest) ? r.prunedAt() : newest;
+      }
+      if (page.size() < batch || !pause(held)) {
+        break;
+      }
+      from = PruneCursor.after(page.get(page.size() - 1));
+    }
+    if (newest.isAfter(upTo)) {
+      mark.write(newest);
+    }
+  }
+
+  /**
    * What {@link #run} would remove now, read through {@code view} (nothing changed, nothing locked):
-   * the items and their files, the identity records; the ledger's bytes are not estimated.
+   * the items and their files, the files the sweep would remove, the identity records; the ledger's
+   * bytes are not estimated.
    */
   public PruneReport preview(LedgerView view) {
     long started = System.nanoTime();
@@ -108,6 +160,15 @@ public final class RetentionRun {
       }
       t.add(files.wouldRemove(p));
     });
+    PruneCursor from = PruneCursor.since(mark.read().minus(SWEEP_OVERLAP));
+    while (true) {
+      List<IdentityRecord> page = view.identitiesPrunedAfter(from, batch);
+      page.forEach(r -> t.add(files.wouldRemove(r)));
+      if (page.size() < batch) {
+        break;
+      }
+      from = PruneCursor.after(page.get(page.size() - 1));
+    }
     if (!config.identitiesKeptForever()) {
       t.identities = view.identitiesFinishedBefore(now.minus(config.identityFor()));
     }

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -595,5 +596,30 @@ abstract class LedgerContractTest {
     ItemRecord again = ledger.claimDue("ideas", 1).get(0);
     assertThat(again.seq()).isEqualTo(c.seq());
     assertThat(ledger.cancelsAsked()).as("the retried item runs without the old cancel").isEmpty();
+  }
+  @Test
+  void identityRecordsAreReadInTheOrderTheyWerePrunedOnePageAfterAnother() {
+    Instant t0 = Instant.parse("2026-12-01T10:00:00Z");
+    SteppedClock clock = new SteppedClock(t0);
+    ItemLedger ledger = kept(store().openItemLedger(clock));
+    ledger.recordSeen("ideas", List.of(item("b", "x"), item("a", "x"), item("c", "x")));
+    for (ItemRecord r : ledger.claimDue("ideas", 3)) {
+      ledger.finish(r.seq(), ItemState.SUCCEEDED, AttemptEnding.EXITED, 0, null, null);
+    }
+    clock.advance(Duration.ofDays(1));
+    Instant finishedBefore = clock.instant();
+    assertThat(ledger.pruning().pruneFinished(finishedBefore, finishedBefore, 2)).hasSize(2);
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(ledger.pruning().pruneFinished(finishedBefore, finishedBefore, 2)).hasSize(1);
+
+    List<IdentityRecord> first = ledger.pruning().identitiesPrunedAfter(PruneCursor.since(Instant.EPOCH), 2);
+    assertThat(first).extracting(IdentityRecord::prunedAt).containsOnly(finishedBefore);
+    List<IdentityRecord> second = ledger.pruning().identitiesPrunedAfter(PruneCursor.after(first.get(1)), 2);
+    assertThat(second).extracting(IdentityRecord::prunedAt).containsExactly(clock.instant());
+    assertThat(ledger.pruning().identitiesPrunedAfter(PruneCursor.after(second.get(0)), 2)).isEmpty();
+    assertThat(Stream.concat(first.stream(), second.stream()).map(IdentityRecord::id))
+        .as("every record once").containsExactlyInAnyOrder("a", "b", "c");
+    assertThat(view().identitiesPrunedAfter(PruneCursor.since(finishedBefore.plusSeconds(30)), 10))
+        .as("the view reads the same, from a time").isEqualTo(second);
   }
 }

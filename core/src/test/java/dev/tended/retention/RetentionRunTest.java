@@ -45,7 +45,7 @@ class RetentionRunTest {
   }
 
   private RetentionRun runAt(Instant now, RetentionConfig config, int batch) {
-    return new RetentionRun(config, new PrunedFiles(data, results(), work()), Clock.fixed(now, ZoneOffset.UTC), batch);
+    return new RetentionRun(config, new PrunedFiles(data, results(), work()), SweepMark.in(data), Clock.fixed(now, ZoneOffset.UTC), batch);
   }
 
   /** Finishes {@code id}'s version {@code content} as {@code to} at T0, with its result file and work folder. */
@@ -137,6 +137,75 @@ class RetentionRunTest {
       assertThat(elsewhere.resolve(version.getFileName()).resolve("input.json")).exists();
       assertThat(WorkFolders.perId(work(), "ideas", "b")).doesNotExist();
     }
+  }
+
+  /** The run of another node's data folder on the same ledger. */
+  private RetentionRun otherNodeAt(Instant now) {
+    Path other = data.resolve("other-node");
+    return new RetentionRun(SHORT, new PrunedFiles(other, other.resolve("results"), other.resolve("work")),
+        SweepMark.in(other), Clock.fixed(now, ZoneOffset.UTC), 500);
+  }
+
+  @Test
+  void theFilesOfAnItemAnotherNodePrunedAreRemovedFromThisDataFolderAtItsNextRun() throws IOException {
+    Instant prunedAt = T0.plus(Duration.ofDays(3));
+    try (ItemLedger ledger = store().openItemLedger(Clock.fixed(T0, ZoneOffset.UTC))) {
+      finished(ledger, "a", "1", ItemState.SUCCEEDED);
+    }
+    try (ItemLedger ledger = store().openItemLedger(Clock.fixed(prunedAt, ZoneOffset.UTC))) {
+      PruneReport there = otherNodeAt(prunedAt).run(ledger.pruning(), () -> false);
+      assertThat(there.succeeded()).isEqualTo(1);
+      assertThat(there.resultFiles()).as("the other node has no files of it").isZero();
+      assertThat(ItemResult.fileIn(results(), "ideas", "a")).exists();
+
+      PruneReport here = runAt(prunedAt.plusSeconds(60), SHORT, 500).run(ledger.pruning(), () -> false);
+
+      assertThat(here.items()).as("nothing left to prune").isZero();
+      assertThat(here.resultFiles()).isEqualTo(1);
+      assertThat(here.workFolders()).isEqualTo(1);
+      assertThat(ItemResult.fileIn(results(), "ideas", "a")).doesNotExist();
+      assertThat(WorkFolders.perId(work(), "ideas", "a")).doesNotExist();
+      assertThat(SweepMark.in(data).read()).isEqualTo(prunedAt);
+    }
+  }
+
+  @Test
+  void aSweepReadsFromItsMarkLessTheOverlapAndLeavesTheMarkWhenNothingNewerWasPruned() throws IOException {
+    Instant first = T0.plus(Duration.ofDays(3));
+    Instant second = first.plus(Duration.ofHours(1));
+    try (ItemLedger ledger = store().openItemLedger(Clock.fixed(T0, ZoneOffset.UTC))) {
+      finished(ledger, "a", "1", ItemState.SUCCEEDED);
+    }
+    try (ItemLedger ledger = store().openItemLedger(Clock.fixed(first, ZoneOffset.UTC))) {
+      otherNodeAt(first).run(ledger.pruning(), () -> false);
+      finished(ledger, "b", "1", ItemState.SUCCEEDED);
+    }
+    Instant mark = second.plus(RetentionRun.SWEEP_OVERLAP).minusSeconds(1);
+    SweepMark.in(data).write(mark);
+    try (ItemLedger ledger = store().openItemLedger(Clock.fixed(second, ZoneOffset.UTC))) {
+      otherNodeAt(second.plus(Duration.ofDays(3))).run(ledger.pruning(), () -> false);
+
+      runAt(second.plus(Duration.ofDays(3)), SHORT, 500).run(ledger.pruning(), () -> false);
+    }
+
+    assertThat(ItemResult.fileIn(results(), "ideas", "b")).as("pruned within the overlap before the mark")
+        .doesNotExist();
+    assertThat(ItemResult.fileIn(results(), "ideas", "a")).as("pruned before the mark less the overlap").exists();
+    assertThat(SweepMark.in(data).read()).isEqualTo(mark);
+  }
+
+  @Test
+  void anUnreadableMarkCostsOneFullSweepAndIsWrittenAnew() throws IOException {
+    Instant prunedAt = T0.plus(Duration.ofDays(3));
+    try (ItemLedger ledger = store().openItemLedger(Clock.fixed(T0, ZoneOffset.UTC))) {
+      finished(ledger, "a", "1", ItemState.SUCCEEDED);
+    }
+    Files.writeString(data.resolve(SweepMark.FILE), "{ half a mark");
+    try (ItemLedger ledger = store().openItemLedger(Clock.fixed(prunedAt, ZoneOffset.UTC))) {
+      otherNodeAt(prunedAt).run(ledger.pruning(), () -> false);
+      assertThat(runAt(prunedAt, SHORT, 500).run(ledger.pruning(), () -> false).resultFiles()).isEqualTo(1);
+    }
+    assertThat(SweepMark.in(data).read()).isEqualTo(prunedAt);
   }
 
   @Test

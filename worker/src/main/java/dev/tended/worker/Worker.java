@@ -15,7 +15,6 @@ import dev.tended.logging.Kv;
 import dev.tended.queue.QueueSource;
 import dev.tended.queue.QueueSourceWrapper;
 import dev.tended.posix.BootId;
-import dev.tended.retention.PrunedFiles;
 import dev.tended.retention.RetentionRun;
 import dev.tended.worker.cluster.LeaseKeeper;
 import dev.tended.worker.control.ControlDesk;
@@ -174,8 +173,8 @@ public final class Worker {
     if (leases != null) {
       lifecycle.manage("leases", leases);
     }
-    Pruner pruner = new Pruner(config.retention(), ledger.pruning(), new RetentionRun(config.retention(),
-        new PrunedFiles(config.dataDir(), config.resultsDir(), config.workDir()), clock, RetentionRun.BATCH),
+    Pruner pruner = new Pruner(config.retention(), ledger.pruning(), RetentionRun.of(config.retention(),
+        config.dataDir(), config.resultsDir(), config.workDir(), clock),
         store.describe());
     pruner.start();
     lifecycle.manage("prune", pruner);

@@ -10,7 +10,6 @@ import dev.tended.ledger.LedgerView;
 import dev.tended.ledger.LedgerStore;
 import dev.tended.ledger.LedgerStores;
 import dev.tended.retention.PruneReport;
-import dev.tended.retention.PrunedFiles;
 import dev.tended.retention.QuarantineTrim;
 import dev.tended.retention.RetentionRun;
 import java.io.IOException;
@@ -60,8 +59,7 @@ final class PruneCommand implements Callable<Integer> {
         return ExitCodes.FAILURE;
       }
       RetentionConfig retention = cfg.retention();
-      RetentionRun run = new RetentionRun(retention, new PrunedFiles(cfg.dataDir(), cfg.resultsDir(), cfg.workDir()),
-          Clock.systemUTC(), RetentionRun.BATCH);
+      RetentionRun run = RetentionRun.of(retention, cfg.dataDir(), cfg.resultsDir(), cfg.workDir(), Clock.systemUTC());
       try {
         PruneReport report;
         String space;

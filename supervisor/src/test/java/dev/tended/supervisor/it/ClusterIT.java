@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * items of three nodes run once each and spread; a node killed mid-run loses its attempts after its
  * lease, and they still succeed once; a frozen node's late outcome is refused in favour of the new
  * owner's; the source's poller moves to another node after its death; a database down for 20 s costs
- * nothing. Leases are 12 s, renewed every second, so the class runs in a few minutes.
+ * nothing; retention removes, on every node, the files of what any node pruned. Leases are 12 s,
+ * renewed every second, so the class runs in a few minutes.
  */
 class ClusterIT {
   private static final AtomicInteger DATABASES = new AtomicInteger();
@@ -359,6 +360,43 @@ class ClusterIT {
   }
 
   /** Every one of {@code ids} succeeded, went to succeeded once, and used one attempt. */
+  @Test
+  void retentionRemovesTheFilesOfWhatAnyNodePrunedFromEveryNodesDataFolder() throws Exception {
+    ClusterRig r = rig(ClusterSettings.defaults()
+        .withExtraConfig("retention: { finishedFor: 3s, deadFor: 3s, pruneEvery: 1s }\n"));
+    r.startAll().awaitBeating(START);
+    r.offer("p", 0, 60);
+
+    await().atMost(STALL.multipliedBy(2)).until(() -> identities(r) == 60);
+    assertThat(recorded(r)).as("every item pruned to its identity record").isZero();
+    Map<String, Long> ran = r.audit().finishedByNode();
+    System.out.println("finished runs per node: " + ran);
+    assertThat(ran).as("more than one node ran items, so some were pruned by a node that did not run them")
+        .hasSizeGreaterThan(1);
+    for (ClusterNode n : r.nodes()) {
+      await().atMost(STALL).untilAsserted(() -> assertThat(filesIn(n.dataDir().resolve("results")))
+          .as("result files on %s", n.name()).isEmpty());
+      assertThat(filesIn(n.dataDir().resolve("work").resolve(ClusterRig.SOURCE))).as("work files on %s", n.name())
+          .isEmpty();
+    }
+  }
+
+  private static long identities(ClusterRig r) {
+    try (LedgerView v = r.view()) {
+      return v.identitiesFinishedBefore(java.time.Instant.now().plus(Duration.ofDays(1)));
+    }
+  }
+
+  /** The regular files under {@code dir} (none when it does not exist). */
+  private static List<Path> filesIn(Path dir) throws java.io.IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (var walk = Files.walk(dir)) {
+      return walk.filter(Files::isRegularFile).toList();
+    }
+  }
+
   private static void assertEachSucceededOnceInTheLedger(ClusterRig r, List<String> ids) {
     try (LedgerView v = r.view()) {
       assertThat(v.counts(ClusterRig.SOURCE)).containsEntry(ItemState.SUCCEEDED, (long) ids.size())

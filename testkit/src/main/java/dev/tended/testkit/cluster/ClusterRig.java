@@ -67,7 +67,7 @@ public final class ClusterRig implements AutoCloseable {
           .heartbeatInterval(millis(settings.heartbeat()))
           .supervisor("{ staleAfter: " + millis(settings.staleAfter()) + ", startupGrace: 30s, stopGrace: 4s }")
           .extra("ledger: { url: \"" + url + "\", user: " + server.user() + ", passwordFile: \"" + password
-              + "\", node: " + name + " }\n");
+              + "\", node: " + name + " }\n" + settings.extraConfig());
       Path handler = c.script("handler.sh", rig.handlerScript(name));
       c.source(TestConfig.source("json-queue", SOURCE, rig.queueFile().toString(), millis(settings.pollInterval()),
           TestConfig.handler(handler, millis(settings.handlerTimeout()), "1s", ""),

@@ -7,6 +7,7 @@ import dev.tended.config.TendedConfig;
 import dev.tended.ledger.AttemptRecord;
 import dev.tended.ledger.AttemptStats;
 import dev.tended.ledger.IdentityRecord;
+import dev.tended.ledger.PruneCursor;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.LedgerView;
@@ -204,6 +205,11 @@ class HeartbeatFlowTest {
 
     @Override
     public List<IdentityRecord> identities(String source, String id) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<IdentityRecord> identitiesPrunedAfter(PruneCursor after, int limit) {
       throw new UnsupportedOperationException();
     }
 

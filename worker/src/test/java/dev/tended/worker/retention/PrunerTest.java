@@ -7,11 +7,12 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.tended.config.RetentionConfig;
+import dev.tended.ledger.IdentityRecord;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.LedgerException;
 import dev.tended.ledger.LedgerPruning;
+import dev.tended.ledger.PruneCursor;
 import dev.tended.ledger.PrunedItem;
-import dev.tended.retention.PrunedFiles;
 import dev.tended.retention.RetentionRun;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -48,8 +49,8 @@ class PrunerTest {
   }
 
   private Pruner pruner(LedgerPruning ledger) {
-    return new Pruner(RetentionConfig.DEFAULT, ledger, new RetentionRun(RetentionConfig.DEFAULT,
-        new PrunedFiles(data, data.resolve("results"), data.resolve("work")), Clock.systemUTC(), 500), "ledger.db");
+    return new Pruner(RetentionConfig.DEFAULT, ledger, RetentionRun.of(RetentionConfig.DEFAULT,
+        data, data.resolve("results"), data.resolve("work"), Clock.systemUTC()), "ledger.db");
   }
 
   private List<String> messages() {
@@ -105,6 +106,11 @@ class PrunerTest {
         throw new LedgerException("prune finished items", new SQLException("disk I/O error"));
       }
       return batches.isEmpty() ? List.of() : batches.remove(0);
+    }
+
+    @Override
+    public List<IdentityRecord> identitiesPrunedAfter(PruneCursor after, int limit) {
+      return List.of();
     }
 
     @Override
