@@ -37,12 +37,9 @@ public final class LedgerStores {
     if (!config.ledger().shared()) {
       return out;
     }
-    PostgresLedgerStore store = (PostgresLedgerStore) of(config);
     java.util.Map<String, java.util.Optional<String>> held = new java.util.HashMap<>();
-    try (java.sql.Connection db = store.connect()) {
-      PollerOwners.read(db).forEach(o -> held.put(o.source(), o.node()));
-    } catch (java.sql.SQLException e) {
-      throw new LedgerException("read the pollers of " + store.describe(), e);
+    try (LedgerView view = of(config).openView()) {
+      view.pollers().forEach(o -> held.put(o.source(), o.node()));
     }
     config.sources().forEach(s -> out.put(s.name(), held.getOrDefault(s.name(), java.util.Optional.empty())));
     return out;

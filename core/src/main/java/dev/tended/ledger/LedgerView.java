@@ -46,6 +46,12 @@ public interface LedgerView extends AutoCloseable {
   /** The nodes that wrote this ledger, by name, with their last beat (none before schema 6). */
   List<NodeRecord> nodes();
 
+  /**
+   * On a ledger several nodes share, every source the cluster polls, in name order, with the node that
+   * polls it now; empty on SQLite (its one worker polls every source) and before any node started.
+   */
+  List<PollerOwners.PollerOwner> pollers();
+
   /** The attempts of item version {@code seq}, oldest first, with how each ended. */
   List<AttemptRecord> attempts(long seq);
 

@@ -1,6 +1,7 @@
 package dev.tended.ledger;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 
 /**
@@ -58,6 +59,11 @@ final class PostgresDialect implements SqlDialect {
   @Override
   public long convertToGiveSpaceBack(Connection db) {
     return 0;
+  }
+
+  @Override
+  public List<PollerOwners.PollerOwner> pollers(Connection db) throws SQLException {
+    return PollerOwners.read(db);
   }
 
   @Override

@@ -44,6 +44,12 @@ interface SqlDialect {
   /** Rewrites the store so that it gives space back from now on; the bytes it shrank by. */
   long convertToGiveSpaceBack(Connection db) throws SQLException;
 
+  /**
+   * Which node polls each source, where several nodes share the database (Quartz's clustered store,
+   * {@link PollerOwners}); none where one worker has the database to itself.
+   */
+  List<PollerOwners.PollerOwner> pollers(Connection db) throws SQLException;
+
   /** The schema version this build writes (the faces read what older versions lack by this number). */
   int currentSchema();
 }

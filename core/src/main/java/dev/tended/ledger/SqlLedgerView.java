@@ -312,6 +312,11 @@ final class SqlLedgerView implements LedgerView {
   }
 
   @Override
+  public synchronized List<PollerOwners.PollerOwner> pollers() {
+    return db.query("read who polls each source", () -> db.dialect().pollers(db.connection()));
+  }
+
+  @Override
   public synchronized List<AttemptRecord> attempts(long seq) {
     return db.query("list the attempts of item " + seq, () -> db.attempts(seq, schema));
   }

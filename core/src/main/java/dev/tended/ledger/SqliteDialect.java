@@ -77,6 +77,11 @@ final class SqliteDialect implements SqlDialect {
   }
 
   @Override
+  public List<PollerOwners.PollerOwner> pollers(Connection db) throws SQLException {
+    return List.of(); // one worker polls every source of its file
+  }
+
+  @Override
   public int currentSchema() {
     return SqliteSchema.CURRENT;
   }

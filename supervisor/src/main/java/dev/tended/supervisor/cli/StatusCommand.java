@@ -124,6 +124,14 @@ final class StatusCommand implements Callable<Integer> {
       out.printf("node: %s %s %.0fs%s, runs %d (pid %d, %s)%n", n.node(), n.alive() ? "beat" : "SILENT for",
           n.silentSeconds(), n.alive() ? " ago" : "", n.running(), n.pid(), n.version());
     }
+    for (String n : names) {
+      StatusJson.Poller p = snapshot.pollers().get(n);
+      if (p != null) {
+        out.println(p.node() == null ? "polled: " + n + " by no node now (another takes it within supervisor.staleAfter)"
+            : "polled: " + n + " by " + p.node() + (p.since() == null ? ""
+                : " since " + p.since().truncatedTo(ChronoUnit.SECONDS)));
+      }
+    }
     out.println();
     out.printf("%-20s %9s %9s %9s %9s %11s%n", "SOURCE", "PENDING", "RUNNING", "FAILED", "DEAD", "SUCCEEDED");
     for (String n : names) {

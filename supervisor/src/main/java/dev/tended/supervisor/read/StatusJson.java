@@ -2,6 +2,7 @@ package dev.tended.supervisor.read;
 
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
+import dev.tended.ledger.PollerOwners;
 import dev.tended.ledger.SourceFlow;
 import dev.tended.ledger.SourcePause;
 import dev.tended.status.BreakerStatus;
@@ -63,13 +64,16 @@ public record StatusJson(Instant checkedAt, Heartbeat heartbeat, List<Source> so
    * One source. {@code paused} is true when the ledger holds an operator's pause or the worker reports
    * one; {@code pausedSince}/{@code pausedBy} come from the ledger's pause. {@code draining},
    * {@code breaker} and {@code fault} come from the status file (null without one); the flow figures
-   * from the ledger (the status file's when the ledger cannot give them).
+   * from the ledger (the status file's when the ledger cannot give them). {@code poller}, on a shared
+   * ledger only, is the node that polls it now.
    */
   public record Source(String name, Map<String, Long> counts, boolean paused, Instant pausedSince, String pausedBy,
       Boolean draining, BreakerStatus breaker, QueueFault fault, Double oldestPendingAgeSeconds,
-      Instant lastFinishedAt, Instant lastSucceededAt) {
+      Instant lastFinishedAt, Instant lastSucceededAt,
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+      Poller poller) {
     static Source of(String name, Map<ItemState, Long> counts, Optional<SourcePause> pause,
-        Optional<SourceStatus> reported, SourceFlow flow, Instant now) {
+        Optional<SourceStatus> reported, SourceFlow flow, Optional<Poller> poller, Instant now) {
       Map<String, Long> byState = new LinkedHashMap<>();
       for (ItemState st : ItemState.values()) {
         byState.put(st.wireName(), counts.getOrDefault(st, 0L));
@@ -79,8 +83,24 @@ public record StatusJson(Instant checkedAt, Heartbeat heartbeat, List<Source> so
           pause.map(SourcePause::since).orElse(null), pause.map(SourcePause::askedBy).orElse(null),
           reported.map(SourceStatus::draining).orElse(null), reported.map(SourceStatus::breaker).orElse(null),
           reported.map(SourceStatus::fault).orElse(null), age == null ? null : age.toMillis() / 1000.0,
-          flow.lastFinishedAt(), flow.lastSucceededAt());
+          flow.lastFinishedAt(), flow.lastSucceededAt(), poller.orElse(null));
     }
+  }
+
+  /**
+   * Who polls a source of a shared ledger, from Quartz's clustered store.
+   *
+   * @param node the node that polls it, null while none does (between a holder's death and the next
+   *     node's take-over, at most {@code supervisor.staleAfter})
+   * @param since when that node took it, by its clock; null with no node
+   */
+  public record Poller(String node, Instant since) {
+    static Poller of(PollerOwners.PollerOwner owner) {
+      return new Poller(owner.node().orElse(null), owner.node().isPresent() ? owner.since().orElse(null) : null);
+    }
+
+    /** No node polls it. */
+    static final Poller NONE = new Poller(null, null);
   }
 
   /** One item version. */

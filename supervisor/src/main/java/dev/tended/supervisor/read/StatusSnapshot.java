@@ -32,10 +32,12 @@ import java.util.Optional;
  * @param flow the flow figures by source (the ledger's; the heartbeat's when the ledger cannot give them)
  * @param items the newest items the filter keeps, newest first
  * @param nodes on a ledger several nodes share, each node's last beat and what it runs; empty on SQLite
+ * @param pollers on a ledger several nodes share, who polls each kept source (a source no node
+ *     polls has {@link StatusJson.Poller#NONE}); empty on SQLite
  */
 public record StatusSnapshot(Instant at, Optional<WorkerStatus> heartbeat, List<String> names,
     Map<String, Map<ItemState, Long>> counts, Map<String, SourcePause> pauses, Map<String, SourceFlow> flow,
-    List<ItemRecord> items, List<StatusJson.Node> nodes) {
+    List<ItemRecord> items, List<StatusJson.Node> nodes, Map<String, StatusJson.Poller> pollers) {
 
   public StatusSnapshot {
     Objects.requireNonNull(at);
@@ -43,6 +45,7 @@ public record StatusSnapshot(Instant at, Optional<WorkerStatus> heartbeat, List<
     names = List.copyOf(names);
     items = List.copyOf(items);
     nodes = List.copyOf(nodes);
+    pollers = Map.copyOf(pollers);
   }
 
   /** The worker's status file as read now, empty when there is none or it cannot be read. */
@@ -69,7 +72,13 @@ public record StatusSnapshot(Instant at, Optional<WorkerStatus> heartbeat, List<
     List<ItemRecord> items = filter.newest(ledger, Math.max(0, recent), total);
     List<StatusJson.Node> nodes = cfg.ledger().shared()
         ? StatusJson.Node.of(ledger.nodes(), ledger.running(), cfg.supervisor().staleAfter()) : List.of();
-    return new StatusSnapshot(now, heartbeat, names, counts, pauses, flow, items, nodes);
+    Map<String, StatusJson.Poller> pollers = new LinkedHashMap<>();
+    if (cfg.ledger().shared()) {
+      names.forEach(n -> pollers.put(n, StatusJson.Poller.NONE));
+      ledger.pollers().stream().filter(o -> pollers.containsKey(o.source()))
+          .forEach(o -> pollers.put(o.source(), StatusJson.Poller.of(o)));
+    }
+    return new StatusSnapshot(now, heartbeat, names, counts, pauses, flow, items, nodes, pollers);
   }
 
   /** The JSON model; the heartbeat is stale when older than {@code staleAfter}. */
@@ -77,7 +86,7 @@ public record StatusSnapshot(Instant at, Optional<WorkerStatus> heartbeat, List<
     return new StatusJson(at, heartbeat.map(s -> StatusJson.Heartbeat.of(s, at, staleAfter)).orElse(null),
         names.stream().map(n -> StatusJson.Source.of(n, counts.getOrDefault(n, Map.of()),
             Optional.ofNullable(pauses.get(n)), heartbeat.map(s -> s.sources().get(n)),
-            flow.getOrDefault(n, SourceFlow.NONE), at)).toList(),
+            flow.getOrDefault(n, SourceFlow.NONE), Optional.ofNullable(pollers.get(n)), at)).toList(),
         items.stream().map(StatusJson.Item::of).toList(), nodes.isEmpty() ? null : nodes);
   }
 

@@ -3,12 +3,14 @@ package dev.tended.supervisor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tended.config.ConfigLoader;
 import dev.tended.ledger.ItemRecord;
 import dev.tended.ledger.ItemState;
 import dev.tended.ledger.LedgerView;
 import dev.tended.ledger.RunningItem;
 import dev.tended.status.ItemResult;
+import dev.tended.status.StatusFiles;
 import dev.tended.testkit.cluster.ClusterNode;
 import dev.tended.testkit.cluster.ClusterRig;
 import dev.tended.testkit.cluster.ClusterSettings;
@@ -226,6 +228,10 @@ class ClusterIT {
       }
     }
 
+    ClusterNode asked = r.nodes().stream().filter(n -> n != dead).findFirst().orElseThrow();
+    assertThat(polledBy(asked)).as("status on another node names the poller").isEqualTo(dead.name());
+    assertThat(tended(asked, "status").out()).contains("polled: " + ClusterRig.SOURCE + " by " + dead.name() + " since ");
+
     Map<String, Long> before = newItemsByNode(r);
     dead.killHost();
     long killedAt = System.nanoTime();
@@ -239,6 +245,7 @@ class ClusterIT {
     System.out.println("new items per node after " + dead.name() + "'s death: " + now);
     assertThat(after).as("one other node polls it now").hasSize(1).doesNotContain(dead.name());
     assertThat(r.node(after.get(0)).events("source_owned")).as("and says it holds the source").isNotEmpty();
+    assertThat(polledBy(asked)).as("and status says so").isEqualTo(after.get(0));
     assertThat(failover).isLessThanOrEqualTo(r.settings().staleAfter().plus(r.settings().pollInterval()).plus(MARGIN));
     r.awaitSucceeded(want, STALL);
   }
@@ -341,6 +348,16 @@ class ClusterIT {
   }
 
   /** Runs a command of the supervisor jar on {@code node}'s configuration. */
+  /** The source's poller as {@code tended status --json} on {@code node} names it (null: none). */
+  private static String polledBy(ClusterNode node) throws Exception {
+    Supervisor.Result status = tended(node, "status", "--json");
+    assertThat(status.exitCode()).as(status.err()).isZero();
+    JsonNode source = StatusFiles.mapper().readTree(status.out()).path("sources").path(0);
+    assertThat(source.path("name").asText()).isEqualTo(ClusterRig.SOURCE);
+    assertThat(source.has("poller")).as("a shared ledger's source has a poller").isTrue();
+    return source.path("poller").path("node").isNull() ? null : source.path("poller").path("node").asText();
+  }
+
   private static Supervisor.Result tended(ClusterNode node, String command, String... args) throws Exception {
     String[] all = new String[args.length + 2];
     all[0] = command;

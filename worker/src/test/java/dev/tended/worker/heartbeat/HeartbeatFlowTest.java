@@ -179,6 +179,11 @@ class HeartbeatFlowTest {
     }
 
     @Override
+    public List<dev.tended.ledger.PollerOwners.PollerOwner> pollers() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public List<AttemptRecord> attempts(long seq) {
       throw new UnsupportedOperationException();
     }
