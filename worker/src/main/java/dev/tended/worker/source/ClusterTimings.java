@@ -63,6 +63,14 @@ public record ClusterTimings(Duration checkin, Duration idleWait, Duration lease
     return new ClusterTimings(checkin, IDLE_WAIT, LEASE_MARGIN, checkin);
   }
 
+  /**
+   * The shortest {@code staleAfter} whose timings keep the failover within {@code staleAfter} plus a
+   * poll interval: two of the shortest check-ins, Quartz's grace, the idle wait and the slack (10.5 s).
+   */
+  public static Duration shortestStaleAfter() {
+    return MIN_CHECKIN.multipliedBy(2).plus(QUARTZ_GRACE).plus(IDLE_WAIT).plus(SLACK);
+  }
+
   /** How long after its last good check-in began a node may still poll what it holds. */
   public Duration lease() {
     return checkin.plus(QUARTZ_GRACE).minus(leaseMargin);
