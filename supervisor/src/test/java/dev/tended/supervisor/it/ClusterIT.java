@@ -15,7 +15,7 @@ import dev.tended.testkit.cluster.ClusterNode;
 import dev.tended.testkit.cluster.ClusterRig;
 import dev.tended.testkit.cluster.ClusterSettings;
 import dev.tended.testkit.cluster.RunAudit;
-import dev.tended.testkit.postgres.PostgresServer;
+import dev.tended.testkit.postgres.PostgresDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,13 +25,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,7 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
  * renewed every second, so the class runs in a few minutes.
  */
 class ClusterIT {
-  private static final AtomicInteger DATABASES = new AtomicInteger();
   /** Starting three JVMs on a busy two-core machine, and reading their first beats. */
   private static final Duration START = Duration.ofSeconds(90);
   /** How long the work may stand still before a wait fails: longer than a lease and a take-over. */
@@ -54,36 +50,20 @@ class ClusterIT {
   /** Beyond a bound the product promises: the commit, and this test's look at the ledger, on a busy machine. */
   private static final Duration MARGIN = Duration.ofSeconds(5);
 
-  @TempDir static Path serverDir;
-  private static PostgresServer server;
+  @RegisterExtension static final PostgresDatabases PG = new PostgresDatabases("cluster");
   @TempDir Path dir;
   private ClusterRig rig;
-
-  @BeforeAll
-  static void startTheServer() throws Exception {
-    Assumptions.assumeTrue(PostgresServer.installed(), "no PostgreSQL server programs (Debian's postgresql)");
-    server = PostgresServer.start(serverDir);
-  }
-
-  @AfterAll
-  static void stopTheServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   @AfterEach
   void stopTheNodes() throws Exception {
     if (rig != null) {
       System.out.println(rig.describe());
       rig.close();
-      server.startAgain(); // a test that stopped it and failed leaves it for the next
     }
   }
 
   private ClusterRig rig(ClusterSettings settings) throws Exception {
-    String url = server.createDatabase("cluster_" + DATABASES.incrementAndGet());
-    rig = ClusterRig.create(dir, server, url, settings);
+    rig = ClusterRig.create(dir, PG.server(), PG.url(), settings);
     return rig;
   }
 
@@ -257,14 +237,14 @@ class ClusterIT {
     r.offer("d", 0, 150);
     await().atMost(STALL).until(() -> r.count(ItemState.SUCCEEDED) >= 24);
 
-    server.stop();
+    PG.server().stop();
     r.offer("d", 150, 200); // arrives while the database is away
     await().atMost(STALL).until(() -> r.nodes().stream().allMatch(n -> reach(n).map(x -> !x.reachable()).orElse(false)));
     await().during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(40)).until(() -> r.nodes().stream()
         .allMatch(ClusterNode::alive));
     assertThat(r.nodes()).as("each status file says why").allMatch(n -> reach(n).map(x -> x.error() != null)
         .orElse(false));
-    server.startAgain();
+    PG.server().startAgain();
     await().atMost(STALL).until(() -> r.nodes().stream().allMatch(n -> reach(n).map(x -> x.reachable()).orElse(false)));
 
     r.awaitSucceeded(200, STALL);

@@ -8,23 +8,17 @@ import dev.tended.ledger.NewItem;
 import dev.tended.ledger.NodeBeat;
 import dev.tended.ledger.PostgresLedgerStore;
 import dev.tended.status.LedgerReach;
-import dev.tended.testkit.postgres.PostgresServer;
+import dev.tended.testkit.postgres.PostgresDatabases;
 import dev.tended.worker.control.OperatorControls;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One node's lease keeper on a real PostgreSQL server, one round at a time ({@link LeaseKeeper#tick}
@@ -32,32 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * after, and a cancel asked through another node reaching this node's dispatcher.
  */
 class LeaseKeeperTest {
-  private static final AtomicInteger DATABASES = new AtomicInteger();
   private static final Instant T = Instant.parse("2026-12-01T10:00:00Z");
 
-  @TempDir static Path serverDir;
-  private static PostgresServer server;
-  private String url;
+  @RegisterExtension static final PostgresDatabases PG = new PostgresDatabases("keeper");
   private final List<ItemLedger> opened = new ArrayList<>();
-
-  @BeforeAll
-  static void startTheServer() throws Exception {
-    Assumptions.assumeTrue(PostgresServer.installed(), "no PostgreSQL server programs (Debian's postgresql)");
-    server = PostgresServer.start(serverDir);
-  }
-
-  @AfterAll
-  static void stopTheServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @BeforeEach
-  void aFreshDatabase() throws Exception {
-    server.startAgain(); // a test that took it down may have failed before bringing it back
-    url = server.createDatabase("keeper_" + DATABASES.incrementAndGet());
-  }
 
   @AfterEach
   void closeTheLedgers() {
@@ -65,7 +37,7 @@ class LeaseKeeperTest {
   }
 
   private ItemLedger node(String name) {
-    ItemLedger l = PostgresLedgerStore.at(url, server.user(), "", LedgerNode.shared(name, Duration.ofMinutes(1)))
+    ItemLedger l = PostgresLedgerStore.at(PG.url(), PG.user(), "", LedgerNode.shared(name, Duration.ofMinutes(1)))
         .openItemLedger(Clock.systemUTC());
     opened.add(l);
     return l;
@@ -83,7 +55,7 @@ class LeaseKeeperTest {
     assertThat(keeper.reach().reachable()).isTrue();
     assertThat(keeper.reach().error()).isNull();
 
-    server.stop();
+    PG.server().stop();
     Instant before = Instant.now();
     keeper.tick();
     LedgerReach away = keeper.reach();
@@ -93,7 +65,7 @@ class LeaseKeeperTest {
     keeper.tick();
     assertThat(keeper.reach()).as("since the outage began, not since the last look").isEqualTo(away);
 
-    server.startAgain();
+    PG.server().startAgain();
     keeper.tick();
     assertThat(keeper.reach().reachable()).isTrue();
     assertThat(keeper.reach().error()).isNull();

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tended.ledger.PollerOwners;
 import dev.tended.ledger.PollerOwners.PollerOwner;
+import dev.tended.testkit.postgres.PostgresDatabases;
 import dev.tended.testkit.postgres.PostgresServer;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -21,16 +21,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The clustered source ownership on a real PostgreSQL server ({@link PostgresServer}), several nodes
@@ -40,35 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
  * second JVM: {@link ClusterFailoverTest}.
  */
 class ClusteredOwnershipTest {
-  private static final AtomicInteger DATABASES = new AtomicInteger();
   /** Short intervals: a 2 s check-in, a 7.5 s lease. */
   static final ClusterTimings FAST = new ClusterTimings(Duration.ofSeconds(2), Duration.ofMillis(500),
       Duration.ofSeconds(2), Duration.ofMillis(500));
   private static final Set<String> SOURCES = Set.of("ideas", "qa-issues", "mail");
 
-  @TempDir static Path serverDir;
-  private static PostgresServer server;
-  private String url;
+  @RegisterExtension static final PostgresDatabases PG = new PostgresDatabases("owners");
   private final List<ClusteredOwnership> nodes = new ArrayList<>();
-
-  @BeforeAll
-  static void startTheServer() throws Exception {
-    Assumptions.assumeTrue(PostgresServer.installed(), "no PostgreSQL server programs (Debian's postgresql)");
-    server = PostgresServer.start(serverDir);
-  }
-
-  @AfterAll
-  static void stopTheServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @BeforeEach
-  void aFreshDatabase() throws Exception {
-    server.startAgain(); // a test that took it down may have failed before bringing it back
-    url = server.createDatabase("owners_" + DATABASES.incrementAndGet());
-  }
 
   @AfterEach
   void stopTheNodes() {
@@ -76,7 +49,7 @@ class ClusteredOwnershipTest {
   }
 
   private Connection connect() throws SQLException {
-    return DriverManager.getConnection(url, server.user(), "");
+    return DriverManager.getConnection(PG.url(), PG.user(), "");
   }
 
   private ClusteredOwnership node(String name) {
@@ -165,14 +138,14 @@ class ClusteredOwnershipTest {
     neverTwoOwnersUntil(Duration.ofSeconds(15), this::exactlyOneOwnerEach);
 
     long down = System.nanoTime();
-    server.stop();
+    PG.server().stop();
     // within the lease (check-in plus grace less the margin), counted from a check-in before the cut
     neverTwoOwnersUntil(FAST.lease().plus(Duration.ofSeconds(2)),
         () -> owners().values().stream().allMatch(List::isEmpty));
     long silentMs = (System.nanoTime() - down) / 1_000_000;
     assertThat(silentMs).isLessThan(FAST.lease().toMillis() + 1000);
     neverTwoOwnersUntil(Duration.ofSeconds(25), () -> System.nanoTime() - down > Duration.ofSeconds(20).toNanos());
-    server.startAgain();
+    PG.server().startAgain();
 
     neverTwoOwnersUntil(Duration.ofSeconds(30), this::exactlyOneOwnerEach);
     await().pollInterval(Duration.ofMillis(20)).during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(7))
