@@ -33,14 +33,22 @@ public final class LedgerStores {
    * @throws LedgerException when the database cannot be read
    */
   public static java.util.Map<String, java.util.Optional<String>> pollers(TendedConfig config) {
+    if (!config.ledger().shared()) {
+      return new java.util.LinkedHashMap<>();
+    }
+    try (LedgerView view = of(config).openView()) {
+      return pollers(config, view);
+    }
+  }
+
+  /** Like {@link #pollers(TendedConfig)}, read through {@code view}, a view of the configured ledger. */
+  public static java.util.Map<String, java.util.Optional<String>> pollers(TendedConfig config, LedgerView view) {
     java.util.Map<String, java.util.Optional<String>> out = new java.util.LinkedHashMap<>();
     if (!config.ledger().shared()) {
       return out;
     }
     java.util.Map<String, java.util.Optional<String>> held = new java.util.HashMap<>();
-    try (LedgerView view = of(config).openView()) {
-      view.pollers().forEach(o -> held.put(o.source(), o.node()));
-    }
+    view.pollers().forEach(o -> held.put(o.source(), o.node()));
     config.sources().forEach(s -> out.put(s.name(), held.getOrDefault(s.name(), java.util.Optional.empty())));
     return out;
   }

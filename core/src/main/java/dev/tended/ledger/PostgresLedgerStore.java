@@ -6,6 +6,8 @@ import java.sql.SQLException;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A ledger in a PostgreSQL database ({@code ledger.url: jdbc:postgresql://…}), which the workers of
@@ -89,6 +91,24 @@ public final class PostgresLedgerStore extends SqlLedgerStore {
    */
   public Connection connect() throws SQLException {
     return DriverManager.getConnection(url, credentials());
+  }
+
+  /**
+   * The ledger's database as a data source with the same settings as {@link #connect} (the URL's own
+   * parameters win, as there), for a pool of what shares the database (Quartz's connections).
+   */
+  public DataSource dataSource() {
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    Properties settings = credentials();
+    try {
+      for (String name : settings.stringPropertyNames()) {
+        ds.setProperty(name, settings.getProperty(name));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("a connection setting the PostgreSQL driver does not know: " + e.getMessage(), e);
+    }
+    ds.setUrl(url);
+    return ds;
   }
 
   private Properties credentials() {

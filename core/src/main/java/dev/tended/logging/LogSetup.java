@@ -99,6 +99,7 @@ public final class LogSetup {
     root.addAppender(toStdout);
     current = new Outputs(file, List.of(toFile, toStdout), new DropReport(Map.of("stdout", toStdout, "file", toFile)));
     ctx.getLogger("org.quartz").setLevel(Level.WARN);
+    ctx.getLogger("com.zaxxer.hikari").setLevel(Level.WARN); // the pool of Quartz's connections: its start and stop
   }
 
   /**

@@ -33,7 +33,7 @@ final class ClusterCheck {
     }
     try (LedgerView view = LedgerStores.of(config).openView()) {
       Check nodes = judge(config.ledger().node(), config.supervisor().staleAfter(), view.nodes(), view.running());
-      return Optional.of(withPollers(nodes, LedgerStores.pollers(config)));
+      return Optional.of(withPollers(nodes, LedgerStores.pollers(config, view)));
     } catch (RuntimeException e) {
       return Optional.of(new Check(NAME, Level.UNKNOWN, "cannot read the nodes: " + e.getMessage()));
     }

@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.ObjectAlreadyExistsException;
@@ -62,18 +63,27 @@ final class ClusteredOwnership implements SourceOwnership {
   private final String node;
   private final Set<String> sources;
   private final ClusterTimings timings;
-  private final LedgerConnections.Opener opener;
+  private final DataSource database;
   private final CheckinLease lease;
   private final Map<String, Hold> owned = new ConcurrentHashMap<>();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final CountDownLatch stopping = new CountDownLatch(1);
   private volatile Scheduler scheduler;
+  /** Quartz's and the holds' connections, from {@link #start} until Quartz has shut down. */
+  private volatile LedgerConnections connections;
 
-  ClusteredOwnership(String node, Set<String> sources, ClusterTimings timings, LedgerConnections.Opener opener) {
+  /**
+   * Quartz's own threads that take connections (the scheduler thread, the check-ins, the misfire
+   * scans) and a spare for a job run's completion; each source's hold takes one more, briefly.
+   */
+  private static final int QUARTZ_CONNECTIONS = 4;
+
+  /** @param database the ledger's database ({@code PostgresLedgerStore#dataSource}); pooled here */
+  ClusteredOwnership(String node, Set<String> sources, ClusterTimings timings, DataSource database) {
     this.node = Objects.requireNonNull(node);
     this.sources = Set.copyOf(sources);
     this.timings = Objects.requireNonNull(timings);
-    this.opener = Objects.requireNonNull(opener);
+    this.database = Objects.requireNonNull(database);
     this.lease = new CheckinLease(timings.lease(), System::nanoTime);
   }
 
@@ -83,21 +93,34 @@ final class ClusteredOwnership implements SourceOwnership {
    */
   @Override
   public void start() throws SQLException, SchedulerException {
+    int n = DATA_SOURCES.incrementAndGet();
+    LedgerConnections pool = LedgerConnections.pooled(database, sources.size() + QUARTZ_CONNECTIONS,
+        "tended-quartz-" + n);
     boolean created;
-    try (Connection db = opener.open()) {
+    try (Connection db = pool.getConnection()) {
       created = QuartzTables.ensure(db);
+    } catch (SQLException | RuntimeException e) {
+      pool.close();
+      throw e;
     }
-    Scheduler s = QuartzCluster.create(node, Math.max(1, sources.size()), timings, lease,
-        new LedgerConnections(opener), "tended-ledger-" + DATA_SOURCES.incrementAndGet());
+    Scheduler s;
+    try {
+      s = QuartzCluster.create(node, Math.max(1, sources.size()), timings, lease, pool, "tended-ledger-" + n);
+    } catch (SchedulerException | RuntimeException e) {
+      pool.close();
+      throw e;
+    }
     try {
       s.setJobFactory((bundle, sched) -> new SourceHold(this));
       for (String source : sources) {
         addJob(s, source);
       }
+      connections = pool;
       scheduler = s;
       s.start();
     } catch (SchedulerException | RuntimeException e) {
       s.shutdown(false);
+      pool.close();
       throw e;
     }
     log.info("source_ownership_started node={} sources={} checkin_ms={} lease_ms={} tables_created={}", node,
@@ -194,7 +217,7 @@ final class ClusteredOwnership implements SourceOwnership {
 
   /** The job's running entries; empty (logged at debug) when the database cannot be read now. */
   private Optional<List<Holding>> holdings(String source) {
-    try (Connection db = opener.open()) {
+    try (Connection db = connections.getConnection()) {
       return Optional.of(PollerOwners.holdings(db, source));
     } catch (SQLException e) {
       log.debug("source_hold_check_failed source={} node={} error={}", source, node, Kv.q(e.getMessage()));
@@ -229,6 +252,8 @@ final class ClusteredOwnership implements SourceOwnership {
         s.shutdown(true); // waits for the holds, whose end Quartz records
       } catch (SchedulerException e) {
         log.warn("source_ownership_stop_failed node={} error={}", node, Kv.q(e.getMessage()));
+      } finally {
+        connections.close();
       }
     }, "source-ownership-stop");
     shutdown.setDaemon(true);

@@ -35,7 +35,7 @@ public final class SourceOwnerships {
                 + Durations.format(ClusterTimings.shortestStaleAfter()) + " to keep it within staleAfter"));
       }
       return new ClusteredOwnership(config.ledger().node(),
-          config.sources().stream().map(SourceConfig::name).collect(Collectors.toSet()), timings, shared::connect);
+          config.sources().stream().map(SourceConfig::name).collect(Collectors.toSet()), timings, shared.dataSource());
     }
     return SourceOwnership.everySource();
   }

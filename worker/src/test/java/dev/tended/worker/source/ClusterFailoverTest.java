@@ -7,7 +7,6 @@ import dev.tended.testkit.JvmFlags;
 import dev.tended.testkit.postgres.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +70,7 @@ class ClusterFailoverTest {
         && SOURCES.stream().allMatch(s -> linesOf(log).contains("owned " + s)));
 
     survivor = new ClusteredOwnership("survivor", SOURCES, timings,
-        () -> DriverManager.getConnection(server.jdbcUrl(), server.user(), ""));
+        ClusteredOwnershipTest.database(server.jdbcUrl(), server.user()));
     survivor.start();
     await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
         .until(() -> SOURCES.stream().noneMatch(survivor::owns));

@@ -9,6 +9,7 @@ import dev.tended.testkit.postgres.PostgresDatabases;
 import dev.tended.testkit.postgres.PostgresServer;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -23,9 +24,11 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The clustered source ownership on a real PostgreSQL server ({@link PostgresServer}), several nodes
@@ -52,8 +55,16 @@ class ClusteredOwnershipTest {
     return DriverManager.getConnection(PG.url(), PG.user(), "");
   }
 
+  /** The test database as the worker's ledger gives it to the ownership. */
+  static DataSource database(String url, String user) {
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setUrl(url);
+    ds.setUser(user);
+    return ds;
+  }
+
   private ClusteredOwnership node(String name) {
-    ClusteredOwnership n = new ClusteredOwnership(name, SOURCES, FAST, this::connect);
+    ClusteredOwnership n = new ClusteredOwnership(name, SOURCES, FAST, database(PG.url(), PG.user()));
     nodes.add(n);
     return n;
   }
@@ -110,6 +121,45 @@ class ClusteredOwnershipTest {
     // and it stays so, through several check-ins and rechecks of every node
     await().pollInterval(Duration.ofMillis(20)).during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8))
         .until(this::exactlyOneOwnerEach);
+  }
+
+  @Test
+  void aNodeReusesAFewPooledConnectionsThroughItsCheckInsInsteadOfOpeningOnePerTransaction() throws Exception {
+    try (Connection watcher = connect()) { // one session of the test's own, opened before counting
+      node("n1").start();
+      await().atMost(Duration.ofSeconds(15)).until(this::exactlyOneOwnerEach);
+      long sessionsBefore = sessions(watcher);
+      long checkinBefore = lastCheckin(watcher, "n1");
+
+      // three check-ins and a dozen of the scheduler's rounds and the holds' rechecks: each a transaction
+      await().atMost(Duration.ofSeconds(30)).until(
+          () -> lastCheckin(watcher, "n1") >= checkinBefore + 3 * FAST.checkin().toMillis());
+      long opened = sessions(watcher) - sessionsBefore;
+
+      assertThat(opened).as("sessions opened, at most the pool's size (%d sources + 4)", SOURCES.size())
+          .isLessThanOrEqualTo(SOURCES.size() + 4);
+    }
+  }
+
+  /** Sessions ever opened on the test's database (PostgreSQL's own count, read fresh). */
+  private static long sessions(Connection db) throws SQLException {
+    try (Statement st = db.createStatement()) {
+      st.execute("SELECT pg_stat_clear_snapshot()");
+      try (ResultSet rs = st.executeQuery("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private static long lastCheckin(Connection db, String node) throws SQLException {
+    try (PreparedStatement q = db.prepareStatement(
+        "SELECT last_checkin_time FROM qrtz_scheduler_state WHERE instance_name = ?")) {
+      q.setString(1, node);
+      try (ResultSet rs = q.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
   }
 
   @Test

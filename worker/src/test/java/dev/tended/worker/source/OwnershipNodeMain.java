@@ -1,6 +1,5 @@
 package dev.tended.worker.source;
 
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -22,7 +21,7 @@ final class OwnershipNodeMain {
     ClusterTimings timings = timings(Duration.ofMillis(Long.parseLong(args[3])));
     Set<String> sources = Set.copyOf(List.of(args).subList(4, args.length));
     ClusteredOwnership ownership = new ClusteredOwnership(node, sources, timings,
-        () -> DriverManager.getConnection(url, user, ""));
+        ClusteredOwnershipTest.database(url, user));
     ownership.start();
     Set<String> reported = new HashSet<>();
     while (true) {
