@@ -27,7 +27,7 @@ import java.util.function.Consumer;
 final class GroupCommit<R> {
   private final Object ledgerLock;
   private final Consumer<List<Entry<R>>> commitAll;
-  private final Queue<Entry<R>> queued = new ConcurrentLinkedQueue<>();
+  private final Queue<Entry<R>> queued;
   /** True while some caller holds the lead (is committing, or has been handed the lead). */
   private final AtomicBoolean leading = new AtomicBoolean();
 
@@ -38,8 +38,14 @@ final class GroupCommit<R> {
    *     of the whole transaction (nothing of it committed)
    */
   GroupCommit(Object ledgerLock, Consumer<List<Entry<R>>> commitAll) {
+    this(ledgerLock, commitAll, new ConcurrentLinkedQueue<>());
+  }
+
+  /** As above, queueing in {@code queued} (tests hold a caller between its queueing and what follows). */
+  GroupCommit(Object ledgerLock, Consumer<List<Entry<R>>> commitAll, Queue<Entry<R>> queued) {
     this.ledgerLock = Objects.requireNonNull(ledgerLock);
     this.commitAll = Objects.requireNonNull(commitAll);
+    this.queued = Objects.requireNonNull(queued);
   }
 
   /** Returns once {@code request} is committed; throws what failed it, as a {@link LedgerException}. */
@@ -54,8 +60,15 @@ final class GroupCommit<R> {
       LockSupport.park(this);
       interrupted |= Thread.interrupted(); // a commit cannot be abandoned half-way: wait, keep the flag
     }
-    if (!mine.done) {
-      lead(mine);
+    if (mine.lead) {
+      if (mine.done) {
+        // the lead came to this caller after a commit had already carried its request (it was queued
+        // just before that commit's leader polled the queue, and took the lead just after it was given
+        // up): it is passed on, or every later caller would wait for a leader that never comes
+        passLead();
+      } else {
+        lead(mine);
+      }
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
@@ -102,7 +115,8 @@ final class GroupCommit<R> {
 
   /**
    * Hands the lead to the oldest queued request, or gives it up. A request queued just as the lead is
-   * given up either takes the lead itself or is seen by the second look here, so none is stranded.
+   * given up either takes the lead itself or is seen by the second look here, so none is stranded. A
+   * caller that takes it so after a commit already carried its request calls this in turn.
    */
   private void passLead() {
     Entry<R> next = queued.peek();

@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -99,6 +102,66 @@ class GroupCommitTest {
     }
     group.submit(3, "request 3");
     assertThat(commits.get(commits.size() - 1)).containsExactly(3);
+  }
+
+  @Test
+  void aCallerWhoseRequestAnotherLeaderCommittedBeforeItTookTheLeadPassesTheLeadOn() throws Exception {
+    HeldAfterQueueing queue = new HeldAfterQueueing(1, 2);
+    GroupCommit<Integer> group = new GroupCommit<>(lock, batch -> commits.add(
+        batch.stream().map(GroupCommit.Entry::request).toList()), queue);
+    CompletableFuture<Void> leader = submitLater(group, 1); // queued, not yet the leader
+    queue.awaitQueued(1);
+    CompletableFuture<Void> late = submitLater(group, 2); // queued, not yet looking for the lead
+    queue.awaitQueued(2);
+
+    queue.release(1); // takes the lead and commits both requests, then gives the lead up
+    leader.get(10, TimeUnit.SECONDS);
+    queue.release(2); // takes the lead given up, with nothing left of its own to commit
+    late.get(10, TimeUnit.SECONDS);
+    assertThat(commits).containsExactly(List.of(1, 2));
+
+    CompletableFuture<Void> next = submitLater(group, 3);
+    next.get(10, TimeUnit.SECONDS); // hangs if the late caller kept the lead
+    assertThat(commits).containsExactly(List.of(1, 2), List.of(3));
+  }
+
+  /**
+   * The queue of a group commit that holds the callers of the given requests just after queueing them,
+   * before they look for the lead, until released: so a test sets the order of two callers' steps.
+   */
+  private static final class HeldAfterQueueing extends ConcurrentLinkedQueue<GroupCommit.Entry<Integer>> {
+    private final Map<Integer, CountDownLatch> queuedLatches = new ConcurrentHashMap<>();
+    private final Map<Integer, CountDownLatch> releases = new ConcurrentHashMap<>();
+
+    HeldAfterQueueing(int... held) {
+      for (int r : held) {
+        queuedLatches.put(r, new CountDownLatch(1));
+        releases.put(r, new CountDownLatch(1));
+      }
+    }
+
+    @Override
+    public boolean add(GroupCommit.Entry<Integer> e) {
+      boolean added = super.add(e);
+      CountDownLatch release = releases.get(e.request());
+      if (release != null) {
+        queuedLatches.get(e.request()).countDown();
+        try {
+          assertThat(release.await(10, TimeUnit.SECONDS)).as("released").isTrue();
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return added;
+    }
+
+    void awaitQueued(int request) throws InterruptedException {
+      assertThat(queuedLatches.get(request).await(10, TimeUnit.SECONDS)).as("request %d queued", request).isTrue();
+    }
+
+    void release(int request) {
+      releases.get(request).countDown();
+    }
   }
 
   /** A first commit (of request 0) that stays in progress until released, so that others queue behind it. */
