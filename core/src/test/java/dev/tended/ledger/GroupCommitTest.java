@@ -130,24 +130,25 @@ class GroupCommitTest {
    * before they look for the lead, until released: so a test sets the order of two callers' steps.
    */
   private static final class HeldAfterQueueing extends ConcurrentLinkedQueue<GroupCommit.Entry<Integer>> {
-    private final Map<Integer, CountDownLatch> queuedLatches = new ConcurrentHashMap<>();
-    private final Map<Integer, CountDownLatch> releases = new ConcurrentHashMap<>();
+    /** One held caller: counted down once it has queued, and by the test to let it go on. */
+    private record Hold(CountDownLatch queued, CountDownLatch release) {}
+
+    private final Map<Integer, Hold> holds = new ConcurrentHashMap<>();
 
     HeldAfterQueueing(int... held) {
       for (int r : held) {
-        queuedLatches.put(r, new CountDownLatch(1));
-        releases.put(r, new CountDownLatch(1));
+        holds.put(r, new Hold(new CountDownLatch(1), new CountDownLatch(1)));
       }
     }
 
     @Override
     public boolean add(GroupCommit.Entry<Integer> e) {
       boolean added = super.add(e);
-      CountDownLatch release = releases.get(e.request());
-      if (release != null) {
-        queuedLatches.get(e.request()).countDown();
+      Hold hold = holds.get(e.request());
+      if (hold != null) {
+        hold.queued().countDown();
         try {
-          assertThat(release.await(10, TimeUnit.SECONDS)).as("released").isTrue();
+          assertThat(hold.release().await(10, TimeUnit.SECONDS)).as("released").isTrue();
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
         }
@@ -156,11 +157,11 @@ class GroupCommitTest {
     }
 
     void awaitQueued(int request) throws InterruptedException {
-      assertThat(queuedLatches.get(request).await(10, TimeUnit.SECONDS)).as("request %d queued", request).isTrue();
+      assertThat(holds.get(request).queued().await(10, TimeUnit.SECONDS)).as("request %d queued", request).isTrue();
     }
 
     void release(int request) {
-      releases.get(request).countDown();
+      holds.get(request).release().countDown();
     }
   }
 
