@@ -158,7 +158,8 @@ class OperatorControlIT {
       Supervisor.Result resumed = tended(c, "resume", "ideas");
       assertThat(resumed.exitCode()).as(resumed.err()).isZero();
       await().atMost(WAIT).until(() -> Stream.of("p0", "p1", "p2").allMatch(id -> state(c, id) == ItemState.SUCCEEDED));
-      assertThat(status(c).path("sources").path("ideas").path("paused").asBoolean()).isFalse();
+      await("status.json says ideas is resumed, at the latest at the next beat").atMost(WAIT)
+          .until(() -> !status(c).path("sources").path("ideas").path("paused").asBoolean());
     }
   }
 
