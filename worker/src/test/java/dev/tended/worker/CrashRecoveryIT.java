@@ -57,7 +57,8 @@ class CrashRecoveryIT {
       System.out.printf("crash test: %d items, %d runs in all, %d attempts interrupted by kill -9%n",
           items, f.runs().size(), interruptedRuns);
       assertThat(f.runs().size()).isLessThanOrEqualTo(items + interruptedRuns);
-      assertThat(f.workerLog()).contains("items_adopted");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(f.workerLog()).contains("items_adopted"));
       last.signal("TERM");
       assertThat(last.awaitExit(Duration.ofSeconds(20))).isZero();
     }

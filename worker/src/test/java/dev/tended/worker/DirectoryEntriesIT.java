@@ -71,7 +71,8 @@ class DirectoryEntriesIT {
             .contains("\"loop\" (symbolic link loop)")
             .contains("\"root\" (symbolic link to a folder (not followed))");
         assertThat(f.runs()).as("one run per item").hasSize(5).allMatch(l -> l.endsWith(" 1"));
-        assertThat(f.workerLog()).contains("queue_entry_skipped source=implementations entry=a\\xFF");
+        await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+            assertThat(f.workerLog()).contains("queue_entry_skipped source=implementations entry=a\\xFF"));
 
         worker.signal("TERM");
         assertThat(worker.awaitExit(Duration.ofSeconds(20))).isZero();

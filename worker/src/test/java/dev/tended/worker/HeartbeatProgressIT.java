@@ -37,12 +37,14 @@ class HeartbeatProgressIT {
 
       Path wedge = hook(WedgeablePolls.wedgeFile(f.config.dataDir(), "ideas"));
       awaitHeartbeatStill(f, Duration.ofSeconds(3), Duration.ofSeconds(15));
-      assertThat(f.workerLog()).contains("heartbeat_withheld").contains("poll-ideas");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(f.workerLog()).contains("heartbeat_withheld").contains("poll-ideas"));
 
       long frozen = f.status.sequence();
       Files.delete(wedge);
       await().atMost(Duration.ofSeconds(10)).until(() -> f.status.sequence() > frozen);
-      assertThat(f.workerLog()).contains("heartbeat_resumed");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(f.workerLog()).contains("heartbeat_resumed"));
     }
   }
 
@@ -64,7 +66,8 @@ class HeartbeatProgressIT {
       worker.signal("CONT");
 
       await().atMost(Duration.ofSeconds(10)).until(() -> f.status.sequence() > before + 3);
-      assertThat(f.workerLog()).contains("process_paused gap_ms=").doesNotContain("heartbeat_withheld");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(f.workerLog()).contains("process_paused gap_ms=").doesNotContain("heartbeat_withheld"));
     }
   }
 
@@ -99,14 +102,16 @@ class HeartbeatProgressIT {
       // The handler is done at once; its thread then blocks writing the result: every cycle still turns.
       await().atMost(Duration.ofSeconds(30)).until(() -> f.runs().size() == 1);
       awaitHeartbeatStill(f, Duration.ofSeconds(3), Duration.ofSeconds(20));
-      assertThat(f.workerLog()).contains("heartbeat_withheld").contains("record-ideas").contains("id=w0");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(f.workerLog()).contains("heartbeat_withheld").contains("record-ideas").contains("id=w0"));
       assertThat(f.counts("ideas").get(ItemState.RUNNING)).isEqualTo(1);
 
       long frozen = f.status.sequence();
       Files.delete(wedge);
       await().atMost(Duration.ofSeconds(20)).until(() -> f.counts("ideas").get(ItemState.SUCCEEDED) == 1);
       await().atMost(Duration.ofSeconds(10)).until(() -> f.status.sequence() > frozen);
-      assertThat(f.workerLog()).contains("heartbeat_resumed");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(f.workerLog()).contains("heartbeat_resumed"));
     }
   }
 
@@ -125,7 +130,8 @@ class HeartbeatProgressIT {
       assertThat(shown.recording().reason()).contains("cannot record the outcome of r0").contains("simulated failure");
       assertThat(shown.recording().since()).isNotNull();
       awaitHeartbeatStill(f, Duration.ofSeconds(3), Duration.ofSeconds(20));
-      assertThat(f.workerLog()).contains("heartbeat_withheld").contains("record-ideas");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(f.workerLog()).contains("heartbeat_withheld").contains("record-ideas"));
 
       Files.delete(failing);
       await().atMost(Duration.ofSeconds(60)).until(() -> f.counts("ideas").get(ItemState.SUCCEEDED) == 1);

@@ -92,7 +92,8 @@ class HostileQueueFilesIT {
       assertThat(fault.line()).isEqualTo(2);
       assertThat(fault.reason()).startsWith("bad line, skipped");
       assertThat(Path.of(fault.quarantinedAs())).hasContent("{\"id\": \"torn\", \"title\": \"killed mid-li");
-      assertThat(f.workerLog()).contains("queue_line_rejected source=qa").contains("line=2");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(f.workerLog()).contains("queue_line_rejected source=qa").contains("line=2"));
     }
   }
 
@@ -186,7 +187,8 @@ class HostileQueueFilesIT {
 
       assertThat(worker.isAlive()).isTrue();
       assertThat(bytesUnder(f.config.dataDir().resolve("quarantine"))).isLessThanOrEqualTo(1024 * 1024);
-      assertThat(f.workerLog()).contains("queue_fault source=ideas");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(f.workerLog()).contains("queue_fault source=ideas"));
     }
   }
 

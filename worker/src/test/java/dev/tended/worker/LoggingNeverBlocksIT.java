@@ -42,8 +42,9 @@ class LoggingNeverBlocksIT {
             .until(() -> f.status.sequence() > sequence);
         await("the drops are reported in the file").atMost(Duration.ofSeconds(30))
             .until(() -> f.workerLog().contains("log_lines_dropped output=stdout"));
-        assertThat(f.workerLog()).contains("id=" + LONG_PREFIX + (ITEMS - 1))
-            .doesNotContain("log_lines_dropped output=file");
+        await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+            assertThat(f.workerLog()).contains("id=" + LONG_PREFIX + (ITEMS - 1))
+                .doesNotContain("log_lines_dropped output=file"));
         assertThat(worker.isAlive()).isTrue();
       } finally {
         worker.descendants().forEach(ProcessHandle::destroyForcibly);

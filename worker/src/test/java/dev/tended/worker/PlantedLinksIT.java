@@ -159,7 +159,8 @@ class PlantedLinksIT {
       await().atMost(LONG).until(() -> !Files.isSymbolicLink(status));
       f.awaitBeatFrom(w);
       await().atMost(LONG).until(succeeded(f));
-      assertThat(f.workerLog()).contains("data_folder_link_replaced path=" + status);
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(f.workerLog()).contains("data_folder_link_replaced path=" + status));
       assertOutsideUnchanged();
     }
   }
@@ -199,7 +200,8 @@ class PlantedLinksIT {
       Path link = plant.in(f);
       WorkerProcess w = f.start();
       assertThat(w.awaitExit(LONG)).isEqualTo(1);
-      assertThat(w.output()).contains(link + ": is a symbolic link");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(w.output()).contains(link + ": is a symbolic link"));
       assertThat(f.runs()).isEmpty();
       assertOutsideUnchanged();
     }

@@ -41,7 +41,8 @@ class QueueFaultIT {
       assertThat(fault.reason()).isNotBlank();
       assertThat(fault.quarantinedAs()).isNotNull();
       assertThat(Path.of(fault.quarantinedAs())).hasContent(truncated);
-      assertThat(f.workerLog()).contains("queue_fault source=ideas").contains("line=4");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(f.workerLog()).contains("queue_fault source=ideas").contains("line=4"));
       assertThat(Files.readString(queue)).isEqualTo(truncated);
 
       long seq = f.status.sequence();
@@ -52,7 +53,8 @@ class QueueFaultIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> f.counts("ideas").get(ItemState.SUCCEEDED) == 4);
       await().atMost(Duration.ofSeconds(10)).until(() ->
           f.status.read().map(s -> s.sources().get("ideas").fault() == null).orElse(false));
-      assertThat(f.workerLog()).contains("queue_fault_cleared source=ideas");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(f.workerLog()).contains("queue_fault_cleared source=ideas"));
       assertThat(f.runs()).hasSize(4);
     }
   }

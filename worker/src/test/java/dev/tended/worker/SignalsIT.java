@@ -46,9 +46,10 @@ class SignalsIT {
         assertThat(worker.isAlive()).isTrue();
         assertThat(ProcessHandle.of(handlerPid).map(ProcessHandle::isAlive)).contains(true);
         assertThat(f.status.read().orElseThrow().state()).isEqualTo("running");
-        assertThat(f.workerLog()).contains("signal_ignored signal=SIGUSR2").contains("signal_ignored signal=SIGALRM")
-            .contains("signal_ignored signal=SIGPWR").contains("log_reopened")
-            .doesNotContain("signal_left_to_jvm");
+        await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+            assertThat(f.workerLog()).contains("signal_ignored signal=SIGUSR2").contains("signal_ignored signal=SIGALRM")
+                .contains("signal_ignored signal=SIGPWR").contains("log_reopened")
+                .doesNotContain("signal_left_to_jvm"));
 
         Files.createFile(release);
         await().atMost(Duration.ofSeconds(30))

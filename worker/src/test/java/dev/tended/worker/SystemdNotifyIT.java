@@ -47,7 +47,8 @@ class SystemdNotifyIT {
       await("READY=1").atMost(Duration.ofSeconds(30)).until(() -> systemd.first(m -> m.has("READY=1")).isPresent());
       List<NotifySocket.Message> all = systemd.messages();
       assertThat(all.get(0).hasPrefix("EXTEND_TIMEOUT_USEC=")).as("first message extends the start timeout").isTrue();
-      assertThat(f.workerLog()).contains("sd_ready sources=2");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(f.workerLog()).contains("sd_ready sources=2"));
 
       await("STATUS with item counts").atMost(Duration.ofSeconds(20))
           .until(() -> systemd.first(m -> m.lines().stream()
@@ -75,7 +76,8 @@ class SystemdNotifyIT {
           });
       assertThat(systemd.first(m -> m.lines().stream().anyMatch(l -> l.startsWith("STATUS=wedged: poll-qa-issues"))))
           .as("the status line names the wedged part").isPresent();
-      assertThat(f.workerLog()).contains("watchdog_withheld");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(f.workerLog()).contains("watchdog_withheld"));
 
       Files.delete(wedge);
       long unwedged = System.nanoTime();

@@ -176,7 +176,8 @@ class AlertsIT {
       assertThat(fresh).isNotEqualTo(frozen);
       // the hung run is still the only one: the stall waits behind it, in order
       assertThat(lines()).hasSize(1);
-      assertThat(sup.log()).contains("worker_restarted reason=stale pid=" + frozen);
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(sup.log()).contains("worker_restarted reason=stale pid=" + frozen));
     }
   }
 }

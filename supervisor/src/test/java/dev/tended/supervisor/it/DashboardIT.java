@@ -152,7 +152,8 @@ class DashboardIT {
           .until(() -> d.findElement(By.id("message")).getText().contains("refused"));
       assertThat(d.findElement(By.id("message")).getText()).contains("token");
       browser.screenshot("dashboard-retry-refused");
-      assertThat(web.output()).contains("web_action action=retry").contains("outcome=unauthorized").doesNotContain(TOKEN);
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(web.output()).contains("web_action action=retry").contains("outcome=unauthorized").doesNotContain(TOKEN));
       assertThat(state(c.dataDir().resolve("ledger.db"), HOSTILE_ID)).isEqualTo(ItemState.DEAD);
 
       // With the token (pasted once, kept in sessionStorage), the cause fixed: the worker applies the
@@ -169,7 +170,8 @@ class DashboardIT {
           .until(() -> state(c.dataDir().resolve("ledger.db"), HOSTILE_ID) == ItemState.SUCCEEDED);
       assertThat(transitionsTo(c.dataDir().resolve("ledger.db"), HOSTILE_ID, ItemState.PENDING))
           .as("back to pending by the retry").isGreaterThanOrEqualTo(2);
-      assertThat(web.output()).contains("outcome=done").doesNotContain(TOKEN);
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(web.output()).contains("outcome=done").doesNotContain(TOKEN));
       browser.screenshot("dashboard-retry-done");
       assertThat(d.getTitle()).isEqualTo("tended");
       Files.writeString(dir.resolve("release"), "");

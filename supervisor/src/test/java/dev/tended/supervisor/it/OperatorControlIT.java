@@ -195,7 +195,8 @@ class OperatorControlIT {
       ItemRecord back = latest(c, "h0");
       assertThat(back.attempts()).as("the handed-back attempt is not counted").isZero();
       assertThat(attempts(c, "h0")).extracting(a -> a.ending().wireName()).containsExactly("handed-back");
-      assertThat(w.output()).contains("item_handed_back source=ideas id=h0").contains("reason=paused");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(w.output()).contains("item_handed_back source=ideas id=h0").contains("reason=paused"));
     }
   }
 
@@ -224,8 +225,9 @@ class OperatorControlIT {
       assertThat(attempts(c, "c0")).extracting(a -> a.ending().wireName()).containsExactly("cancelled");
       assertThat(Files.readString(c.dataDir().resolve("results/ideas/c0.json"))).contains("\"status\" : \"dead\"")
           .contains("cancelled by an operator");
-      assertThat(w.output()).contains("item_dead source=ideas id=c0").contains("operator_request")
-          .contains("action=cancel");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(w.output()).contains("item_dead source=ideas id=c0").contains("operator_request")
+              .contains("action=cancel"));
     }
   }
 
@@ -318,11 +320,12 @@ class OperatorControlIT {
       Path rejected = c.dataDir().resolve("control/rejected");
       await().atMost(WAIT).until(() -> Files.isDirectory(rejected) && list(rejected).size() == 3);
       assertThat(list(requests)).isEmpty();
-      assertThat(w.output())
-          .contains("control_request_rejected file=" + requests.resolve("1764680000000-0123456789ab.json")
-              + " reason=\"not a request")
-          .contains("1764680000001-0123456789ab.json reason=\"a symbolic link")
-          .contains("notes.txt reason=\"the name is not <request id>.json");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(w.output())
+              .contains("control_request_rejected file=" + requests.resolve("1764680000000-0123456789ab.json")
+                  + " reason=\"not a request")
+              .contains("1764680000001-0123456789ab.json reason=\"a symbolic link")
+              .contains("notes.txt reason=\"the name is not <request id>.json"));
       Supervisor.Result paused = tended(c, "pause", "ideas");
       assertThat(paused.exitCode()).as("the worker still applies requests").isZero();
       assertThat(w.isAlive()).isTrue();

@@ -93,7 +93,8 @@ class RecordedHandlersIT {
       assertThat(fresh).isNotEqualTo(frozen);
       await().atMost(Duration.ofSeconds(10)).until(() -> !running(sleepers.get(1)) && !running(sleepers.get(2)));
       assertThat(running(sleepers.get(0))).as("the recorded handler").isTrue();
-      assertThat(sup.log()).contains("handlers_spared count=1 pids=" + sleepers.get(0));
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(sup.log()).contains("handlers_spared count=1 pids=" + sleepers.get(0)));
     }
   }
 

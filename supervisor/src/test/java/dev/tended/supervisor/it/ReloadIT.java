@@ -74,9 +74,10 @@ class ReloadIT {
       long fresh = sup.awaitBeatingWorker(old, Duration.ofSeconds(20));
       assertThat(fresh).isNotEqualTo(old);
       // the backoff is 20 s: a next worker within it was not started as a crash's replacement
-      assertThat(sup.log()).contains("worker_hand_over_done pid=" + old + " outcome=handed_over exit_code=75")
-          .containsPattern("reload_done config=\\S+ took_ms=\\d+ old_pid=" + old + " new_pid=" + fresh)
-          .doesNotContain("worker_restarted").doesNotContain("worker_exited").doesNotContain("worker_stop_requested");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(sup.log()).contains("worker_hand_over_done pid=" + old + " outcome=handed_over exit_code=75")
+              .containsPattern("reload_done config=\\S+ took_ms=\\d+ old_pid=" + old + " new_pid=" + fresh)
+              .doesNotContain("worker_restarted").doesNotContain("worker_exited").doesNotContain("worker_stop_requested"));
       assertThat(state(c).path("failuresInARow").asInt()).isZero();
       assertThat(state(c).path("restarts")).isEmpty();
       assertThat(Supervisor.run("health-diagnose", "--config", c.file().toString(), "--json").out())
@@ -101,7 +102,8 @@ class ReloadIT {
       refused = Supervisor.run("reload", "--config", c.file().toString());
       assertThat(refused.exitCode()).as(refused.out() + refused.err()).isEqualTo(78);
       assertThat(refused.err()).contains("supervisor.restartWith").contains("nothing changed");
-      assertThat(sup.log()).containsPattern("reload_refused config=\\S+ problems=\"supervisor.restartWith");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(sup.log()).containsPattern("reload_refused config=\\S+ problems=\"supervisor.restartWith"));
       assertThat(sup.awaitBeatingWorker(-1, Duration.ofSeconds(20))).isEqualTo(worker);
       assertThat(sup.log()).doesNotContain("worker_hand_over").doesNotContain("reload_done");
 
@@ -175,8 +177,9 @@ class ReloadIT {
       long fresh = sup.awaitBeatingWorker(old, Duration.ofSeconds(20));
       assertThat(first.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       assertThat(first.exitValue()).isEqualTo(75);
-      assertThat(sup.log()).contains("worker_unit_reloaded unit=tw.service")
-          .containsPattern("reload_done config=\\S+ took_ms=\\d+ old_pid=" + old + " new_pid=" + fresh + " hand_over=asked");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(sup.log()).contains("worker_unit_reloaded unit=tw.service")
+              .containsPattern("reload_done config=\\S+ took_ms=\\d+ old_pid=" + old + " new_pid=" + fresh + " hand_over=asked"));
       ProcessHandle.of(fresh).ifPresent(ProcessHandle::destroyForcibly);
     } finally {
       first.destroyForcibly();

@@ -99,7 +99,8 @@ class SuperviseAdoptionIT {
       await().atMost(Duration.ofSeconds(60)).until(() -> succeeded(c, "ideas", "a0"));
 
       assertThat(fresh).isNotEqualTo(frozen);
-      assertThat(sup.log()).contains("worker_stalled pid=" + frozen);
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(sup.log()).contains("worker_stalled pid=" + frozen));
       assertRanOnceUnsignalledAndSucceededWithAttemptOne(c, "a0");
       assertThat(Files.exists(dir.resolve("finished-a0"))).isTrue();
     }
@@ -131,7 +132,8 @@ class SuperviseAdoptionIT {
           took.group(1), reload.out().strip());
       sup.log().lines().filter(l -> l.contains("reload_") || l.contains("hand_over") || l.contains("first_heartbeat")
           || l.contains("worker_started") || l.contains("items_adopted")).forEach(l -> System.out.println("  " + l));
-      assertThat(sup.log()).contains("outcome=handed_over exit_code=75").doesNotContain("worker_restarted");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(sup.log()).contains("outcome=handed_over exit_code=75").doesNotContain("worker_restarted"));
     }
   }
 }

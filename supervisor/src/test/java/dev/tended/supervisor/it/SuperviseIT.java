@@ -55,8 +55,9 @@ class SuperviseIT {
       String record = Files.readString(records.get(0));
       assertThat(record).contains("worker_pid: " + frozen).contains("T (stopped by a signal")
           .contains("--- last status file").contains("--- time line");
-      assertThat(sup.log()).containsPattern("worker_restarted reason=stale pid=" + frozen
-          + " exit_code=- stale_for_ms=(3\\d{3}|4\\d{3}) new_pid=\\d+ ");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(sup.log()).containsPattern("worker_restarted reason=stale pid=" + frozen
+              + " exit_code=- stale_for_ms=(3\\d{3}|4\\d{3}) new_pid=\\d+ "));
 
       // work flows again: an item added after the replacement is handled by the new worker
       Queues.replaceAtomically(c.dataDir().resolve("ideas_log.json"), Queues.ideas("i", 0, 4));
@@ -104,8 +105,9 @@ class SuperviseIT {
       sup.awaitBeatingWorker(killed, Duration.ofSeconds(20));
       System.out.printf("measured kill -9 -> new worker started %d ms%n", startedMs);
       assertThat(startedMs).isGreaterThanOrEqualTo(1000).isLessThan(3000);
-      assertThat(sup.log()).containsPattern("worker_restarted reason=exit pid=" + killed
-          + " exit_code=137 stale_for_ms=- new_pid=\\d+ ");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(sup.log()).containsPattern("worker_restarted reason=exit pid=" + killed
+              + " exit_code=137 stale_for_ms=- new_pid=\\d+ "));
       assertThat(sup.stallRecords()).isEmpty();
     }
   }
@@ -122,7 +124,8 @@ class SuperviseIT {
       assertThat(code).isZero();
       assertThat(tree).noneMatch(ProcessHandle::isAlive);
       assertThat(sup.status().orElseThrow().state()).isEqualTo("stopped");
-      assertThat(sup.log()).contains("supervisor_stopped").contains("worker_process_stopped pid=" + worker);
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(sup.log()).contains("supervisor_stopped").contains("worker_process_stopped pid=" + worker));
     }
   }
 
@@ -166,7 +169,8 @@ class SuperviseIT {
         long fresh = second.awaitBeatingWorker(orphan.pid(), Duration.ofSeconds(30));
         assertThat(fresh).isNotEqualTo(orphan.pid()).isNotEqualTo(leftover);
         await().atMost(Duration.ofSeconds(5)).until(() -> !orphan.isAlive());
-        assertThat(second.log()).contains("leftover_worker_found pid=" + orphan.pid());
+        await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+            assertThat(second.log()).contains("leftover_worker_found pid=" + orphan.pid()));
       }
     }
   }
@@ -199,8 +203,9 @@ class SuperviseIT {
       await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
           .until(() -> ProcessHandle.of(jvm).filter(ProcessHandle::isAlive).isEmpty()
               && ProcessHandle.of(shell).filter(ProcessHandle::isAlive).isEmpty());
-      assertThat(sup.log()).containsPattern("worker_restarted reason=stale pid=" + shell
-          + " exit_code=- stale_for_ms=(3\\d{3}|4\\d{3}) new_pid=\\d+ ");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(sup.log()).containsPattern("worker_restarted reason=stale pid=" + shell
+              + " exit_code=- stale_for_ms=(3\\d{3}|4\\d{3}) new_pid=\\d+ "));
       assertThat(Files.readString(sup.stallRecords().get(0))).contains("worker_pid: " + jvm);
     }
   }
@@ -229,7 +234,8 @@ class SuperviseIT {
       long fresh = sup.awaitBeatingWorker(killed, Duration.ofSeconds(30));
       assertThat(fresh).isNotEqualTo(killed);
       assertThat(sleep.isAlive()).as("a descendant of the recorded handler").isTrue();
-      assertThat(sup.log()).containsPattern("handlers_spared count=\\d+ pids=\\S*" + sleeper);
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(sup.log()).containsPattern("handlers_spared count=\\d+ pids=\\S*" + sleeper));
 
       sleep.destroy();
       Path result = c.dataDir().resolve("results/ideas/i0.json");

@@ -40,7 +40,8 @@ class SupervisorNotifyIT {
          Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of("NOTIFY_SOCKET", systemd.path().toString(),
              "WATCHDOG_USEC", Long.toString(WATCHDOG.toNanos() / 1000)))) {
       await("READY=1").atMost(Duration.ofSeconds(30)).until(() -> systemd.first(m -> m.has("READY=1")).isPresent());
-      assertThat(sup.log()).contains("worker_first_heartbeat").contains("sd_ready mode=child");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(sup.log()).contains("worker_first_heartbeat").contains("sd_ready mode=child"));
       assertThat(systemd.first(m -> m.has("READY=1")).orElseThrow().lines())
           .anyMatch(l -> l.startsWith("STATUS=worker ") && l.contains("ideas:"));
 
@@ -60,7 +61,8 @@ class SupervisorNotifyIT {
       assertThat(all).as("nothing from the worker: it would have sent EXTEND_TIMEOUT_USEC first")
           .noneMatch(m -> m.hasPrefix("EXTEND_TIMEOUT_USEC="));
       assertThat(sup.log().lines().filter(l -> l.contains("sd_notify_on socket="))).as("only the supervisor").hasSize(1);
-      assertThat(sup.log()).contains("sd_notify_off reason=\"NOTIFY_SOCKET is not set");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(sup.log()).contains("sd_notify_off reason=\"NOTIFY_SOCKET is not set"));
     }
   }
 
@@ -82,7 +84,8 @@ class SupervisorNotifyIT {
       assertThat(systemd.first(m -> m.hasPrefix("ERRNO=")).orElseThrow().lines())
           .contains("ERRNO=11").anyMatch(l -> l.startsWith("STATUS=failed to start: another supervisor is already watching"));
       assertThat(systemd.messages()).noneMatch(m -> m.has("READY=1"));
-      assertThat(sup.log()).contains("another supervisor is already watching");
+      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(sup.log()).contains("another supervisor is already watching"));
     }
   }
 }

@@ -65,8 +65,9 @@ class TwoInstancesIT {
         bStatus.await(s -> s.pid() == bWorker.pid() && s.sequence() > seq, Duration.ofSeconds(20));
         await().atMost(Duration.ofSeconds(60)).until(() -> succeeded(b) == 6);
         assertThat(bWorker.isAlive()).isTrue();
-        assertThat(aSup.log()).contains("leftover_worker_left_alone pid=" + bWorker.pid())
-            .doesNotContain("leftover_worker_found");
+        await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+            assertThat(aSup.log()).contains("leftover_worker_left_alone pid=" + bWorker.pid())
+                .doesNotContain("leftover_worker_found"));
       }
     }
   }
@@ -85,7 +86,8 @@ class TwoInstancesIT {
         long fresh = aSup.awaitBeatingWorker(aLeftover.pid(), Duration.ofSeconds(40));
         assertThat(fresh).isNotEqualTo(aLeftover.pid()).isNotEqualTo(bWorker.pid());
         await().atMost(Duration.ofSeconds(10)).until(() -> !aLeftover.isAlive());
-        assertThat(aSup.log()).contains("leftover_worker_found pid=" + aLeftover.pid() + " proof=holds_lock");
+        await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+            assertThat(aSup.log()).contains("leftover_worker_found pid=" + aLeftover.pid() + " proof=holds_lock"));
         assertThat(bWorker.isAlive()).as("B's worker is untouched").isTrue();
         await().atMost(Duration.ofSeconds(60)).until(() -> succeeded(b) == 4);
       }
