@@ -70,15 +70,28 @@ public record StatusSnapshot(Instant at, Optional<WorkerStatus> heartbeat, List<
     Map<String, SourcePause> pauses = ledger.pauses();
     Map<String, SourceFlow> flow = flow(ledger, heartbeat, now);
     List<ItemRecord> items = filter.newest(ledger, Math.max(0, recent), total);
-    List<StatusJson.Node> nodes = cfg.ledger().shared()
+    return new StatusSnapshot(now, heartbeat, names, counts, pauses, flow, items, nodes(cfg, ledger),
+        pollers(cfg, ledger, names));
+  }
+
+  /** A shared ledger's nodes with their last beats and what each runs now; none on a ledger of one host. */
+  public static List<StatusJson.Node> nodes(TendedConfig cfg, LedgerView ledger) {
+    return cfg.ledger().shared()
         ? StatusJson.Node.of(ledger.nodes(), ledger.running(), cfg.supervisor().staleAfter()) : List.of();
+  }
+
+  /**
+   * On a shared ledger, the node that polls each of {@code sources} now ({@link StatusJson.Poller#NONE}
+   * between a poller's death and the take-over); empty on a ledger of one host.
+   */
+  public static Map<String, StatusJson.Poller> pollers(TendedConfig cfg, LedgerView ledger, List<String> sources) {
     Map<String, StatusJson.Poller> pollers = new LinkedHashMap<>();
     if (cfg.ledger().shared()) {
-      names.forEach(n -> pollers.put(n, StatusJson.Poller.NONE));
+      sources.forEach(n -> pollers.put(n, StatusJson.Poller.NONE));
       ledger.pollers().stream().filter(o -> pollers.containsKey(o.source()))
           .forEach(o -> pollers.put(o.source(), StatusJson.Poller.of(o)));
     }
-    return new StatusSnapshot(now, heartbeat, names, counts, pauses, flow, items, nodes, pollers);
+    return pollers;
   }
 
   /** The JSON model; the heartbeat is stale when older than {@code staleAfter}. */

@@ -12,6 +12,8 @@ import dev.tended.ledger.SourcePause;
 import dev.tended.status.SourceStatus;
 import dev.tended.status.StatusFiles;
 import dev.tended.status.WorkerStatus;
+import dev.tended.supervisor.read.StatusJson;
+import dev.tended.supervisor.read.StatusSnapshot;
 import dev.tended.supervisor.restart.RestartEvent;
 import dev.tended.supervisor.restart.StateFile;
 import dev.tended.supervisor.restart.SupervisorState;
@@ -27,10 +29,11 @@ import java.util.Optional;
 
 /**
  * {@code GET /api/board}: what the page shows beside {@code /api/status}, in one read: per source its
- * counts (ledger), state (status.json: breaker, paused, draining, backlog age, queue fault) and chart
- * points ({@link FlowSamples}); the running items with their elapsed time and output tails; the recent
- * failures and dead items; the supervisor's recent restarts. Every part that cannot be read is null and
- * the rest is still sent. Stateless; each request reads afresh.
+ * counts (ledger), state (status.json: breaker, paused, draining, backlog age, queue fault), chart
+ * points ({@link FlowSamples}) and, on a shared ledger, the node that polls it; the running items with
+ * their elapsed time, output tails and node; the recent failures and dead items; the supervisor's recent
+ * restarts; on a shared ledger, the nodes with their last beats (the same as {@code status} lists).
+ * Every part that cannot be read is null and the rest is still sent. Stateless; each request reads afresh.
  */
 final class BoardRoute implements Route {
   /** How many of the most recently updated items are looked through for failures. */
@@ -45,11 +48,12 @@ final class BoardRoute implements Route {
   /** One source's row. */
   record Source(String name, Map<String, Long> counts, boolean paused, boolean draining, String pausedBy,
       Instant pausedSince, String breaker, Instant breakerOpenUntil, Double oldestPendingAgeSeconds,
-      Instant lastSucceededAt, String queueFault, String lastPollError, List<FlowSamples.Point> chart) {}
+      Instant lastSucceededAt, String queueFault, String lastPollError, List<FlowSamples.Point> chart,
+      StatusJson.Poller poller) {}
 
-  /** A running item. */
+  /** A running item; {@code node} is whose attempt it is (this host's name on a ledger of one host). */
   record Running(String source, String id, int attempt, Instant startedAt, long elapsedMs, String stdoutTail,
-      String stderrTail) {}
+      String stderrTail, String node) {}
 
   /** A failed (waiting for a retry) or dead item. */
   record Failure(String source, String id, String state, int attempts, Integer exitCode, String lastError,
@@ -61,9 +65,9 @@ final class BoardRoute implements Route {
   /** The supervisor's restarts. */
   record Restarts(String state, int failuresInARow, boolean crashLooping, List<RestartEvent> recent) {}
 
-  /** The whole answer. */
+  /** The whole answer; {@code nodes} is empty on a ledger of one host. */
   record Board(Instant at, Worker worker, List<Source> sources, List<Running> running, List<Failure> failures,
-      Restarts restarts, Map<String, Object> errors) {}
+      Restarts restarts, List<StatusJson.Node> nodes, Map<String, Object> errors) {}
 
   private final TendedConfig config;
   private final LedgerReads ledger;
@@ -96,6 +100,8 @@ final class BoardRoute implements Route {
     Map<String, Map<ItemState, Long>> counts = attempt(errors, "counts", l -> l.countsBySource());
     Map<String, SourcePause> pauses = attempt(errors, "pauses", LedgerView::pauses);
     Map<String, List<FlowSamples.Point>> charts = samples.points();
+    List<String> names = config.sources().stream().map(SourceConfig::name).toList();
+    Map<String, StatusJson.Poller> pollers = attempt(errors, "pollers", l -> StatusSnapshot.pollers(config, l, names));
     List<Source> sources = new ArrayList<>();
     for (SourceConfig sc : config.sources()) {
       String name = sc.name();
@@ -113,7 +119,8 @@ final class BoardRoute implements Route {
           st == null || st.breaker() == null ? null : st.breaker().openUntil(),
           st == null ? null : st.oldestPendingAgeSeconds(), st == null ? null : st.lastSucceededAt(),
           st == null || st.fault() == null ? null : st.fault().describe(),
-          st == null || st.lastPollOk() ? null : st.lastError(), charts.getOrDefault(name, List.of())));
+          st == null || st.lastPollOk() ? null : st.lastError(), charts.getOrDefault(name, List.of()),
+          pollers == null ? null : pollers.get(name)));
     }
     List<Running> running = attempt(errors, "running", l -> running(l, now));
     List<Failure> failures = attempt(errors, "failures", this::failures);
@@ -123,7 +130,8 @@ final class BoardRoute implements Route {
     } catch (Exception e) {
       errors.put("restarts", StateFile.NAME + " cannot be read: " + e.getMessage());
     }
-    return new Board(now, worker, sources, running, failures, restarts, errors);
+    List<StatusJson.Node> nodes = attempt(errors, "nodes", l -> StatusSnapshot.nodes(config, l));
+    return new Board(now, worker, sources, running, failures, restarts, nodes == null ? List.of() : nodes, errors);
   }
 
   private <T> T attempt(Map<String, Object> errors, String part, java.util.function.Function<LedgerView, T> read) {
@@ -146,7 +154,7 @@ final class BoardRoute implements Route {
       out.add(new Running(item.source(), item.id(), n, started,
           started == null ? 0 : Math.max(0, Duration.between(started, now).toMillis()),
           OutputTail.of(config.workDir(), folder.resolve("attempt-" + n + ".stdout")).orElse(null),
-          OutputTail.of(config.workDir(), folder.resolve("attempt-" + n + ".stderr")).orElse(null)));
+          OutputTail.of(config.workDir(), folder.resolve("attempt-" + n + ".stderr")).orElse(null), r.node()));
     }
     return out;
   }

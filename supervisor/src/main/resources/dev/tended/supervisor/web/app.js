@@ -203,7 +203,9 @@ function renderSources(sources) {
       el('span', {}, 'last success ', el('b', {}, ago(src.lastSucceededAt))),
       src.paused && src.pausedBy ? el('span', {}, 'paused ', el('b', {}, ago(src.pausedSince)), ' by ', src.pausedBy) : null,
       src.breakerOpenUntil && src.breaker === 'open' ? el('span', {}, 'breaker until ', el('b', {}, time(src.breakerOpenUntil))) : null,
-      src.lastPollError ? el('span', {class: 'error'}, 'poll: ', src.lastPollError) : null);
+      src.lastPollError ? el('span', {class: 'error'}, 'poll: ', src.lastPollError) : null,
+      src.poller ? el('span', {class: src.poller.node ? 'poller' : 'poller error'}, 'polled by ',
+        el('b', {}, src.poller.node || 'no node now'), src.poller.since ? ' since ' + time(src.poller.since) : '') : null);
     const actions = el('div', {class: 'actions'}, src.paused
       ? button('Resume', 'primary', 'resume', {source: src.name}, src.name)
       : [button('Pause', '', 'pause', {source: src.name}, src.name,
@@ -217,14 +219,32 @@ function renderSources(sources) {
   }) : el('p', {class: 'empty'}, 'no sources configured'));
 }
 
-function renderRunning(running) {
+/** The nodes of a shared ledger, shown only there (a ledger of one host has none). */
+function renderNodes(nodes) {
+  const box = document.getElementById('nodes-box');
+  box.hidden = !nodes || !nodes.length;
+  if (box.hidden) return;
+  document.getElementById('nodes-count').textContent = String(nodes.length);
+  replace('nodes', el('table', {id: 'nodes-table'},
+    el('tr', {}, ['node', 'state', 'last beat', 'running', 'pid', 'version'].map(h => el('th', {}, h))),
+    nodes.map(n => el('tr', {class: 'node', 'data-node': n.node},
+      el('td', {class: 'id'}, n.node),
+      el('td', {class: 'state ' + (n.alive ? '' : 'dead')}, n.alive ? 'alive' : 'silent past its lease'),
+      el('td', {class: 'num', title: time(n.beatAt)}, duration(n.silentSeconds * 1000) + ' ago'),
+      el('td', {class: 'num'}, String(n.running)), el('td', {class: 'num'}, String(n.pid)),
+      el('td', {}, n.version || '')))));
+}
+
+function renderRunning(running, clustered) {
   document.getElementById('running-count').textContent = running ? String(running.length) : '';
   if (!running) { replace('running', el('p', {class: 'empty'}, 'the ledger cannot be read')); return; }
   if (!running.length) { replace('running', el('p', {class: 'empty'}, 'nothing running')); return; }
+  const heads = clustered ? ['source', 'id', 'node', 'attempt', 'elapsed', 'output', ''] : ['source', 'id', 'attempt', 'elapsed', 'output', ''];
   replace('running', el('table', {id: 'running-table'},
-    el('tr', {}, ['source', 'id', 'attempt', 'elapsed', 'output', ''].map(h => el('th', {}, h))),
+    el('tr', {}, heads.map(h => el('th', {}, h))),
     running.map(r => el('tr', {class: 'running-item', 'data-source': r.source, 'data-id': r.id},
-      el('td', {}, r.source), el('td', {class: 'id'}, r.id), el('td', {class: 'num'}, String(r.attempt)),
+      el('td', {}, r.source), el('td', {class: 'id'}, r.id), clustered ? el('td', {class: 'id node'}, r.node || '') : null,
+      el('td', {class: 'num'}, String(r.attempt)),
       el('td', {class: 'num'}, duration(r.elapsedMs)),
       el('td', {}, keptDetails('out:' + r.source + '/' + r.id, 'output tail',
         el('pre', {class: 'tail'}, (r.stdoutTail || '') + (r.stderrTail ? '\n--- stderr ---\n' + r.stderrTail : '') || '(no output yet)'))),
@@ -286,8 +306,9 @@ async function refresh() {
     const [board, health] = await Promise.all([getJson('/api/board'), getJson('/healthz').catch(() => null)]);
     renderHealth(health);
     renderWorker(board.worker, board.errors || {});
+    renderNodes(board.nodes);
     renderSources(board.sources);
-    renderRunning(board.running);
+    renderRunning(board.running, board.nodes && board.nodes.length > 0);
     renderFailures(board.failures);
     renderRestarts(board.restarts);
     document.getElementById('updated').textContent = 'updated ' + time(board.at);

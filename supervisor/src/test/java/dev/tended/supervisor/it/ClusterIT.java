@@ -11,11 +11,16 @@ import dev.tended.ledger.LedgerView;
 import dev.tended.ledger.RunningItem;
 import dev.tended.status.ItemResult;
 import dev.tended.status.StatusFiles;
+import dev.tended.testkit.WorkerProcess;
 import dev.tended.testkit.cluster.ClusterNode;
 import dev.tended.testkit.cluster.ClusterRig;
 import dev.tended.testkit.cluster.ClusterSettings;
 import dev.tended.testkit.cluster.RunAudit;
 import dev.tended.testkit.postgres.PostgresDatabases;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +35,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * Workers of several "hosts" sharing one PostgreSQL ledger and one queue folder, all real: the worker
@@ -39,7 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
  * items of three nodes run once each and spread; a node killed mid-run loses its attempts after its
  * lease, and they still succeed once; a frozen node's late outcome is refused in favour of the new
  * owner's; the source's poller moves to another node after its death; a database down for 20 s costs
- * nothing; retention removes, on every node, the files of what any node pruned. Leases are 12 s,
+ * nothing; retention removes, on every node, the files of what any node pruned; the dashboard of any
+ * node shows the nodes, the source's poller and where each item runs (in headless Chromium when it is
+ * installed, as .ci/run does). Leases are 12 s,
  * renewed every second, so the class runs in a few minutes.
  */
 class ClusterIT {
@@ -327,7 +337,6 @@ class ClusterIT {
     }
   }
 
-  /** Runs a command of the supervisor jar on {@code node}'s configuration. */
   /** The source's poller as {@code tended status --json} on {@code node} names it (null: none). */
   private static String polledBy(ClusterNode node) throws Exception {
     Supervisor.Result status = tended(node, "status", "--json");
@@ -338,6 +347,7 @@ class ClusterIT {
     return source.path("poller").path("node").isNull() ? null : source.path("poller").path("node").asText();
   }
 
+  /** Runs a command of the supervisor jar on {@code node}'s configuration. */
   private static Supervisor.Result tended(ClusterNode node, String command, String... args) throws Exception {
     String[] all = new String[args.length + 2];
     all[0] = command;
@@ -392,6 +402,67 @@ class ClusterIT {
     try (var walk = Files.walk(dir)) {
       return walk.filter(Files::isRegularFile).toList();
     }
+  }
+
+  @Test
+  void theDashboardOfAnyNodeShowsTheNodesWhoPollsTheSourceAndWhereEachItemRuns() throws Exception {
+    Path gate = dir.resolve("gate");
+    ClusterRig r = rig(ClusterSettings.defaults().withNodes(2).withConcurrency(2)
+        .withHandlerBody("while [ ! -f '" + gate + "' ]; do sleep 0.1; done"));
+    r.startAll().awaitBeating(START);
+    r.offer("w", 0, 4);
+    await("two items running on each node").atMost(STALL)
+        .until(() -> runningOn(r, "n1").size() == 2 && runningOn(r, "n2").size() == 2);
+    List<ClusterNode> pollers = nodesThatRecorded(r);
+    assertThat(pollers).as("one node polls the source").hasSize(1);
+    String poller = pollers.get(0).name();
+
+    int port = DashboardIT.freePort();
+    try (WorkerProcess web = DashboardIT.startWeb(r.node("n2").config(), port)) {
+      JsonNode board = board(port);
+      assertThat(board.path("nodes").findValuesAsText("node")).containsExactly("n1", "n2");
+      for (JsonNode n : board.path("nodes")) {
+        assertThat(n.path("alive").asBoolean()).as("%s alive", n.path("node").asText()).isTrue();
+        assertThat(n.path("running").asLong()).as("what %s runs", n.path("node").asText()).isEqualTo(2);
+      }
+      assertThat(board.path("sources").path(0).path("poller").path("node").asText()).isEqualTo(poller);
+      List<String> runningOn = new ArrayList<>();
+      board.path("running").forEach(item -> runningOn.add(item.path("node").asText()));
+      assertThat(runningOn).containsExactlyInAnyOrder("n1", "n1", "n2", "n2");
+
+      if (Browser.installed()) {
+        try (Browser browser = Browser.start(dir.resolve("chromium-profile"), 1360, 1200)) {
+          ChromeDriver d = browser.driver();
+          d.get("http://127.0.0.1:" + port + "/");
+          await("the nodes, the poller and the running items' nodes on the page").atMost(Duration.ofSeconds(30))
+              .ignoreExceptions().until(() -> d.findElement(By.id("nodes-box")).isDisplayed()
+                  && d.findElements(By.cssSelector("#nodes-table tr.node")).size() == 2
+                  && d.findElements(By.cssSelector("#running .running-item .node")).size() == 4);
+          for (String node : List.of("n1", "n2")) {
+            WebElement row = d.findElement(By.cssSelector("#nodes-table tr.node[data-node='" + node + "']"));
+            assertThat(row.getText()).contains(node).contains("ALIVE"); // the state column is set in capitals
+          }
+          assertThat(d.findElement(By.cssSelector(".source[data-source='" + ClusterRig.SOURCE + "'] .poller")).getText())
+              .startsWith("polled by " + poller + " since ");
+          assertThat(d.findElements(By.cssSelector("#running .running-item .node")).stream().map(WebElement::getText))
+              .containsExactlyInAnyOrder("n1", "n1", "n2", "n2");
+          browser.screenshot("dashboard-cluster");
+        }
+      } else {
+        System.out.println("no " + Browser.CHROMIUM + ": the page itself was not looked at");
+      }
+    }
+    Files.writeString(gate, "go");
+    r.awaitSucceeded(4, STALL);
+  }
+
+  /** {@code GET /api/board} of the dashboard listening on loopback at {@code port}. */
+  private static JsonNode board(int port) throws Exception {
+    HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + "/api/board")).timeout(Duration.ofSeconds(20)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    return StatusFiles.mapper().readTree(answer.body());
   }
 
   private static void assertEachSucceededOnceInTheLedger(ClusterRig r, List<String> ids) {

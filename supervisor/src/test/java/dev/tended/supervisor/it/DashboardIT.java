@@ -47,7 +47,8 @@ class DashboardIT {
   private static final String HOSTILE_ID = "bad<script>document.title='pwned'</script><img src=x onerror=\"window.pwned=1\">";
   @TempDir Path dir;
 
-  private static int freePort() throws IOException {
+  /** A port nothing listens on now, for a dashboard of a test. */
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
@@ -84,7 +85,8 @@ class DashboardIT {
     return b.append(']').toString();
   }
 
-  private static WorkerProcess startWeb(TestConfig c, int port) throws IOException {
+  /** {@code tended web} on {@code c}, listening on loopback at {@code port}. */
+  static WorkerProcess startWeb(TestConfig c, int port) throws IOException {
     WorkerProcess web = WorkerProcess.start(Supervisor.jar(), List.of("web", "--config", c.file().toString(),
         "--listen", "127.0.0.1:" + port), Map.of(), c.dir().resolve("web.out"));
     await("web_listening").atMost(Duration.ofSeconds(30)).until(() -> web.output().contains("web_listening"));
@@ -141,6 +143,7 @@ class DashboardIT {
       assertThat(dead.getText()).contains("<img src=x onerror=");
       JavascriptExecutor js = d;
       assertThat(d.getTitle()).isEqualTo("tended");
+      assertThat(d.findElement(By.id("nodes-box")).isDisplayed()).as("no nodes on a ledger of one host").isFalse();
       assertThat(js.executeScript("return window.pwned === undefined")).isEqualTo(true);
       assertThat(js.executeScript("return document.querySelectorAll('#failures img, #failures script, #running script').length"))
           .isEqualTo(0L);
