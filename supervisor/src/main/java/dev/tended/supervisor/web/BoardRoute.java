@@ -65,9 +65,12 @@ final class BoardRoute implements Route {
   /** The supervisor's restarts. */
   record Restarts(String state, int failuresInARow, boolean crashLooping, List<RestartEvent> recent) {}
 
-  /** The whole answer; {@code nodes} is empty on a ledger of one host. */
-  record Board(Instant at, Worker worker, List<Source> sources, List<Running> running, List<Failure> failures,
-      Restarts restarts, List<StatusJson.Node> nodes, Map<String, Object> errors) {}
+  /**
+   * The whole answer; {@code sharedLedger} says whether the ledger is several nodes' (then {@code nodes}
+   * lists them, null while the ledger cannot be read), and {@code nodes} is empty on a ledger of one host.
+   */
+  record Board(Instant at, boolean sharedLedger, Worker worker, List<Source> sources, List<Running> running,
+      List<Failure> failures, Restarts restarts, List<StatusJson.Node> nodes, Map<String, Object> errors) {}
 
   private final TendedConfig config;
   private final LedgerReads ledger;
@@ -131,7 +134,7 @@ final class BoardRoute implements Route {
       errors.put("restarts", StateFile.NAME + " cannot be read: " + e.getMessage());
     }
     List<StatusJson.Node> nodes = attempt(errors, "nodes", l -> StatusSnapshot.nodes(config, l));
-    return new Board(now, worker, sources, running, failures, restarts, nodes == null ? List.of() : nodes, errors);
+    return new Board(now, config.ledger().shared(), worker, sources, running, failures, restarts, nodes, errors);
   }
 
   private <T> T attempt(Map<String, Object> errors, String part, java.util.function.Function<LedgerView, T> read) {

@@ -220,11 +220,12 @@ function renderSources(sources) {
 }
 
 /** The nodes of a shared ledger, shown only there (a ledger of one host has none). */
-function renderNodes(nodes) {
+function renderNodes(shared, nodes) {
   const box = document.getElementById('nodes-box');
-  box.hidden = !nodes || !nodes.length;
-  if (box.hidden) return;
-  document.getElementById('nodes-count').textContent = String(nodes.length);
+  box.hidden = !shared;
+  if (!shared) return;
+  document.getElementById('nodes-count').textContent = nodes ? String(nodes.length) : '';
+  if (!nodes) { replace('nodes', el('p', {class: 'empty'}, 'the ledger cannot be read')); return; }
   replace('nodes', el('table', {id: 'nodes-table'},
     el('tr', {}, ['node', 'state', 'last beat', 'running', 'pid', 'version'].map(h => el('th', {}, h))),
     nodes.map(n => el('tr', {class: 'node', 'data-node': n.node},
@@ -239,7 +240,7 @@ function renderRunning(running, clustered) {
   document.getElementById('running-count').textContent = running ? String(running.length) : '';
   if (!running) { replace('running', el('p', {class: 'empty'}, 'the ledger cannot be read')); return; }
   if (!running.length) { replace('running', el('p', {class: 'empty'}, 'nothing running')); return; }
-  const heads = clustered ? ['source', 'id', 'node', 'attempt', 'elapsed', 'output', ''] : ['source', 'id', 'attempt', 'elapsed', 'output', ''];
+  const heads = ['source', 'id', clustered ? 'node' : null, 'attempt', 'elapsed', 'output', ''].filter(h => h !== null);
   replace('running', el('table', {id: 'running-table'},
     el('tr', {}, heads.map(h => el('th', {}, h))),
     running.map(r => el('tr', {class: 'running-item', 'data-source': r.source, 'data-id': r.id},
@@ -306,9 +307,9 @@ async function refresh() {
     const [board, health] = await Promise.all([getJson('/api/board'), getJson('/healthz').catch(() => null)]);
     renderHealth(health);
     renderWorker(board.worker, board.errors || {});
-    renderNodes(board.nodes);
+    renderNodes(board.sharedLedger, board.nodes);
     renderSources(board.sources);
-    renderRunning(board.running, board.nodes && board.nodes.length > 0);
+    renderRunning(board.running, board.sharedLedger);
     renderFailures(board.failures);
     renderRestarts(board.restarts);
     document.getElementById('updated').textContent = 'updated ' + time(board.at);

@@ -420,6 +420,7 @@ class ClusterIT {
     int port = DashboardIT.freePort();
     try (WorkerProcess web = DashboardIT.startWeb(r.node("n2").config(), port)) {
       JsonNode board = board(port);
+      assertThat(board.path("sharedLedger").asBoolean()).isTrue();
       assertThat(board.path("nodes").findValuesAsText("node")).containsExactly("n1", "n2");
       for (JsonNode n : board.path("nodes")) {
         assertThat(n.path("alive").asBoolean()).as("%s alive", n.path("node").asText()).isTrue();
@@ -447,6 +448,19 @@ class ClusterIT {
           assertThat(d.findElements(By.cssSelector("#running .running-item .node")).stream().map(WebElement::getText))
               .containsExactlyInAnyOrder("n1", "n1", "n2", "n2");
           browser.screenshot("dashboard-cluster");
+
+          // The database gone: the box stays and says why, rather than vanishing in the incident.
+          PG.server().stop();
+          await("the page says the ledger cannot be read").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+              .until(() -> d.findElement(By.id("nodes")).getText().contains("the ledger cannot be read"));
+          assertThat(d.findElement(By.id("nodes-box")).isDisplayed()).isTrue();
+          JsonNode down = board(port);
+          assertThat(down.path("sharedLedger").asBoolean()).isTrue();
+          assertThat(down.path("nodes").isNull()).as("no nodes to show, rather than none").isTrue();
+          assertThat(down.path("errors").has("nodes")).isTrue();
+          PG.server().startAgain();
+          await("the nodes back on the page").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+              .until(() -> d.findElements(By.cssSelector("#nodes-table tr.node")).size() == 2);
         }
       } else {
         System.out.println("no " + Browser.CHROMIUM + ": the page itself was not looked at");
