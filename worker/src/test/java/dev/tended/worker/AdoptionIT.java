@@ -1,5 +1,6 @@
 package dev.tended.worker;
 
+import static dev.tended.testkit.LogLines.awaitLogged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -125,7 +126,7 @@ class AdoptionIT {
       assertThat(result.attempts()).isEqualTo(1);
       assertThat(result.durationMs()).as("the handler's real duration, from its own start").isGreaterThanOrEqualTo(6000);
       assertThat(result.startedAt()).isBefore(secondStarted);
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+      awaitLogged(() ->
           assertThat(f.workerLog()).contains("item_adopted source=ideas id=a0 attempt=1")
               .contains("items_adopted adopted=1 collected=0 interrupted=0 handed_back=0"));
 
@@ -157,7 +158,7 @@ class AdoptionIT {
       assertThat(f.runs()).containsExactly("ideas c0 1");
       assertThat(result(f, "ideas", "c0").durationMs()).isGreaterThanOrEqualTo(2000);
       assertThat(result(f, "ideas", "c0").finishedAt()).isBefore(secondStarted);
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+      awaitLogged(() ->
           assertThat(f.workerLog()).contains("item_collected source=ideas id=c0 attempt=1")
               .contains("items_adopted adopted=0 collected=1 interrupted=0 handed_back=0"));
       System.out.printf("collection after kill -9: outcome seen recorded %d ms after the new worker was started%n",
@@ -192,8 +193,7 @@ class AdoptionIT {
       assertThat(f.runs()).as("the handler ran once").containsExactly("ideas w0 1");
       assertThat(only(f, "ideas", "w0").attempts()).isEqualTo(1);
       assertThat(result(f, "ideas", "w0").durationMs()).isGreaterThanOrEqualTo(1000);
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(f.workerLog()).contains("item_collected source=ideas id=w0 attempt=1"));
+      awaitLogged(() -> assertThat(f.workerLog()).contains("item_collected source=ideas id=w0 attempt=1"));
       assertThat(second.stop(Duration.ofSeconds(20))).isZero();
     }
   }
@@ -257,7 +257,7 @@ class AdoptionIT {
       assertThat(dir.resolve("signals")).as("the handler was never signalled").doesNotExist();
       assertThat(only(f, "ideas", "h0").attempts()).isEqualTo(1);
       assertThat(result(f, "ideas", "h0").durationMs()).isGreaterThanOrEqualTo(8000);
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+      awaitLogged(() ->
           assertThat(f.workerLog()).contains("item_detached source=ideas id=h0 attempt=1")
               .contains("worker_handed_over exit_code=75")
               .containsAnyOf("item_adopted source=ideas id=h0 attempt=1", // a slow start may find it ended already
@@ -279,8 +279,7 @@ class AdoptionIT {
 
       worker.signal("HUP");
       await().atMost(Duration.ofSeconds(20)).until(() -> f.workerLog().contains("reload_refused"));
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(f.workerLog()).contains("sources[0].pollInterval"));
+      awaitLogged(() -> assertThat(f.workerLog()).contains("sources[0].pollInterval"));
       long sequence = f.status.sequence();
       await("the heartbeat goes on").atMost(Duration.ofSeconds(20)).until(() -> f.status.sequence() > sequence);
       await().atMost(Duration.ofSeconds(60)).until(() -> f.counts("ideas").get(ItemState.SUCCEEDED) == 1);
@@ -326,8 +325,7 @@ class AdoptionIT {
       assertThat(attempts(f, dead.seq())).extracting(AttemptRecord::ending)
           .containsExactly(AttemptEnding.INTERRUPTED, AttemptEnding.INTERRUPTED);
       assertThat(f.runs()).containsExactly("ideas x0 1", "ideas x0 1");
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(f.workerLog()).contains("item_handler_lost source=ideas id=x0"));
+      awaitLogged(() -> assertThat(f.workerLog()).contains("item_handler_lost source=ideas id=x0"));
       assertThat(last.stop(Duration.ofSeconds(20))).isZero();
     }
   }

@@ -1,5 +1,6 @@
 package dev.tended.worker;
 
+import static dev.tended.testkit.LogLines.awaitLogged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -57,8 +58,7 @@ class CrashRecoveryIT {
       System.out.printf("crash test: %d items, %d runs in all, %d attempts interrupted by kill -9%n",
           items, f.runs().size(), interruptedRuns);
       assertThat(f.runs().size()).isLessThanOrEqualTo(items + interruptedRuns);
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(f.workerLog()).contains("items_adopted"));
+      awaitLogged(() -> assertThat(f.workerLog()).contains("items_adopted"));
       last.signal("TERM");
       assertThat(last.awaitExit(Duration.ofSeconds(20))).isZero();
     }

@@ -1,5 +1,6 @@
 package dev.tended.worker;
 
+import static dev.tended.testkit.LogLines.awaitLogged;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -71,7 +72,7 @@ class DirectoryEntriesIT {
             .contains("\"loop\" (symbolic link loop)")
             .contains("\"root\" (symbolic link to a folder (not followed))");
         assertThat(f.runs()).as("one run per item").hasSize(5).allMatch(l -> l.endsWith(" 1"));
-        await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        awaitLogged(() ->
             assertThat(f.workerLog()).contains("queue_entry_skipped source=implementations entry=a\\xFF"));
 
         worker.signal("TERM");

@@ -2,6 +2,7 @@ package dev.tended.worker;
 
 import dev.tended.testkit.faults.ResultWriteFaults;
 import dev.tended.testkit.faults.WedgeablePolls;
+import static dev.tended.testkit.LogLines.awaitLogged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,14 +38,12 @@ class HeartbeatProgressIT {
 
       Path wedge = hook(WedgeablePolls.wedgeFile(f.config.dataDir(), "ideas"));
       awaitHeartbeatStill(f, Duration.ofSeconds(3), Duration.ofSeconds(15));
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(f.workerLog()).contains("heartbeat_withheld").contains("poll-ideas"));
+      awaitLogged(() -> assertThat(f.workerLog()).contains("heartbeat_withheld").contains("poll-ideas"));
 
       long frozen = f.status.sequence();
       Files.delete(wedge);
       await().atMost(Duration.ofSeconds(10)).until(() -> f.status.sequence() > frozen);
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(f.workerLog()).contains("heartbeat_resumed"));
+      awaitLogged(() -> assertThat(f.workerLog()).contains("heartbeat_resumed"));
     }
   }
 
@@ -66,7 +65,7 @@ class HeartbeatProgressIT {
       worker.signal("CONT");
 
       await().atMost(Duration.ofSeconds(10)).until(() -> f.status.sequence() > before + 3);
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+      awaitLogged(() ->
           assertThat(f.workerLog()).contains("process_paused gap_ms=").doesNotContain("heartbeat_withheld"));
     }
   }
@@ -102,7 +101,7 @@ class HeartbeatProgressIT {
       // The handler is done at once; its thread then blocks writing the result: every cycle still turns.
       await().atMost(Duration.ofSeconds(30)).until(() -> f.runs().size() == 1);
       awaitHeartbeatStill(f, Duration.ofSeconds(3), Duration.ofSeconds(20));
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+      awaitLogged(() ->
           assertThat(f.workerLog()).contains("heartbeat_withheld").contains("record-ideas").contains("id=w0"));
       assertThat(f.counts("ideas").get(ItemState.RUNNING)).isEqualTo(1);
 
@@ -110,8 +109,7 @@ class HeartbeatProgressIT {
       Files.delete(wedge);
       await().atMost(Duration.ofSeconds(20)).until(() -> f.counts("ideas").get(ItemState.SUCCEEDED) == 1);
       await().atMost(Duration.ofSeconds(10)).until(() -> f.status.sequence() > frozen);
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(f.workerLog()).contains("heartbeat_resumed"));
+      awaitLogged(() -> assertThat(f.workerLog()).contains("heartbeat_resumed"));
     }
   }
 
@@ -130,8 +128,7 @@ class HeartbeatProgressIT {
       assertThat(shown.recording().reason()).contains("cannot record the outcome of r0").contains("simulated failure");
       assertThat(shown.recording().since()).isNotNull();
       awaitHeartbeatStill(f, Duration.ofSeconds(3), Duration.ofSeconds(20));
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(f.workerLog()).contains("heartbeat_withheld").contains("record-ideas"));
+      awaitLogged(() -> assertThat(f.workerLog()).contains("heartbeat_withheld").contains("record-ideas"));
 
       Files.delete(failing);
       await().atMost(Duration.ofSeconds(60)).until(() -> f.counts("ideas").get(ItemState.SUCCEEDED) == 1);

@@ -1,5 +1,6 @@
 package dev.tended.worker;
 
+import static dev.tended.testkit.LogLines.awaitLogged;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -92,8 +93,7 @@ class HostileQueueFilesIT {
       assertThat(fault.line()).isEqualTo(2);
       assertThat(fault.reason()).startsWith("bad line, skipped");
       assertThat(Path.of(fault.quarantinedAs())).hasContent("{\"id\": \"torn\", \"title\": \"killed mid-li");
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(f.workerLog()).contains("queue_line_rejected source=qa").contains("line=2"));
+      awaitLogged(() -> assertThat(f.workerLog()).contains("queue_line_rejected source=qa").contains("line=2"));
     }
   }
 
@@ -187,8 +187,7 @@ class HostileQueueFilesIT {
 
       assertThat(worker.isAlive()).isTrue();
       assertThat(bytesUnder(f.config.dataDir().resolve("quarantine"))).isLessThanOrEqualTo(1024 * 1024);
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(f.workerLog()).contains("queue_fault source=ideas"));
+      awaitLogged(() -> assertThat(f.workerLog()).contains("queue_fault source=ideas"));
     }
   }
 

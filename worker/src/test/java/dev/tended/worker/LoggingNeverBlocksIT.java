@@ -1,5 +1,6 @@
 package dev.tended.worker;
 
+import static dev.tended.testkit.LogLines.awaitLogged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -42,7 +43,7 @@ class LoggingNeverBlocksIT {
             .until(() -> f.status.sequence() > sequence);
         await("the drops are reported in the file").atMost(Duration.ofSeconds(30))
             .until(() -> f.workerLog().contains("log_lines_dropped output=stdout"));
-        await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        awaitLogged(() ->
             assertThat(f.workerLog()).contains("id=" + LONG_PREFIX + (ITEMS - 1))
                 .doesNotContain("log_lines_dropped output=file"));
         assertThat(worker.isAlive()).isTrue();

@@ -1,5 +1,6 @@
 package dev.tended.worker;
 
+import static dev.tended.testkit.LogLines.awaitLogged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -41,8 +42,7 @@ class QueueFaultIT {
       assertThat(fault.reason()).isNotBlank();
       assertThat(fault.quarantinedAs()).isNotNull();
       assertThat(Path.of(fault.quarantinedAs())).hasContent(truncated);
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(f.workerLog()).contains("queue_fault source=ideas").contains("line=4"));
+      awaitLogged(() -> assertThat(f.workerLog()).contains("queue_fault source=ideas").contains("line=4"));
       assertThat(Files.readString(queue)).isEqualTo(truncated);
 
       long seq = f.status.sequence();
@@ -53,8 +53,7 @@ class QueueFaultIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> f.counts("ideas").get(ItemState.SUCCEEDED) == 4);
       await().atMost(Duration.ofSeconds(10)).until(() ->
           f.status.read().map(s -> s.sources().get("ideas").fault() == null).orElse(false));
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(f.workerLog()).contains("queue_fault_cleared source=ideas"));
+      awaitLogged(() -> assertThat(f.workerLog()).contains("queue_fault_cleared source=ideas"));
       assertThat(f.runs()).hasSize(4);
     }
   }

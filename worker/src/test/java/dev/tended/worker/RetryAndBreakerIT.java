@@ -1,5 +1,6 @@
 package dev.tended.worker;
 
+import static dev.tended.testkit.LogLines.awaitLogged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -45,7 +46,7 @@ class RetryAndBreakerIT {
       assertThat(f.runs()).filteredOn(l -> l.contains(" temp1 ")).hasSize(3);
       assertThat(f.runs()).filteredOn(l -> l.contains(" bad1 ")).hasSize(1);
       assertThat(f.counts("ideas").get(ItemState.SUCCEEDED)).isEqualTo(1);
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+      awaitLogged(() ->
           assertThat(f.workerLog()).contains("item_failed source=ideas id=temp1 attempt=1")
               .contains("item_dead source=ideas id=bad1 attempt=1"));
       assertThat(f.workerLog().lines().filter(l -> l.contains("item_dead source=ideas id=bad1 ")))
@@ -72,15 +73,13 @@ class RetryAndBreakerIT {
       BreakerStatus open = f.status.read().orElseThrow().sources().get("ideas").breaker();
       assertThat(open.consecutiveFailures()).isGreaterThanOrEqualTo(2);
       assertThat(open.openUntil()).isNotNull();
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(f.workerLog()).contains("breaker_opened source=ideas"));
+      awaitLogged(() -> assertThat(f.workerLog()).contains("breaker_opened source=ideas"));
 
       Files.delete(broken);
       await().atMost(Duration.ofSeconds(30)).until(() -> f.counts("ideas").get(ItemState.SUCCEEDED) == 5);
       await().atMost(Duration.ofSeconds(10)).until(() -> f.status.read()
           .map(s -> s.sources().get("ideas").breaker().state().equals("closed")).orElse(false));
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(f.workerLog()).contains("breaker_closed source=ideas"));
+      awaitLogged(() -> assertThat(f.workerLog()).contains("breaker_closed source=ideas"));
     }
   }
 

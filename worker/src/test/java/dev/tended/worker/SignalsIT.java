@@ -1,5 +1,6 @@
 package dev.tended.worker;
 
+import static dev.tended.testkit.LogLines.awaitLogged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -46,7 +47,7 @@ class SignalsIT {
         assertThat(worker.isAlive()).isTrue();
         assertThat(ProcessHandle.of(handlerPid).map(ProcessHandle::isAlive)).contains(true);
         assertThat(f.status.read().orElseThrow().state()).isEqualTo("running");
-        await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        awaitLogged(() ->
             assertThat(f.workerLog()).contains("signal_ignored signal=SIGUSR2").contains("signal_ignored signal=SIGALRM")
                 .contains("signal_ignored signal=SIGPWR").contains("log_reopened")
                 .doesNotContain("signal_left_to_jvm"));

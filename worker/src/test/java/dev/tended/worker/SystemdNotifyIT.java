@@ -1,5 +1,6 @@
 package dev.tended.worker;
 
+import static dev.tended.testkit.LogLines.awaitLogged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -47,8 +48,7 @@ class SystemdNotifyIT {
       await("READY=1").atMost(Duration.ofSeconds(30)).until(() -> systemd.first(m -> m.has("READY=1")).isPresent());
       List<NotifySocket.Message> all = systemd.messages();
       assertThat(all.get(0).hasPrefix("EXTEND_TIMEOUT_USEC=")).as("first message extends the start timeout").isTrue();
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(f.workerLog()).contains("sd_ready sources=2"));
+      awaitLogged(() -> assertThat(f.workerLog()).contains("sd_ready sources=2"));
 
       await("STATUS with item counts").atMost(Duration.ofSeconds(20))
           .until(() -> systemd.first(m -> m.lines().stream()
@@ -76,8 +76,7 @@ class SystemdNotifyIT {
           });
       assertThat(systemd.first(m -> m.lines().stream().anyMatch(l -> l.startsWith("STATUS=wedged: poll-qa-issues"))))
           .as("the status line names the wedged part").isPresent();
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(f.workerLog()).contains("watchdog_withheld"));
+      awaitLogged(() -> assertThat(f.workerLog()).contains("watchdog_withheld"));
 
       Files.delete(wedge);
       long unwedged = System.nanoTime();

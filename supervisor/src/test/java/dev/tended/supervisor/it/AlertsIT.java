@@ -1,5 +1,6 @@
 package dev.tended.supervisor.it;
 
+import static dev.tended.testkit.LogLines.awaitLogged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -176,8 +177,7 @@ class AlertsIT {
       assertThat(fresh).isNotEqualTo(frozen);
       // the hung run is still the only one: the stall waits behind it, in order
       assertThat(lines()).hasSize(1);
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(sup.log()).contains("worker_restarted reason=stale pid=" + frozen));
+      awaitLogged(() -> assertThat(sup.log()).contains("worker_restarted reason=stale pid=" + frozen));
     }
   }
 }

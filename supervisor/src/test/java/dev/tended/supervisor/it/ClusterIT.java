@@ -1,5 +1,6 @@
 package dev.tended.supervisor.it;
 
+import static dev.tended.testkit.LogLines.awaitLogged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -413,9 +414,8 @@ class ClusterIT {
     r.offer("w", 0, 4);
     await("two items running on each node").atMost(STALL)
         .until(() -> runningOn(r, "n1").size() == 2 && runningOn(r, "n2").size() == 2);
-    List<ClusterNode> pollers = nodesThatRecorded(r);
-    assertThat(pollers).as("one node polls the source").hasSize(1);
-    String poller = pollers.get(0).name();
+    awaitLogged(() -> assertThat(nodesThatRecorded(r)).as("one node polls the source").hasSize(1));
+    String poller = nodesThatRecorded(r).get(0).name();
 
     int port = DashboardIT.freePort();
     try (WorkerProcess web = DashboardIT.startWeb(r.node("n2").config(), port)) {

@@ -1,5 +1,6 @@
 package dev.tended.supervisor.it;
 
+import static dev.tended.testkit.LogLines.awaitLogged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -38,8 +39,7 @@ class CrashLoopIT {
       await().atMost(Duration.ofSeconds(40)).until(() -> delays(sup.log()).size() >= 6);
       List<Long> delays = delays(sup.log());
       assertThat(delays.subList(0, 6)).containsExactly(250L, 500L, 1000L, 2000L, 2000L, 2000L);
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(sup.log()).contains("exit_code=1 ").contains("worker_crash_looping"));
+      awaitLogged(() -> assertThat(sup.log()).contains("exit_code=1 ").contains("worker_crash_looping"));
       // the watching still says so while it waits out the backoff
       await().atMost(Duration.ofSeconds(10)).until(() -> sup.log().contains("watch_ok mode=child")
           && sup.log().contains("state=waiting_to_restart"));

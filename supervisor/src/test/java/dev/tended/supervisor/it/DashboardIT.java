@@ -1,5 +1,6 @@
 package dev.tended.supervisor.it;
 
+import static dev.tended.testkit.LogLines.awaitLogged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -155,7 +156,7 @@ class DashboardIT {
           .until(() -> d.findElement(By.id("message")).getText().contains("refused"));
       assertThat(d.findElement(By.id("message")).getText()).contains("token");
       browser.screenshot("dashboard-retry-refused");
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+      awaitLogged(() ->
           assertThat(web.output()).contains("web_action action=retry").contains("outcome=unauthorized").doesNotContain(TOKEN));
       assertThat(state(c.dataDir().resolve("ledger.db"), HOSTILE_ID)).isEqualTo(ItemState.DEAD);
 
@@ -173,8 +174,7 @@ class DashboardIT {
           .until(() -> state(c.dataDir().resolve("ledger.db"), HOSTILE_ID) == ItemState.SUCCEEDED);
       assertThat(transitionsTo(c.dataDir().resolve("ledger.db"), HOSTILE_ID, ItemState.PENDING))
           .as("back to pending by the retry").isGreaterThanOrEqualTo(2);
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(web.output()).contains("outcome=done").doesNotContain(TOKEN));
+      awaitLogged(() -> assertThat(web.output()).contains("outcome=done").doesNotContain(TOKEN));
       browser.screenshot("dashboard-retry-done");
       assertThat(d.getTitle()).isEqualTo("tended");
       Files.writeString(dir.resolve("release"), "");

@@ -1,5 +1,6 @@
 package dev.tended.supervisor.it;
 
+import static dev.tended.testkit.LogLines.awaitLogged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -195,7 +196,7 @@ class OperatorControlIT {
       ItemRecord back = latest(c, "h0");
       assertThat(back.attempts()).as("the handed-back attempt is not counted").isZero();
       assertThat(attempts(c, "h0")).extracting(a -> a.ending().wireName()).containsExactly("handed-back");
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+      awaitLogged(() ->
           assertThat(w.output()).contains("item_handed_back source=ideas id=h0").contains("reason=paused"));
     }
   }
@@ -225,7 +226,7 @@ class OperatorControlIT {
       assertThat(attempts(c, "c0")).extracting(a -> a.ending().wireName()).containsExactly("cancelled");
       assertThat(Files.readString(c.dataDir().resolve("results/ideas/c0.json"))).contains("\"status\" : \"dead\"")
           .contains("cancelled by an operator");
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+      awaitLogged(() ->
           assertThat(w.output()).contains("item_dead source=ideas id=c0").contains("operator_request")
               .contains("action=cancel"));
     }
@@ -320,7 +321,7 @@ class OperatorControlIT {
       Path rejected = c.dataDir().resolve("control/rejected");
       await().atMost(WAIT).until(() -> Files.isDirectory(rejected) && list(rejected).size() == 3);
       assertThat(list(requests)).isEmpty();
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+      awaitLogged(() ->
           assertThat(w.output())
               .contains("control_request_rejected file=" + requests.resolve("1764680000000-0123456789ab.json")
                   + " reason=\"not a request")

@@ -1,5 +1,6 @@
 package dev.tended.supervisor.it;
 
+import static dev.tended.testkit.LogLines.awaitLogged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -93,8 +94,7 @@ class RecordedHandlersIT {
       assertThat(fresh).isNotEqualTo(frozen);
       await().atMost(Duration.ofSeconds(10)).until(() -> !running(sleepers.get(1)) && !running(sleepers.get(2)));
       assertThat(running(sleepers.get(0))).as("the recorded handler").isTrue();
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(sup.log()).contains("handlers_spared count=1 pids=" + sleepers.get(0)));
+      awaitLogged(() -> assertThat(sup.log()).contains("handlers_spared count=1 pids=" + sleepers.get(0)));
     }
   }
 

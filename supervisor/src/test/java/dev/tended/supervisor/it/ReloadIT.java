@@ -1,5 +1,6 @@
 package dev.tended.supervisor.it;
 
+import static dev.tended.testkit.LogLines.awaitLogged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -74,7 +75,7 @@ class ReloadIT {
       long fresh = sup.awaitBeatingWorker(old, Duration.ofSeconds(20));
       assertThat(fresh).isNotEqualTo(old);
       // the backoff is 20 s: a next worker within it was not started as a crash's replacement
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+      awaitLogged(() ->
           assertThat(sup.log()).contains("worker_hand_over_done pid=" + old + " outcome=handed_over exit_code=75")
               .containsPattern("reload_done config=\\S+ took_ms=\\d+ old_pid=" + old + " new_pid=" + fresh)
               .doesNotContain("worker_restarted").doesNotContain("worker_exited").doesNotContain("worker_stop_requested"));
@@ -102,7 +103,7 @@ class ReloadIT {
       refused = Supervisor.run("reload", "--config", c.file().toString());
       assertThat(refused.exitCode()).as(refused.out() + refused.err()).isEqualTo(78);
       assertThat(refused.err()).contains("supervisor.restartWith").contains("nothing changed");
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+      awaitLogged(() ->
           assertThat(sup.log()).containsPattern("reload_refused config=\\S+ problems=\"supervisor.restartWith"));
       assertThat(sup.awaitBeatingWorker(-1, Duration.ofSeconds(20))).isEqualTo(worker);
       assertThat(sup.log()).doesNotContain("worker_hand_over").doesNotContain("reload_done");
@@ -177,7 +178,7 @@ class ReloadIT {
       long fresh = sup.awaitBeatingWorker(old, Duration.ofSeconds(20));
       assertThat(first.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       assertThat(first.exitValue()).isEqualTo(75);
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+      awaitLogged(() ->
           assertThat(sup.log()).contains("worker_unit_reloaded unit=tw.service")
               .containsPattern("reload_done config=\\S+ took_ms=\\d+ old_pid=" + old + " new_pid=" + fresh + " hand_over=asked"));
       ProcessHandle.of(fresh).ifPresent(ProcessHandle::destroyForcibly);

@@ -1,5 +1,6 @@
 package dev.tended.supervisor.it;
 
+import static dev.tended.testkit.LogLines.awaitLogged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -99,8 +100,7 @@ class SuperviseAdoptionIT {
       await().atMost(Duration.ofSeconds(60)).until(() -> succeeded(c, "ideas", "a0"));
 
       assertThat(fresh).isNotEqualTo(frozen);
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(sup.log()).contains("worker_stalled pid=" + frozen));
+      awaitLogged(() -> assertThat(sup.log()).contains("worker_stalled pid=" + frozen));
       assertRanOnceUnsignalledAndSucceededWithAttemptOne(c, "a0");
       assertThat(Files.exists(dir.resolve("finished-a0"))).isTrue();
     }
@@ -132,7 +132,7 @@ class SuperviseAdoptionIT {
           took.group(1), reload.out().strip());
       sup.log().lines().filter(l -> l.contains("reload_") || l.contains("hand_over") || l.contains("first_heartbeat")
           || l.contains("worker_started") || l.contains("items_adopted")).forEach(l -> System.out.println("  " + l));
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+      awaitLogged(() ->
           assertThat(sup.log()).contains("outcome=handed_over exit_code=75").doesNotContain("worker_restarted"));
     }
   }

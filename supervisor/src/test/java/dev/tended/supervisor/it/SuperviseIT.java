@@ -1,5 +1,6 @@
 package dev.tended.supervisor.it;
 
+import static dev.tended.testkit.LogLines.awaitLogged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -55,7 +56,7 @@ class SuperviseIT {
       String record = Files.readString(records.get(0));
       assertThat(record).contains("worker_pid: " + frozen).contains("T (stopped by a signal")
           .contains("--- last status file").contains("--- time line");
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+      awaitLogged(() ->
           assertThat(sup.log()).containsPattern("worker_restarted reason=stale pid=" + frozen
               + " exit_code=- stale_for_ms=(3\\d{3}|4\\d{3}) new_pid=\\d+ "));
 
@@ -105,7 +106,7 @@ class SuperviseIT {
       sup.awaitBeatingWorker(killed, Duration.ofSeconds(20));
       System.out.printf("measured kill -9 -> new worker started %d ms%n", startedMs);
       assertThat(startedMs).isGreaterThanOrEqualTo(1000).isLessThan(3000);
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+      awaitLogged(() ->
           assertThat(sup.log()).containsPattern("worker_restarted reason=exit pid=" + killed
               + " exit_code=137 stale_for_ms=- new_pid=\\d+ "));
       assertThat(sup.stallRecords()).isEmpty();
@@ -124,8 +125,7 @@ class SuperviseIT {
       assertThat(code).isZero();
       assertThat(tree).noneMatch(ProcessHandle::isAlive);
       assertThat(sup.status().orElseThrow().state()).isEqualTo("stopped");
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(sup.log()).contains("supervisor_stopped").contains("worker_process_stopped pid=" + worker));
+      assertThat(sup.log()).contains("supervisor_stopped").contains("worker_process_stopped pid=" + worker);
     }
   }
 
@@ -169,8 +169,7 @@ class SuperviseIT {
         long fresh = second.awaitBeatingWorker(orphan.pid(), Duration.ofSeconds(30));
         assertThat(fresh).isNotEqualTo(orphan.pid()).isNotEqualTo(leftover);
         await().atMost(Duration.ofSeconds(5)).until(() -> !orphan.isAlive());
-        await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-            assertThat(second.log()).contains("leftover_worker_found pid=" + orphan.pid()));
+        awaitLogged(() -> assertThat(second.log()).contains("leftover_worker_found pid=" + orphan.pid()));
       }
     }
   }
@@ -203,7 +202,7 @@ class SuperviseIT {
       await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
           .until(() -> ProcessHandle.of(jvm).filter(ProcessHandle::isAlive).isEmpty()
               && ProcessHandle.of(shell).filter(ProcessHandle::isAlive).isEmpty());
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+      awaitLogged(() ->
           assertThat(sup.log()).containsPattern("worker_restarted reason=stale pid=" + shell
               + " exit_code=- stale_for_ms=(3\\d{3}|4\\d{3}) new_pid=\\d+ "));
       assertThat(Files.readString(sup.stallRecords().get(0))).contains("worker_pid: " + jvm);
@@ -234,8 +233,7 @@ class SuperviseIT {
       long fresh = sup.awaitBeatingWorker(killed, Duration.ofSeconds(30));
       assertThat(fresh).isNotEqualTo(killed);
       assertThat(sleep.isAlive()).as("a descendant of the recorded handler").isTrue();
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(sup.log()).containsPattern("handlers_spared count=\\d+ pids=\\S*" + sleeper));
+      awaitLogged(() -> assertThat(sup.log()).containsPattern("handlers_spared count=\\d+ pids=\\S*" + sleeper));
 
       sleep.destroy();
       Path result = c.dataDir().resolve("results/ideas/i0.json");

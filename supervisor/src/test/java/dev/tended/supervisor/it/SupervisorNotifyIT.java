@@ -1,5 +1,6 @@
 package dev.tended.supervisor.it;
 
+import static dev.tended.testkit.LogLines.awaitLogged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -40,8 +41,7 @@ class SupervisorNotifyIT {
          Supervisor sup = Supervisor.start(c.file(), c.dataDir(), Map.of("NOTIFY_SOCKET", systemd.path().toString(),
              "WATCHDOG_USEC", Long.toString(WATCHDOG.toNanos() / 1000)))) {
       await("READY=1").atMost(Duration.ofSeconds(30)).until(() -> systemd.first(m -> m.has("READY=1")).isPresent());
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(sup.log()).contains("worker_first_heartbeat").contains("sd_ready mode=child"));
+      awaitLogged(() -> assertThat(sup.log()).contains("worker_first_heartbeat").contains("sd_ready mode=child"));
       assertThat(systemd.first(m -> m.has("READY=1")).orElseThrow().lines())
           .anyMatch(l -> l.startsWith("STATUS=worker ") && l.contains("ideas:"));
 
@@ -61,8 +61,7 @@ class SupervisorNotifyIT {
       assertThat(all).as("nothing from the worker: it would have sent EXTEND_TIMEOUT_USEC first")
           .noneMatch(m -> m.hasPrefix("EXTEND_TIMEOUT_USEC="));
       assertThat(sup.log().lines().filter(l -> l.contains("sd_notify_on socket="))).as("only the supervisor").hasSize(1);
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(sup.log()).contains("sd_notify_off reason=\"NOTIFY_SOCKET is not set"));
+      assertThat(sup.log()).contains("sd_notify_off reason=\"NOTIFY_SOCKET is not set");
     }
   }
 
@@ -84,8 +83,7 @@ class SupervisorNotifyIT {
       assertThat(systemd.first(m -> m.hasPrefix("ERRNO=")).orElseThrow().lines())
           .contains("ERRNO=11").anyMatch(l -> l.startsWith("STATUS=failed to start: another supervisor is already watching"));
       assertThat(systemd.messages()).noneMatch(m -> m.has("READY=1"));
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(sup.log()).contains("another supervisor is already watching"));
+      assertThat(sup.log()).contains("another supervisor is already watching");
     }
   }
 }

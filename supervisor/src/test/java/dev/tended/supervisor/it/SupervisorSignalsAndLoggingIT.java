@@ -1,5 +1,6 @@
 package dev.tended.supervisor.it;
 
+import static dev.tended.testkit.LogLines.awaitLogged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -78,7 +79,7 @@ class SupervisorSignalsAndLoggingIT {
       await().atMost(Duration.ofSeconds(20)).until(() -> sup.log().contains("signal_ignored signal=SIGIO"));
       assertThat(sup.awaitBeatingWorker(-1, Duration.ofSeconds(20))).isEqualTo(worker);
       assertThat(sup.process().isAlive()).isTrue();
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+      awaitLogged(() ->
           assertThat(sup.log()).contains("log_reopened").contains("signal_ignored signal=SIGUSR2")
               .doesNotContain("signal_left_to_jvm").doesNotContain("worker_stop_requested"));
       assertThat(sup.process().stop(Duration.ofSeconds(30))).isZero();
@@ -95,7 +96,7 @@ class SupervisorSignalsAndLoggingIT {
       sup.process().signal("HUP");
 
       await().atMost(Duration.ofSeconds(20)).until(() -> sup.log().contains("reload_refused"));
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+      awaitLogged(() ->
           assertThat(sup.log()).containsPattern("reload_refused config=\\S+ problems=\"[^\"]*staleAfter")
               .doesNotContain("reload_done").doesNotContain("worker_stop_requested"));
       assertThat(sup.awaitBeatingWorker(-1, Duration.ofSeconds(20))).isEqualTo(worker);
@@ -118,7 +119,7 @@ class SupervisorSignalsAndLoggingIT {
       long fresh = sup.awaitBeatingWorker(old, Duration.ofSeconds(30));
       assertThat(fresh).isNotEqualTo(old);
       assertThat(ProcessHandle.of(old).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-      await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+      awaitLogged(() ->
           assertThat(sup.log()).contains("reload_requested signal=SIGHUP").contains("reload_handing_over")
               .doesNotContain("reload_refused").doesNotContain("worker_stalled"));
       assertThat(sup.process().isAlive()).isTrue();

@@ -1,5 +1,6 @@
 package dev.tended.supervisor.it;
 
+import static dev.tended.testkit.LogLines.awaitLogged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -65,7 +66,7 @@ class TwoInstancesIT {
         bStatus.await(s -> s.pid() == bWorker.pid() && s.sequence() > seq, Duration.ofSeconds(20));
         await().atMost(Duration.ofSeconds(60)).until(() -> succeeded(b) == 6);
         assertThat(bWorker.isAlive()).isTrue();
-        await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        awaitLogged(() ->
             assertThat(aSup.log()).contains("leftover_worker_left_alone pid=" + bWorker.pid())
                 .doesNotContain("leftover_worker_found"));
       }
@@ -86,7 +87,7 @@ class TwoInstancesIT {
         long fresh = aSup.awaitBeatingWorker(aLeftover.pid(), Duration.ofSeconds(40));
         assertThat(fresh).isNotEqualTo(aLeftover.pid()).isNotEqualTo(bWorker.pid());
         await().atMost(Duration.ofSeconds(10)).until(() -> !aLeftover.isAlive());
-        await("the line reaches the log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        awaitLogged(() ->
             assertThat(aSup.log()).contains("leftover_worker_found pid=" + aLeftover.pid() + " proof=holds_lock"));
         assertThat(bWorker.isAlive()).as("B's worker is untouched").isTrue();
         await().atMost(Duration.ofSeconds(60)).until(() -> succeeded(b) == 4);
